@@ -54,7 +54,7 @@ export enum State {
 }
 
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
-export const DEFAULT_KEY = '{application}/{run_number}-{run_attempt}/{bundle_hash}.{ext}'
+export const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}'
 export const DEFAULT_WAIT_TIMEOUT_MINUTES = 60
 /** CodeDeploy rejects longer descriptions; we cut rather than fail. */
 export const DESCRIPTION_MAX_LENGTH = 256
