@@ -1,0 +1,65 @@
+// Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
+import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
+import type { ActionError } from '../errors.js'
+
+/** One lifecycle event on one instance, as CodeDeploy last reported it. */
+export interface LifecycleEventView {
+  name: string
+  /** Pending, InProgress, Succeeded, Failed, Skipped or Unknown. */
+  status: string
+  startedAt?: Date
+  endedAt?: Date
+  errorCode?: string
+  script?: string
+  message?: string
+  logTail?: string
+}
+
+/** One instance (EC2 or on-premises target) of a deployment. */
+export interface InstanceView {
+  instanceId: string
+  /** Pending, InProgress, Succeeded, Failed, Skipped, Ready or Unknown. */
+  status: string
+  events: LifecycleEventView[]
+}
+
+/** What the user needs to fix one failed instance. Also the shape of the `failed-instances` output. */
+export interface FailedInstance {
+  instanceId: string
+  lifecycleEvent: string
+  errorCode: string
+  script: string
+  message: string
+  logTail: string
+}
+
+export type GroupOutcome =
+  'succeeded' | 'failed' | 'stopped' | 'timed-out' | 'cancelled' | 'not-attempted' | 'created'
+
+/** The result for one deployment group. `id` is empty when no deployment was created. */
+export interface GroupResult {
+  group: string
+  id: string
+  /** CodeDeploy's last known status (Succeeded, Failed, Stopped, Created, InProgress...); empty when not attempted. */
+  status: string
+  url: string
+  startedAt?: Date
+  endedAt?: Date
+  errorInformation?: ErrorInformation
+  rollbackId?: string
+  rollbackStatus?: string
+  rollbackUrl?: string
+  failedInstances: FailedInstance[]
+  instances: InstanceView[]
+  outcome: GroupOutcome
+  /** Why this group did not succeed, with the user's next step. */
+  error?: ActionError
+}
+
+export interface DeploymentsResult {
+  groups: GroupResult[]
+  /** Every group succeeded (or was created, with wait: false). */
+  ok: boolean
+  /** The first group's failure: the step fails with it. Absent when ok. */
+  error?: ActionError
+}

@@ -1,0 +1,164 @@
+// Following one deployment to a terminal state: GetDeployment at a steady pace, lines only on change.
+import {
+  GetDeploymentCommand,
+  type CodeDeployClient,
+  type DeploymentInfo
+} from '@aws-sdk/client-codedeploy'
+import { AwsCallError } from '../errors.js'
+import type { Logger, Sleep } from '../log.js'
+import {
+  codeDeployCallError,
+  isAccessDenied,
+  isThrottling,
+  isTransient
+} from './codedeploy-errors.js'
+import { describeChanges, type Overview, type Snapshot } from './progress.js'
+import { backoffMs } from './retry.js'
+import { getInstances, listTargetIds, TARGETS_PER_BATCH } from './targets.js'
+import type { InstanceView } from './types.js'
+
+export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped'])
+export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const
+
+/** Give up after this many failed GetDeployment calls in a row (throttling, 5xx, network). */
+export const MAX_CONSECUTIVE_ERRORS = 10
+
+/**
+ * Time between GetDeployment calls: 1 s at first (short deployments end quickly), then 2 s, then 3 s.
+ * Median lag after the terminal state stays around 1-1.5 s, at no more than one call a second.
+ */
+export function pollDelayMs(elapsedMs: number): number {
+  if (elapsedMs < 10_000) return 1000
+  if (elapsedMs < 5 * 60_000) return 2000
+  return 3000
+}
+
+/** Time between instance refreshes: each costs a list call and one call per 25 instances, so big fleets refresh less often. */
+export function targetsRefreshMs(instanceCount: number): number {
+  const batches = Math.max(1, Math.ceil(instanceCount / TARGETS_PER_BATCH))
+  return Math.max(5000, batches * 1500)
+}
+
+export interface WaitOptions {
+  deploymentId: string
+  codedeploy: CodeDeployClient
+  log: Logger
+  sleep: Sleep
+  now: () => number
+  /** Epoch ms after which we stop waiting. */
+  deadline: number
+  signal?: AbortSignal
+  /** Fetch and print each instance's lifecycle event while InProgress (default true). */
+  trackInstances?: boolean
+  random?: () => number
+}
+
+/** `instances`: the last fetched, refreshed at the terminal state when tracking; absent when never fetched. */
+export type WaitResult =
+  | { kind: 'terminal'; info: DeploymentInfo; instances?: InstanceView[] }
+  | { kind: 'timed-out'; info?: DeploymentInfo; instances?: InstanceView[] }
+  | { kind: 'cancelled'; info?: DeploymentInfo; instances?: InstanceView[] }
+
+function toOverview(info: DeploymentInfo): Overview | undefined {
+  const o = info.deploymentOverview
+  if (!o) return undefined
+  return {
+    Pending: o.Pending ?? 0,
+    InProgress: o.InProgress ?? 0,
+    Succeeded: o.Succeeded ?? 0,
+    Failed: o.Failed ?? 0,
+    Skipped: o.Skipped ?? 0,
+    Ready: o.Ready ?? 0
+  }
+}
+
+function overviewTotal(o: Overview | undefined): number {
+  return o ? o.Pending + o.InProgress + o.Succeeded + o.Failed + o.Skipped + o.Ready : 0
+}
+
+/** Polls GetDeployment until Succeeded, Failed or Stopped, the deadline, or the signal. Throws AwsCallError when CodeDeploy cannot be asked. */
+export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> {
+  const { deploymentId, codedeploy, log, sleep, now, deadline, signal } = opts
+  const started = now()
+  let printed: Snapshot | undefined
+  let info: DeploymentInfo | undefined
+  let failures = 0
+  let trackInstances = opts.trackInstances ?? true
+  let targetIds: string[] = []
+  let instances: InstanceView[] | undefined
+  let nextTargetsRefresh = 0
+  // One attempt per call: a failed refresh is simply retried at the next one.
+  const targetsClient = { codedeploy, log, sleep, signal, attempts: 1 }
+
+  async function refreshInstances(overview: Overview | undefined): Promise<void> {
+    try {
+      if (targetIds.length === 0 || targetIds.length < overviewTotal(overview)) {
+        targetIds = await listTargetIds(deploymentId, targetsClient)
+      }
+      if (targetIds.length) instances = await getInstances(deploymentId, targetIds, targetsClient)
+    } catch (err) {
+      if (err instanceof AwsCallError && isAccessDenied(err.cause)) {
+        log.warning(`Not showing per-instance progress: ${err.describe()}`)
+        trackInstances = false
+      } else {
+        log.debug(
+          `Instance progress skipped this time: ${err instanceof Error ? err.message : String(err)}`
+        )
+      }
+    }
+    nextTargetsRefresh = now() + targetsRefreshMs(targetIds.length)
+  }
+
+  for (;;) {
+    if (signal?.aborted) return { kind: 'cancelled', info, instances }
+    const pastDeadline = now() >= deadline
+    let delay: number
+    try {
+      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
+        abortSignal: signal
+      })
+      failures = 0
+      info = out.deploymentInfo ?? {}
+      const status = info.status ?? 'Unknown'
+      const overview = toOverview(info)
+      const terminal = TERMINAL_STATUSES.has(status)
+      if (
+        trackInstances &&
+        (terminal || (status === 'InProgress' && now() >= nextTargetsRefresh))
+      ) {
+        await refreshInstances(overview)
+      }
+      const snapshot: Snapshot = { status, overview, instances }
+      for (const line of describeChanges(deploymentId, printed, snapshot)) log.info(line)
+      printed = snapshot
+      if (terminal) return { kind: 'terminal', info, instances }
+      delay = pollDelayMs(now() - started)
+    } catch (err) {
+      if (signal?.aborted) return { kind: 'cancelled', info, instances }
+      failures++
+      if (!isTransient(err))
+        throw codeDeployCallError(
+          'GetDeployment',
+          err,
+          `Check that deployment ${deploymentId} exists in this region.`
+        )
+      if (failures >= MAX_CONSECUTIVE_ERRORS) {
+        const e = codeDeployCallError('GetDeployment', err)
+        throw new AwsCallError(
+          'GetDeployment',
+          e.code,
+          `${failures} calls in a row failed, the last with: ${(err as Error).message ?? ''}`,
+          `Deployment ${deploymentId} may still be running: follow it in the console. ${e.fix ?? ''}`.trim(),
+          err
+        )
+      }
+      delay = backoffMs(failures, isThrottling(err), opts.random)
+      log.debug(
+        `GetDeployment failed (${failures} in a row), retrying in ${delay} ms: ${(err as Error).message ?? ''}`
+      )
+    }
+    if (pastDeadline) return { kind: 'timed-out', info, instances }
+    // The last call is made at the deadline, so a deployment finishing just before it is not reported as timed out.
+    await sleep(Math.max(0, Math.min(delay, deadline - now())), signal)
+  }
+}
