@@ -1,0 +1,69 @@
+// The bundle as the agent sees it once unpacked: paths relative to the folder holding appspec.yml.
+
+import path from 'node:path'
+import type { BundleEntry, BundleView } from '../bundle/bundle-view.js'
+
+export class RootedBundle {
+  private readonly byPath = new Map<string, BundleEntry>()
+  private readonly relPaths: string[] = []
+
+  /** `root` is '' for the bundle root, or the folder the agent strips ('dist'). */
+  constructor(
+    private readonly view: BundleView,
+    readonly root: string
+  ) {
+    const prefix = root ? `${root}/` : ''
+    for (const entry of view.entries) {
+      if (!entry.path.startsWith(prefix) || entry.path === root) continue
+      const rel = entry.path.slice(prefix.length)
+      this.byPath.set(rel, entry)
+      this.relPaths.push(rel)
+    }
+  }
+
+  /** Bundle path of a root-relative path. */
+  full(rel: string): string {
+    return this.root ? `${this.root}/${rel}` : rel
+  }
+
+  entry(rel: string): BundleEntry | undefined {
+    return this.byPath.get(rel)
+  }
+
+  /** Whether `rel` is an entry or a folder holding entries. */
+  has(rel: string): boolean {
+    return this.byPath.has(rel) || this.relPaths.some((p) => p.startsWith(`${rel}/`))
+  }
+
+  /** Root-relative paths of files with this name, for "did you mean" fixes. */
+  withBasename(name: string): string[] {
+    return this.relPaths.filter(
+      (p) => path.posix.basename(p) === name && this.byPath.get(p)?.type !== 'directory'
+    )
+  }
+
+  read(rel: string): Promise<Buffer> {
+    return this.view.read(this.full(rel))
+  }
+
+  /**
+   * Where a symlink at `rel` points, root-relative, or undefined when that is outside this root
+   * (on the instance it would dangle: only the unpacked archive is there).
+   */
+  linkTarget(rel: string): string | undefined {
+    const target = this.byPath.get(rel)?.linkTarget
+    if (target === undefined || target.startsWith('/')) return undefined
+    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target))
+    return resolved === '..' || resolved.startsWith('../') ? undefined : resolved
+  }
+}
+
+/**
+ * A path from appspec.yml made root-relative the way the agent joins it to the archive folder:
+ * leading '/' and './' are dropped. Undefined when it climbs out of the bundle with '..'.
+ */
+export function rootRelative(location: string): string | undefined {
+  const normalized = path.posix.normalize(location.replace(/^\/+/, ''))
+  if (normalized === '..' || normalized.startsWith('../')) return undefined
+  return normalized === '.' ? '' : normalized.replace(/\/+$/, '')
+}

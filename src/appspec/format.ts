@@ -1,0 +1,89 @@
+// Findings as the user sees them: one log line each, an annotation, and a job summary section.
+
+import type { AnnotationProps } from '../log.js'
+import type { AppspecReport, Finding } from './types.js'
+
+/**
+ * `appspec.yml:12:5: <message> <fix>`. `displayPath` maps a bundle path to the path the user
+ * edits (e.g. prefixing the `source` folder); by default the bundle path is shown.
+ */
+export function formatFinding(
+  finding: Finding,
+  displayPath: (file: string) => string = (f) => f
+): string {
+  return `${where(finding, displayPath)}: ${finding.message} ${finding.fix}`
+}
+
+/** Properties for an `::error file=...,line=...` or `::warning` annotation. */
+export function annotationOf(
+  finding: Finding,
+  displayPath: (file: string) => string = (f) => f
+): AnnotationProps {
+  return {
+    title: finding.severity === 'error' ? 'appspec error' : 'appspec warning',
+    file: displayPath(finding.file),
+    ...(finding.line !== undefined ? { startLine: finding.line } : {}),
+    ...(finding.column !== undefined ? { startColumn: finding.column } : {})
+  }
+}
+
+/** "2 errors and 1 warning", for the one line that fails the step. */
+export function countFindings(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length
+  const warnings = findings.length - errors
+  return `${plural(errors, 'error')} and ${plural(warnings, 'warning')}`
+}
+
+/** A Markdown section for the job summary. */
+export function summaryMarkdown(
+  report: AppspecReport,
+  displayPath: (file: string) => string = (f) => f
+): string {
+  const title = `### appspec: ${report.appspecPath ? displayPath(report.appspecPath) : 'appspec.yml'}`
+  const lines = [title, '']
+  if (report.findings.length === 0) {
+    lines.push(
+      `No problems found. ${plural(report.hookScripts.length, 'hook script')} checked${report.hookScripts.length ? `: ${report.hookScripts.map(code).join(', ')}` : ''}.`
+    )
+  } else {
+    lines.push(`${countFindings(report.findings)}.`, '')
+    lines.push('| | Where | Problem | Fix |', '|---|---|---|---|')
+    for (const f of report.findings) {
+      const icon = f.severity === 'error' ? ':x: error' : ':warning: warning'
+      lines.push(
+        `| ${icon} | ${code(where(f, displayPath))} | ${cell(f.message)} | ${cell(f.fix)} |`
+      )
+    }
+  }
+  if (report.appspec && report.appspec.hooks.length > 0) {
+    lines.push('', '| Lifecycle event | Scripts |', '|---|---|')
+    for (const hook of report.appspec.hooks) {
+      const scripts = hook.scripts.map(
+        (s) => `${code(s.location)} (${s.timeout} s${s.runas ? `, as ${s.runas}` : ''})`
+      )
+      lines.push(`| ${hook.event} | ${cell(scripts.join(', '))} |`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function where(finding: Finding, displayPath: (file: string) => string): string {
+  const file = displayPath(finding.file)
+  if (finding.line === undefined) return file
+  return finding.column === undefined
+    ? `${file}:${finding.line}`
+    : `${file}:${finding.line}:${finding.column}`
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``
+}
+
+/** Table cells: pipes and line breaks would end the cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}

@@ -1,0 +1,107 @@
+// Validates a bundle's appspec.yml and hook scripts the way the CodeDeploy agent will read them,
+// before anything leaves the machine. Every problem is collected; nothing stops at the first.
+
+import type { BundleView } from '../bundle/bundle-view.js'
+import { RootedBundle, rootRelative } from './bundle-index.js'
+import { checkDocument } from './check-document.js'
+import { checkScripts } from './check-scripts.js'
+import { findAppspec } from './find-appspec.js'
+import { parseAppspec } from './parse.js'
+import type { Appspec, AppspecReport, Finding } from './types.js'
+
+export type { Appspec, AppspecReport, Finding } from './types.js'
+
+export async function validateBundle(
+  view: BundleView,
+  opts: { origin: 'built' | 'archive' }
+): Promise<AppspecReport> {
+  const found = findAppspec(view.entries, opts.origin)
+  const findings: Finding[] = [...found.findings]
+  if (!found.location) return { findings: ordered(findings), hookScripts: [] }
+
+  const appspecPath = found.location.path
+  const bundle = new RootedBundle(view, found.location.root)
+  const text = await readAppspec(view, appspecPath, findings)
+  if (text === undefined) return { findings: ordered(findings), appspecPath, hookScripts: [] }
+
+  const parsed = parseAppspec(text)
+  for (const { severity, line, column, message, fix } of parsed.issues) {
+    findings.push({ severity, file: appspecPath, line, column, message, fix })
+  }
+  if (parsed.unreadable)
+    return { findings: ordered(findings, appspecPath), appspecPath, hookScripts: [] }
+
+  const doc = checkDocument(parsed, appspecPath, bundle)
+  findings.push(...doc.findings)
+  const refs = doc.hooks.flatMap((h) => h.scripts)
+  const scripts = await checkScripts(refs, appspecPath, bundle, {
+    origin: opts.origin,
+    windows: doc.windows
+  })
+  findings.push(...scripts.findings)
+
+  const appspec: Appspec = {
+    version: doc.version,
+    os: doc.os,
+    files: doc.files,
+    hooks: doc.hooks.map(({ event, scripts: eventScripts }) => ({
+      event,
+      scripts: eventScripts.map((ref) => {
+        const rel = scripts.resolved.get(ref) ?? rootRelative(ref.location) ?? ref.location
+        return {
+          location: ref.location,
+          path: bundle.full(rel),
+          timeout: ref.timeout,
+          ...(ref.runas !== undefined ? { runas: ref.runas } : {})
+        }
+      })
+    }))
+  }
+  const hookScripts = [...new Set([...scripts.resolved.values()].map((p) => bundle.full(p)))].sort()
+  return { findings: ordered(findings, appspecPath), appspec, appspecPath, hookScripts }
+}
+
+async function readAppspec(
+  view: BundleView,
+  appspecPath: string,
+  findings: Finding[]
+): Promise<string | undefined> {
+  let content: Buffer
+  try {
+    content = await view.read(appspecPath)
+  } catch {
+    findings.push({
+      severity: 'error',
+      file: appspecPath,
+      message: `${appspecPath} could not be read from the bundle.`,
+      fix: 'Make it a regular file (not a link or a folder).'
+    })
+    return undefined
+  }
+  if (content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf) {
+    findings.push({
+      severity: 'warning',
+      file: appspecPath,
+      line: 1,
+      message: `${appspecPath} starts with a UTF-8 byte order mark (BOM); some YAML readers take it as part of the first key.`,
+      fix: 'Save it as UTF-8 without BOM.'
+    })
+  }
+  return content.toString('utf8')
+}
+
+/** Errors before warnings; within each, appspec.yml first, then by file and line. */
+function ordered(findings: Finding[], appspecPath?: string): Finding[] {
+  const rank = (f: Finding): number => (f.severity === 'error' ? 0 : 1)
+  return [...findings].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      Number(b.file === appspecPath) - Number(a.file === appspecPath) ||
+      compareText(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0)
+  )
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
