@@ -174,16 +174,16 @@ async function isOurs(
   }
 }
 
-type Attempt = { id: string } | { activeId: string | undefined }
+type Attempt = { id: string } | { activeId: string | undefined } | { cancelled: true }
 
 /** One CreateDeployment, retried on throttling and transient errors. Returns the id, or the active deployment blocking it. */
 async function tryCreate(o: CreateOptions, input: CreateDeploymentInput): Promise<Attempt> {
   let unsureIfSent = false
   for (let attempt = 1; ; attempt++) {
+    if (o.signal?.aborted) return { cancelled: true }
     try {
-      const out = await o.codedeploy.send(new CreateDeploymentCommand(input), {
-        abortSignal: o.signal
-      })
+      // No abort signal: a request cut off mid-flight may still create a deployment we could then not stop.
+      const out = await o.codedeploy.send(new CreateDeploymentCommand(input))
       if (!out.deploymentId)
         throw new ActionError('CreateDeployment returned no deployment id.', 'Try again.')
       return { id: out.deploymentId }
@@ -200,7 +200,7 @@ async function tryCreate(o: CreateOptions, input: CreateDeploymentInput): Promis
         }
         return { activeId }
       }
-      if (!isTransient(err) || attempt >= CREATE_ATTEMPTS || o.signal?.aborted) {
+      if (!isTransient(err) || attempt >= CREATE_ATTEMPTS) {
         throw codeDeployCallError('CreateDeployment', err, await createCheck(err, o, input))
       }
       // A throttled call was refused; any other transient failure may have created the deployment anyway.
@@ -225,6 +225,7 @@ export async function createDeployment(o: CreateOptions): Promise<CreateResult> 
     if (o.signal?.aborted) return { kind: 'cancelled', activeDeploymentId: lastActive }
     const found = await findActiveDeployment(o)
     const attempt: Attempt = found ? { activeId: found } : await tryCreate(o, input)
+    if ('cancelled' in attempt) return { kind: 'cancelled', activeDeploymentId: lastActive }
     if ('id' in attempt) return { kind: 'created', deploymentId: attempt.id }
     const activeId = attempt.activeId
     if (!activeId) {

@@ -244,6 +244,20 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       random
     })
     applyInfo(r, w.info)
+    if (w.kind === 'terminal' && confirmMs >= STOP_CONFIRM_MS && !r.rollbackId) {
+      r.rollbackId = await findRollbackId({
+        codedeploy,
+        log,
+        sleep,
+        now,
+        deploymentId: r.id,
+        info: w.info
+      })
+    }
+    if (r.rollbackId) {
+      r.rollbackUrl = deploymentConsoleUrl(region, r.rollbackId)
+      log.info(`CodeDeploy started rollback deployment ${r.rollbackId}. ${r.rollbackUrl}`)
+    }
     if (outcome === 'stopping' && w.kind !== 'terminal') {
       log.info(
         `CodeDeploy is still stopping deployment ${r.id} (status ${r.status}); it will end shortly. ${r.url}`
