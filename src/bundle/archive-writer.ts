@@ -1,0 +1,336 @@
+// Writes the bundle as tgz, tar or zip, streaming: file content passes through in 1 MiB chunks,
+// and sha256 and size are taken from the bytes on their way to disk (no second read).
+//
+// Reproducible: entries sorted, owner root (0/0), every timestamp 1980-01-01T00:00:00Z (the
+// earliest instant a zip's DOS time can hold, so tar and zip carry the same date; tar also avoids
+// the 1970 epoch that extractors flag as implausible), the gzip header's OS byte fixed to Unix.
+// Modes come from the selection (disk modes without group/other write); hook scripts are made
+// executable by adding x wherever r is set (0644 -> 0755, 0600 -> 0700).
+//
+// Already-compressed content (jars, images, archives) is not deflated again: zip stores it, and
+// the gzip stream drops to level 0 for its bytes, switching back at the next compressible entry.
+// The tar and zip records are written here (tar-format.ts, zip-format.ts) because the level
+// switch must fall exactly between entries, and zip64 must be chosen per entry from its size.
+
+import { createHash } from 'node:crypto'
+import { constants as fsc, createWriteStream } from 'node:fs'
+import { open, rm } from 'node:fs/promises'
+import { once } from 'node:events'
+import { Transform, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import zlib from 'node:zlib'
+import { ActionError } from '../errors.js'
+import type { BundleType } from '../settings.js'
+import { bundlePathProblem } from './bundle-paths.js'
+import { isAlreadyCompressed } from './compressibility.js'
+import type { SourcedEntry } from './select.js'
+import { compareText } from './select.js'
+import { TAR_END, tarHeader, tarPadding } from './tar-format.js'
+import {
+  DEFLATE,
+  STORE,
+  centralHeader,
+  dataDescriptor,
+  endOfCentralDirectory,
+  localHeader,
+  type ZipRecord
+} from './zip-format.js'
+
+/** The one timestamp of every entry. */
+export const FIXED_MTIME = new Date('1980-01-01T00:00:00Z')
+const MTIME_SECONDS = FIXED_MTIME.getTime() / 1000
+/** gzip's and `tar -czf`'s default level. */
+export const DEFLATE_LEVEL = 6
+const READ_CHUNK = 1 << 20
+/** Files up to this size are read whole (zip: CRC known before the header, no descriptor). */
+const SMALL_FILE = 64 * 1024
+/** In a gzip stream, switching level costs a flush: worth it only for bigger compressed files. */
+const STORE_IN_GZIP_FROM = 64 * 1024
+/** Zip entries this big get zip64 sizes (deflate can grow incompressible data slightly). */
+const ZIP64_FROM = 0xf0000000
+/** Small writes are coalesced into chunks of this size before they enter the stream. */
+const COALESCE = 256 * 1024
+
+export interface WriteArchiveOptions {
+  entries: readonly SourcedEntry[]
+  type: BundleType
+  outPath: string
+  /** Bundle paths to mark executable (the appspec's hook scripts). */
+  executable: ReadonlySet<string>
+}
+
+export interface WrittenArchive {
+  path: string
+  /** Hex sha256 of the archive file. */
+  sha256: string
+  /** Bytes. */
+  size: number
+  /** Files and symlinks (folders not counted). */
+  fileCount: number
+}
+
+export async function writeArchive(opts: WriteArchiveOptions): Promise<WrittenArchive> {
+  const entries = [...opts.entries].sort((a, b) => compareText(a.path, b.path))
+  for (const e of entries) {
+    const problem = bundlePathProblem(e.path)
+    if (problem)
+      throw new ActionError(`Bundle path '${e.path}' ${problem}.`, 'Fix the files rules.')
+  }
+  const modeOf = (e: SourcedEntry): number =>
+    e.type === 'file' && opts.executable.has(e.path) ? executable(e.mode) : e.mode & 0o777
+  const out = new Output(opts.outPath, opts.type === 'tgz')
+  try {
+    if (opts.type === 'zip') await writeZip(entries, modeOf, out)
+    else await writeTar(entries, modeOf, out)
+    const { sha256, size } = await out.end()
+    const fileCount = entries.filter((e) => e.type !== 'directory').length
+    return { path: opts.outPath, sha256, size, fileCount }
+  } catch (err) {
+    await out.abort()
+    await rm(opts.outPath, { force: true })
+    if (err instanceof ActionError) throw err
+    const e = err as NodeJS.ErrnoException
+    throw new ActionError(
+      `Cannot write the bundle to '${opts.outPath}': ${e.code ?? e.message}.`,
+      'Check that the folder exists, is writable and has room (RUNNER_TEMP on the runner).'
+    )
+  }
+}
+
+/** x added wherever r is set; the owner always gets it. */
+function executable(mode: number): number {
+  return (mode & 0o777) | 0o100 | ((mode & 0o044) >> 2)
+}
+
+type ModeOf = (e: SourcedEntry) => number
+
+async function writeTar(entries: SourcedEntry[], modeOf: ModeOf, out: Output): Promise<void> {
+  for (const e of entries) {
+    await out.write(
+      tarHeader({
+        path: e.path,
+        type: e.type,
+        mode: modeOf(e),
+        size: e.size,
+        linkTarget: e.linkTarget,
+        mtime: MTIME_SECONDS
+      })
+    )
+    if (e.type !== 'file' || e.size === 0) continue
+    const store = e.size >= STORE_IN_GZIP_FROM && isAlreadyCompressed(e.path)
+    await out.level(store ? 0 : DEFLATE_LEVEL)
+    for await (const chunk of fileChunks(e)) await out.write(chunk)
+    await out.write(tarPadding(e.size))
+  }
+  await out.write(TAR_END)
+}
+
+async function writeZip(entries: SourcedEntry[], modeOf: ModeOf, out: Output): Promise<void> {
+  const records: ZipRecord[] = []
+  for (const e of entries) {
+    const typeBits = e.type === 'file' ? 0o100000 : e.type === 'directory' ? 0o040000 : 0o120000
+    const record: ZipRecord = {
+      name: Buffer.from(e.type === 'directory' ? `${e.path}/` : e.path),
+      method: STORE,
+      crc: 0,
+      compressedSize: 0,
+      size: 0,
+      offset: out.written,
+      unixMode: typeBits | modeOf(e),
+      descriptor: false,
+      zip64: false
+    }
+    if (e.type === 'file' && e.size > SMALL_FILE) await writeZipStreamed(e, record, out)
+    else await writeZipWhole(e, record, out)
+    records.push(record)
+  }
+  const cdOffset = out.written
+  for (const r of records) await out.write(centralHeader(r))
+  await out.write(endOfCentralDirectory(records.length, cdOffset, out.written - cdOffset))
+}
+
+/** Folders, links and small files: content in memory, CRC and sizes in the local header. */
+async function writeZipWhole(e: SourcedEntry, r: ZipRecord, out: Output): Promise<void> {
+  let data = Buffer.alloc(0)
+  if (e.type === 'symlink') data = Buffer.from(e.linkTarget ?? '')
+  else if (e.type === 'file' && e.size > 0) {
+    const chunks: Buffer[] = []
+    for await (const chunk of fileChunks(e)) chunks.push(chunk)
+    data = Buffer.concat(chunks)
+  }
+  let body = data
+  if (e.type === 'file' && data.length > 0 && !isAlreadyCompressed(e.path)) {
+    const deflated = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL })
+    if (deflated.length < data.length) {
+      body = deflated
+      r.method = DEFLATE
+    }
+  }
+  r.crc = zlib.crc32(data)
+  r.size = data.length
+  r.compressedSize = body.length
+  await out.write(localHeader(r))
+  if (body.length > 0) await out.write(body)
+}
+
+/** Big files: streamed through, CRC and sizes in a data descriptor after the data. */
+async function writeZipStreamed(e: SourcedEntry, r: ZipRecord, out: Output): Promise<void> {
+  r.descriptor = true
+  r.zip64 = e.size >= ZIP64_FROM
+  r.method = isAlreadyCompressed(e.path) ? STORE : DEFLATE
+  r.size = e.size
+  await out.write(localHeader(r))
+  if (r.method === STORE) {
+    for await (const chunk of fileChunks(e)) {
+      r.crc = zlib.crc32(chunk, r.crc)
+      await out.write(chunk)
+    }
+    r.compressedSize = e.size
+  } else {
+    const deflate = zlib.createDeflateRaw({ level: DEFLATE_LEVEL })
+    const feeding = (async () => {
+      for await (const chunk of fileChunks(e)) {
+        r.crc = zlib.crc32(chunk, r.crc)
+        if (!deflate.write(chunk)) await once(deflate, 'drain')
+      }
+      deflate.end()
+    })().catch((err: Error) => {
+      deflate.destroy(err)
+      throw err
+    })
+    try {
+      for await (const chunk of deflate as AsyncIterable<Buffer>) {
+        r.compressedSize += chunk.length
+        await out.write(chunk)
+      }
+    } catch (err) {
+      deflate.destroy(err as Error)
+      await feeding.catch(() => undefined)
+      throw err
+    }
+    await feeding
+  }
+  await out.write(dataDescriptor(r))
+}
+
+/** A file's content in chunks, opened without following links and checked against its size. */
+async function* fileChunks(e: SourcedEntry): AsyncGenerator<Buffer> {
+  const source = e.source as string
+  const changed = (detail: string): ActionError =>
+    new ActionError(
+      `'${source}' changed while the bundle was written (${detail}), so the archive would not match what was checked.`,
+      'Make sure no other process writes to the workspace while this step runs, then run it again.'
+    )
+  // O_NONBLOCK: a file swapped for a FIFO fails instead of hanging; no effect on regular files.
+  const fh = await open(source, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw changed(err.code ?? err.message)
+    }
+  )
+  try {
+    const st = await fh.stat()
+    if (!st.isFile()) throw changed('no longer a regular file')
+    if (st.size !== e.size) throw changed(`size ${e.size} became ${st.size}`)
+    let left = e.size
+    while (left > 0) {
+      const buf = Buffer.allocUnsafe(Math.min(left, READ_CHUNK))
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+      if (bytesRead === 0) throw changed('it got shorter')
+      left -= bytesRead
+      yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead)
+    }
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * The archive's byte stream: optionally gzip, then hashing and counting, then the file.
+ * `written` counts bytes before compression (zip offsets); sha256 and size count what lands.
+ */
+class Output {
+  written = 0
+  private readonly hash = createHash('sha256')
+  private size = 0
+  private readonly gzip: (zlib.Gzip & zlib.ZlibParams) | undefined
+  private readonly head: Writable
+  private readonly done: Promise<void>
+  private readonly failed: Promise<never>
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private currentLevel = DEFLATE_LEVEL
+
+  constructor(outPath: string, gzip: boolean) {
+    let seen = 0
+    const hashing = new Transform({
+      transform: (chunk: Buffer, _enc, cb) => {
+        // Byte 9 of a gzip header names the OS zlib was built for: fix it, for equal hashes.
+        if (gzip && seen <= 9 && seen + chunk.length > 9) chunk[9 - seen] = 3
+        seen += chunk.length
+        this.hash.update(chunk)
+        this.size += chunk.length
+        cb(null, chunk)
+      }
+    })
+    const file = createWriteStream(outPath, { mode: 0o644 })
+    this.gzip = gzip
+      ? (zlib.createGzip({ level: DEFLATE_LEVEL }) as zlib.Gzip & zlib.ZlibParams)
+      : undefined
+    this.head = this.gzip ?? hashing
+    this.done = this.gzip ? pipeline(this.gzip, hashing, file) : pipeline(hashing, file)
+    this.failed = this.done.then(() => new Promise<never>(() => undefined))
+    this.failed.catch(() => undefined)
+  }
+
+  async write(buf: Buffer): Promise<void> {
+    this.written += buf.length
+    if (buf.length >= COALESCE) {
+      await this.flush()
+      await this.push(buf)
+      return
+    }
+    this.pending.push(buf)
+    this.pendingBytes += buf.length
+    if (this.pendingBytes >= COALESCE) await this.flush()
+  }
+
+  /** Sets the gzip level for what follows; a no-op for tar and zip. */
+  async level(level: number): Promise<void> {
+    if (!this.gzip || level === this.currentLevel) return
+    await this.flush()
+    const gzip = this.gzip
+    await this.guard(
+      new Promise<void>((resolve) => gzip.params(level, zlib.constants.Z_DEFAULT_STRATEGY, resolve))
+    )
+    this.currentLevel = level
+  }
+
+  async end(): Promise<{ sha256: string; size: number }> {
+    await this.flush()
+    this.head.end()
+    await this.done
+    return { sha256: this.hash.digest('hex'), size: this.size }
+  }
+
+  async abort(): Promise<void> {
+    this.head.destroy(new Error('archive aborted'))
+    await this.done.catch(() => undefined)
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return
+    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)
+    this.pending = []
+    this.pendingBytes = 0
+    await this.push(chunk)
+  }
+
+  private async push(chunk: Buffer): Promise<void> {
+    if (!this.head.write(chunk)) await this.guard(once(this.head, 'drain'))
+  }
+
+  /** Waits for `p`, or fails as soon as the stream does (disk full, …). */
+  private async guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.failed])
+  }
+}
