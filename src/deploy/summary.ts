@@ -1,0 +1,258 @@
+// The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
+import { causeText, distinctCauses } from './diagnose.js'
+import { HOOK_ORDER } from './progress.js'
+import { formatDuration } from './run-deployments.js'
+import type { DeploymentsResult, GroupResult, InstanceView, LifecycleEventView } from './types.js'
+
+/** GitHub refuses a step summary over 1 MiB; leave room for the bundle and S3 parts. */
+export const SUMMARY_BUDGET_BYTES = 900 * 1024
+
+export interface SummaryLimits {
+  /** Rows for failed instances in the instance table. */
+  failedRows: number
+  /** Rows for the other instances. */
+  otherRows: number
+  /** Failed instances whose log tail is shown. */
+  logTails: number
+  /** Characters of each log tail shown (the agent keeps about 2,048). */
+  logTailChars: number
+}
+
+export const DEFAULT_LIMITS: SummaryLimits = {
+  failedRows: 100,
+  otherRows: 20,
+  logTails: 10,
+  logTailChars: 4096
+}
+const FALLBACK_LIMITS: SummaryLimits[] = [
+  { failedRows: 50, otherRows: 10, logTails: 5, logTailChars: 2048 },
+  { failedRows: 10, otherRows: 5, logTails: 2, logTailChars: 1024 },
+  { failedRows: 0, otherRows: 0, logTails: 0, logTailChars: 0 }
+]
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+}
+
+/** Text for one line of Markdown (a table cell, a list item): no markup, no HTML, no line breaks. */
+export function escapeInline(text: string): string {
+  return escapeHtml(text)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/([\\`*_[\]{}()#+!|~-])/g, '\\$1')
+}
+
+const STATUS_ICON: Record<string, string> = {
+  Succeeded: '✅',
+  Failed: '❌',
+  Stopped: '⏹️',
+  Skipped: '⏭️',
+  InProgress: '⏳',
+  Pending: '⏸️',
+  Created: '🆕',
+  Queued: '⏸️',
+  Ready: '⏳',
+  Baking: '⏳'
+}
+
+function icon(status: string): string {
+  return STATUS_ICON[status] ?? '❔'
+}
+
+function groupStatusText(g: GroupResult): string {
+  switch (g.outcome) {
+    case 'not-attempted':
+      return 'not attempted'
+    case 'timed-out':
+      return `⏱️ timed out${g.status ? ` (${g.status})` : ''}`
+    case 'cancelled':
+      return `🚫 cancelled${g.status ? ` (${g.status})` : ''}`
+    default:
+      return `${icon(g.status)} ${g.status}`
+  }
+}
+
+function durationOf(start?: Date, end?: Date): string {
+  return start && end ? formatDuration(end.getTime() - start.getTime()) : ''
+}
+
+function instanceCounts(instances: InstanceView[]): string {
+  const counts = new Map<string, number>()
+  for (const i of instances) counts.set(i.status, (counts.get(i.status) ?? 0) + 1)
+  return [...counts.entries()].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')
+}
+
+/** Event names across instances, in hook order, unknown names after in first-seen order. */
+export function eventColumns(instances: InstanceView[]): string[] {
+  const seen: string[] = []
+  for (const i of instances) for (const e of i.events) if (!seen.includes(e.name)) seen.push(e.name)
+  const rank = (n: string): number => {
+    const r = HOOK_ORDER.indexOf(n)
+    return r >= 0 ? r : HOOK_ORDER.length + seen.indexOf(n)
+  }
+  return seen.sort((a, b) => rank(a) - rank(b))
+}
+
+function eventCell(e: LifecycleEventView | undefined): string {
+  if (!e) return ''
+  const d = durationOf(e.startedAt, e.endedAt)
+  return `${icon(e.status)}${d ? ` ${d}` : ''}`
+}
+
+function instanceTable(instances: InstanceView[], columns: string[]): string[] {
+  const lines = [
+    `| Instance | Status | ${columns.map(escapeInline).join(' | ')} |`,
+    `|---|---|${columns.map(() => '---|').join('')}`
+  ]
+  for (const i of instances) {
+    const cells = columns.map((c) => eventCell(i.events.find((e) => e.name === c)))
+    lines.push(
+      `| ${escapeInline(i.instanceId)} | ${icon(i.status)} ${escapeInline(i.status)} | ${cells.join(' | ')} |`
+    )
+  }
+  return lines
+}
+
+function median(sorted: number[]): number {
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+/** Per event across the fleet: how many instances ended how, and how long it took. */
+function eventStatsTable(instances: InstanceView[], columns: string[]): string[] {
+  const lines = [
+    '| Event | Succeeded | Failed | Skipped | Other | Median | Slowest |',
+    '|---|---|---|---|---|---|---|'
+  ]
+  for (const c of columns) {
+    let ok = 0
+    let failed = 0
+    let skipped = 0
+    let other = 0
+    const durations: number[] = []
+    for (const i of instances) {
+      const e = i.events.find((ev) => ev.name === c)
+      if (!e) continue
+      if (e.status === 'Succeeded') ok++
+      else if (e.status === 'Failed') failed++
+      else if (e.status === 'Skipped') skipped++
+      else other++
+      if (e.startedAt && e.endedAt) durations.push(e.endedAt.getTime() - e.startedAt.getTime())
+    }
+    durations.sort((a, b) => a - b)
+    const med = durations.length ? formatDuration(median(durations)) : ''
+    const max = durations.length ? formatDuration(durations[durations.length - 1] ?? 0) : ''
+    lines.push(
+      `| ${escapeInline(c)} | ${ok} | ${failed} | ${skipped} | ${other} | ${med} | ${max} |`
+    )
+  }
+  return lines
+}
+
+function link(text: string, url: string): string {
+  return url ? `[${escapeInline(text)}](${url})` : escapeInline(text)
+}
+
+function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
+  const out: string[] = [
+    '',
+    `### ${groupStatusText(g)} ${escapeInline(g.group)}: ${link(g.id, g.url)}`,
+    ''
+  ]
+  const duration = durationOf(g.startedAt, g.endedAt)
+  if (duration) out.push(`Duration: ${duration}`, '')
+  const ei = g.errorInformation
+  if (ei?.code || ei?.message)
+    out.push(`> ${escapeInline([ei.code, ei.message].filter(Boolean).join(': '))}`, '')
+  if (g.error) out.push(`**${escapeInline(g.error.describe())}**`, '')
+  if (g.rollbackId) {
+    out.push(
+      `Rollback: ${link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`,
+      ''
+    )
+  }
+
+  if (g.failedInstances.length) {
+    out.push(
+      `#### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`,
+      ''
+    )
+    for (const c of distinctCauses(g.failedInstances)) out.push(`- ${escapeInline(causeText(c))}`)
+    out.push('')
+    for (const f of g.failedInstances.slice(0, limits.logTails)) {
+      if (!f.logTail) continue
+      const tail =
+        f.logTail.length > limits.logTailChars
+          ? `…${f.logTail.slice(-limits.logTailChars)}`
+          : f.logTail
+      out.push(
+        `<details><summary>${escapeHtml(`${f.instanceId}: ${f.lifecycleEvent} ${f.errorCode}`)} (log tail)</summary>`,
+        '',
+        `<pre>${escapeHtml(tail)}</pre>`,
+        '</details>',
+        ''
+      )
+    }
+    const withTails = g.failedInstances.filter((f) => f.logTail).length
+    if (withTails > limits.logTails) {
+      out.push(
+        `_Log tails of ${withTails - limits.logTails} more failed instances are in the step log and the failed-instances output._`,
+        ''
+      )
+    }
+  }
+
+  if (g.instances.length) {
+    const columns = eventColumns(g.instances)
+    const failed = g.instances.filter((i) => i.status === 'Failed')
+    const others = g.instances.filter((i) => i.status !== 'Failed')
+    const rows = [...failed.slice(0, limits.failedRows), ...others.slice(0, limits.otherRows)]
+    out.push(`#### Instances (${escapeInline(instanceCounts(g.instances))})`, '')
+    if (rows.length) out.push(...instanceTable(rows, columns), '')
+    const hidden = g.instances.length - rows.length
+    if (hidden > 0) {
+      const hiddenFailed = Math.max(0, failed.length - limits.failedRows)
+      out.push(
+        `_${hidden} more instance${hidden === 1 ? '' : 's'} not listed${hiddenFailed ? ` (${hiddenFailed} of them failed)` : ''}; every instance is counted below._`,
+        ''
+      )
+    }
+    if (hidden > 0 || g.instances.length > limits.otherRows)
+      out.push(...eventStatsTable(g.instances, columns), '')
+  }
+  return out
+}
+
+function render(result: DeploymentsResult, limits: SummaryLimits): string {
+  const lines = [
+    '## Deployments',
+    '',
+    '| Group | Deployment | Status | Duration | Instances |',
+    '|---|---|---|---|---|'
+  ]
+  for (const g of result.groups) {
+    lines.push(
+      `| ${escapeInline(g.group)} | ${g.id ? link(g.id, g.url) : '—'} | ${groupStatusText(g)} | ${durationOf(g.startedAt, g.endedAt)} | ${escapeInline(instanceCounts(g.instances))} |`
+    )
+  }
+  for (const g of result.groups)
+    if (g.outcome !== 'not-attempted') lines.push(...renderGroup(g, limits))
+  return lines.join('\n') + '\n'
+}
+
+/** Markdown for the deployments; shrinks detail until it fits `budgetBytes`. */
+export function renderDeploymentsSummary(
+  result: DeploymentsResult,
+  limits: SummaryLimits = DEFAULT_LIMITS,
+  budgetBytes = SUMMARY_BUDGET_BYTES
+): string {
+  let text = render(result, limits)
+  for (const smaller of FALLBACK_LIMITS) {
+    if (Buffer.byteLength(text) <= budgetBytes) break
+    text = render(result, smaller)
+  }
+  return text
+}
