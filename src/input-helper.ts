@@ -1,0 +1,397 @@
+// Turns the raw inputs and the runner's environment into one typed Settings object.
+// Nothing downstream reads an input; every malformed value fails here, before any AWS call.
+import os from 'node:os'
+import path from 'node:path'
+import { bucketNameProblem } from './bucket-name.js'
+import { parseFileRules } from './bundle/file-rules.js'
+import {
+  DEFAULT_KEY,
+  DEFAULT_WAIT_TIMEOUT_MINUTES,
+  DESCRIPTION_MAX_LENGTH,
+  Input
+} from './constants.js'
+import { InputError } from './errors.js'
+import { checkKeyTemplate, placeholdersUsed } from './key-template.js'
+import { resolveInWorkspace } from './paths.js'
+import type {
+  BundleSource,
+  BundleType,
+  FileExistsBehavior,
+  RunContext,
+  Settings
+} from './settings.js'
+
+/** Reads one input, trimmed; '' when not given. core.getInput in production, a map in tests. */
+export type InputReader = (name: Input) => string
+
+/** The longest wait we accept: a day covers any real deployment and catches a unit mix-up. */
+const MAX_WAIT_TIMEOUT_MINUTES = 1440
+/** CodeDeploy's limit for application, group and config names. */
+const MAX_NAME_LENGTH = 100
+
+export function readInputsFromEnv(env: NodeJS.ProcessEnv): InputReader {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+  const dryRun = readBoolean(read, Input.DryRun, false)
+
+  const application = readName(read, Input.Application, 'the CodeDeploy application name')
+  const deploymentGroups = readGroups(read)
+  const bucket = readBucket(read, dryRun)
+  const region = readRegion(read)
+  const bundle = readBundleSource(read, workspace)
+  const keyTemplate = readKeyTemplate(read)
+  const run = readRunContext(env)
+  checkRunContextFor(keyTemplate, run)
+
+  const sse = readSse(read)
+  const sseKmsKeyId = read(Input.SseKmsKeyId)
+  if (sseKmsKeyId && sse !== 'aws:kms')
+    throw new InputError(
+      Input.SseKmsKeyId,
+      'is set but `sse` is not aws:kms, so the key would be ignored.',
+      'Add `sse: aws:kms`, or remove sse-kms-key-id.'
+    )
+  if (/\s/.test(sseKmsKeyId))
+    throw new InputError(
+      Input.SseKmsKeyId,
+      'contains whitespace.',
+      'Write one KMS key id, alias or ARN.'
+    )
+
+  const expectedBucketOwner = read(Input.ExpectedBucketOwner)
+  if (expectedBucketOwner && !/^\d{12}$/.test(expectedBucketOwner))
+    throw new InputError(
+      Input.ExpectedBucketOwner,
+      `'${expectedBucketOwner}' is not an AWS account id.`,
+      'Write the 12-digit account id that owns the bucket, or leave it empty.'
+    )
+
+  const deploymentConfig = read(Input.DeploymentConfig)
+  if (deploymentConfig)
+    checkName(
+      Input.DeploymentConfig,
+      deploymentConfig,
+      'a deployment configuration name such as CodeDeployDefault.OneAtATime'
+    )
+
+  const waitTimeoutMinutes = readWaitTimeout(read)
+
+  return {
+    application,
+    deploymentGroups,
+    bucket,
+    region,
+    workspace,
+    tempDir: path.resolve(env.RUNNER_TEMP || os.tmpdir()),
+    bundle,
+    keyTemplate,
+    ...(sse ? { sse } : {}),
+    ...(sseKmsKeyId ? { sseKmsKeyId } : {}),
+    ...(expectedBucketOwner ? { expectedBucketOwner } : {}),
+    ...(deploymentConfig ? { deploymentConfig } : {}),
+    description: readDescription(read, run),
+    ...optional('fileExistsBehavior', readFileExistsBehavior(read)),
+    ignoreApplicationStopFailures: readBoolean(read, Input.IgnoreApplicationStopFailures, false),
+    updateOutdatedInstancesOnly: readBoolean(read, Input.UpdateOutdatedInstancesOnly, false),
+    ...optional('autoRollback', readOptionalBoolean(read, Input.AutoRollback)),
+    ifActiveDeployment: readEnum(read, Input.IfActiveDeployment, ['wait', 'fail'] as const, 'wait'),
+    wait: readBoolean(read, Input.Wait, true),
+    waitTimeoutMinutes,
+    onTimeout: readEnum(read, Input.OnTimeout, ['fail', 'stop'] as const, 'fail'),
+    stopOnCancel: readBoolean(read, Input.StopOnCancel, true),
+    dryRun,
+    run
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>)
+}
+
+function singleLine(name: Input, value: string): void {
+  if (/[\r\n]/.test(value))
+    throw new InputError(name, 'spans several lines.', 'Write a single value on one line.')
+}
+
+function checkName(name: Input, value: string, what: string): void {
+  singleLine(name, value)
+  if (value.length > MAX_NAME_LENGTH)
+    throw new InputError(
+      name,
+      `is ${value.length} characters long; CodeDeploy allows ${MAX_NAME_LENGTH}.`,
+      `Write ${what}.`
+    )
+  if (/[\p{Cc}]/u.test(value))
+    throw new InputError(name, 'contains control characters.', `Write ${what}.`)
+}
+
+function readName(read: InputReader, name: Input, what: string): string {
+  const value = read(name)
+  if (!value) throw new InputError(name, 'is required.', `Set \`${name}\` to ${what}.`)
+  checkName(name, value, what)
+  return value
+}
+
+function readGroups(read: InputReader): string[] {
+  const raw = read(Input.DeploymentGroup)
+  const groups = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+  if (groups.length === 0)
+    throw new InputError(
+      Input.DeploymentGroup,
+      'is required.',
+      'Set `deployment-group` to a deployment group name (several, one per line, deploy in order).'
+    )
+  const seen = new Set<string>()
+  for (const g of groups) {
+    checkName(Input.DeploymentGroup, g, 'one deployment group name per line')
+    if (seen.has(g))
+      throw new InputError(
+        Input.DeploymentGroup,
+        `lists '${g}' twice.`,
+        'List each deployment group once; they are deployed in order.'
+      )
+    seen.add(g)
+  }
+  return groups
+}
+
+function readBucket(read: InputReader, dryRun: boolean): string {
+  const bucket = read(Input.Bucket)
+  if (!bucket) {
+    if (dryRun) return ''
+    throw new InputError(
+      Input.Bucket,
+      'is required to upload the revision.',
+      'Set `bucket` to the S3 bucket name, or set `dry-run: true` to only build and validate.'
+    )
+  }
+  singleLine(Input.Bucket, bucket)
+  const problem = bucketNameProblem(bucket)
+  if (problem) {
+    const bare = bucket.replace(/^s3:\/\//i, '').split('/')[0]
+    throw new InputError(
+      Input.Bucket,
+      `'${bucket}' ${problem}.`,
+      problem.startsWith('is a URI')
+        ? `Write only the bucket name (e.g. '${bare}'); the key comes from \`key\`.`
+        : 'Write the name of an existing S3 bucket.'
+    )
+  }
+  return bucket
+}
+
+function readRegion(read: InputReader): string {
+  const region = read(Input.Region)
+  if (region && !/^[a-z]{2,}(-[a-z0-9]+)+-\d{1,2}$/.test(region))
+    throw new InputError(
+      Input.Region,
+      `'${region}' is not an AWS region code.`,
+      'Write a region code such as us-east-1, or leave it empty to use AWS_REGION.'
+    )
+  return region
+}
+
+const ARCHIVE_TYPES: [suffix: string, type: BundleType][] = [
+  ['.tar.gz', 'tgz'],
+  ['.tgz', 'tgz'],
+  ['.tar', 'tar'],
+  ['.zip', 'zip']
+]
+
+function readBundleSource(read: InputReader, workspace: string): BundleSource {
+  const archive = read(Input.Archive)
+  const source = read(Input.Source)
+  const files = read(Input.Files)
+  const bundleType = read(Input.BundleType)
+
+  if (archive) {
+    singleLine(Input.Archive, archive)
+    if ((source && source !== '.') || files)
+      throw new InputError(
+        Input.Archive,
+        `is set together with \`${files ? Input.Files : Input.Source}\`; a pre-built archive is deployed as it is.`,
+        'Remove `archive` to build the bundle from source/files, or remove source and files.'
+      )
+    const match = ARCHIVE_TYPES.find(([suffix]) => archive.toLowerCase().endsWith(suffix))
+    if (!match)
+      throw new InputError(
+        Input.Archive,
+        `'${archive}' does not end in .tgz, .tar.gz, .tar or .zip, so its type is unknown.`,
+        'Name the archive with one of those extensions.'
+      )
+    const type = match[1]
+    if (bundleType && bundleType.toLowerCase() !== 'tgz' && bundleType.toLowerCase() !== type)
+      throw new InputError(
+        Input.BundleType,
+        `is '${bundleType}' but the archive '${archive}' is a ${type}.`,
+        'Remove `bundle-type`: a pre-built archive takes its type from its name.'
+      )
+    const abs = resolveInWorkspace(workspace, archive)
+    if (!abs)
+      throw new InputError(
+        Input.Archive,
+        `'${archive}' is outside the workspace (${workspace}).`,
+        'Give a path inside the workspace, e.g. build/deploy.tgz.'
+      )
+    return { kind: 'archive', path: abs, type }
+  }
+
+  const type = readEnum(read, Input.BundleType, ['tgz', 'zip', 'tar'] as const, 'tgz')
+  const src = source || '.'
+  singleLine(Input.Source, src)
+  const sourceDir = resolveInWorkspace(workspace, src)
+  if (!sourceDir)
+    throw new InputError(
+      Input.Source,
+      `'${src}' is outside the workspace (${workspace}).`,
+      'Give a folder relative to the workspace, e.g. codedeploy.'
+    )
+  return { kind: 'build', sourceDir, rules: parseFileRules(files), type }
+}
+
+function readKeyTemplate(read: InputReader): string {
+  const key = read(Input.Key) || DEFAULT_KEY
+  const problem = checkKeyTemplate(key)
+  if (problem)
+    throw new InputError(
+      Input.Key,
+      `'${key}' ${problem}.`,
+      'Use only {application} {run_number} {run_attempt} {run_id} {sha} {short_sha} {ref_name} {bundle_hash} {ext}, e.g. ' +
+        `'${DEFAULT_KEY}'.`
+    )
+  return key
+}
+
+function readRunContext(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
+    runId: env.GITHUB_RUN_ID ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    refName: env.GITHUB_REF_NAME ?? '',
+    repository: env.GITHUB_REPOSITORY ?? '',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    eventName: env.GITHUB_EVENT_NAME ?? ''
+  }
+}
+
+const CONTEXT_VARIABLE: Partial<Record<string, [keyof RunContext, string]>> = {
+  run_number: ['runNumber', 'GITHUB_RUN_NUMBER'],
+  run_attempt: ['runAttempt', 'GITHUB_RUN_ATTEMPT'],
+  run_id: ['runId', 'GITHUB_RUN_ID'],
+  sha: ['sha', 'GITHUB_SHA'],
+  short_sha: ['sha', 'GITHUB_SHA'],
+  ref_name: ['refName', 'GITHUB_REF_NAME']
+}
+
+/** A placeholder whose variable is missing would give a key like 'app//x.tgz': refuse it. */
+function checkRunContextFor(template: string, run: RunContext): void {
+  for (const name of placeholdersUsed(template)) {
+    const v = CONTEXT_VARIABLE[name]
+    if (v && !run[v[0]])
+      throw new InputError(
+        Input.Key,
+        `uses {${name}} but ${v[1]} is not set (the runner sets it in GitHub Actions).`,
+        `Run inside GitHub Actions, set ${v[1]}, or remove {${name}} from the key.`
+      )
+  }
+}
+
+function readSse(read: InputReader): Settings['sse'] {
+  const value = read(Input.Sse)
+  if (!value) return undefined
+  if (value.toUpperCase() === 'AES256') return 'AES256'
+  if (value.toLowerCase() === 'aws:kms') return 'aws:kms'
+  throw new InputError(
+    Input.Sse,
+    `'${value}' is not supported.`,
+    'Write AES256 or aws:kms, or leave it empty for the bucket default.'
+  )
+}
+
+function readDescription(read: InputReader, run: RunContext): string {
+  const given = read(Input.Description)
+  const shortSha = run.sha.slice(0, 7)
+  const runUrl =
+    run.repository && run.runId
+      ? `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+      : ''
+  const generated = [
+    run.repository && `${run.repository}${shortSha ? `@${shortSha}` : ''}`,
+    run.runNumber && `run #${run.runNumber}`,
+    runUrl
+  ]
+    .filter(Boolean)
+    .join(' ')
+  const text = (given || generated || 'Deployed by GitHub Actions').replace(/\s+/g, ' ')
+  return truncate(text, DESCRIPTION_MAX_LENGTH)
+}
+
+/** Cuts to at most `max` characters, by code point so no surrogate pair is split. */
+function truncate(text: string, max: number): string {
+  const chars = [...text]
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…'
+}
+
+function readFileExistsBehavior(read: InputReader): FileExistsBehavior | undefined {
+  const value = read(Input.FileExistsBehavior)
+  if (!value) return undefined
+  const upper = value.toUpperCase()
+  if (upper === 'DISALLOW' || upper === 'OVERWRITE' || upper === 'RETAIN') return upper
+  throw new InputError(
+    Input.FileExistsBehavior,
+    `'${value}' is not a CodeDeploy file-exists behavior.`,
+    'Write DISALLOW, OVERWRITE or RETAIN, or leave it empty for DISALLOW.'
+  )
+}
+
+function readWaitTimeout(read: InputReader): number {
+  const raw = read(Input.WaitTimeout)
+  if (!raw) return DEFAULT_WAIT_TIMEOUT_MINUTES
+  const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN
+  if (!(minutes > 0) || minutes > MAX_WAIT_TIMEOUT_MINUTES)
+    throw new InputError(
+      Input.WaitTimeout,
+      `'${raw}' is not a number of minutes between 0 and ${MAX_WAIT_TIMEOUT_MINUTES}.`,
+      `Write the minutes to wait, e.g. ${DEFAULT_WAIT_TIMEOUT_MINUTES} (decimals allowed).`
+    )
+  return minutes
+}
+
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+function readOptionalBoolean(read: InputReader, name: Input): boolean | undefined {
+  const value = read(name)
+  if (value === '') return undefined
+  if (TRUE.includes(value)) return true
+  if (FALSE.includes(value)) return false
+  throw new InputError(name, `'${value}' is not a boolean.`, 'Write true or false.')
+}
+
+function readBoolean(read: InputReader, name: Input, fallback: boolean): boolean {
+  return readOptionalBoolean(read, name) ?? fallback
+}
+
+function readEnum<T extends string>(
+  read: InputReader,
+  name: Input,
+  allowed: readonly T[],
+  fallback: T
+): T {
+  const value = read(name)
+  if (value === '') return fallback
+  const found = allowed.find((a) => a === value.toLowerCase())
+  if (found) return found
+  throw new InputError(
+    name,
+    `'${value}' is not one of ${allowed.join(', ')}.`,
+    `Write ${allowed.join(' or ')}.`
+  )
+}
