@@ -1,4 +1,5 @@
 // How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
+import { describeAwsError } from '../aws/aws-errors.js'
 import { AwsCallError, awsErrorParts } from '../errors.js'
 
 const THROTTLING_CODES = new Set([
@@ -82,7 +83,8 @@ function genericCheck(call: string, err: unknown): string {
 
 /** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
 export function codeDeployCallError(call: string, err: unknown, check?: string): AwsCallError {
-  const { code, message } = awsErrorParts(err)
+  // Redacted and cleaned: AWS messages may echo request data.
+  const { code, message } = describeAwsError(err)
   const useGeneric = !check || isTransient(err)
   return new AwsCallError(call, code, message, useGeneric ? genericCheck(call, err) : check, err)
 }

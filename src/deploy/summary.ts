@@ -4,7 +4,7 @@ import { HOOK_ORDER } from './progress.js'
 import { formatDuration } from './run-deployments.js'
 import type { DeploymentsResult, GroupResult, InstanceView, LifecycleEventView } from './types.js'
 
-/** GitHub refuses a step summary over 1 MiB; leave room for the bundle and S3 parts. */
+/** GitHub refuses a step summary over 1 MiB; this leaves room for the bundle and S3 parts. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
 
 export interface SummaryLimits {
@@ -177,7 +177,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
 
   if (g.failedInstances.length) {
     out.push(
-      `#### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`,
+      `##### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`,
       ''
     )
     for (const c of distinctCauses(g.failedInstances)) out.push(`- ${escapeInline(causeText(c))}`)
@@ -210,7 +210,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
     const failed = g.instances.filter((i) => i.status === 'Failed')
     const others = g.instances.filter((i) => i.status !== 'Failed')
     const rows = [...failed.slice(0, limits.failedRows), ...others.slice(0, limits.otherRows)]
-    out.push(`#### Instances (${escapeInline(instanceCounts(g.instances))})`, '')
+    out.push(`##### Instances (${escapeInline(instanceCounts(g.instances))})`, '')
     if (rows.length) out.push(...instanceTable(rows, columns), '')
     const hidden = g.instances.length - rows.length
     if (hidden > 0) {
@@ -228,7 +228,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
 
 function render(result: DeploymentsResult, limits: SummaryLimits): string {
   const lines = [
-    '## Deployments',
+    '### Deployments',
     '',
     '| Group | Deployment | Status | Duration | Instances |',
     '|---|---|---|---|---|'
@@ -244,7 +244,7 @@ function render(result: DeploymentsResult, limits: SummaryLimits): string {
 }
 
 /** Markdown for the deployments; shrinks detail until it fits `budgetBytes`. */
-export function renderDeploymentsSummary(
+export function deploymentsMarkdown(
   result: DeploymentsResult,
   limits: SummaryLimits = DEFAULT_LIMITS,
   budgetBytes = SUMMARY_BUDGET_BYTES
