@@ -159,7 +159,7 @@ function link(text: string, url: string): string {
 function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
   const out: string[] = [
     '',
-    `### ${groupStatusText(g)} ${escapeInline(g.group)}: ${link(g.id, g.url)}`,
+    `#### ${groupStatusText(g)} ${escapeInline(g.group)}: ${link(g.id, g.url)}`,
     ''
   ]
   const duration = durationOf(g.startedAt, g.endedAt)
