@@ -51,7 +51,7 @@ export function summaryMarkdown(
     for (const f of report.findings) {
       const icon = f.severity === 'error' ? ':x: error' : ':warning: warning'
       lines.push(
-        `| ${icon} | ${code(where(f, displayPath))} | ${cell(f.message)} | ${cell(f.fix)} |`
+        `| ${icon} | ${cell(code(where(f, displayPath)))} | ${cell(f.message)} | ${cell(f.fix)} |`
       )
     }
   }
