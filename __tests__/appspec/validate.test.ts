@@ -686,8 +686,8 @@ const cases: Case[] = [
   {
     name: 'runas with os windows (and Windows scripts need no #!)',
     tree: {
-      'appspec.yml': `version: 0.0\nos: windows\nfiles:\n  - source: app\n    destination: C:\\inetpub\\app\nhooks:\n  AfterInstall:\n    - location: scripts\\install.ps1\n      runas: Administrator\n`,
-      'app/index.html': '<html></html>',
+      'appspec.yml': `version: 0.0\nos: windows\nfiles:\n  - source: app\\site\n    destination: C:\\inetpub\\app\nhooks:\n  AfterInstall:\n    - location: scripts\\install.ps1\n      runas: Administrator\n`,
+      'app/site/index.html': '<html></html>',
       'scripts/install.ps1': 'Write-Host "hi"\r\n'
     },
     expect: [

@@ -245,8 +245,10 @@ function checkFiles(
     }
     const destinationText = String(destination)
     mappings.push({ source: sourceText, destination: destinationText })
-    checkFileSource(sourceText, [...at, 'source'], bundle, report)
-    checkDestination(sourceText, destinationText, [...at, 'destination'], windows, bundle, report)
+    // Windows appspecs often write sources with backslashes; the bundle's paths use '/'.
+    const bundleSource = windows ? sourceText.replace(/\\/g, '/') : sourceText
+    checkFileSource(bundleSource, [...at, 'source'], bundle, report)
+    checkDestination(bundleSource, destinationText, [...at, 'destination'], windows, bundle, report)
   })
   return mappings
 }
