@@ -174,10 +174,12 @@ async function transfer(
       command instanceof sdk.CreateMultipartUploadCommand ||
       command instanceof sdk.CompleteMultipartUploadCommand
     )
-    const request = (s3.send as (c: object, o?: object) => Promise<unknown>)(command, {
-      ...options,
-      ...(cancellable ? { abortSignal: stop.signal } : {})
-    }).then(
+    const request = Promise.resolve(
+      (s3.send as (c: object, o?: object) => Promise<unknown>)(command, {
+        ...options,
+        ...(cancellable ? { abortSignal: stop.signal } : {})
+      })
+    ).then(
       (out) => {
         if (command instanceof sdk.CreateMultipartUploadCommand)
           uploadId = (out as { UploadId?: string }).UploadId
