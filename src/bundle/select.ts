@@ -77,7 +77,7 @@ export async function selectBundleFiles(opts: SelectOptions): Promise<SelectedBu
     const { found, excluded } = await walker.match(rule.pattern)
     if (found.length === 0) {
       const why = excluded
-        ? ` (${excluded} match${excluded === 1 ? 'es' : ''} excluded by '!' lines)`
+        ? ` (${excluded} match${excluded === 1 ? '' : 'es'} excluded by '!' lines)`
         : ''
       throw new InputError(
         'files',
@@ -90,7 +90,8 @@ export async function selectBundleFiles(opts: SelectOptions): Promise<SelectedBu
       for (const f of found) place(f, f.wsRel, origin)
     } else if (target.endsWith('/')) {
       const folder = target === './' ? '' : target
-      for (const f of found) place(f, folder + f.baseRel, origin)
+      // A named folder itself ('' relative to itself) is the target folder, implied.
+      for (const f of found) if (f.baseRel !== '') place(f, folder + f.baseRel, origin)
     } else {
       place(renamed(rule, found, target), target, origin)
     }
@@ -269,7 +270,9 @@ class Walker {
       const st = await lstat(abs).catch(() => undefined)
       if (!st) return { found: [], excluded: 0 }
       if (st.isDirectory()) {
-        return { found: await this.walk(abs, rel, Infinity, () => true, counter), ...counter }
+        const self = await this.describe(abs, rel, '', st, parentReal)
+        const inner = await this.walk(abs, rel, Infinity, () => true, counter)
+        return { found: self ? [self, ...inner] : inner, ...counter }
       }
       const one = await this.describe(abs, rel, path.basename(abs), st, parentReal)
       return { found: one ? [one] : [], excluded: 0 }
