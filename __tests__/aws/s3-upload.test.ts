@@ -113,7 +113,9 @@ function partSignal(partNumber: number): AbortSignal | undefined {
   const call = mock
     .commandCalls(UploadPartCommand)
     .find((c) => c.args[0].input.PartNumber === partNumber)
-  return (call?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
+  // send(command, options): the typings only declare the command.
+  const args = call?.args as unknown[] | undefined
+  return (args?.[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
 }
 
 /** Everything the user could see: log lines and the error's one line. */
@@ -448,7 +450,7 @@ describe('multipart upload of a bundle larger than a part', () => {
 
 describe('what the user is told when S3 refuses', () => {
   async function putFails(
-    err: unknown,
+    err: Error,
     extra: Partial<UploadBundleOptions> = {}
   ): Promise<ActionError> {
     mock.on(HeadObjectCommand).rejects(notFound())
