@@ -6,6 +6,16 @@ import { rmSync } from 'node:fs'
 rmSync('dist', { recursive: true, force: true })
 execFileSync(
   'ncc',
-  ['build', 'src/index.ts', '--out', 'dist', '--license', 'licenses.txt', '--target', 'es2023', '--quiet'],
+  [
+    'build',
+    'src/index.ts',
+    '--out',
+    'dist',
+    '--license',
+    'licenses.txt',
+    '--target',
+    'es2023',
+    '--quiet'
+  ],
   { stdio: 'inherit' }
 )

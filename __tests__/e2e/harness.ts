@@ -47,6 +47,8 @@ export interface ActionRun {
   /** The ::error:: lines, without the command prefix. */
   errors: string[]
   durationMs: number
+  /** RUNNER_TEMP of the run: where a built archive goes. */
+  tempDir: string
 }
 
 export function githubEnv(workspace: string, temp: string): Record<string, string> {
@@ -115,7 +117,8 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
       .split('\n')
       .filter((l) => l.startsWith('::error'))
       .map((l) => l.replace(/^::error[^:]*::/, '')),
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    tempDir: temp
   }
 }
 

@@ -1,0 +1,372 @@
+export const id = 41;
+export const ids = [41];
+export const modules = {
+
+/***/ 4041:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  uploadBundle: () => (/* binding */ uploadBundle)
+});
+
+// UNUSED EXPORTS: DEFAULT_QUEUE_SIZE, MIN_PART_SIZE, choosePartSize, contentTypeFor, stripQuotes
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/aws/aws-errors.ts
+var aws_errors = __webpack_require__(8098);
+;// CONCATENATED MODULE: ./src/aws/upload-progress.ts
+// Upload progress as log lines: one every few seconds at most, so a long upload shows it is
+// moving without flooding the log. The clock is a parameter, so tests need not wait.
+const PROGRESS_INTERVAL_MS = 5_000;
+const MIB = 1024 * 1024;
+function formatMiB(bytes) {
+    return `${(bytes / MIB).toFixed(1)} MiB`;
+}
+function formatRate(bytes, ms) {
+    return ms > 0 ? `${((bytes / MIB) * (1000 / ms)).toFixed(1)} MiB/s` : '-';
+}
+function formatDuration(ms) {
+    return ms < 60_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+class UploadProgress {
+    total;
+    log;
+    now;
+    intervalMs;
+    started;
+    lastLine;
+    constructor(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
+        this.total = total;
+        this.log = log;
+        this.now = now;
+        this.intervalMs = intervalMs;
+        this.started = now();
+        this.lastLine = this.started;
+    }
+    /** Called with the bytes uploaded so far; prints a line if the last one is old enough. */
+    update(loaded) {
+        const t = this.now();
+        if (loaded >= this.total || t - this.lastLine < this.intervalMs)
+            return;
+        this.lastLine = t;
+        const percent = Math.floor((loaded / this.total) * 100);
+        this.log.info(`Uploading: ${percent}% (${formatMiB(loaded)} of ${formatMiB(this.total)}) at ${formatRate(loaded, t - this.started)}`);
+    }
+    /** Milliseconds since the upload started. */
+    elapsed() {
+        return this.now() - this.started;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/s3-upload.ts
+// Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
+// up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
+
+
+
+
+
+const s3_upload_MIB = 1024 * 1024;
+const MAX_PARTS = 10_000;
+/** aws s3 cp's part size; memory stays near queueSize × partSize whatever the bundle size. */
+const MIN_PART_SIZE = 8 * s3_upload_MIB;
+const DEFAULT_QUEUE_SIZE = 4;
+/** The part size for a file: at least MIN_PART_SIZE, grown in whole MiB so there are at most 10,000 parts. */
+function choosePartSize(size, min = MIN_PART_SIZE) {
+    return Math.max(min, Math.ceil(Math.ceil(size / MAX_PARTS) / s3_upload_MIB) * s3_upload_MIB);
+}
+function contentTypeFor(name) {
+    if (/\.zip$/i.test(name))
+        return 'application/zip';
+    if (/\.(tgz|tar\.gz)$/i.test(name))
+        return 'application/gzip';
+    if (/\.tar$/i.test(name))
+        return 'application/x-tar';
+    return 'application/octet-stream';
+}
+function stripQuotes(etag) {
+    return etag.replace(/"/g, '');
+}
+async function uploadBundle(opts) {
+    const { bucket, key, log } = opts;
+    const uri = `s3://${bucket}/${key}`;
+    throwIfCancelled(opts.signal, uri, false);
+    const sdk = await __webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
+    const region = await opts.s3.config.region().catch(() => 'the configured region');
+    const existing = await findExisting(sdk, opts, region);
+    if (existing.kind === 'same') {
+        log.info(`Reusing ${uri}: an object with the same sha256 and size is already there (ETag ${existing.etag}` +
+            `${existing.versionId ? `, version ${existing.versionId}` : ''}); not uploading.`);
+        return { etag: existing.etag, versionId: existing.versionId, uploaded: false };
+    }
+    if (existing.kind === 'different') {
+        log.warning(`${uri} already exists with different content (sha256 ${existing.sha256 ?? 'not recorded'}, ` +
+            `${existing.size ?? '?'} bytes) and is being overwritten. A deployment still running from the old object ` +
+            'fails unless the bucket is versioned; keep {bundle_hash} in `key` so different content gets its own key.');
+    }
+    if (existing.kind === 'unknown') {
+        log.debug(`HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway, which is safe ` +
+            'because the same key holds the same bundle. Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.');
+    }
+    const sent = await transfer(sdk, opts, uri, region, existing.kind === 'unknown');
+    return { ...(await completeResult(sdk, opts, uri, sent)), uploaded: true };
+}
+async function findExisting(sdk, opts, region) {
+    let head;
+    try {
+        head = await opts.s3.send(new sdk.HeadObjectCommand({
+            Bucket: opts.bucket,
+            Key: opts.key,
+            ExpectedBucketOwner: opts.expectedBucketOwner
+        }), { abortSignal: opts.signal });
+    }
+    catch (err) {
+        const { code, status } = (0,aws_errors/* describeAwsError */.Pp)(err);
+        // S3 answers 404 both for a missing key and a missing bucket; the upload names which.
+        if (status === 404 || code === 'NotFound' || code === 'NoSuchKey')
+            return { kind: 'absent' };
+        // Without s3:ListBucket, S3 says 403 for a missing key, so 403 cannot mean "present".
+        // A 403 from a bucket of another account looks the same; the upload's error body says which.
+        if (status === 403)
+            return { kind: 'unknown' };
+        if ((0,aws_errors/* isAbortError */.zf)(err) || opts.signal?.aborted)
+            throwIfCancelled(opts.signal, `s3://${opts.bucket}/${opts.key}`, false);
+        throw (0,aws_errors/* toAwsCallError */.Dz)('S3 HeadObject', err, s3Hints(opts, region, err, ['s3:GetObject', 's3:ListBucket']));
+    }
+    const sha256 = head.Metadata?.sha256;
+    if (sha256 === opts.sha256 && head.ContentLength === opts.size && head.ETag) {
+        return { kind: 'same', etag: stripQuotes(head.ETag), versionId: versionOf(head.VersionId) };
+    }
+    return { kind: 'different', sha256, size: head.ContentLength };
+}
+/** Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing. */
+async function transfer(sdk, opts, uri, region, headRefused) {
+    const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19));
+    const { s3, log } = opts;
+    const partSize = opts.partSize ?? choosePartSize(opts.size);
+    const queueSize = opts.queueSize ?? DEFAULT_QUEUE_SIZE;
+    const parts = Math.max(1, Math.ceil(opts.size / partSize));
+    const progress = new UploadProgress(opts.size, log, opts.now ?? Date.now);
+    log.info(`Uploading ${(0,external_node_path_.basename)(opts.filePath)} (${formatMiB(opts.size)}) to ${uri}` +
+        (parts > 1 ? ` in ${parts} parts of ${formatMiB(partSize)}` : ''));
+    // One controller for everything in flight: the first failed request or the caller's signal
+    // cancels the other parts at once, instead of letting lib-storage upload the rest of the file.
+    const stop = new AbortController();
+    const inflight = new Set();
+    let failure;
+    let uploadId;
+    let completed = false;
+    const send = (command, options) => {
+        const call = `S3 ${callName(sdk, command)}`;
+        if (stop.signal.aborted)
+            return Promise.reject(Object.assign(new Error('Upload aborted.'), { name: 'AbortError' }));
+        // Create and Complete are short and change server state: let them finish, so an upload
+        // that was created is known and can be aborted, and a completed one is not half-reported.
+        const cancellable = !(command instanceof sdk.CreateMultipartUploadCommand ||
+            command instanceof sdk.CompleteMultipartUploadCommand);
+        const request = Promise.resolve(s3.send(command, {
+            ...options,
+            ...(cancellable ? { abortSignal: stop.signal } : {})
+        })).then((out) => {
+            if (command instanceof sdk.CreateMultipartUploadCommand)
+                uploadId = out.UploadId;
+            if (command instanceof sdk.CompleteMultipartUploadCommand)
+                completed = true;
+            return out;
+        }, (err) => {
+            if (!stop.signal.aborted) {
+                failure = { call, err };
+                stop.abort();
+                void upload.abort();
+            }
+            throw err;
+        });
+        inflight.add(request);
+        request.then(() => inflight.delete(request), () => inflight.delete(request));
+        return request;
+    };
+    const client = Object.assign(Object.create(s3), { send });
+    const body = (0,external_node_fs_.createReadStream)(opts.filePath, { highWaterMark: s3_upload_MIB });
+    const upload = new Upload({
+        client,
+        params: {
+            Bucket: opts.bucket,
+            Key: opts.key,
+            Body: body,
+            ContentLength: opts.size,
+            ContentType: contentTypeFor(opts.filePath),
+            Metadata: { sha256: opts.sha256 },
+            ServerSideEncryption: opts.sse,
+            SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined,
+            ExpectedBucketOwner: opts.expectedBucketOwner
+        },
+        partSize,
+        queueSize,
+        // lib-storage's own abort runs in the background after done() has rejected; ours is awaited.
+        leavePartsOnError: true
+    });
+    upload.on('httpUploadProgress', (p) => progress.update(p.loaded ?? 0));
+    const onCancel = () => {
+        if (stop.signal.aborted)
+            return;
+        stop.abort();
+        void upload.abort();
+    };
+    opts.signal?.addEventListener('abort', onCancel, { once: true });
+    try {
+        if (opts.signal?.aborted)
+            onCancel();
+        const out = await upload.done();
+        const ms = progress.elapsed();
+        log.info(`Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms)} (${formatRate(opts.size, ms)})`);
+        return {
+            etag: out.ETag ? stripQuotes(out.ETag) : undefined,
+            versionId: versionOf(out.VersionId)
+        };
+    }
+    catch (err) {
+        if (!stop.signal.aborted)
+            stop.abort();
+        await Promise.allSettled([...inflight]);
+        if (uploadId && !completed)
+            await abortMultipart(sdk, opts, uri, uploadId);
+        if (opts.signal?.aborted)
+            throwIfCancelled(opts.signal, uri, true);
+        const cause = failure ?? { call: 'S3 Upload', err };
+        throw uploadError(opts, region, cause.call, cause.err, headRefused);
+    }
+    finally {
+        opts.signal?.removeEventListener('abort', onCancel);
+        body.destroy();
+    }
+}
+async function abortMultipart(sdk, opts, uri, uploadId) {
+    try {
+        await opts.s3.send(new sdk.AbortMultipartUploadCommand({
+            Bucket: opts.bucket,
+            Key: opts.key,
+            UploadId: uploadId,
+            ExpectedBucketOwner: opts.expectedBucketOwner
+        }));
+        opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`);
+    }
+    catch (err) {
+        const { code } = (0,aws_errors/* describeAwsError */.Pp)(err);
+        if (code === 'NoSuchUpload')
+            return;
+        opts.log.warning(`Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
+            'until an AbortIncompleteMultipartUpload lifecycle rule removes them. The role needs s3:AbortMultipartUpload.');
+    }
+}
+function uploadError(opts, region, call, err, headRefused) {
+    const e = err;
+    if (typeof e.syscall === 'string' || /^Expected \d+ part/.test(String(e.message))) {
+        return new errors/* ActionError */.lZ(`Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`, 'It was changed or removed during the upload; re-run the job.');
+    }
+    const actions = [
+        's3:PutObject',
+        ...(opts.sse === 'aws:kms' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : [])
+    ];
+    const mapped = (0,aws_errors/* toAwsCallError */.Dz)(call, err, s3Hints(opts, region, err, actions));
+    if (headRefused && mapped.code !== 'NoSuchBucket') {
+        return new errors/* ActionError */.lZ(mapped.message, `${mapped.fix} (HeadObject on the key was refused too: s3:GetObject / s3:ListBucket.)`);
+    }
+    return mapped;
+}
+function s3Hints(opts, region, err, iamActions) {
+    const bucketRegion = headerOf(err, 'x-amz-bucket-region');
+    const wrongRegion = `Bucket '${opts.bucket}' is not in region ${region}${bucketRegion ? ` (it is in ${bucketRegion})` : ''}: set \`region\` ` +
+        "to the bucket's region; CodeDeploy needs the bucket in the same region as the deployment group.";
+    const byCode = {
+        NoSuchBucket: `Bucket '${opts.bucket}' does not exist in region ${region}: check \`bucket\` and \`region\`.`,
+        PermanentRedirect: wrongRegion,
+        TemporaryRedirect: wrongRegion,
+        AuthorizationHeaderMalformed: wrongRegion,
+        IllegalLocationConstraintException: wrongRegion,
+        NoSuchUpload: 'The multipart upload was removed while it ran (a lifecycle rule or another process): re-run the job.',
+        InvalidEncryptionAlgorithmError: 'Check `sse`: it must be AES256 or aws:kms.',
+        'KMS.NotFoundException': `The KMS key in \`sse-kms-key-id\` was not found in region ${region}: check the key id or alias and its region.`,
+        'KMS.DisabledException': 'The KMS key in `sse-kms-key-id` is disabled: enable it or use another key.',
+        'KMS.KMSInvalidStateException': 'The KMS key in `sse-kms-key-id` is pending deletion or not usable: use another key.'
+    };
+    if (opts.expectedBucketOwner) {
+        const owner = `Access to bucket '${opts.bucket}' was denied: either it belongs to another account than ` +
+            `${opts.expectedBucketOwner} (check \`expected-bucket-owner\`), or the role lacks ${iamActions.join(', ')} ` +
+            `on arn:aws:s3:::${opts.bucket}/${opts.key}.`;
+        byCode.AccessDenied = owner;
+        byCode.Forbidden = owner;
+    }
+    return {
+        iamActions,
+        resource: `arn:aws:s3:::${opts.bucket}/${opts.key}`,
+        byCode,
+        fallback: 'Check `bucket`, `key`, `sse` and `sse-kms-key-id`.'
+    };
+}
+async function completeResult(sdk, opts, uri, sent) {
+    let { etag, versionId } = sent;
+    // Some S3-compatible servers leave VersionId (or even the ETag) out of CompleteMultipartUpload;
+    // a HEAD on the key has both. On an unversioned bucket it simply has no version.
+    if (!etag || !versionId) {
+        try {
+            const head = await opts.s3.send(new sdk.HeadObjectCommand({
+                Bucket: opts.bucket,
+                Key: opts.key,
+                ExpectedBucketOwner: opts.expectedBucketOwner
+            }), { abortSignal: opts.signal });
+            const headEtag = head.ETag ? stripQuotes(head.ETag) : undefined;
+            // Only trust the HEAD if it sees the object we wrote, not one written after it.
+            if (!etag)
+                etag = headEtag;
+            if (!versionId && headEtag === etag && head.Metadata?.sha256 === opts.sha256)
+                versionId = versionOf(head.VersionId);
+        }
+        catch (err) {
+            opts.log.debug(`HeadObject after the upload failed (${(0,aws_errors/* describeAwsError */.Pp)(err).code}); version id unknown.`);
+        }
+    }
+    if (!etag) {
+        throw new errors/* ActionError */.lZ(`S3 returned no ETag for ${uri}.`, 'CodeDeploy needs it to pin the revision: check that the endpoint is S3 or fully S3-compatible.');
+    }
+    return { etag, versionId };
+}
+function versionOf(id) {
+    // 'null' is what S3 reports for objects written while versioning was off or suspended.
+    return id && id !== 'null' ? id : undefined;
+}
+function callName(sdk, command) {
+    if (command instanceof sdk.PutObjectCommand)
+        return 'PutObject';
+    if (command instanceof sdk.CreateMultipartUploadCommand)
+        return 'CreateMultipartUpload';
+    if (command instanceof sdk.UploadPartCommand)
+        return 'UploadPart';
+    if (command instanceof sdk.CompleteMultipartUploadCommand)
+        return 'CompleteMultipartUpload';
+    return 'Upload';
+}
+function headerOf(err, name) {
+    const headers = err?.$response?.headers;
+    return headers?.[name];
+}
+function throwIfCancelled(signal, uri, started) {
+    if (!signal?.aborted)
+        return;
+    throw new errors/* ActionError */.lZ(`Upload to ${uri} was cancelled.`, started
+        ? 'The multipart upload was aborted; no partial object was left in the bucket.'
+        : 'Nothing was uploaded.');
+}
+
+
+/***/ })
+
+};

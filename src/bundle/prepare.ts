@@ -1,0 +1,179 @@
+// The bundle phase: select (or open) the files, validate the appspec against them, and only
+// then write the archive. Nothing is written when validation fails.
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { annotationOf, countFindings, formatFinding } from '../appspec/format.js'
+import { validateBundle, type AppspecReport } from '../appspec/validate.js'
+import { ActionError, ValidationError } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { BundleType, Settings } from '../settings.js'
+import { writeArchive } from './archive-writer.js'
+import { readArchive } from './archive-reader.js'
+import type { BundleEntry, BundleView } from './bundle-view.js'
+import { renderListing } from './listing.js'
+import { selectBundleFiles } from './select.js'
+
+export interface PreparedBundle {
+  /** The archive on disk: written by us, or the pre-built one. */
+  path: string
+  sha256: string
+  size: number
+  type: BundleType
+  origin: 'built' | 'archive'
+  entries: BundleEntry[]
+  appspec: AppspecReport
+  /** Maps a bundle path to the path the user edits (source folder or archive member). */
+  displayPath: (bundlePath: string) => string
+}
+
+export async function prepareBundle(
+  settings: Settings,
+  log: Logger,
+  signal?: AbortSignal
+): Promise<PreparedBundle> {
+  return settings.bundle.kind === 'build'
+    ? buildBundle(settings, settings.bundle, log, signal)
+    : openArchive(settings, settings.bundle, log)
+}
+
+async function buildBundle(
+  settings: Settings,
+  source: Extract<Settings['bundle'], { kind: 'build' }>,
+  log: Logger,
+  signal?: AbortSignal
+): Promise<PreparedBundle> {
+  // Named now (the selection must never pick it up), created only once validation passed.
+  const outDir = path.join(settings.tempDir, `codedeploy-bundle-${randomUUID().slice(0, 8)}`)
+  const outPath = path.join(outDir, `bundle.${source.type}`)
+  const selected = await selectBundleFiles({
+    workspace: settings.workspace,
+    sourceDir: source.sourceDir,
+    rules: source.rules,
+    outputPath: outPath
+  })
+  const onDisk = new Map(
+    selected.entries.filter((e) => e.source).map((e) => [e.path, e.source as string])
+  )
+  const view: BundleView = {
+    entries: selected.entries,
+    read: (p) => {
+      const file = onDisk.get(p)
+      return file ? readFile(file) : Promise.reject(new Error(`${p} is not a file in the bundle`))
+    }
+  }
+  const sourceRel = path.relative(settings.workspace, source.sourceDir)
+  const displayPath = (p: string): string => {
+    const file = onDisk.get(p)
+    return file ? path.relative(settings.workspace, file) : sourceRel ? `${sourceRel}/${p}` : p
+  }
+  const appspec = await validateBundle(view, { origin: 'built' })
+  reportFindings(appspec, log, displayPath)
+
+  if (signal?.aborted) throw new ActionError('Cancelled while bundling: nothing was uploaded.')
+  await mkdir(outDir, { recursive: true })
+  const written = await writeArchive({
+    entries: selected.entries,
+    type: source.type,
+    outPath,
+    executable: new Set(appspec.hookScripts)
+  })
+  const entries = selected.entries.map((e) =>
+    e.type === 'file' && appspec.hookScripts.includes(e.path)
+      ? { ...e, mode: e.mode | ((e.mode & 0o444) >> 2) }
+      : e
+  )
+  logListing(log, entries, written.path, written.size, written.sha256)
+  return {
+    path: written.path,
+    sha256: written.sha256,
+    size: written.size,
+    type: source.type,
+    origin: 'built',
+    entries,
+    appspec,
+    displayPath
+  }
+}
+
+async function openArchive(
+  _settings: Settings,
+  source: Extract<Settings['bundle'], { kind: 'archive' }>,
+  log: Logger
+): Promise<PreparedBundle> {
+  const info = await stat(source.path).catch(() => undefined)
+  if (!info?.isFile())
+    throw new ActionError(
+      `Input 'archive': '${source.path}' does not exist or is not a file.`,
+      'Check the path, and that the step that builds the archive ran before this one.'
+    )
+  const view = await readArchive(source.path, source.type)
+  try {
+    if (view.strippedFolder)
+      log.info(
+        `The archive holds a single folder '${view.strippedFolder}/' with the appspec: the agent strips it, so its contents are the bundle root.`
+      )
+    const name = path.basename(source.path)
+    const displayPath = (p: string): string =>
+      `${name}:${view.strippedFolder ? `${view.strippedFolder}/` : ''}${p}`
+    const appspec = await validateBundle(view, { origin: 'archive' })
+    reportFindings(appspec, log, displayPath)
+    const { sha256, size } = await hashFile(source.path)
+    logListing(log, view.entries, source.path, size, sha256)
+    return {
+      path: source.path,
+      sha256,
+      size,
+      type: source.type,
+      origin: 'archive',
+      entries: view.entries,
+      appspec,
+      displayPath
+    }
+  } finally {
+    await view.close()
+  }
+}
+
+/** Warnings are annotations; errors are all shown, then the step fails with one line. */
+function reportFindings(
+  report: AppspecReport,
+  log: Logger,
+  displayPath: (p: string) => string
+): void {
+  for (const f of report.findings) {
+    const line = formatFinding(f, displayPath)
+    if (f.severity === 'error') log.error(line, annotationOf(f, displayPath))
+    else log.warning(line, annotationOf(f, displayPath))
+  }
+  const errors = report.findings.filter((f) => f.severity === 'error')
+  if (errors.length > 0)
+    throw new ValidationError(
+      `The bundle would fail on the CodeDeploy agent: ${countFindings(report.findings)} in ${report.appspecPath ? displayPath(report.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`,
+      errors.map((f) => formatFinding(f, displayPath)),
+      'Fix them and run again.'
+    )
+}
+
+function logListing(
+  log: Logger,
+  entries: readonly BundleEntry[],
+  archive: string,
+  size: number,
+  sha256: string
+): void {
+  log.startGroup(`Bundle: ${archive} (${size} bytes, sha256 ${sha256})`)
+  for (const line of renderListing(entries)) log.info(line)
+  log.endGroup()
+}
+
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256')
+  let size = 0
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer)
+    size += (chunk as Buffer).length
+  }
+  return { sha256: hash.digest('hex'), size }
+}

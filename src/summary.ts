@@ -1,0 +1,127 @@
+// The job summary, as Markdown: bundle, appspec, S3 object, and each deployment (or the dry-run request).
+import type { CreateDeploymentInput } from '@aws-sdk/client-codedeploy'
+import { summaryMarkdown as appspecMarkdown } from './appspec/format.js'
+import { renderListing } from './bundle/listing.js'
+import type { PreparedBundle } from './bundle/prepare.js'
+import { deploymentsMarkdown } from './deploy/summary.js'
+import type { DeploymentsResult } from './deploy/types.js'
+import { escapeCell } from './markdown.js'
+import type { Settings } from './settings.js'
+
+export interface UploadFacts {
+  bucket: string
+  key: string
+  uri: string
+  etag: string
+  versionId?: string
+  uploaded: boolean
+}
+
+export interface SummaryInput {
+  settings: Settings
+  bundle: PreparedBundle
+  key: string
+  upload?: UploadFacts
+  deployments?: DeploymentsResult
+  dryRunRequests?: CreateDeploymentInput[]
+}
+
+/** Files listed in full up to this many; a bigger bundle is summarised so the page stays readable. */
+const LISTED_ENTRIES = 200
+
+export function renderSummary(input: SummaryInput): string {
+  const { settings, bundle } = input
+  const title = settings.dryRun
+    ? `## CodeDeploy dry run: ${escapeCell(settings.application)}`
+    : `## CodeDeploy: ${escapeCell(settings.application)} → ${settings.deploymentGroups.map(escapeCell).join(', ')}`
+  const parts = [
+    title,
+    '',
+    bundleSection(bundle),
+    appspecMarkdown(bundle.appspec, bundle.displayPath)
+  ]
+  if (input.upload) parts.push(uploadSection(input.upload))
+  else parts.push(keySection(settings, input.key))
+  if (input.deployments) parts.push(deploymentsMarkdown(input.deployments))
+  if (input.dryRunRequests) parts.push(requestSection(input.dryRunRequests))
+  return parts.join('\n\n') + '\n'
+}
+
+function bundleSection(bundle: PreparedBundle): string {
+  const files = bundle.entries.filter((e) => e.type !== 'directory')
+  const rows = [
+    '### Bundle',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Archive | \`${escapeCell(bundle.path)}\` (${bundle.type}${bundle.origin === 'archive' ? ', pre-built' : ''}) |`,
+    `| Files | ${files.length} |`,
+    `| Size | ${formatBytes(bundle.size)} (${bundle.size} bytes) |`,
+    `| sha256 | \`${bundle.sha256}\` |`
+  ]
+  const listing = renderListing(bundle.entries, { maxEntries: LISTED_ENTRIES })
+  rows.push(
+    '',
+    '<details><summary>Files in the bundle</summary>',
+    '',
+    '```text',
+    ...listing.map(noFence),
+    '```',
+    '',
+    '</details>'
+  )
+  return rows.join('\n')
+}
+
+function keySection(settings: Settings, key: string): string {
+  return [
+    '### S3 object (not uploaded: dry run)',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Bucket | ${settings.bucket ? `\`${escapeCell(settings.bucket)}\`` : '(not set)'} |`,
+    `| Key | \`${escapeCell(key)}\` |`
+  ].join('\n')
+}
+
+function uploadSection(u: UploadFacts): string {
+  return [
+    '### S3 object',
+    '',
+    '| | |',
+    '|---|---|',
+    `| URI | \`${escapeCell(u.uri)}\` |`,
+    `| ETag | \`${escapeCell(u.etag)}\` |`,
+    `| Version | ${u.versionId ? `\`${escapeCell(u.versionId)}\`` : '(unversioned bucket)'} |`,
+    `| Upload | ${u.uploaded ? 'uploaded' : 'reused: an identical object (same sha256) was already there'} |`
+  ].join('\n')
+}
+
+function requestSection(requests: CreateDeploymentInput[]): string {
+  return [
+    '### CreateDeployment request (not sent: dry run)',
+    '',
+    '```json',
+    noFence(JSON.stringify(requests.length === 1 ? requests[0] : requests, null, 2)),
+    '```',
+    '',
+    "After the upload, the S3 location is also pinned by the object's eTag and version."
+  ].join('\n')
+}
+
+/** A file name cannot close the code fence it is listed in. */
+function noFence(text: string): string {
+  return text.replace(/```/g, '`\u200b``')
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = bytes / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`
+}
