@@ -41,7 +41,7 @@ export function regionFrom(input: string, env: NodeJS.ProcessEnv): string | unde
   if (!/^[A-Za-z0-9-]+$/.test(region)) {
     throw new InputError(
       Input.Region,
-      `'${region}' is not a region name`,
+      `'${region}' is not a region name.`,
       'Write a region such as `us-east-1`.'
     )
   }
@@ -125,7 +125,7 @@ async function profileRegion(S3: typeof S3Client): Promise<string> {
   }
   throw new InputError(
     Input.Region,
-    'no AWS region is set',
+    'no AWS region is set.',
     'Set the `region` input, or AWS_REGION (aws-actions/configure-aws-credentials sets it from its `aws-region`).'
   )
 }
