@@ -18,7 +18,6 @@ import { makeDir, noise, sh, tutorialTree, writeTree, type Tree } from './worksp
 
 const TYPES: BundleType[] = ['tgz', 'tar', 'zip']
 const HOOKS = new Set(['deploy.sh', 'init.sh', 'validate.sh'])
-const env = { ...process.env, TZ: 'UTC' }
 
 let ws: string
 let out: string
