@@ -36,7 +36,7 @@ function regionFrom(input, env) {
     if (!region)
         return undefined;
     if (!/^[A-Za-z0-9-]+$/.test(region)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, `'${region}' is not a region name`, 'Write a region such as `us-east-1`.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, `'${region}' is not a region name.`, 'Write a region such as `us-east-1`.');
     }
     return region;
 }
@@ -110,7 +110,7 @@ async function profileRegion(S3) {
     finally {
         probe.destroy();
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, 'no AWS region is set', 'Set the `region` input, or AWS_REGION (aws-actions/configure-aws-credentials sets it from its `aws-region`).');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, 'no AWS region is set.', 'Set the `region` input, or AWS_REGION (aws-actions/configure-aws-credentials sets it from its `aws-region`).');
 }
 
 

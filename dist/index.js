@@ -70474,7 +70474,9 @@ async function readArchive(file, type) {
 function corrupt(file, type, err) {
     if (err instanceof src_errors/* ActionError */.lZ)
         return err;
-    const detail = err instanceof Error ? err.message : String(err);
+    // Errors from zlib may come from another realm (jest): read the message, not the class.
+    const message = err?.message;
+    const detail = typeof message === 'string' ? message : String(err);
     return new src_errors/* ActionError */.lZ(`The archive '${file}' cannot be read as a ${type} file (${detail}).`, `Check that it is complete and really a ${type} (its name decides the type), or let the action build the bundle from source and files.`);
 }
 function refused(file, entry, why) {
@@ -70733,7 +70735,7 @@ function totalsLine(t) {
     const parts = [listing_plural(t.files, 'file'), listing_plural(t.directories, 'folder')];
     if (t.symlinks > 0)
         parts.push(listing_plural(t.symlinks, 'symlink'));
-    return `${parts.join(', ')}; ${t.bytes} bytes of content (${humanBytes(t.bytes)})`;
+    return `${parts.join(', ')}; ${listing_plural(t.bytes, 'byte')} of content (${humanBytes(t.bytes)})`;
 }
 function modeString(e) {
     const type = e.type === 'directory' ? 'd' : e.type === 'symlink' ? 'l' : '-';
@@ -71132,15 +71134,13 @@ function renderSummary(input) {
     const title = settings.dryRun
         ? `## CodeDeploy dry run: ${escapeCell(settings.application)}`
         : `## CodeDeploy: ${escapeCell(settings.application)} → ${settings.deploymentGroups.map(escapeCell).join(', ')}`;
-    const parts = [
-        title,
-        '',
-        bundleSection(bundle),
-        summaryMarkdown(bundle.appspec, bundle.displayPath)
-    ];
+    const parts = [title, ''];
+    if (input.failure)
+        parts.push(`> [!CAUTION]\n> ${escapeCell(input.failure)}`);
+    parts.push(bundleSection(bundle), summaryMarkdown(bundle.appspec, bundle.displayPath));
     if (input.upload)
         parts.push(uploadSection(input.upload));
-    else
+    else if (settings.dryRun)
         parts.push(keySection(settings, input.key));
     if (input.deployments)
         parts.push(deploymentsMarkdown(input.deployments));
@@ -71166,7 +71166,7 @@ function bundleSection(bundle) {
 }
 function keySection(settings, key) {
     return [
-        '### S3 object (not uploaded: dry run)',
+        '### S3 object (dry run: not uploaded)',
         '',
         '| | |',
         '|---|---|',
@@ -71231,6 +71231,8 @@ async function runDeployFlow(settings, deps) {
     log.info(`${package_0/* name */.UU} ${package_0/* version */.rE}: ${settings.dryRun ? 'dry run for' : 'deploying'} ${settings.application} to ${settings.deploymentGroups.join(', ')}`);
     const bundle = await prepareBundle(settings, log, deps.signal);
     const key = renderKey(settings.keyTemplate, keyValues(settings, bundle));
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+        throw new src_errors/* InputError */.dz(constants/* Input */.pd.Key, `renders to a key of ${Buffer.byteLength(key)} bytes; S3 allows ${MAX_KEY_BYTES}.`, 'Use a shorter template.');
     const uri = settings.bucket ? `s3://${settings.bucket}/${key}` : '';
     deps.setOutput(constants/* Output */.k7.BundlePath, bundle.path);
     deps.setOutput(constants/* Output */.k7.BundleSha256, bundle.sha256);
@@ -71242,6 +71244,20 @@ async function runDeployFlow(settings, deps) {
     }
     if (deps.signal.aborted)
         throw new src_errors/* ActionError */.lZ('Cancelled before the upload: nothing was uploaded.');
+    const partial = { settings, bundle, key };
+    try {
+        return await deploy(settings, deps, bundle, key, partial);
+    }
+    catch (err) {
+        // The step fails with the error (main.ts); the summary still shows what was done before it.
+        partial.failure = err instanceof src_errors/* ActionError */.lZ ? err.describe() : String(err);
+        await writeSummarySafely(deps, renderSummary(partial));
+        throw err;
+    }
+}
+async function deploy(settings, deps, bundle, key, partial) {
+    const { log } = deps;
+    const uri = `s3://${settings.bucket}/${key}`;
     const { createAwsClients } = await __nccwpck_require__.e(/* import() */ 201).then(__nccwpck_require__.bind(__nccwpck_require__, 201));
     const { uploadBundle } = await __nccwpck_require__.e(/* import() */ 41).then(__nccwpck_require__.bind(__nccwpck_require__, 4041));
     const { deployToGroups } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4050));
@@ -71264,6 +71280,7 @@ async function runDeployFlow(settings, deps) {
     deps.setOutput(constants/* Output */.k7.BundleVersion, upload.versionId ?? '');
     deps.setOutput(constants/* Output */.k7.BundleUploaded, String(upload.uploaded));
     const uploadFacts = { bucket: settings.bucket, key, uri, ...upload };
+    partial.upload = uploadFacts;
     const revision = {
         bucket: settings.bucket,
         key,
@@ -71298,7 +71315,7 @@ async function runDeployFlow(settings, deps) {
         deps.saveState(constants/* State */.Uw.DeploymentFinished, 'true');
     }
     setDeploymentOutputs(deps, result);
-    await writeSummarySafely(deps, renderSummary({ settings, bundle, key, upload: uploadFacts, deployments: result }));
+    await writeSummarySafely(deps, renderSummary({ ...partial, deployments: result }));
     return result.ok
         ? {}
         : { failure: (result.error ?? new src_errors/* ActionError */.lZ('The deployment did not succeed.')).describe() };

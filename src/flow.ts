@@ -1,14 +1,14 @@
 // One run of the action: bundle, key, (dry run | upload, deploy), outputs, job summary.
 // Collaborators come in as parameters, so the whole flow runs in tests without the runner.
-import { Output, State } from './constants.js'
-import { ActionError } from './errors.js'
-import { renderKey, type KeyValues } from './key-template.js'
+import { Input, Output, State } from './constants.js'
+import { ActionError, InputError } from './errors.js'
+import { MAX_KEY_BYTES, renderKey, type KeyValues } from './key-template.js'
 import type { Logger, Sleep } from './log.js'
 import { prepareBundle, type PreparedBundle } from './bundle/prepare.js'
 import { buildCreateDeploymentInput, type S3Revision } from './deploy/request.js'
 import type { DeploymentsResult } from './deploy/types.js'
 import type { Settings } from './settings.js'
-import { renderSummary, type UploadFacts } from './summary.js'
+import { renderSummary, type SummaryInput, type UploadFacts } from './summary.js'
 import pkg from '../package.json' with { type: 'json' }
 
 export interface FlowDeps {
@@ -36,6 +36,12 @@ export async function runDeployFlow(settings: Settings, deps: FlowDeps): Promise
 
   const bundle = await prepareBundle(settings, log, deps.signal)
   const key = renderKey(settings.keyTemplate, keyValues(settings, bundle))
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new InputError(
+      Input.Key,
+      `renders to a key of ${Buffer.byteLength(key)} bytes; S3 allows ${MAX_KEY_BYTES}.`,
+      'Use a shorter template.'
+    )
   const uri = settings.bucket ? `s3://${settings.bucket}/${key}` : ''
   deps.setOutput(Output.BundlePath, bundle.path)
   deps.setOutput(Output.BundleSha256, bundle.sha256)
@@ -49,6 +55,26 @@ export async function runDeployFlow(settings: Settings, deps: FlowDeps): Promise
   if (deps.signal.aborted)
     throw new ActionError('Cancelled before the upload: nothing was uploaded.')
 
+  const partial: SummaryInput = { settings, bundle, key }
+  try {
+    return await deploy(settings, deps, bundle, key, partial)
+  } catch (err) {
+    // The step fails with the error (main.ts); the summary still shows what was done before it.
+    partial.failure = err instanceof ActionError ? err.describe() : String(err)
+    await writeSummarySafely(deps, renderSummary(partial))
+    throw err
+  }
+}
+
+async function deploy(
+  settings: Settings,
+  deps: FlowDeps,
+  bundle: PreparedBundle,
+  key: string,
+  partial: SummaryInput
+): Promise<FlowResult> {
+  const { log } = deps
+  const uri = `s3://${settings.bucket}/${key}`
   const { createAwsClients } = await import('./aws/clients.js')
   const { uploadBundle } = await import('./aws/s3-upload.js')
   const { deployToGroups } = await import('./deploy/run-deployments.js')
@@ -72,6 +98,7 @@ export async function runDeployFlow(settings: Settings, deps: FlowDeps): Promise
   deps.setOutput(Output.BundleVersion, upload.versionId ?? '')
   deps.setOutput(Output.BundleUploaded, String(upload.uploaded))
   const uploadFacts: UploadFacts = { bucket: settings.bucket, key, uri, ...upload }
+  partial.upload = uploadFacts
 
   const revision: S3Revision = {
     bucket: settings.bucket,
@@ -107,10 +134,7 @@ export async function runDeployFlow(settings: Settings, deps: FlowDeps): Promise
   }
 
   setDeploymentOutputs(deps, result)
-  await writeSummarySafely(
-    deps,
-    renderSummary({ settings, bundle, key, upload: uploadFacts, deployments: result })
-  )
+  await writeSummarySafely(deps, renderSummary({ ...partial, deployments: result }))
   return result.ok
     ? {}
     : { failure: (result.error ?? new ActionError('The deployment did not succeed.')).describe() }

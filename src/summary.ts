@@ -24,6 +24,8 @@ export interface SummaryInput {
   upload?: UploadFacts
   deployments?: DeploymentsResult
   dryRunRequests?: CreateDeploymentInput[]
+  /** The error that ended the run early (upload or CreateDeployment failed). */
+  failure?: string
 }
 
 /** Files listed in full up to this many; a bigger bundle is summarised so the page stays readable. */
@@ -34,14 +36,11 @@ export function renderSummary(input: SummaryInput): string {
   const title = settings.dryRun
     ? `## CodeDeploy dry run: ${escapeCell(settings.application)}`
     : `## CodeDeploy: ${escapeCell(settings.application)} → ${settings.deploymentGroups.map(escapeCell).join(', ')}`
-  const parts = [
-    title,
-    '',
-    bundleSection(bundle),
-    appspecMarkdown(bundle.appspec, bundle.displayPath)
-  ]
+  const parts = [title, '']
+  if (input.failure) parts.push(`> [!CAUTION]\n> ${escapeCell(input.failure)}`)
+  parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (input.upload) parts.push(uploadSection(input.upload))
-  else parts.push(keySection(settings, input.key))
+  else if (settings.dryRun) parts.push(keySection(settings, input.key))
   if (input.deployments) parts.push(deploymentsMarkdown(input.deployments))
   if (input.dryRunRequests) parts.push(requestSection(input.dryRunRequests))
   return parts.join('\n\n') + '\n'
@@ -75,7 +74,7 @@ function bundleSection(bundle: PreparedBundle): string {
 
 function keySection(settings: Settings, key: string): string {
   return [
-    '### S3 object (not uploaded: dry run)',
+    '### S3 object (dry run: not uploaded)',
     '',
     '| | |',
     '|---|---|',
