@@ -1,0 +1,62 @@
+// The bed's admin endpoint: request log, fault switches, reset, instance list.
+import type { Engine } from './engine.ts'
+import { parseFaults, type FaultInjector } from './faults.ts'
+import type { RequestLog } from './request-log.ts'
+
+export interface AdminDeps {
+  engine: Engine
+  faults: FaultInjector
+  requests: RequestLog
+}
+
+type Reply = { status: number; body: unknown }
+
+export function admin(deps: AdminDeps) {
+  return async (method: string, path: string, body: string): Promise<Reply> => {
+    const route = `${method} ${path.replace(/\/$/, '') || '/'}`
+    switch (route) {
+      case 'GET /health':
+        return { status: 200, body: { ok: true } }
+      case 'GET /requests':
+        return { status: 200, body: { requests: deps.requests.list() } }
+      case 'DELETE /requests':
+        deps.requests.clear()
+        return { status: 200, body: { ok: true } }
+      case 'GET /faults':
+        return { status: 200, body: deps.faults.settings }
+      case 'PUT /faults':
+      case 'POST /faults': {
+        try {
+          deps.faults.set(parseFaults(body ? JSON.parse(body) : {}))
+        } catch (e) {
+          return { status: 400, body: { error: (e as Error).message } }
+        }
+        return { status: 200, body: deps.faults.settings }
+      }
+      case 'DELETE /faults':
+        deps.faults.set({})
+        return { status: 200, body: {} }
+      case 'POST /reset':
+        deps.faults.set({})
+        deps.requests.clear()
+        await deps.engine.reset()
+        return { status: 200, body: { ok: true } }
+      case 'GET /instances':
+        return { status: 200, body: { instances: deps.engine.instances() } }
+      default:
+        return {
+          status: 404,
+          body: {
+            error: `no admin route ${route}`,
+            routes: [
+              'GET /health',
+              'GET|DELETE /requests',
+              'GET|PUT|DELETE /faults',
+              'POST /reset',
+              'GET /instances'
+            ]
+          }
+        }
+    }
+  }
+}

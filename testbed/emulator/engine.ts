@@ -1,0 +1,399 @@
+// The service side of CodeDeploy: the fleet, deployments moving through their statuses,
+// instances taken in batches by the deployment config's minimum healthy hosts, one active
+// deployment per group, stop, and automatic rollback to the last successful revision.
+import { Agent, IN_PLACE_EVENTS } from './agent.ts'
+import type { BundleStore } from './bundles.ts'
+import type { AutoRollbackConfiguration, DeploymentConfigSpec, FleetConfig } from './config.ts'
+import { deploymentId, instanceId, uuid } from './ids.ts'
+import {
+  NamespaceInstance,
+  SharedInstance,
+  SharedNamespace,
+  type InstanceHost
+} from './instances.ts'
+import { Limiter } from './limiter.ts'
+import {
+  revisionKey,
+  type Application,
+  type Deployment,
+  type Group,
+  type Instance,
+  type Revision,
+  type Target,
+  type World
+} from './model.ts'
+import type { FileExistsBehavior } from './appspec.ts'
+
+const HEALTH_CONSTRAINTS_MESSAGE =
+  'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
+const NO_INSTANCES_MESSAGE =
+  'The deployment failed because no instances were found for your deployment group. Check your deployment group settings to make sure the tags for your EC2 instances or Auto Scaling groups correctly identify the instances you want to deploy to, and then try again.'
+
+export interface NewDeployment {
+  group: Group
+  deploymentConfigName: string
+  description?: string
+  revision: Revision
+  fileExistsBehavior?: FileExistsBehavior
+  ignoreApplicationStopFailures: boolean
+  updateOutdatedInstancesOnly: boolean
+  autoRollbackConfiguration?: AutoRollbackConfiguration
+  creator?: 'user' | 'codeDeployRollback'
+  rollbackTriggeringDeploymentId?: string
+}
+
+export interface EngineOptions {
+  config: FleetConfig
+  bundles: BundleStore
+  stateDir: string
+  hangDeployments: () => boolean
+  log: (line: string) => void
+}
+
+function minimumHealthy(config: DeploymentConfigSpec, n: number): number {
+  const m = config.minimumHealthyHosts
+  return m.type === 'HOST_COUNT' ? m.value : Math.ceil((n * m.value) / 100)
+}
+
+export class Engine {
+  world!: World
+  private readonly opts: EngineOptions
+  private readonly limiter: Limiter
+  private shared?: SharedNamespace
+  private hosts: InstanceHost[] = []
+
+  constructor(opts: EngineOptions) {
+    this.opts = opts
+    this.limiter = new Limiter(opts.config.timing.maxParallelInstances)
+  }
+
+  // Builds the fleet from the config, starting a namespace per isolated instance.
+  async start(): Promise<void> {
+    const now = Date.now()
+    const world: World = {
+      applications: new Map(),
+      deploymentConfigs: new Map(),
+      deployments: new Map(),
+      order: []
+    }
+    for (const c of this.opts.config.deploymentConfigs) {
+      world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
+    }
+    const starts: Promise<void>[] = []
+    const startLimiter = new Limiter(8)
+    for (const a of this.opts.config.applications) {
+      const app: Application = { id: uuid(), name: a.name, createTime: now, groups: new Map() }
+      world.applications.set(a.name, app)
+      for (const g of a.groups) {
+        const group: Group = { id: uuid(), applicationName: a.name, config: g, instances: [] }
+        app.groups.set(g.name, group)
+        for (let i = 0; i < g.instances; i++) {
+          const id = instanceId(a.name, g.name, i)
+          if (g.isolation === 'shared') {
+            this.shared ??= new SharedNamespace(this.opts.stateDir)
+            const host = new SharedInstance(id, this.shared)
+            this.hosts.push(host)
+            group.instances.push({ id, host })
+          } else {
+            const instance = { id } as Instance
+            group.instances.push(instance)
+            starts.push(
+              startLimiter.run(async () => {
+                instance.host = await NamespaceInstance.start(id, this.opts.stateDir)
+                this.hosts.push(instance.host)
+              })
+            )
+          }
+        }
+      }
+    }
+    if (this.shared) starts.push(this.shared.pid().then(() => undefined))
+    await Promise.all(starts)
+    this.world = world
+  }
+
+  stop(): void {
+    for (const h of this.hosts) h.stop()
+    this.shared?.stop()
+    this.hosts = []
+    this.shared = undefined
+  }
+
+  // Every deployment stops; instances are recreated with empty file systems.
+  async reset(): Promise<void> {
+    for (const d of this.world.deployments.values()) d.stopRequested = true
+    this.stop()
+    await this.start()
+  }
+
+  instances(): {
+    id: string
+    group: string
+    application: string
+    isolation: string
+    pid: number
+    flags: string[]
+    root: string
+  }[] {
+    const out = []
+    for (const app of this.world.applications.values()) {
+      for (const g of app.groups.values()) {
+        for (const i of g.instances) {
+          out.push({
+            id: i.id,
+            group: g.config.name,
+            application: app.name,
+            isolation: i.host.isolation,
+            ...i.host.enterInfo()
+          })
+        }
+      }
+    }
+    return out
+  }
+
+  create(req: NewDeployment): Deployment {
+    const group = req.group
+    const d: Deployment = {
+      id: deploymentId(),
+      applicationName: group.applicationName,
+      groupName: group.config.name,
+      groupId: group.id,
+      deploymentConfigName: req.deploymentConfigName,
+      description: req.description,
+      creator: req.creator ?? 'user',
+      revision: req.revision,
+      previousRevision: group.lastSuccessful?.revision,
+      status: 'Created',
+      createTime: Date.now(),
+      fileExistsBehavior: req.fileExistsBehavior,
+      ignoreApplicationStopFailures: req.ignoreApplicationStopFailures,
+      updateOutdatedInstancesOnly: req.updateOutdatedInstancesOnly,
+      autoRollbackConfiguration: req.autoRollbackConfiguration,
+      ...(req.rollbackTriggeringDeploymentId
+        ? { rollbackInfo: { rollbackTriggeringDeploymentId: req.rollbackTriggeringDeploymentId } }
+        : {}),
+      targets: new Map(),
+      stopRequested: false,
+      hang: this.opts.hangDeployments()
+    }
+    this.world.deployments.set(d.id, d)
+    this.world.order.unshift(d.id)
+    group.active = d
+    group.lastAttempted = d
+    this.execute(d, group).catch((e: Error) => {
+      this.opts.log(`deployment ${d.id} broke: ${e.stack ?? e.message}`)
+      this.complete(d, group, 'Failed', {
+        code: 'INTERNAL_ERROR',
+        message: `The test bed failed: ${e.message}`
+      })
+    })
+    return d
+  }
+
+  stopDeployment(d: Deployment, autoRollbackEnabled: boolean | undefined): void {
+    d.stopRequested = true
+    d.stopRollback = autoRollbackEnabled
+  }
+
+  private newTarget(instanceId: string): Target {
+    return {
+      instanceId,
+      status: 'Pending',
+      lastUpdatedAt: Date.now(),
+      lifecycleEvents: IN_PLACE_EVENTS.map((name) => ({
+        lifecycleEventName: name,
+        status: 'Pending' as const
+      }))
+    }
+  }
+
+  private skipRest(t: Target): void {
+    for (const e of t.lifecycleEvents) if (e.status === 'Pending') e.status = 'Skipped'
+    t.lastUpdatedAt = Date.now()
+  }
+
+  private async execute(d: Deployment, group: Group): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.opts.config.timing.createdMs))
+    if (d.stopRequested)
+      return this.complete(d, group, 'Stopped', {
+        code: 'MANUAL_STOP',
+        message: 'The deployment was stopped by the user.'
+      })
+    if (group.instances.length === 0)
+      return this.complete(d, group, 'Failed', {
+        code: 'NO_INSTANCES',
+        message: NO_INSTANCES_MESSAGE
+      })
+    for (const i of group.instances) d.targets.set(i.id, this.newTarget(i.id))
+    d.status = 'InProgress'
+    d.startTime = Date.now()
+
+    const key = revisionKey(d.revision)
+    const queue: Instance[] = []
+    for (const i of group.instances) {
+      if (d.updateOutdatedInstancesOnly && i.lastSucceededRevision === key) {
+        const t = d.targets.get(i.id)!
+        t.status = 'Skipped'
+        this.skipRest(t)
+      } else {
+        queue.push(i)
+      }
+    }
+    const n = queue.length
+    const config = this.world.deploymentConfigs.get(d.deploymentConfigName)!
+    const oneAtATime = d.deploymentConfigName === 'CodeDeployDefault.OneAtATime'
+    const m = minimumHealthy(config, n)
+    const allowedFailures = n - Math.max(m, 1)
+    const batch = Math.max(1, n - m)
+    let failures = 0
+    let successes = 0
+    let failFast = false
+    const running = new Set<Promise<void>>()
+    while (queue.length > 0 || running.size > 0) {
+      while (queue.length > 0 && running.size < batch && !failFast && !d.stopRequested) {
+        const instance = queue.shift()!
+        const p = this.limiter
+          .run(() => this.runOnInstance(d, instance))
+          .then((status) => {
+            if (status === 'Succeeded') {
+              successes++
+              instance.lastSucceededRevision = key
+            } else if (status === 'Failed') {
+              failures++
+            }
+            failFast = oneAtATime ? failures > 0 && queue.length > 0 : failures > allowedFailures
+          })
+          .finally(() => running.delete(p))
+        running.add(p)
+      }
+      if (running.size === 0) break
+      await Promise.race(running)
+    }
+    for (const i of queue) {
+      const t = d.targets.get(i.id)!
+      t.status = 'Skipped'
+      this.skipRest(t)
+    }
+    if (d.stopRequested) {
+      return this.complete(d, group, 'Stopped', {
+        code: 'MANUAL_STOP',
+        message: 'The deployment was stopped by the user.'
+      })
+    }
+    const needed = Math.min(n, Math.max(m, 1))
+    if (failFast || failures > allowedFailures || successes < needed) {
+      return this.complete(d, group, 'Failed', {
+        code: 'HEALTH_CONSTRAINTS',
+        message: HEALTH_CONSTRAINTS_MESSAGE
+      })
+    }
+    this.complete(d, group, 'Succeeded')
+  }
+
+  private async runOnInstance(
+    d: Deployment,
+    instance: Instance
+  ): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
+    const t = d.targets.get(instance.id)!
+    if (d.stopRequested) {
+      t.status = 'Skipped'
+      this.skipRest(t)
+      return 'Stopped'
+    }
+    t.status = 'InProgress'
+    t.lastUpdatedAt = Date.now()
+    const agent = new Agent(instance.host, this.opts.bundles, {
+      deploymentId: d.id,
+      applicationName: d.applicationName,
+      groupName: d.groupName,
+      groupId: d.groupId,
+      revision: d.revision.s3Location,
+      fileExistsBehavior: d.fileExistsBehavior,
+      ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
+      hang: d.hang
+    })
+    const event = (name: string) => t.lifecycleEvents.find((e) => e.lifecycleEventName === name)!
+    const status = await agent.run({
+      started: (name) => {
+        const e = event(name)
+        e.status = 'InProgress'
+        e.startTime = Date.now()
+        t.lastUpdatedAt = e.startTime
+      },
+      finished: (name, status, diagnostics) => {
+        const e = event(name)
+        e.status = status
+        e.endTime = Date.now()
+        e.diagnostics = diagnostics
+        t.lastUpdatedAt = e.endTime
+      },
+      stopRequested: () => d.stopRequested
+    })
+    for (const e of t.lifecycleEvents) {
+      if (e.status === 'InProgress') {
+        e.status = 'Failed'
+        e.endTime = Date.now()
+      }
+    }
+    this.skipRest(t)
+    t.status = status === 'Stopped' ? 'Skipped' : status
+    return status
+  }
+
+  private complete(
+    d: Deployment,
+    group: Group,
+    status: 'Succeeded' | 'Failed' | 'Stopped',
+    error?: { code: string; message: string }
+  ): void {
+    if (d.status === 'Succeeded' || d.status === 'Failed' || d.status === 'Stopped') return
+    const previousGood = group.lastSuccessful
+    d.status = status
+    d.completeTime = Date.now()
+    if (error) d.errorInformation = error
+    if (group.active === d) group.active = undefined
+    if (status === 'Succeeded') group.lastSuccessful = d
+    this.opts.log(`deployment ${d.id} ${status}`)
+    if (this.rollbackWanted(d, status)) this.rollback(d, group, previousGood)
+  }
+
+  private rollbackWanted(d: Deployment, status: string): boolean {
+    if (d.creator === 'codeDeployRollback') return false
+    const c = d.autoRollbackConfiguration ?? this.groupOf(d).config.autoRollback
+    if (status === 'Failed') return !!c?.enabled && c.events.includes('DEPLOYMENT_FAILURE')
+    if (status === 'Stopped') {
+      if (d.stopRollback !== undefined) return d.stopRollback
+      return !!c?.enabled && c.events.includes('DEPLOYMENT_STOP_ON_REQUEST')
+    }
+    return false
+  }
+
+  private groupOf(d: Deployment): Group {
+    return this.world.applications.get(d.applicationName)!.groups.get(d.groupName)!
+  }
+
+  private rollback(d: Deployment, group: Group, previousGood: Deployment | undefined): void {
+    if (!previousGood) {
+      d.rollbackInfo = {
+        rollbackMessage:
+          'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.'
+      }
+      return
+    }
+    const r = this.create({
+      group,
+      deploymentConfigName: d.deploymentConfigName,
+      revision: previousGood.revision,
+      fileExistsBehavior: previousGood.fileExistsBehavior,
+      ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
+      updateOutdatedInstancesOnly: false,
+      creator: 'codeDeployRollback',
+      rollbackTriggeringDeploymentId: d.id
+    })
+    d.rollbackInfo = {
+      rollbackDeploymentId: r.id,
+      rollbackMessage: `Automatic rollback to the last successful revision started as deployment ${r.id}.`
+    }
+  }
+}

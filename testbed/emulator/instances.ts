@@ -1,0 +1,369 @@
+// Simulated EC2 hosts. A "namespace" instance is a pid + mount + network + UTS namespace whose
+// root is an overlay of the host's / with a private in-memory upper layer: its absolute paths,
+// processes, ports and hostname are its own. "shared" instances (for large fleets) share one
+// pid + network namespace and get their files under a per-instance directory of the host.
+// Everything dies with the namespace's init, which exits when the emulator's pipe to it closes.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { lstat, readlink, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import type { Isolation } from './config.ts'
+
+export interface RunOptions {
+  cwd: string
+  env: Record<string, string>
+  timeoutMs: number
+  onLine: (line: string) => void
+}
+
+export interface RunResult {
+  exitCode: number | null
+  timedOut: boolean
+  spawnError?: string
+}
+
+// Runs inside the new namespaces; prints the init's pid as the host sees it, then becomes init.
+const NAMESPACE_INIT = `
+set -e
+read -r hostpid _ </proc/self/stat
+layer=$1 hostname=$2 overlay=$3
+hostname "$hostname"
+ip link set lo up
+if [ "$overlay" = 1 ]; then
+  mount -t tmpfs -o mode=0755 testbed-instance "$layer"
+  mkdir -p "$layer/upper" "$layer/work" "$layer/root"
+  mount -t overlay overlay -o "lowerdir=/,upperdir=$layer/upper,workdir=$layer/work" "$layer/root"
+  mount --rbind /dev "$layer/root/dev"
+  mount -t proc proc "$layer/root/proc"
+  mount -t sysfs sysfs "$layer/root/sys" 2>/dev/null || true
+  echo "ready $hostpid"
+  exec chroot "$layer/root" /bin/sh -c 'while read -r _; do :; done'
+fi
+mount -t proc proc /proc
+echo "ready $hostpid"
+exec /bin/sh -c 'while read -r _; do :; done'
+`
+
+class NamespaceInit {
+  readonly child: ChildProcess
+  pid = 0
+
+  private constructor(child: ChildProcess) {
+    this.child = child
+  }
+
+  static async start(layerDir: string, hostname: string, overlay: boolean): Promise<NamespaceInit> {
+    await mkdir(layerDir, { recursive: true })
+    const child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--net',
+        '--pid',
+        '--uts',
+        '--fork',
+        '--kill-child',
+        '--propagation',
+        'private',
+        '/bin/sh',
+        '-c',
+        NAMESPACE_INIT,
+        'init',
+        layerDir,
+        hostname,
+        overlay ? '1' : '0'
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] }
+    )
+    const init = new NamespaceInit(child)
+    init.pid = await new Promise<number>((resolve, reject) => {
+      let out = ''
+      let err = ''
+      const timer = setTimeout(
+        () => reject(new Error(`namespace for ${hostname} not ready after 10 s: ${err}`)),
+        10000
+      )
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /ready (\d+)/.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          resolve(Number(m[1]))
+        }
+      })
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+      child.on('error', (e) => reject(e))
+      child.on('exit', (code) => {
+        clearTimeout(timer)
+        reject(
+          new Error(
+            `could not create the namespaces for ${hostname} (unshare exited ${code}): ${err.trim()}. The bed needs root (CAP_SYS_ADMIN); set TESTBED_ISOLATION=shared to run without private file systems`
+          )
+        )
+      })
+    })
+    child.removeAllListeners('exit')
+    child.stdout!.resume()
+    child.stderr!.resume()
+    return init
+  }
+
+  stop(): void {
+    this.child.stdin?.end()
+    this.child.kill('SIGKILL')
+  }
+}
+
+function runProcess(argv: string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let child: ChildProcess
+    try {
+      child = spawn(argv[0]!, argv.slice(1), {
+        cwd: '/',
+        env: opts.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true
+      })
+    } catch (e) {
+      resolve({ exitCode: null, timedOut: false, spawnError: (e as Error).message })
+      return
+    }
+    let open = 2
+    let exitCode: number | null | undefined
+    let timedOut = false
+    let done = false
+    const finish = (): void => {
+      if (done || open > 0 || exitCode === undefined) return
+      done = true
+      clearTimeout(timer)
+      resolve({ exitCode, timedOut })
+    }
+    const timer = setTimeout(() => {
+      timedOut = true
+      try {
+        process.kill(-child.pid!, 'SIGTERM')
+      } catch {
+        // the group is already gone
+      }
+      done = true
+      resolve({ exitCode: exitCode ?? null, timedOut: true })
+    }, opts.timeoutMs)
+    for (const [stream, prefix] of [
+      [child.stdout!, '[stdout]'],
+      [child.stderr!, '[stderr]']
+    ] as const) {
+      let pending = ''
+      stream.on('data', (d: Buffer) => {
+        pending += d.toString('utf8')
+        let nl: number
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          opts.onLine(prefix + pending.slice(0, nl + 1))
+          pending = pending.slice(nl + 1)
+        }
+      })
+      stream.on('close', () => {
+        if (pending) opts.onLine(prefix + pending)
+        pending = ''
+        open--
+        finish()
+      })
+    }
+    child.on('error', (e) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      resolve({ exitCode: null, timedOut: false, spawnError: e.message })
+    })
+    child.on('exit', (code) => {
+      exitCode = code
+      finish()
+    })
+  })
+}
+
+export interface InstanceHost {
+  readonly id: string
+  readonly isolation: Isolation
+  // The host path that reaches `p` as this instance sees it (symlinks resolved in its view).
+  hostPath(p: string): Promise<string>
+  // The path this instance's processes use for the agent's own directories.
+  viewPath(p: string): string
+  // Where the file an absolute program path names (a "#!" interpreter) is, seen from the host.
+  programPath(p: string): Promise<string>
+  run(argv: string[], opts: RunOptions): Promise<RunResult>
+  // For tools that enter the instance (testbed/exec): pid and nsenter flags.
+  enterInfo(): { pid: number; flags: string[]; root: string }
+  stop(): void
+}
+
+// Resolves `p` component by component under `root`, restarting at `root` on absolute symlinks,
+// so the path stays inside the instance's view even though the host walks it.
+async function resolveUnder(root: string, p: string): Promise<string> {
+  const parts = p.split('/').filter((s) => s && s !== '.')
+  let current = ''
+  for (let hops = 0, i = 0; i < parts.length; i++) {
+    const part = parts[i]!
+    if (part === '..') {
+      current = path.posix.dirname(current || '/')
+      if (current === '/') current = ''
+      continue
+    }
+    const candidate = `${current}/${part}`
+    let st
+    try {
+      st = await lstat(root + candidate)
+    } catch {
+      return root + [candidate, ...parts.slice(i + 1)].join('/')
+    }
+    if (st.isSymbolicLink() && hops++ < 40) {
+      const target = await readlink(root + candidate)
+      const rest = parts.slice(i + 1)
+      const next = target.startsWith('/') ? target : `${current}/${target}`
+      parts.splice(0, parts.length, ...next.split('/').filter((s) => s && s !== '.'), ...rest)
+      current = ''
+      i = -1
+      continue
+    }
+    current = candidate
+  }
+  return root + (current || '/')
+}
+
+export class NamespaceInstance implements InstanceHost {
+  readonly id: string
+  readonly isolation = 'namespace' as const
+  private readonly init: NamespaceInit
+
+  private constructor(id: string, init: NamespaceInit) {
+    this.id = id
+    this.init = init
+  }
+
+  static async start(id: string, stateDir: string): Promise<NamespaceInstance> {
+    const init = await NamespaceInit.start(path.join(stateDir, 'instances', id), id, true)
+    return new NamespaceInstance(id, init)
+  }
+
+  private get root(): string {
+    return `/proc/${this.init.pid}/root`
+  }
+
+  hostPath(p: string): Promise<string> {
+    return resolveUnder(this.root, p)
+  }
+
+  viewPath(p: string): string {
+    return p
+  }
+
+  programPath(p: string): Promise<string> {
+    return this.hostPath(p)
+  }
+
+  async run(argv: string[], opts: RunOptions): Promise<RunResult> {
+    const wd = await this.hostPath(opts.cwd)
+    return runProcess(
+      [
+        'nsenter',
+        '-t',
+        String(this.init.pid),
+        '-m',
+        '-n',
+        '-p',
+        '-u',
+        '-r',
+        `--wd=${wd}`,
+        '--',
+        ...argv
+      ],
+      opts
+    )
+  }
+
+  enterInfo(): { pid: number; flags: string[]; root: string } {
+    return { pid: this.init.pid, flags: ['-m', '-n', '-p', '-u', '-r', '-w'], root: '/' }
+  }
+
+  stop(): void {
+    this.init.stop()
+  }
+}
+
+// One namespace (pid + network + UTS + a private /proc) shared by all "shared" instances.
+export class SharedNamespace {
+  private init?: NamespaceInit
+  private starting?: Promise<NamespaceInit>
+  readonly stateDir: string
+
+  constructor(stateDir: string) {
+    this.stateDir = stateDir
+  }
+
+  async pid(): Promise<number> {
+    if (!this.starting) {
+      this.starting = NamespaceInit.start(
+        path.join(this.stateDir, 'shared-ns'),
+        'testbed-shared',
+        false
+      )
+      this.init = await this.starting
+    }
+    return (await this.starting).pid
+  }
+
+  stop(): void {
+    this.init?.stop()
+  }
+}
+
+export class SharedInstance implements InstanceHost {
+  readonly id: string
+  readonly isolation = 'shared' as const
+  private readonly rootDir: string
+  private readonly ns: SharedNamespace
+  private pid = 0
+
+  constructor(id: string, ns: SharedNamespace) {
+    this.id = id
+    this.ns = ns
+    this.rootDir = path.join(ns.stateDir, 'instances', id, 'root')
+  }
+
+  async hostPath(p: string): Promise<string> {
+    return resolveUnder(this.rootDir, p)
+  }
+
+  viewPath(p: string): string {
+    return this.rootDir + p
+  }
+
+  async programPath(p: string): Promise<string> {
+    return p
+  }
+
+  async run(argv: string[], opts: RunOptions): Promise<RunResult> {
+    this.pid ||= await this.ns.pid()
+    return runProcess(
+      [
+        'nsenter',
+        '-t',
+        String(this.pid),
+        '-m',
+        '-n',
+        '-p',
+        '-u',
+        `--wd=${opts.cwd}`,
+        '--',
+        ...argv
+      ],
+      opts
+    )
+  }
+
+  enterInfo(): { pid: number; flags: string[]; root: string } {
+    return { pid: this.pid, flags: ['-m', '-n', '-p', '-u'], root: this.rootDir }
+  }
+
+  stop(): void {
+    // the shared namespace is stopped once, by the fleet
+  }
+}

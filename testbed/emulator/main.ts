@@ -1,0 +1,60 @@
+// The CodeDeploy emulator's entry point. Settings come from the environment testbed/run sets.
+import path from 'node:path'
+import { tmpdir } from 'node:os'
+import { loadFleet, type Isolation } from './config.ts'
+import { BundleStore } from './bundles.ts'
+import { Engine } from './engine.ts'
+import { FaultInjector } from './faults.ts'
+import { RequestLog } from './request-log.ts'
+import { operations } from './operations.ts'
+import { startServer } from './server.ts'
+import { admin } from './admin.ts'
+
+const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`)
+
+async function main(): Promise<void> {
+  const env = process.env
+  const port = Number(env.TESTBED_PORT ?? 7490)
+  const stateDir = env.TESTBED_STATE_DIR ?? path.join(tmpdir(), `testbed-emulator-${process.pid}`)
+  const isolation = (env.TESTBED_ISOLATION ?? 'namespace') as Isolation
+  if (isolation !== 'namespace' && isolation !== 'shared')
+    throw new Error('TESTBED_ISOLATION must be namespace or shared')
+  const config = loadFleet(env.TESTBED_CONFIG || undefined, isolation)
+  const faults = new FaultInjector()
+  faults.set(config.faults)
+  const requests = new RequestLog()
+  const engine = new Engine({
+    config,
+    bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
+    stateDir,
+    hangDeployments: () => faults.settings.hangDeployments === true,
+    log
+  })
+  const shutdown = (): void => {
+    engine.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+  process.on('exit', () => engine.stop())
+  const t0 = Date.now()
+  await engine.start()
+  const count = engine.instances().length
+  await startServer(port, {
+    operations: operations(engine),
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testbedaccesskey',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'testbedsecretkey'
+    },
+    faults,
+    requests,
+    admin: admin({ engine, faults, requests }),
+    log
+  })
+  log(`CodeDeploy emulator on 127.0.0.1:${port}: ${count} instances ready in ${Date.now() - t0} ms`)
+}
+
+main().catch((e: Error) => {
+  console.error(`testbed emulator: ${e.message}`)
+  process.exit(1)
+})

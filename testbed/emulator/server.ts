@@ -1,0 +1,156 @@
+// The HTTP front: CodeDeploy's AWS JSON 1.1 protocol on POST /, and the bed's admin endpoint
+// under /__testbed (unsigned: it listens on 127.0.0.1 only).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { AwsError } from './aws-error.ts'
+import { verifySignature, type Credentials } from './sigv4.ts'
+import type { Operation } from './operations.ts'
+import type { FaultInjector } from './faults.ts'
+import type { RequestLog } from './request-log.ts'
+
+const TARGET_PREFIX = 'CodeDeploy_20141006.'
+export const ADMIN_PREFIX = '/__testbed'
+
+export interface ServerDeps {
+  operations: Record<string, Operation>
+  credentials: Credentials
+  faults: FaultInjector
+  requests: RequestLog
+  admin: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown }>
+  log: (line: string) => void
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...headers
+  })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, e: AwsError): void {
+  sendJson(
+    res,
+    e.status,
+    { __type: e.type, message: e.message },
+    {
+      'x-amzn-errortype': `${e.type}:http://internal.amazon.com/coral/com.amazonaws.codedeploy/`
+    }
+  )
+}
+
+function singleHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v
+  }
+  return out
+}
+
+async function handleAws(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ServerDeps
+): Promise<void> {
+  const body = await readBody(req)
+  const headers = singleHeaders(req)
+  const target = headers['x-amz-target'] ?? ''
+  const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target
+  let input: Record<string, unknown> | undefined
+  const fail = (e: AwsError): void => {
+    deps.requests.add({ operation, status: e.status, error: e.type, input })
+    sendError(res, e)
+  }
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  try {
+    await verifySignature(
+      {
+        method: req.method ?? 'POST',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body
+      },
+      deps.credentials,
+      new Date()
+    )
+  } catch (e) {
+    if (e instanceof AwsError) return fail(e)
+    throw e
+  }
+  try {
+    input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}
+  } catch {
+    return fail(
+      new AwsError('SerializationException', 'Start of structure or map found where not expected.')
+    )
+  }
+  const handler = target.startsWith(TARGET_PREFIX) ? deps.operations[operation] : undefined
+  if (req.method !== 'POST' || !handler) {
+    return fail(new AwsError('UnknownOperationException', `Unknown operation ${target}`))
+  }
+  const fault = deps.faults.decide(operation)
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+  if (fault.error) return fail(fault.error)
+  try {
+    const output = handler(input)
+    deps.requests.add({ operation, status: 200, input })
+    sendJson(res, 200, output)
+  } catch (e) {
+    if (e instanceof AwsError) return fail(e)
+    deps.log(`${operation} failed: ${(e as Error).stack}`)
+    fail(
+      new AwsError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500
+      )
+    )
+  }
+}
+
+export function startServer(port: number, deps: ServerDeps): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!
+    const work = path.startsWith(ADMIN_PREFIX)
+      ? readBody(req).then(async (b) => {
+          const r = await deps.admin(
+            req.method ?? 'GET',
+            path.slice(ADMIN_PREFIX.length) || '/',
+            b.toString('utf8')
+          )
+          const text = JSON.stringify(r.body, null, 2)
+          res.writeHead(r.status, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text)
+          })
+          res.end(text)
+        })
+      : handleAws(req, res, deps)
+    work.catch((e: Error) => {
+      deps.log(`request failed: ${e.stack}`)
+      if (!res.headersSent) sendError(res, new AwsError('InternalFailure', e.message, 500))
+    })
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve(server))
+  })
+}

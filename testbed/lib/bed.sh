@@ -1,0 +1,140 @@
+# The test bed's shell side: settings, start and stop. Sourced by testbed/run, start, stop.
+set -euo pipefail
+
+TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TESTBED_REPO=$(cd "$TESTBED_DIR/.." && pwd)
+
+log() { echo "testbed: $*" >&2; }
+# Errors keep the state directory (logs) for a look afterwards.
+die() { echo "testbed: error: $*" >&2; TESTBED_KEEP_STATE=1; exit 1; }
+# step WHAT: progress with elapsed time, shown when TESTBED_VERBOSE=1.
+step() { [ "${TESTBED_VERBOSE:-0}" != 1 ] || echo "testbed: [$(date +%T.%3N)] $*" >&2; }
+
+. "$TESTBED_DIR/lib/install.sh"
+. "$TESTBED_DIR/lib/rgw.sh"
+
+port_busy() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+
+# pick_port VAR DEFAULT: keeps an explicit setting; otherwise the default, or the next free port.
+pick_port() {
+  local var=$1 port=${!1:-}
+  if [ -n "$port" ]; then
+    port_busy "$port" && die "$var=$port is already in use"
+  else
+    port=$2
+    while port_busy "$port"; do port=$((port + 1)); done
+  fi
+  printf -v "$var" %s "$port"
+  export "$var"
+}
+
+testbed_node() {
+  local n=${TESTBED_NODE:-$TESTBED_REPO/node_modules/.bin/node}
+  [ -x "$n" ] || n=$(command -v node || true)
+  [ -n "$n" ] || die "no node found: run npm ci (it installs Node 24 into node_modules/.bin/node)"
+  "$n" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>23||(a===23&&b>=6)?0:1)' ||
+    die "$n is Node $("$n" --version); the emulator needs Node 24 (type stripping): run npm ci"
+  echo "$n"
+}
+
+# Sets and exports everything a client of the bed needs.
+testbed_settings() {
+  TESTBED_STATE_DIR=${TESTBED_STATE_DIR:-${TMPDIR:-/tmp}/testbed-$$}
+  pick_port TESTBED_S3_PORT 7480
+  pick_port TESTBED_CODEDEPLOY_PORT 7490
+  pick_port TESTBED_MON_PORT 16789
+  export TESTBED_STATE_DIR
+  export AWS_ACCESS_KEY_ID=${TESTBED_ACCESS_KEY:-testbedaccesskey}
+  export AWS_SECRET_ACCESS_KEY=${TESTBED_SECRET_KEY:-testbedsecretkey}
+  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$TESTBED_S3_PORT"
+  export AWS_ENDPOINT_URL_CODEDEPLOY="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT"
+  export TESTBED_ADMIN_URL="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT/__testbed"
+  export TESTBED_BUCKET=${TESTBED_BUCKET:-testbed-bucket}
+  export TESTBED_BUCKET_UNVERSIONED=${TESTBED_BUCKET_UNVERSIONED:-testbed-bucket-unversioned}
+  export TESTBED_AWS=/usr/bin/aws
+  export AWS_EC2_METADATA_DISABLED=true
+  unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+}
+
+testbed_env_file() {
+  local k
+  for k in TESTBED_STATE_DIR AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_DEFAULT_REGION \
+    AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CODEDEPLOY TESTBED_ADMIN_URL TESTBED_BUCKET \
+    TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED; do
+    printf "export %s='%s'\n" "$k" "${!k}"
+  done
+}
+
+emulator_start() {
+  local dir=$1 node
+  node=$(testbed_node)
+  TESTBED_PORT=$TESTBED_CODEDEPLOY_PORT \
+    "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/main.ts" \
+    </dev/null >>"$dir/emulator.log" 2>&1 &
+  echo $! >"$dir/emulator.pid"
+}
+
+emulator_wait() {
+  local dir=$1
+  if ! wait_for 30 emulator curl -fs "$TESTBED_ADMIN_URL/health"; then
+    echo "---- last lines of $dir/emulator.log" >&2
+    tail -n 30 "$dir/emulator.log" >&2
+    die "the CodeDeploy emulator did not answer on $AWS_ENDPOINT_URL_CODEDEPLOY within 30 s"
+  fi
+}
+
+create_buckets() {
+  local dir=$1 node
+  node=$(testbed_node)
+  "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/setup-buckets.ts" \
+    >>"$dir/setup.log" 2>&1 || { tail -n 20 "$dir/setup.log" >&2; die "could not create the buckets"; }
+}
+
+stop_pid_file() {
+  local f=$1 pid i
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# testbed_stop DIR: idempotent; called by run's EXIT trap, by testbed/stop and by the watchdog.
+testbed_stop() {
+  local dir=$1
+  [ -d "$dir" ] || return 0
+  stop_pid_file "$dir/emulator.pid"
+  rgw_stop "$dir"
+  if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "${TESTBED_SELF_PID:-$$}" ]; then
+    kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
+  fi
+  if [ "${TESTBED_KEEP_STATE:-0}" = 1 ]; then log "state kept in $dir"; else rm -rf "$dir"; fi
+}
+
+# testbed_start [WATCH_PID]: everything up; with WATCH_PID the bed stops when that process ends.
+testbed_start() {
+  local watch=${1:-} t0=$SECONDS
+  testbed_install
+  testbed_settings
+  local dir=$TESTBED_STATE_DIR
+  [ -e "$dir/emulator.pid" ] && die "$dir already holds a running bed"
+  mkdir -p "$dir"
+  if [ -n "$watch" ]; then
+    setsid -f bash "$TESTBED_DIR/lib/watchdog.sh" "$watch" "$dir" </dev/null >>"$dir/watchdog.log" 2>&1
+  fi
+  emulator_start "$dir"
+  # A fresh single-node Ceph very rarely fails to register its OSD; a second try from scratch works.
+  if ! (rgw_start "$dir"); then
+    log "Ceph did not start; trying once more from scratch"
+    rgw_stop "$dir"
+    rm -rf "$dir/ceph"
+    (rgw_start "$dir") || die "S3 (Ceph radosgw) did not start twice; logs in $dir/ceph/log"
+  fi
+  emulator_wait "$dir"
+  step "emulator up"
+  create_buckets "$dir"
+  step "buckets ready"
+  testbed_env_file >"$dir/env"
+  log "up in $((SECONDS - t0)) s: S3 $AWS_ENDPOINT_URL_S3, CodeDeploy $AWS_ENDPOINT_URL_CODEDEPLOY (state $dir)"
+}

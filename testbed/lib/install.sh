@@ -1,0 +1,28 @@
+# Installs the Debian packages the bed needs, only when one is missing (fast when all are there).
+# Sourced by bed.sh; uses die/log from there.
+
+TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli)
+
+testbed_missing_packages() {
+  local p missing=()
+  for p in "${TESTBED_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  echo "${missing[*]}"
+}
+
+testbed_install() {
+  local missing
+  missing=$(testbed_missing_packages)
+  [ -z "$missing" ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing packages ($missing) and not root: install them with apt-get, or run as root"
+  log "installing $missing (about 30 s, once)"
+  local out="${TMPDIR:-/tmp}/testbed-apt.log"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends $missing; } >"$out" 2>&1; then
+    tail -n 30 "$out" >&2
+    die "apt-get could not install $missing (log: $out)"
+  fi
+  missing=$(testbed_missing_packages)
+  [ -z "$missing" ] || die "still missing after apt-get: $missing (log: $out)"
+}
