@@ -41,7 +41,9 @@ export async function readArchive(file: string, type: BundleType): Promise<Archi
 
 function corrupt(file: string, type: string, err: unknown): ActionError {
   if (err instanceof ActionError) return err
-  const detail = err instanceof Error ? err.message : String(err)
+  // Errors from zlib may come from another realm (jest): read the message, not the class.
+  const message = (err as { message?: unknown } | undefined)?.message
+  const detail = typeof message === 'string' ? message : String(err)
   return new ActionError(
     `The archive '${file}' cannot be read as a ${type} file (${detail}).`,
     `Check that it is complete and really a ${type} (its name decides the type), or let the action build the bundle from source and files.`

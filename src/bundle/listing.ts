@@ -46,7 +46,7 @@ export function renderListing(
 export function totalsLine(t: ListingTotals): string {
   const parts = [plural(t.files, 'file'), plural(t.directories, 'folder')]
   if (t.symlinks > 0) parts.push(plural(t.symlinks, 'symlink'))
-  return `${parts.join(', ')}; ${t.bytes} bytes of content (${humanBytes(t.bytes)})`
+  return `${parts.join(', ')}; ${plural(t.bytes, 'byte')} of content (${humanBytes(t.bytes)})`
 }
 
 function modeString(e: BundleEntry): string {
