@@ -146,13 +146,11 @@ export class FakeCodeDeploy {
     this.mock
       .on(CreateDeploymentCommand)
       .callsFake(handle('CreateDeployment', (i: CreateDeploymentInput) => this.create(i)))
-    this.mock
-      .on(GetDeploymentCommand)
-      .callsFake(
-        handle('GetDeployment', (i: { deploymentId?: string }) => ({
-          deploymentInfo: this.info(this.get(i.deploymentId))
-        }))
-      )
+    this.mock.on(GetDeploymentCommand).callsFake(
+      handle('GetDeployment', (i: { deploymentId?: string }) => ({
+        deploymentInfo: this.info(this.get(i.deploymentId))
+      }))
+    )
     this.mock
       .on(ListDeploymentTargetsCommand)
       .callsFake(
@@ -205,14 +203,12 @@ export class FakeCodeDeploy {
     this.mock
       .on(ListApplicationsCommand)
       .callsFake(handle('ListApplications', () => ({ applications: this.applications })))
-    this.mock
-      .on(ListDeploymentGroupsCommand)
-      .callsFake(
-        handle('ListDeploymentGroups', (i: { applicationName?: string }) => ({
-          applicationName: i.applicationName,
-          deploymentGroups: this.groups
-        }))
-      )
+    this.mock.on(ListDeploymentGroupsCommand).callsFake(
+      handle('ListDeploymentGroups', (i: { applicationName?: string }) => ({
+        applicationName: i.applicationName,
+        deploymentGroups: this.groups
+      }))
+    )
   }
 
   count(name: string): number {

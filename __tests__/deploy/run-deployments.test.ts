@@ -69,15 +69,22 @@ describe('deployToGroups', () => {
     expect(text).toMatch(new RegExp(`Deployment ${g!.id} to 'blue' succeeded in 14s`))
     // Noticed the end promptly.
     expect(clock.t - cd.completeTimeOf(g!.id)).toBeLessThanOrEqual(3000)
-    // Lines only on change: far fewer info lines than polls.
-    expect(log.lines.filter((l) => l.level === 'info').length).toBeLessThan(
-      cd.count('GetDeployment')
-    )
     expect(log.lines.filter((l) => l.level === 'error')).toEqual([])
     expect(g!.instances.map((i) => [i.instanceId, i.status, i.events.length])).toEqual([
       ['i-0001', 'Succeeded', 7],
       ['i-0002', 'Succeeded', 7]
     ])
+  })
+
+  it('prints a line only when something changed, not on every poll', async () => {
+    const { cd, log, run } = setup()
+    cd.nextPlans = [{ instances: [{ id: 'i-0001', eventMs: 60_000 }] }]
+    await run()
+    const lines = log.lines.filter((l) => l.level === 'info').map((l) => l.message)
+    // 7 hooks of a minute each: ~200 polls, a line per event change.
+    expect(cd.count('GetDeployment')).toBeGreaterThan(150)
+    expect(lines.length).toBeLessThan(20)
+    expect(new Set(lines).size).toBe(lines.length)
   })
 
   it('explains a hook failure per instance: group, log tail, one annotation, failedInstances', async () => {
@@ -209,7 +216,9 @@ describe('deployToGroups', () => {
     cd.nextPlans = [{ instances: [{ id: 'i-1', eventMs: 60_000 }] }]
     const result = await run()
     const [g] = result.groups
-    expect(cd.mock.commandCalls(StopDeploymentCommand)[0]!.args[0].input.autoRollbackEnabled).toBe(true)
+    expect(cd.mock.commandCalls(StopDeploymentCommand)[0]!.args[0].input.autoRollbackEnabled).toBe(
+      true
+    )
     expect(g!.rollbackId).toMatch(/^d-/)
     expect(result.error?.describe()).toContain(`CodeDeploy started rollback ${g!.rollbackId}`)
   })
