@@ -60,7 +60,7 @@ function applyInfo(r: GroupResult, info: DeploymentInfo | undefined): void {
 
 function errorText(info: DeploymentInfo | undefined): string {
   const ei = info?.errorInformation
-  const text = [ei?.code, ei?.message].filter(Boolean).join(': ')
+  const text = [ei?.code, ei?.message?.replace(/\.+$/, '')].filter(Boolean).join(': ')
   return text ? `: ${text}` : ''
 }
 

@@ -42,7 +42,7 @@ export function escapeHtml(text: string): string {
 export function escapeInline(text: string): string {
   return escapeHtml(text)
     .replace(/[\r\n]+/g, ' ')
-    .replace(/([\\`*_[\]{}()#+!|~-])/g, '\\$1')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
 }
 
 const STATUS_ICON: Record<string, string> = {
@@ -165,9 +165,10 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
   const duration = durationOf(g.startedAt, g.endedAt)
   if (duration) out.push(`Duration: ${duration}`, '')
   const ei = g.errorInformation
-  if (ei?.code || ei?.message)
+  // The error already quotes CodeDeploy's errorInformation, and its fix points at the log: the message only.
+  if (g.error) out.push(`**${escapeInline(g.error.message)}**`, '')
+  else if (ei?.code || ei?.message)
     out.push(`> ${escapeInline([ei.code, ei.message].filter(Boolean).join(': '))}`, '')
-  if (g.error) out.push(`**${escapeInline(g.error.describe())}**`, '')
   if (g.rollbackId) {
     out.push(
       `Rollback: ${link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`,
