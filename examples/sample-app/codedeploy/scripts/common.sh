@@ -1,0 +1,11 @@
+# Shared by the hook scripts: where the service lives on the instance.
+APP_DIR=/opt/sample-app
+LOG_DIR=/var/log/sample-app
+PID_FILE=$LOG_DIR/sample-app.pid
+
+# The port from app.env (as installed), 8080 when it is not there yet.
+app_port() {
+  local port
+  port=$(sed -n 's/^PORT=//p' "$APP_DIR/app.env" 2>/dev/null | tail -n 1)
+  echo "${port:-8080}"
+}
