@@ -61,20 +61,38 @@ async function craftTar(
   return file
 }
 
-/** A zip written by Python's zipfile: entries as [name, unix mode with type bits, content]. */
-function craftZip(name: string, entries: [string, number, string][]): string {
-  const file = path.join(dir, name)
+/** Zips written by Python's zipfile, all in one run: name -> [name, unix mode with type bits, content]. */
+const ZIPS: Record<string, [string, number, string][]> = {
+  'dotdot.zip': [['../evil.sh', 0o100644, 'x']],
+  'absolute.zip': [['/tmp/evil.sh', 0o100644, 'x']],
+  'backslash.zip': [['..\\evil.sh', 0o100644, 'x']],
+  'link-out.zip': [['link', 0o120777, '../../etc/passwd']],
+  'fifo.zip': [['pipe', 0o010644, '']],
+  'z.tgz': [['a', 0o100644, 'x']],
+  'full.zip': [['appspec.yml', 0o100644, 'x'.repeat(1000)]]
+}
+let zipDir: string
+beforeAll(() => {
+  const d = makeDir('zips-')
+  zipDir = d.dir
+  afterAllCleanups.push(d.cleanup)
   const script = `
-import sys, json, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w') as z:
-    for name, mode, content in json.loads(sys.argv[2]):
-        info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-        info.create_system = 3
-        info.external_attr = mode << 16
-        z.writestr(info, content)
+import sys, json, os, zipfile
+for file, entries in json.loads(sys.argv[2]).items():
+    with zipfile.ZipFile(os.path.join(sys.argv[1], file), 'w') as z:
+        for name, mode, content in entries:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.create_system = 3
+            info.external_attr = mode << 16
+            z.writestr(info, content)
 `
-  sh('python3', ['-c', script, file, JSON.stringify(entries)])
-  return file
+  sh('python3', ['-c', script, zipDir, JSON.stringify(ZIPS)])
+})
+const afterAllCleanups: (() => void)[] = []
+afterAll(() => afterAllCleanups.forEach((c) => c()))
+
+function craftedZip(name: keyof typeof ZIPS): string {
+  return path.join(zipDir, name)
 }
 
 describe('readArchive: archives the action wrote', () => {
@@ -249,27 +267,18 @@ describe('readArchive: refusals', () => {
     expect(err.fix).toContain('Rebuild the archive')
   })
 
-  it.each<[string, [string, number, string][], string]>([
-    ['a .. entry', [['../evil.sh', 0o100644, 'x']], "its entry '../evil.sh' has a '..' segment"],
-    [
-      'an absolute entry',
-      [['/tmp/evil.sh', 0o100644, 'x']],
-      "its entry '/tmp/evil.sh' is an absolute path"
-    ],
-    [
-      'a backslash .. entry',
-      [['..\\evil.sh', 0o100644, 'x']],
-      "its entry '../evil.sh' has a '..' segment"
-    ],
+  it.each<[string, string, string]>([
+    ['a .. entry', 'dotdot.zip', "its entry '../evil.sh' has a '..' segment"],
+    ['an absolute entry', 'absolute.zip', "its entry '/tmp/evil.sh' is an absolute path"],
+    ['a backslash .. entry', 'backslash.zip', "its entry '../evil.sh' has a '..' segment"],
     [
       'a symlink climbing out',
-      [['link', 0o120777, '../../etc/passwd']],
+      'link-out.zip',
       "'link' is a symlink to '../../etc/passwd', outside the archive"
     ],
-    ['a FIFO', [['pipe', 0o010644, '']], "'pipe' is a special file"]
-  ])('zip with %s', async (_name, entries, message) => {
-    const file = craftZip('bad.zip', entries)
-    const err = await refusal(file, 'zip')
+    ['a FIFO', 'fifo.zip', "'pipe' is a special file"]
+  ])('zip with %s', async (_name, zip, message) => {
+    const err = await refusal(craftedZip(zip), 'zip')
     expect(err.message).toContain(message)
   })
 
@@ -280,12 +289,7 @@ describe('readArchive: refusals', () => {
       () => write('r.tgz', noise(5000)),
       /cannot be read as a tgz file \(incorrect header check\)/
     ],
-    [
-      'a zip named .tgz',
-      'tgz',
-      () => craftZip('z.tgz', [['a', 0o100644, 'x']]),
-      /cannot be read as a tgz file/
-    ],
+    ['a zip named .tgz', 'tgz', () => craftedZip('z.tgz'), /cannot be read as a tgz file/],
     [
       'random bytes as tar',
       'tar',
@@ -320,11 +324,11 @@ describe('readArchive: refusals', () => {
   })
 
   it('refuses to read a file over 16 MiB', async () => {
-    const file = await craftTar('huge.tgz', [
+    const file = await craftTar('huge.tar', [
       { header: { name: 'appspec.yml' }, content: 'x' },
       { header: { name: 'huge.sh' }, content: ' '.repeat(16 * 1024 * 1024 + 1) }
     ])
-    const view = await open(file, 'tgz')
+    const view = await open(file, 'tar')
     await expect(view.read('huge.sh')).rejects.toThrow(
       /'huge.sh' in '.*' is 16777217 bytes; only files up to 16777216 bytes are read/
     )
@@ -347,7 +351,6 @@ async function truncated(name: string): Promise<string> {
 }
 
 function truncatedZip(): string {
-  const full = craftZip('full.zip', [['appspec.yml', 0o100644, 'x'.repeat(1000)]])
-  const bytes = readFileSync(full)
+  const bytes = readFileSync(craftedZip('full.zip'))
   return write('t.zip', bytes.subarray(0, bytes.length - 30))
 }

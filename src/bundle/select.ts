@@ -311,7 +311,8 @@ class Walker {
       taint: string | undefined
     ): Promise<void> => {
       const names = await readdir(dir, { encoding: 'buffer' }).catch(fsFailure(dir))
-      await Promise.all(
+      names.sort(Buffer.compare)
+      await firstFailure(
         names.map(async (raw) => {
           const name = lossy.decode(raw)
           if (NEVER.has(name)) return
@@ -338,7 +339,7 @@ class Walker {
       )
     }
     await visit(root, rootReal, '', 1, false, undefined)
-    return out
+    return out.sort((a, b) => compareText(a.wsRel, b.wsRel))
   }
 
   private isExcluded(wsRel: string): boolean {
@@ -408,6 +409,13 @@ function refusedLink(wsRel: string, linkTarget: string): ActionError {
     `The symlink '${wsRel}' points to '${linkTarget}', outside the workspace; it is not bundled.`,
     `Copy the file it points to into the workspace, or exclude the link with a '!${wsRel}' line in files.`
   )
+}
+
+/** Like Promise.all, but waits for all and rejects with the first failure in input order, so the same tree always gives the same message. */
+async function firstFailure(work: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work)
+  const failed = results.find((r) => r.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 function nameProblem(raw: Buffer): string | undefined {
