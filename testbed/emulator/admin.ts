@@ -1,24 +1,32 @@
 // The bed's admin endpoint: request log, fault switches, reset, instance list.
 import type { Engine } from './engine.ts'
 import { parseFaults, type FaultInjector } from './faults.ts'
+import { parseFleet, type Isolation } from './config.ts'
 import type { RequestLog } from './request-log.ts'
 
 export interface AdminDeps {
   engine: Engine
   faults: FaultInjector
   requests: RequestLog
+  isolation: Isolation
 }
 
 type Reply = { status: number; body: unknown }
 
 export function admin(deps: AdminDeps) {
-  return async (method: string, path: string, body: string): Promise<Reply> => {
+  return async (method: string, path: string, query: URLSearchParams, body: string): Promise<Reply> => {
     const route = `${method} ${path.replace(/\/$/, '') || '/'}`
     switch (route) {
       case 'GET /health':
         return { status: 200, body: { ok: true } }
       case 'GET /requests':
-        return { status: 200, body: { requests: deps.requests.list() } }
+        return {
+          status: 200,
+          body: {
+            lastSeq: deps.requests.lastSeq(),
+            requests: deps.requests.list(Number(query.get('since') ?? 0), query.get('application') ?? undefined)
+          }
+        }
       case 'DELETE /requests':
         deps.requests.clear()
         return { status: 200, body: { ok: true } }
@@ -41,6 +49,21 @@ export function admin(deps: AdminDeps) {
         deps.requests.clear()
         await deps.engine.reset()
         return { status: 200, body: { ok: true } }
+      case 'PUT /fleet':
+      case 'POST /fleet': {
+        let fleet
+        try {
+          fleet = parseFleet(body, deps.isolation)
+        } catch (e) {
+          return { status: 400, body: { error: (e as Error).message } }
+        }
+        const t0 = Date.now()
+        await deps.engine.addApplications(fleet.applications, fleet.deploymentConfigs)
+        return {
+          status: 200,
+          body: { applications: fleet.applications.map((a) => a.name), readyMs: Date.now() - t0 }
+        }
+      }
       case 'GET /instances':
         return { status: 200, body: { instances: deps.engine.instances() } }
       default:

@@ -3,7 +3,7 @@
 // deployment per group, stop, and automatic rollback to the last successful revision.
 import { Agent, IN_PLACE_EVENTS } from './agent.ts'
 import type { BundleStore } from './bundles.ts'
-import type { AutoRollbackConfiguration, DeploymentConfigSpec, FleetConfig } from './config.ts'
+import type { ApplicationConfig, AutoRollbackConfiguration, DeploymentConfigSpec, FleetConfig } from './config.ts'
 import { deploymentId, instanceId, uuid } from './ids.ts'
 import {
   NamespaceInstance,
@@ -46,7 +46,7 @@ export interface EngineOptions {
   config: FleetConfig
   bundles: BundleStore
   stateDir: string
-  hangDeployments: () => boolean
+  hangs: (application: string) => boolean
   log: (line: string) => void
 }
 
@@ -69,21 +69,28 @@ export class Engine {
 
   // Builds the fleet from the config, starting a namespace per isolated instance.
   async start(): Promise<void> {
+    this.world = { applications: new Map(), deploymentConfigs: new Map(), deployments: new Map(), order: [] }
+    await this.addApplications(this.opts.config.applications, this.opts.config.deploymentConfigs)
+  }
+
+  // Adds (or replaces, by name) applications and deployment configs in the running fleet.
+  async addApplications(apps: ApplicationConfig[], configs: DeploymentConfigSpec[]): Promise<void> {
     const now = Date.now()
-    const world: World = {
-      applications: new Map(),
-      deploymentConfigs: new Map(),
-      deployments: new Map(),
-      order: []
-    }
-    for (const c of this.opts.config.deploymentConfigs) {
-      world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
+    const world = this.world
+    for (const c of configs) {
+      if (!world.deploymentConfigs.has(c.name)) world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
     }
     const starts: Promise<void>[] = []
     const startLimiter = new Limiter(8)
-    for (const a of this.opts.config.applications) {
+    for (const a of apps) {
+      const old = world.applications.get(a.name)
+      if (old) {
+        for (const g of old.groups.values()) {
+          if (g.active) g.active.stopRequested = true
+          for (const i of g.instances) i.host?.stop()
+        }
+      }
       const app: Application = { id: uuid(), name: a.name, createTime: now, groups: new Map() }
-      world.applications.set(a.name, app)
       for (const g of a.groups) {
         const group: Group = { id: uuid(), applicationName: a.name, config: g, instances: [] }
         app.groups.set(g.name, group)
@@ -106,10 +113,18 @@ export class Engine {
           }
         }
       }
+      world.applications.set(a.name, app)
     }
     if (this.shared) starts.push(this.shared.pid().then(() => undefined))
     await Promise.all(starts)
-    this.world = world
+  }
+
+  // The application a request is about: its applicationName, or its deployment's.
+  applicationOf(input: Record<string, unknown> | undefined): string | undefined {
+    if (!input) return undefined
+    if (typeof input.applicationName === 'string') return input.applicationName
+    if (typeof input.deploymentId === 'string') return this.world.deployments.get(input.deploymentId)?.applicationName
+    return undefined
   }
 
   stop(): void {
@@ -139,6 +154,7 @@ export class Engine {
     for (const app of this.world.applications.values()) {
       for (const g of app.groups.values()) {
         for (const i of g.instances) {
+          if (!i.host) continue
           out.push({
             id: i.id,
             group: g.config.name,
@@ -175,7 +191,7 @@ export class Engine {
         : {}),
       targets: new Map(),
       stopRequested: false,
-      hang: this.opts.hangDeployments()
+      hang: this.opts.hangs(group.applicationName)
     }
     this.world.deployments.set(d.id, d)
     this.world.order.unshift(d.id)

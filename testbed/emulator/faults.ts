@@ -2,16 +2,23 @@
 // deployments that never finish. Switched by the fleet config or the admin endpoint.
 import { AwsError } from './aws-error.ts'
 
-export interface EveryNth {
-  every: number
+// A rule applies to the named operations (all when absent) on the named applications (all when
+// absent; a call is on an application through its applicationName or its deployment's), so a
+// test can break its own application without disturbing others sharing the bed.
+export interface Scope {
   operations?: string[]
+  applications?: string[]
+}
+
+export interface EveryNth extends Scope {
+  every: number
 }
 
 export interface FaultSettings {
   throttle?: EveryNth
   serverError?: EveryNth & { status?: number }
-  delay?: { ms: number; operations?: string[] }
-  hangDeployments?: boolean
+  delay?: Scope & { ms: number }
+  hangDeployments?: boolean | { applications?: string[] }
 }
 
 export interface FaultDecision {
@@ -19,8 +26,12 @@ export interface FaultDecision {
   error?: AwsError
 }
 
-function applies(rule: { operations?: string[] } | undefined, operation: string): boolean {
-  return !!rule && (!rule.operations?.length || rule.operations.includes(operation))
+function applies(rule: Scope | undefined, operation: string, application: string | undefined): boolean {
+  return (
+    !!rule &&
+    (!rule.operations?.length || rule.operations.includes(operation)) &&
+    (!rule.applications?.length || (application !== undefined && rule.applications.includes(application)))
+  )
 }
 
 function positiveInteger(value: unknown, what: string): number {
@@ -39,19 +50,23 @@ export function parseFaults(raw: unknown): FaultSettings {
   for (const k of Object.keys(r)) {
     if (!known.includes(k)) throw new Error(`unknown fault '${k}' (known: ${known.join(', ')})`)
   }
-  const ops = (v: unknown, what: string): string[] | undefined => {
+  const list = (v: unknown, what: string): string[] | undefined => {
     if (v === undefined) return undefined
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-      throw new Error(`${what}.operations must be a list of operation names`)
+      throw new Error(`${what} must be a list of names`)
     }
     return v as string[]
   }
+  const scope = (v: Record<string, unknown>, what: string): Scope => ({
+    operations: list(v.operations, `${what}.operations`),
+    applications: list(v.applications, `${what}.applications`)
+  })
   const out: FaultSettings = {}
   if (r.throttle) {
     const t = r.throttle as Record<string, unknown>
     out.throttle = {
       every: positiveInteger(t.every, 'throttle.every'),
-      operations: ops(t.operations, 'throttle')
+      ...scope(t, 'throttle')
     }
   }
   if (r.serverError) {
@@ -63,17 +78,20 @@ export function parseFaults(raw: unknown): FaultSettings {
     out.serverError = {
       every: positiveInteger(s.every, 'serverError.every'),
       status,
-      operations: ops(s.operations, 'serverError')
+      ...scope(s, 'serverError')
     }
   }
   if (r.delay) {
     const d = r.delay as Record<string, unknown>
-    out.delay = { ms: positiveInteger(d.ms, 'delay.ms'), operations: ops(d.operations, 'delay') }
+    out.delay = { ms: positiveInteger(d.ms, 'delay.ms'), ...scope(d, 'delay') }
   }
-  if (r.hangDeployments !== undefined) {
-    if (typeof r.hangDeployments !== 'boolean')
-      throw new Error('hangDeployments must be true or false')
-    out.hangDeployments = r.hangDeployments
+  const hang = r.hangDeployments
+  if (hang !== undefined) {
+    if (typeof hang === 'boolean') out.hangDeployments = hang
+    else if (typeof hang === 'object' && hang !== null) {
+      const apps = list((hang as Record<string, unknown>).applications, 'hangDeployments.applications')
+      out.hangDeployments = { applications: apps }
+    } else throw new Error('hangDeployments must be true, false or {applications: [...]}')
   }
   return out
 }
@@ -90,13 +108,20 @@ export class FaultInjector {
     this.serverErrorCount = 0
   }
 
-  decide(operation: string): FaultDecision {
+  // Whether a new deployment of `application` should never finish.
+  hangs(application: string): boolean {
+    const h = this.settings.hangDeployments
+    if (typeof h === 'boolean' || h === undefined) return h === true
+    return !h.applications?.length || h.applications.includes(application)
+  }
+
+  decide(operation: string, application: string | undefined): FaultDecision {
     const s = this.settings
-    const decision: FaultDecision = { delayMs: applies(s.delay, operation) ? s.delay!.ms : 0 }
-    if (applies(s.throttle, operation) && ++this.throttleCount % s.throttle!.every === 0) {
+    const decision: FaultDecision = { delayMs: applies(s.delay, operation, application) ? s.delay!.ms : 0 }
+    if (applies(s.throttle, operation, application) && ++this.throttleCount % s.throttle!.every === 0) {
       decision.error = new AwsError('ThrottlingException', 'Rate exceeded')
     } else if (
-      applies(s.serverError, operation) &&
+      applies(s.serverError, operation, application) &&
       ++this.serverErrorCount % s.serverError!.every === 0
     ) {
       const status = s.serverError!.status ?? 500

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     config,
     bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
     stateDir,
-    hangDeployments: () => faults.settings.hangDeployments === true,
+    hangs: (application) => faults.hangs(application),
     log
   })
   const shutdown = (): void => {
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     },
     faults,
     requests,
-    admin: admin({ engine, faults, requests }),
+    admin: admin({ engine, faults, requests, isolation }),
+    applicationOf: (input) => engine.applicationOf(input),
     log
   })
   log(`CodeDeploy emulator on 127.0.0.1:${port}: ${count} instances ready in ${Date.now() - t0} ms`)

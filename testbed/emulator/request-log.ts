@@ -4,6 +4,7 @@ export interface LoggedRequest {
   seq: number
   time: string
   operation: string
+  application?: string
   status: number
   error?: string
   input?: unknown
@@ -17,8 +18,13 @@ export class RequestLog {
     this.entries.push({ seq: ++this.seq, time: new Date().toISOString(), ...entry })
   }
 
-  list(): LoggedRequest[] {
-    return this.entries
+  // Entries after sequence number `since`, optionally only those on one application.
+  list(since = 0, application?: string): LoggedRequest[] {
+    return this.entries.filter((e) => e.seq > since && (!application || e.application === application))
+  }
+
+  lastSeq(): number {
+    return this.seq
   }
 
   clear(): void {

@@ -16,7 +16,9 @@ export interface ServerDeps {
   credentials: Credentials
   faults: FaultInjector
   requests: RequestLog
-  admin: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown }>
+  admin: (method: string, path: string, query: URLSearchParams, body: string) => Promise<{ status: number; body: unknown }>
+  // The application a call is about, from its applicationName or its deployment.
+  applicationOf: (input: Record<string, unknown> | undefined) => string | undefined
   log: (line: string) => void
 }
 
@@ -75,7 +77,7 @@ async function handleAws(
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target
   let input: Record<string, unknown> | undefined
   const fail = (e: AwsError): void => {
-    deps.requests.add({ operation, status: e.status, error: e.type, input })
+    deps.requests.add({ operation, application: deps.applicationOf(input), status: e.status, error: e.type, input })
     sendError(res, e)
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -106,12 +108,12 @@ async function handleAws(
   if (req.method !== 'POST' || !handler) {
     return fail(new AwsError('UnknownOperationException', `Unknown operation ${target}`))
   }
-  const fault = deps.faults.decide(operation)
+  const fault = deps.faults.decide(operation, deps.applicationOf(input))
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
   if (fault.error) return fail(fault.error)
   try {
     const output = handler(input)
-    deps.requests.add({ operation, status: 200, input })
+    deps.requests.add({ operation, application: deps.applicationOf(input), status: 200, input })
     sendJson(res, 200, output)
   } catch (e) {
     if (e instanceof AwsError) return fail(e)
@@ -128,12 +130,14 @@ async function handleAws(
 
 export function startServer(port: number, deps: ServerDeps): Promise<Server> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const path = url.pathname
     const work = path.startsWith(ADMIN_PREFIX)
       ? readBody(req).then(async (b) => {
           const r = await deps.admin(
             req.method ?? 'GET',
             path.slice(ADMIN_PREFIX.length) || '/',
+            url.searchParams,
             b.toString('utf8')
           )
           const text = JSON.stringify(r.body, null, 2)

@@ -61,6 +61,7 @@ mon_max_pg_per_osd = 1000
 mon_warn_on_pool_no_redundancy = false
 osd_op_num_shards = 1
 osd_op_num_threads_per_shard = 2
+osd_class_update_on_start = false
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$TESTBED_S3_PORT
 rgw_dns_name = 127.0.0.1
