@@ -16,18 +16,21 @@ export interface SummaryLimits {
   logTails: number
   /** Characters of each log tail shown (the agent keeps about 2,048). */
   logTailChars: number
+  /** Distinct failure causes listed. */
+  causes: number
 }
 
 export const DEFAULT_LIMITS: SummaryLimits = {
   failedRows: 100,
   otherRows: 20,
   logTails: 10,
-  logTailChars: 4096
+  logTailChars: 4096,
+  causes: 20
 }
 const FALLBACK_LIMITS: SummaryLimits[] = [
-  { failedRows: 50, otherRows: 10, logTails: 5, logTailChars: 2048 },
-  { failedRows: 10, otherRows: 5, logTails: 2, logTailChars: 1024 },
-  { failedRows: 0, otherRows: 0, logTails: 0, logTailChars: 0 }
+  { failedRows: 50, otherRows: 10, logTails: 5, logTailChars: 2048, causes: 10 },
+  { failedRows: 10, otherRows: 5, logTails: 2, logTailChars: 1024, causes: 5 },
+  { failedRows: 0, otherRows: 0, logTails: 0, logTailChars: 0, causes: 3 }
 ]
 
 export function escapeHtml(text: string): string {
@@ -181,7 +184,12 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
       `##### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`,
       ''
     )
-    for (const c of distinctCauses(g.failedInstances)) out.push(`- ${escapeInline(causeText(c))}`)
+    const causes = distinctCauses(g.failedInstances)
+    for (const c of causes.slice(0, limits.causes)) out.push(`- ${escapeInline(causeText(c))}`)
+    if (causes.length > limits.causes)
+      out.push(
+        `- …and ${causes.length - limits.causes} more distinct causes (see the failed-instances output)`
+      )
     out.push('')
     for (const f of g.failedInstances.slice(0, limits.logTails)) {
       if (!f.logTail) continue

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals'
+import { deploymentsMarkdown, escapeInline } from '../../src/deploy/summary.js'
+import type { DeploymentsResult, GroupResult } from '../../src/deploy/types.js'
+import { ActionError } from '../../src/errors.js'
+
+const t0 = new Date('2026-01-01T10:00:00Z')
+const at = (s: number) => new Date(t0.getTime() + s * 1000)
+
+function group(over: Partial<GroupResult> = {}): GroupResult {
+  return {
+    group: 'blue',
+    id: 'd-ABCDEFGHI',
+    status: 'Succeeded',
+    url: 'https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-ABCDEFGHI?region=eu-west-1',
+    startedAt: t0,
+    endedAt: at(125),
+    failedInstances: [],
+    instances: [
+      {
+        instanceId: 'i-1',
+        status: 'Succeeded',
+        events: [
+          { name: 'ApplicationStart', status: 'Succeeded', startedAt: at(60), endedAt: at(63) },
+          { name: 'BeforeInstall', status: 'Succeeded', startedAt: at(10), endedAt: at(20) }
+        ]
+      }
+    ],
+    outcome: 'succeeded',
+    ...over
+  }
+}
+
+describe('deploymentsMarkdown', () => {
+  it('shows each deployment with status, duration, console link and an instance × event table', () => {
+    const md = deploymentsMarkdown({ ok: true, groups: [group()] })
+    expect(md).toContain(
+      '| blue | [d-ABCDEFGHI](https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-ABCDEFGHI?region=eu-west-1) | ✅ Succeeded | 2m 5s | 1 succeeded |'
+    )
+    // Columns in hook order whatever order the events came in.
+    expect(md).toContain('| Instance | Status | BeforeInstall | ApplicationStart |')
+    expect(md).toContain('| i-1 | ✅ Succeeded | ✅ 10s | ✅ 3s |')
+  })
+
+  it('shows failures with messages, escaped log tails, rollback, and groups not attempted', () => {
+    const failed = group({
+      status: 'Failed',
+      outcome: 'failed',
+      errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: 'failed' },
+      error: new ActionError(
+        "Deployment d-ABCDEFGHI to 'blue' failed: HOOK_EXECUTION_FAILURE.",
+        'See the log above.'
+      ),
+      rollbackId: 'd-ROLLBACK1',
+      rollbackUrl: 'https://x/d-ROLLBACK1',
+      rollbackStatus: 'Succeeded',
+      failedInstances: [
+        {
+          instanceId: 'i-1',
+          lifecycleEvent: 'ValidateService',
+          errorCode: 'ScriptFailed',
+          script: 'check|<b>.sh',
+          message: 'exit 1 | *bold* [link](http://evil)',
+          logTail: '</pre><img src=x onerror=alert(1)>\n```\n| a | b |'
+        }
+      ]
+    })
+    const md = deploymentsMarkdown({
+      ok: false,
+      groups: [
+        failed,
+        {
+          ...group({ group: 'green' }),
+          id: '',
+          url: '',
+          status: '',
+          outcome: 'not-attempted',
+          instances: []
+        }
+      ]
+    })
+    expect(md).toContain('| green | — | not attempted |')
+    expect(md).toContain("**Deployment d-ABCDEFGHI to 'blue' failed: HOOK\\_EXECUTION\\_FAILURE.**")
+    expect(md).not.toContain('See the log above')
+    expect(md).toContain('Rollback: [d-ROLLBACK1](https://x/d-ROLLBACK1) ✅ Succeeded')
+    expect(md).toContain(
+      '- ValidateService failed on instance (i-1): ScriptFailed in check\\|&lt;b&gt;.sh: exit 1 \\| \\*bold\\* \\[link\\](http://evil)'
+    )
+    expect(md).toContain(
+      '<pre>&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;\n```\n| a | b |</pre>'
+    )
+    expect(md).not.toMatch(/<img|<b>/)
+  })
+
+  it('escapes everything that could become markup in one line', () => {
+    expect(escapeInline('a|b\n<i>*x*</i> `c` [d] ~e~ _f_ & \\')).toBe(
+      'a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt; \\`c\\` \\[d\\] \\~e\\~ \\_f\\_ &amp; \\\\'
+    )
+  })
+
+  it('shrinks detail to fit the size budget', () => {
+    const instances = Array.from({ length: 1000 }, (_, n) => ({
+      instanceId: `i-${n}`,
+      status: 'Failed',
+      events: [{ name: 'ValidateService', status: 'Failed', startedAt: t0, endedAt: at(1) }]
+    }))
+    const failedInstances = instances.map((i) => ({
+      instanceId: i.instanceId,
+      lifecycleEvent: 'ValidateService',
+      errorCode: 'ScriptFailed',
+      script: 's.sh',
+      message: `m${i.instanceId}`,
+      logTail: 'x'.repeat(2048)
+    }))
+    const result: DeploymentsResult = {
+      ok: false,
+      groups: [group({ status: 'Failed', outcome: 'failed', instances, failedInstances })]
+    }
+    const full = deploymentsMarkdown(result, undefined, 10 ** 9)
+    const small = deploymentsMarkdown(result, undefined, 20_000)
+    expect(Buffer.byteLength(small)).toBeLessThan(Buffer.byteLength(full))
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(20_000)
+    expect(small).toMatch(/- …and 9\d\d more distinct causes/)
+    expect(small).toContain('| ValidateService | 0 | 1000 | 0 | 0 | 1s | 1s |')
+  })
+})
