@@ -4,6 +4,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SelectedBundle } from '../../src/bundle/select.js'
+import { selectionView } from '../../src/bundle/selection-view.js'
 import { ActionError, InputError } from '../../src/errors.js'
 import { makeDir, noise, tutorialTree, writeTree, type Tree } from './workspace-fixture.js'
 
@@ -365,5 +366,24 @@ describe('selectBundleFiles: hostile paths', () => {
     })
     const b = await select('deploy', '*.jar')
     expect(b.entries.map((e) => e.path)).toEqual(['app.jar', 'appspec.yml'])
+  })
+})
+
+describe('selectionView', () => {
+  it('shows the selection without disk paths and reads file contents', async () => {
+    writeTree(ws, {
+      'deploy/appspec.yml': 'version: 0.0\n',
+      'deploy/link': { link: 'appspec.yml' }
+    })
+    const view = selectionView(await select('deploy'))
+    expect(view.entries).toEqual([
+      { path: 'appspec.yml', type: 'file', mode: 0o644, size: 13 },
+      { path: 'link', type: 'symlink', mode: 0o777, size: 0, linkTarget: 'appspec.yml' }
+    ])
+    expect((await view.read('appspec.yml')).toString()).toBe('version: 0.0\n')
+    await expect(view.read('link')).rejects.toThrow("'link' is not a file in the bundle.")
+    await expect(view.read('missing.sh')).rejects.toThrow(
+      "'missing.sh' is not a file in the bundle."
+    )
   })
 })

@@ -77,7 +77,7 @@ export async function writeArchive(opts: WriteArchiveOptions): Promise<WrittenAr
       throw new ActionError(`Bundle path '${e.path}' ${problem}.`, 'Fix the files rules.')
   }
   const modeOf = (e: SourcedEntry): number =>
-    e.type === 'file' && opts.executable.has(e.path) ? executable(e.mode) : e.mode & 0o777
+    e.type === 'file' && opts.executable.has(e.path) ? executableMode(e.mode) : e.mode & 0o777
   const out = new Output(opts.outPath, opts.type === 'tgz')
   try {
     if (opts.type === 'zip') await writeZip(entries, modeOf, out)
@@ -97,8 +97,8 @@ export async function writeArchive(opts: WriteArchiveOptions): Promise<WrittenAr
   }
 }
 
-/** x added wherever r is set; the owner always gets it. */
-function executable(mode: number): number {
+/** A hook script's mode in the archive: x added wherever r is set; the owner always gets it. */
+export function executableMode(mode: number): number {
   return (mode & 0o777) | 0o100 | ((mode & 0o044) >> 2)
 }
 
