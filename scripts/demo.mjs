@@ -55,8 +55,7 @@ function render(line) {
   const command = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line)
   if (!command) return console.log(`  ${line}`)
   const [, name, props, message] = command
-  const unescape = (text) =>
-    text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+  const unescape = (text) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
   const title = /title=([^,]*)/.exec(props ?? '')?.[1]
   switch (name) {
     case 'group':
@@ -153,19 +152,38 @@ async function runStep(runNumber, workspace, inputs) {
 async function askInstances() {
   const admin = process.env.TESTBED_ADMIN_URL
   const { instances } = await (await fetch(`${admin}/instances`)).json()
+  const answers = []
   for (const instance of instances.filter((i) => i.group === GROUP)) {
     let answer
     try {
       answer = execFileSync(
         'nsenter',
-        ['-t', String(instance.pid), '-n', 'curl', '-sS', '--max-time', '3', 'http://127.0.0.1:8080/ip'],
+        [
+          '-t',
+          String(instance.pid),
+          '-n',
+          'curl',
+          '-sS',
+          '--noproxy',
+          '*',
+          '--max-time',
+          '3',
+          'http://127.0.0.1:8080/ip'
+        ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
       ).trim()
     } catch (err) {
       answer = `no answer (${String(err.stderr ?? err.message).trim()})`
     }
     console.log(`  ${instance.id}  GET :8080/ip -> ${answer}`)
+    answers.push(answer)
   }
+  return answers
+}
+
+function expectVersion(answers, version, when) {
+  if (answers.length !== 2 || !answers.every((a) => a.includes(`version=${version}`)))
+    failures.push(`${when}, not every instance answered with version ${version}`)
 }
 
 function showOutputs(run, names) {
@@ -195,15 +213,23 @@ const workspace = makeWorkspace()
 const failures = []
 
 heading(`Deploying sample-app 1.0.0 to ${GROUP} (2 instances, one at a time)`)
-console.log(paint('2', '  - uses: octo-org/codedeploy-s3-deploy-action@v1   (this checkout)\n    with:'))
+console.log(
+  paint('2', '  - uses: octo-org/codedeploy-s3-deploy-action@v1   (this checkout)\n    with:')
+)
 for (const name of ['application', 'deployment-group', 'bucket', 'source', 'files'])
   console.log(paint('2', `      ${name}: ${inputs[name].replace(/\n/g, '\n        ')}`))
 const good = await runStep(1, workspace, inputs)
 console.log(`\n  step exit code ${good.code}, ${good.seconds} s`)
-showOutputs(good, ['deployment-id', 'deployment-status', 'bundle-uri', 'bundle-etag', 'bundle-version'])
+showOutputs(good, [
+  'deployment-id',
+  'deployment-status',
+  'bundle-uri',
+  'bundle-etag',
+  'bundle-version'
+])
 showSummary(good)
 heading('The service runs on both instances (each in its own network namespace, same port)')
-await askInstances()
+expectVersion(await askInstances(), '1.0.0', 'after the first deployment')
 if (good.code !== 0 || good.outputs['deployment-status'] !== 'Succeeded')
   failures.push('the good revision did not deploy')
 
@@ -217,20 +243,32 @@ writeFileSync(
 )
 const broken = await runStep(2, workspace, inputs)
 console.log(`\n  step exit code ${broken.code} (the job fails, as it should), ${broken.seconds} s`)
-showOutputs(broken, ['deployment-id', 'deployment-status', 'rollback-deployment-id', 'failed-instances'])
+showOutputs(broken, [
+  'deployment-id',
+  'deployment-status',
+  'rollback-deployment-id',
+  'failed-instances'
+])
 showSummary(broken)
 heading('After the automatic rollback, the instances serve 1.0.0 again')
-await askInstances()
+expectVersion(await askInstances(), '1.0.0', 'after the rollback')
 if (broken.code === 0) failures.push('the broken revision did not fail the step')
 if (!broken.outputs['rollback-deployment-id']) failures.push('no rollback deployment was reported')
 
 heading('Files')
 for (const run of [good, broken]) {
   console.log(`  run ${path.basename(run.dir)}: summary ${run.files.GITHUB_STEP_SUMMARY}`)
-  console.log(`  ${' '.repeat(path.basename(run.dir).length + 5)}outputs ${run.files.GITHUB_OUTPUT}`)
+  console.log(
+    `  ${' '.repeat(path.basename(run.dir).length + 5)}outputs ${run.files.GITHUB_OUTPUT}`
+  )
 }
 if (failures.length) {
   console.log(paint('31', `\nThe demo did not go as expected: ${failures.join('; ')}.`))
   process.exit(1)
 }
-console.log(paint('32', '\nDemo done: a deployment that succeeded, one that failed, explained and rolled back.'))
+console.log(
+  paint(
+    '32',
+    '\nDemo done: a deployment that succeeded, one that failed, explained and rolled back.'
+  )
+)

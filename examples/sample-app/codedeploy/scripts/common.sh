@@ -9,3 +9,6 @@ app_port() {
   port=$(sed -n 's/^PORT=//p' "$APP_DIR/app.env" 2>/dev/null | tail -n 1)
   echo "${port:-8080}"
 }
+
+# Whether a pid runs; one that has exited but not yet been reaped (state Z) counts as stopped.
+running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"; }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 mkdir -p "$LOG_DIR"
 # A process left over from a failed deployment would hold the port.
-if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+if [ -f "$PID_FILE" ] && running "$(cat "$PID_FILE")"; then
   kill "$(cat "$PID_FILE")" || true
   sleep 0.5
 fi

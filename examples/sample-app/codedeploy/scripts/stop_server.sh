@@ -5,11 +5,11 @@ set -euo pipefail
 
 if [ -f "$PID_FILE" ]; then
   pid=$(cat "$PID_FILE")
-  if kill -0 "$pid" 2>/dev/null; then
+  if running "$pid"; then
     echo "Stopping sample-app (pid $pid)"
     kill "$pid"
     for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      running "$pid" || break
       sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true

@@ -7,7 +7,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,7 +47,7 @@ public final class App {
   }
 
   private static String ipReport(HttpExchange exchange, String version) throws IOException {
-    String host = InetAddress.getLocalHost().getHostName();
+    String host = hostName();
     List<String> addresses = new ArrayList<>();
     for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress address : Collections.list(nic.getInetAddresses())) {
@@ -55,6 +58,20 @@ public final class App {
         + " address=" + exchange.getLocalAddress().getAddress().getHostAddress()
         + " interfaces=" + String.join(",", addresses)
         + " version=" + version + "\n";
+  }
+
+  /** The host name, also where it does not resolve (a fresh instance without an /etc/hosts entry). */
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      Path kernel = Path.of("/proc/sys/kernel/hostname");
+      try {
+        return Files.exists(kernel) ? Files.readString(kernel).trim() : "unknown";
+      } catch (IOException io) {
+        return "unknown";
+      }
+    }
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
