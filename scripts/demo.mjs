@@ -149,9 +149,12 @@ async function runStep(runNumber, workspace, inputs) {
 }
 
 /** Asks each simulated instance's own network for /ip: proof the hooks left the service running. */
-async function askInstances() {
-  const admin = process.env.TESTBED_ADMIN_URL
-  const { instances } = await (await fetch(`${admin}/instances`)).json()
+function askInstances() {
+  const { instances } = JSON.parse(
+    execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
+      encoding: 'utf8'
+    })
+  )
   const answers = []
   for (const instance of instances.filter((i) => i.group === GROUP)) {
     let answer
@@ -229,7 +232,7 @@ showOutputs(good, [
 ])
 showSummary(good)
 heading('The service runs on both instances (each in its own network namespace, same port)')
-expectVersion(await askInstances(), '1.0.0', 'after the first deployment')
+expectVersion(askInstances(), '1.0.0', 'after the first deployment')
 if (good.code !== 0 || good.outputs['deployment-status'] !== 'Succeeded')
   failures.push('the good revision did not deploy')
 
@@ -251,7 +254,7 @@ showOutputs(broken, [
 ])
 showSummary(broken)
 heading('After the automatic rollback, the instances serve 1.0.0 again')
-expectVersion(await askInstances(), '1.0.0', 'after the rollback')
+expectVersion(askInstances(), '1.0.0', 'after the rollback')
 if (broken.code === 0) failures.push('the broken revision did not fail the step')
 if (!broken.outputs['rollback-deployment-id']) failures.push('no rollback deployment was reported')
 
