@@ -171,3 +171,40 @@ describe('stopDeployment', () => {
     expect(rollbackOnStop(input, config)).toBe(expected)
   })
 })
+
+describe('the final instance read', () => {
+  it('is retried, so a transient error at the end does not lose the diagnosis', async () => {
+    const { clock, cd, log } = setup()
+    const id = cd.addDeployment('blue', {
+      instances: [
+        {
+          id: 'i-1',
+          failAt: {
+            event: 'BeforeInstall',
+            errorCode: 'ScriptFailed',
+            script: 'a.sh',
+            message: 'exit 1',
+            logTail: 'boom'
+          }
+        }
+      ]
+    })
+    let failedOnce = false
+    cd.fault = (name) => {
+      const end = cd.completeTimeOf(id)
+      if (name !== 'BatchGetDeploymentTargets' || failedOnce || !(clock.t >= end)) return undefined
+      failedOnce = true
+      return awsError('InternalFailure', 'internal', 500)
+    }
+    const r = await waitForDeployment({
+      deploymentId: id,
+      codedeploy: cd.client,
+      log,
+      sleep: clock.sleep,
+      now: clock.now,
+      deadline: clock.t + 600_000
+    })
+    expect(failedOnce).toBe(true)
+    expect(r.instances?.[0]?.events.find((e) => e.status === 'Failed')?.logTail).toBe('boom')
+  })
+})

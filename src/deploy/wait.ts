@@ -87,10 +87,10 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
   let targetIds: string[] = []
   let instances: InstanceView[] | undefined
   let nextTargetsRefresh = 0
-  // One attempt per call: a failed refresh is simply retried at the next one.
-  const targetsClient = { codedeploy, log, sleep, signal, attempts: 1 }
-
-  async function refreshInstances(overview: Overview | undefined): Promise<void> {
+  async function refreshInstances(overview: Overview | undefined, final: boolean): Promise<void> {
+    // While running, one attempt per call: a failed refresh is simply tried again at the next one.
+    // At the end the diagnosis depends on it, so the calls are retried.
+    const targetsClient = { codedeploy, log, sleep, signal, attempts: final ? 6 : 1 }
     try {
       if (targetIds.length === 0 || targetIds.length < overviewTotal(overview)) {
         targetIds = await listTargetIds(deploymentId, targetsClient)
@@ -100,6 +100,10 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       if (err instanceof AwsCallError && isAccessDenied(err.cause)) {
         log.warning(`Not showing per-instance progress: ${err.describe()}`)
         trackInstances = false
+      } else if (final) {
+        log.warning(
+          `Could not read the instances' final state: ${err instanceof Error ? err.message : String(err)}`
+        )
       } else {
         log.debug(
           `Instance progress skipped this time: ${err instanceof Error ? err.message : String(err)}`
@@ -126,7 +130,7 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
         trackInstances &&
         (terminal || (status === 'InProgress' && now() >= nextTargetsRefresh))
       ) {
-        await refreshInstances(overview)
+        await refreshInstances(overview, terminal)
       }
       const snapshot: Snapshot = { status, overview, instances }
       for (const line of describeChanges(deploymentId, printed, snapshot)) log.info(line)
