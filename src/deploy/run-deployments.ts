@@ -4,6 +4,7 @@ import { ActionError } from '../errors.js'
 import type { Logger, Sleep } from '../log.js'
 import type { Settings } from '../settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
+import { formatDuration } from './duration.js'
 import { createDeployment } from './create.js'
 import { distinctCauses, failedInstancesOf, reportFailure } from './diagnose.js'
 import type { S3Revision } from './request.js'
@@ -30,14 +31,6 @@ export interface DeployToGroupsOptions {
   /** Called as soon as a deployment exists, before waiting (set the deployment-id output, save state). */
   onCreated?: (group: string, id: string) => void
   random?: () => number
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000))
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m ${s % 60}s`
-  return `${Math.floor(m / 60)}h ${m % 60}m`
 }
 
 async function resolveRegion(settings: Settings, codedeploy: CodeDeployClient): Promise<string> {

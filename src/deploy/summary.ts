@@ -1,7 +1,7 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
 import { causeText, distinctCauses } from './diagnose.js'
 import { HOOK_ORDER } from './progress.js'
-import { formatDuration } from './run-deployments.js'
+import { formatDuration } from './duration.js'
 import type { DeploymentsResult, GroupResult, InstanceView, LifecycleEventView } from './types.js'
 
 /** GitHub refuses a step summary over 1 MiB; this leaves room for the bundle and S3 parts. */
