@@ -208,3 +208,24 @@ describe('the final instance read', () => {
     expect(r.instances?.[0]?.events.find((e) => e.status === 'Failed')?.logTail).toBe('boom')
   })
 })
+
+describe('GetDeployment denied', () => {
+  it('names the IAM action', async () => {
+    const { clock, cd, log } = setup()
+    cd.fault = (name) =>
+      name === 'GetDeployment'
+        ? awsError('AccessDeniedException', 'not authorized to perform: codedeploy:GetDeployment')
+        : undefined
+    const err = await waitForDeployment({
+      deploymentId: 'd-ABCDEFGHI',
+      codedeploy: cd.client,
+      log,
+      sleep: clock.sleep,
+      now: clock.now,
+      deadline: clock.t + 60_000
+    }).catch((e: unknown) => e)
+    expect((err as AwsCallError).fix).toBe(
+      'The credentials are not allowed to call it: grant the IAM action codedeploy:GetDeployment to the role or user this workflow runs as.'
+    )
+  })
+})

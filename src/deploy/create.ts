@@ -124,7 +124,7 @@ async function createCheck(
       return `Check file-exists-behavior: DISALLOW, OVERWRITE or RETAIN.`
     default:
       if (isAccessDenied(err)) {
-        return `Grant the IAM action codedeploy:CreateDeployment on the deployment group (and, for waiting and diagnosis, codedeploy:GetDeployment, codedeploy:ListDeployments, codedeploy:ListDeploymentTargets, codedeploy:BatchGetDeploymentTargets, codedeploy:StopDeployment).`
+        return `Grant the IAM action codedeploy:CreateDeployment on the deployment group; creating a deployment also needs codedeploy:RegisterApplicationRevision and codedeploy:GetApplicationRevision on the application and codedeploy:GetDeploymentConfig (the action the message names is the one missing). Waiting and diagnosis use codedeploy:GetDeployment, ListDeployments, ListDeploymentTargets, BatchGetDeploymentTargets and StopDeployment: see examples/iam-policy.json in the action's repository.`
       }
       return undefined
   }

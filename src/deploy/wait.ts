@@ -144,7 +144,9 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
         throw codeDeployCallError(
           'GetDeployment',
           err,
-          `Check that deployment ${deploymentId} exists in this region.`
+          isAccessDenied(err)
+            ? undefined
+            : `Check that deployment ${deploymentId} exists in this region.`
         )
       if (failures >= MAX_CONSECUTIVE_ERRORS) {
         const e = codeDeployCallError('GetDeployment', err)
