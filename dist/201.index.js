@@ -74,8 +74,8 @@ function retryFrom(defaults, env) {
 async function createAwsClients(opts) {
     const explicitRegion = regionFrom(opts.region, opts.env);
     const [{ S3Client }, { CodeDeployClient }] = await Promise.all([
-        __webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)),
-        Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19))
+        Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)),
+        Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507)]).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19))
     ]);
     const region = explicitRegion ?? (await profileRegion(S3Client));
     const s3Endpoint = endpointFrom('S3', opts.env);

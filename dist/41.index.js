@@ -2,6 +2,187 @@ export const id = 41;
 export const ids = [41];
 export const modules = {
 
+/***/ 8098:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dz: () => (/* binding */ toAwsCallError),
+/* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   zf: () => (/* binding */ isAbortError)
+/* harmony export */ });
+/* unused harmony exports networkCode, redactSecrets */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+// Turns any SDK or network error into an AwsCallError that names the call and the user's next
+// step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
+
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ECONNABORTED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'CERT_HAS_EXPIRED',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN'
+]);
+const CREDENTIAL_CODES = new Set([
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'IncompleteSignature',
+    'InvalidSignatureException',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'InvalidToken',
+    'MissingAuthenticationToken',
+    'MissingAuthenticationTokenException',
+    'AuthFailure'
+]);
+const EXPIRED_CODES = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'TokenRefreshRequired',
+    'RequestExpired'
+]);
+const THROTTLING_CODES = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown',
+    'BandwidthLimitExceeded',
+    'ProvisionedThroughputExceededException'
+]);
+const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden']);
+const SERVER_CODES = new Set([
+    'InternalError',
+    'InternalFailure',
+    'InternalServerError',
+    'ServiceUnavailable',
+    'ServiceUnavailableException',
+    'ServiceFailure'
+]);
+// What a bodiless response (HEAD) or an unparsed one is called, by HTTP status.
+const STATUS_NAMES = {
+    301: 'PermanentRedirect',
+    307: 'TemporaryRedirect',
+    400: 'BadRequest',
+    403: 'Forbidden',
+    404: 'NotFound',
+    500: 'InternalError',
+    503: 'ServiceUnavailable'
+};
+/** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
+function describeAwsError(err) {
+    const parts = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    const netCode = networkCode(err);
+    let code = netCode ?? parts.code;
+    if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
+        parts.status) {
+        code = STATUS_NAMES[parts.status] ?? `HTTP${parts.status}`;
+    }
+    // The SDK says "UnknownError" when the response had no body to read a message from.
+    const message = parts.message === 'UnknownError' || parts.message === code ? '' : parts.message;
+    return { code, message: tidy(redactSecrets(message)), status: parts.status };
+}
+/** The Node network error code (ECONNREFUSED, ...) or timeout behind an SDK error, if that is what it is. */
+function networkCode(err) {
+    if (!err || typeof err !== 'object')
+        return undefined;
+    const e = err;
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+        return e.code;
+    if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
+        return 'TimeoutError';
+    return undefined;
+}
+/** An abort the caller asked for (signal), as the SDK and lib-storage report it. */
+function isAbortError(err) {
+    return !!err && typeof err === 'object' && err.name === 'AbortError';
+}
+/**
+ * Maps any error thrown by an AWS call to an AwsCallError naming `call` (e.g. 'S3 HeadObject',
+ * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
+ */
+function toAwsCallError(call, err, hints = {}) {
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
+        return err;
+    const { code, message, status } = describeAwsError(err);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
+}
+function adviceFor(err, code, status, hints) {
+    const specific = hints.byCode?.[code];
+    if (specific)
+        return specific;
+    if (networkCode(err)) {
+        const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint';
+        return code === 'TimeoutError' || code === 'ETIMEDOUT'
+            ? `${where} did not answer in time: check the runner's network and the region; re-run if AWS was slow.`
+            : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
+    }
+    if (code === 'CredentialsProviderError' ||
+        /could not load credentials/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
+        return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
+    }
+    if (EXPIRED_CODES.has(code)) {
+        return 'The session credentials expired: raise role-duration-seconds in aws-actions/configure-aws-credentials, or re-run the job.';
+    }
+    if (CREDENTIAL_CODES.has(code)) {
+        return 'AWS rejected the credentials: check the keys or role given to aws-actions/configure-aws-credentials in this job.';
+    }
+    if (THROTTLING_CODES.has(code)) {
+        return 'AWS kept throttling after several retries: re-run later, or run fewer jobs against this account at once.';
+    }
+    if (ACCESS_DENIED_CODES.has(code) || status === 403) {
+        const actions = hints.iamActions?.length
+            ? hints.iamActions.join(', ')
+            : 'the permission this call needs';
+        const on = hints.resource ? ` on ${hints.resource}` : '';
+        return `The credentials are not allowed to do this: grant ${actions}${on} to the role or user this job runs as.`;
+    }
+    if (code.startsWith('KMS.') || /kms/i.test(code)) {
+        return 'The KMS key could not be used: check that it exists in this region, is enabled, and that its key policy allows this role.';
+    }
+    if (SERVER_CODES.has(code) || (status !== undefined && status >= 500)) {
+        return 'AWS returned a server error even after retries: re-run the job; if it persists, check the AWS Health Dashboard.';
+    }
+    return hints.fallback ?? 'Check the inputs this call was made with.';
+}
+function endpointOf(err) {
+    const e = err;
+    if (typeof e.address === 'string')
+        return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address;
+    if (typeof e.hostname === 'string')
+        return e.hostname;
+    return undefined;
+}
+// Access key ids, and long mixed-case base64 runs (secret keys, session tokens, signatures).
+// Hex digests are single-case, so sha256 values and ETags are left readable.
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
+const LONG_TOKEN = /[A-Za-z0-9/+=]{40,}/g;
+/** Removes anything that looks like a credential from text AWS (or a fake of it) sent back. */
+function redactSecrets(text) {
+    return text
+        .replace(ACCESS_KEY_ID, '***')
+        .replace(LONG_TOKEN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) ? '***' : run));
+}
+function tidy(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+}
+
+
+/***/ }),
+
 /***/ 4041:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -100,7 +281,7 @@ async function uploadBundle(opts) {
     const { bucket, key, log } = opts;
     const uri = `s3://${bucket}/${key}`;
     throwIfCancelled(opts.signal, uri, false);
-    const sdk = await __webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
+    const sdk = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
     const region = await opts.s3.config.region().catch(() => 'the configured region');
     const existing = await findExisting(sdk, opts, region);
     if (existing.kind === 'same') {
@@ -150,7 +331,7 @@ async function findExisting(sdk, opts, region) {
 }
 /** Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing. */
 async function transfer(sdk, opts, uri, region, headRefused) {
-    const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19));
+    const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19));
     const { s3, log } = opts;
     const partSize = opts.partSize ?? choosePartSize(opts.size);
     const queueSize = opts.queueSize ?? DEFAULT_QUEUE_SIZE;

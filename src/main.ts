@@ -13,7 +13,6 @@ export async function run(): Promise<void> {
     await runPost(runnerLog, process.env)
     return
   }
-  core.saveState(State.IsPost, 'true')
 
   // The runner cancels with SIGINT, then SIGTERM 7.5 s later: both abort the flow, which
   // stops the deployment it is waiting for (stop-on-cancel) before the process is killed.
@@ -26,6 +25,7 @@ export async function run(): Promise<void> {
   process.on('SIGTERM', onSignal)
 
   try {
+    core.saveState(State.IsPost, 'true')
     const settings = getSettings((name) => core.getInput(name), process.env)
     const result = await runDeployFlow(settings, {
       log: runnerLog,

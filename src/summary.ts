@@ -36,7 +36,7 @@ export function renderSummary(input: SummaryInput): string {
   const title = settings.dryRun
     ? `## CodeDeploy dry run: ${escapeCell(settings.application)}`
     : `## CodeDeploy: ${escapeCell(settings.application)} → ${settings.deploymentGroups.map(escapeCell).join(', ')}`
-  const parts = [title, '']
+  const parts = [title]
   if (input.failure) parts.push(`> [!CAUTION]\n> ${escapeCell(input.failure)}`)
   parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (input.upload) parts.push(uploadSection(input.upload))

@@ -1,0 +1,1121 @@
+export const id = 50;
+export const ids = [50,67];
+export const modules = {
+
+/***/ 8098:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dz: () => (/* binding */ toAwsCallError),
+/* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   zf: () => (/* binding */ isAbortError)
+/* harmony export */ });
+/* unused harmony exports networkCode, redactSecrets */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+// Turns any SDK or network error into an AwsCallError that names the call and the user's next
+// step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
+
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ECONNABORTED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'CERT_HAS_EXPIRED',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN'
+]);
+const CREDENTIAL_CODES = new Set([
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'IncompleteSignature',
+    'InvalidSignatureException',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'InvalidToken',
+    'MissingAuthenticationToken',
+    'MissingAuthenticationTokenException',
+    'AuthFailure'
+]);
+const EXPIRED_CODES = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'TokenRefreshRequired',
+    'RequestExpired'
+]);
+const THROTTLING_CODES = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown',
+    'BandwidthLimitExceeded',
+    'ProvisionedThroughputExceededException'
+]);
+const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden']);
+const SERVER_CODES = new Set([
+    'InternalError',
+    'InternalFailure',
+    'InternalServerError',
+    'ServiceUnavailable',
+    'ServiceUnavailableException',
+    'ServiceFailure'
+]);
+// What a bodiless response (HEAD) or an unparsed one is called, by HTTP status.
+const STATUS_NAMES = {
+    301: 'PermanentRedirect',
+    307: 'TemporaryRedirect',
+    400: 'BadRequest',
+    403: 'Forbidden',
+    404: 'NotFound',
+    500: 'InternalError',
+    503: 'ServiceUnavailable'
+};
+/** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
+function describeAwsError(err) {
+    const parts = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    const netCode = networkCode(err);
+    let code = netCode ?? parts.code;
+    if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
+        parts.status) {
+        code = STATUS_NAMES[parts.status] ?? `HTTP${parts.status}`;
+    }
+    // The SDK says "UnknownError" when the response had no body to read a message from.
+    const message = parts.message === 'UnknownError' || parts.message === code ? '' : parts.message;
+    return { code, message: tidy(redactSecrets(message)), status: parts.status };
+}
+/** The Node network error code (ECONNREFUSED, ...) or timeout behind an SDK error, if that is what it is. */
+function networkCode(err) {
+    if (!err || typeof err !== 'object')
+        return undefined;
+    const e = err;
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+        return e.code;
+    if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
+        return 'TimeoutError';
+    return undefined;
+}
+/** An abort the caller asked for (signal), as the SDK and lib-storage report it. */
+function isAbortError(err) {
+    return !!err && typeof err === 'object' && err.name === 'AbortError';
+}
+/**
+ * Maps any error thrown by an AWS call to an AwsCallError naming `call` (e.g. 'S3 HeadObject',
+ * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
+ */
+function toAwsCallError(call, err, hints = {}) {
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
+        return err;
+    const { code, message, status } = describeAwsError(err);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
+}
+function adviceFor(err, code, status, hints) {
+    const specific = hints.byCode?.[code];
+    if (specific)
+        return specific;
+    if (networkCode(err)) {
+        const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint';
+        return code === 'TimeoutError' || code === 'ETIMEDOUT'
+            ? `${where} did not answer in time: check the runner's network and the region; re-run if AWS was slow.`
+            : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
+    }
+    if (code === 'CredentialsProviderError' ||
+        /could not load credentials/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
+        return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
+    }
+    if (EXPIRED_CODES.has(code)) {
+        return 'The session credentials expired: raise role-duration-seconds in aws-actions/configure-aws-credentials, or re-run the job.';
+    }
+    if (CREDENTIAL_CODES.has(code)) {
+        return 'AWS rejected the credentials: check the keys or role given to aws-actions/configure-aws-credentials in this job.';
+    }
+    if (THROTTLING_CODES.has(code)) {
+        return 'AWS kept throttling after several retries: re-run later, or run fewer jobs against this account at once.';
+    }
+    if (ACCESS_DENIED_CODES.has(code) || status === 403) {
+        const actions = hints.iamActions?.length
+            ? hints.iamActions.join(', ')
+            : 'the permission this call needs';
+        const on = hints.resource ? ` on ${hints.resource}` : '';
+        return `The credentials are not allowed to do this: grant ${actions}${on} to the role or user this job runs as.`;
+    }
+    if (code.startsWith('KMS.') || /kms/i.test(code)) {
+        return 'The KMS key could not be used: check that it exists in this region, is enabled, and that its key policy allows this role.';
+    }
+    if (SERVER_CODES.has(code) || (status !== undefined && status >= 500)) {
+        return 'AWS returned a server error even after retries: re-run the job; if it persists, check the AWS Health Dashboard.';
+    }
+    return hints.fallback ?? 'Check the inputs this call was made with.';
+}
+function endpointOf(err) {
+    const e = err;
+    if (typeof e.address === 'string')
+        return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address;
+    if (typeof e.hostname === 'string')
+        return e.hostname;
+    return undefined;
+}
+// Access key ids, and long mixed-case base64 runs (secret keys, session tokens, signatures).
+// Hex digests are single-case, so sha256 values and ETags are left readable.
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
+const LONG_TOKEN = /[A-Za-z0-9/+=]{40,}/g;
+/** Removes anything that looks like a credential from text AWS (or a fake of it) sent back. */
+function redactSecrets(text) {
+    return text
+        .replace(ACCESS_KEY_ID, '***')
+        .replace(LONG_TOKEN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) ? '***' : run));
+}
+function tidy(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+}
+
+
+/***/ }),
+
+/***/ 6265:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   E2: () => (/* binding */ isThrottling),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   vO: () => (/* binding */ codeDeployCallError),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/* harmony import */ var _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+// How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
+
+
+const THROTTLING_CODES = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException'
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'NetworkingError'
+]);
+function isThrottling(err) {
+    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
+}
+/** Worth trying again: throttling, a 5xx, or the connection failing. */
+function isTransient(err) {
+    if (isThrottling(err))
+        return true;
+    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    if (status !== undefined && status >= 500)
+        return true;
+    const sysCode = err?.code;
+    if (typeof sysCode === 'string' && NETWORK_CODES.has(sysCode))
+        return true;
+    if (NETWORK_CODES.has(code))
+        return true;
+    if (err?.$retryable)
+        return true;
+    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
+}
+function isAccessDenied(err) {
+    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    return (code === 'AccessDeniedException' ||
+        code === 'AccessDenied' ||
+        code === 'UnauthorizedOperation' ||
+        status === 403);
+}
+function errorCode(err) {
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err).code;
+}
+/** What to check, for errors any CodeDeploy call can meet. */
+function genericCheck(call, err) {
+    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    if (isAccessDenied(err))
+        return `The credentials are not allowed to call it: grant the IAM action codedeploy:${call} to the role or user this workflow runs as.`;
+    if (code === 'UnrecognizedClientException' ||
+        code === 'InvalidSignatureException' ||
+        code === 'ExpiredTokenException')
+        return 'The AWS credentials are invalid or expired: check how the workflow configures them (aws-actions/configure-aws-credentials).';
+    if (isThrottling(err))
+        return 'CodeDeploy kept throttling the requests: try again later, or run fewer deployments at once.';
+    if (status !== undefined && status >= 500)
+        return 'CodeDeploy had an internal error: try again; if it persists check the AWS Health Dashboard.';
+    if (isTransient(err))
+        return 'The CodeDeploy endpoint could not be reached: check the region and the network (or AWS_ENDPOINT_URL_CODEDEPLOY).';
+    return 'Check the region, the credentials and the inputs.';
+}
+/** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
+function codeDeployCallError(call, err, check) {
+    // Redacted and cleaned: AWS messages may echo request data.
+    const { code, message } = (0,_aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
+    const useGeneric = !check || isTransient(err);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
+}
+
+
+/***/ }),
+
+/***/ 5001:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ callWithRetry),
+/* harmony export */   j: () => (/* binding */ backoffMs)
+/* harmony export */ });
+/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6265);
+
+/** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
+function backoffMs(attempt, throttled, random = Math.random) {
+    const base = throttled ? 2000 : 1000;
+    const cap = throttled ? 30_000 : 10_000;
+    const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Calls `fn` until it succeeds, a non-transient error occurs, or the attempts run out; errors become AwsCallError naming `call`. */
+async function callWithRetry(call, fn, opts, check) {
+    const attempts = opts.attempts ?? 6;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (err) {
+            if (!(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err) || attempt >= attempts || opts.signal?.aborted) {
+                throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .codeDeployCallError */ .vO)(call, err, check?.(err));
+            }
+            const delay = backoffMs(attempt, (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random);
+            opts.log.debug(`${call}: ${(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`);
+            await opts.sleep(delay, opts.signal);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 4050:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deployToGroups: () => (/* binding */ deployToGroups)
+});
+
+// UNUSED EXPORTS: CANCEL_CONFIRM_MS, STOP_CONFIRM_MS
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/deploy/console-url.ts
+// The AWS console link for a deployment. The console host depends on the partition of the region.
+function consoleHost(region) {
+    if (region.startsWith('cn-'))
+        return 'console.amazonaws.cn';
+    if (region.startsWith('us-gov-'))
+        return 'console.amazonaws-us-gov.com';
+    return `${region}.console.aws.amazon.com`;
+}
+function deploymentConsoleUrl(region, deploymentId) {
+    const r = encodeURIComponent(region);
+    return `https://${consoleHost(region)}/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${r}`;
+}
+
+// EXTERNAL MODULE: ./src/deploy/duration.ts
+var duration = __webpack_require__(5039);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
+var dist_cjs = __webpack_require__(7507);
+// EXTERNAL MODULE: ./src/deploy/codedeploy-errors.ts
+var codedeploy_errors = __webpack_require__(6265);
+// EXTERNAL MODULE: ./src/deploy/request.ts
+var request = __webpack_require__(4046);
+// EXTERNAL MODULE: ./src/deploy/retry.ts
+var retry = __webpack_require__(5001);
+// EXTERNAL MODULE: ./src/deploy/progress.ts
+var progress = __webpack_require__(524);
+;// CONCATENATED MODULE: ./src/deploy/targets.ts
+// Fetching a deployment's instances: ListDeploymentTargets (paged) then BatchGetDeploymentTargets (25 ids a call).
+
+
+
+
+/** CodeDeploy's limit for BatchGetDeploymentTargets. */
+const TARGETS_PER_BATCH = 25;
+const TARGETS_CHECK = 'Per-instance details need the IAM actions codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets.';
+/** All target ids of a deployment; empty while CodeDeploy has not started it (DeploymentNotStartedException). */
+async function listTargetIds(deploymentId, c) {
+    const ids = [];
+    let nextToken;
+    do {
+        try {
+            const page = await (0,retry/* callWithRetry */.Z)('ListDeploymentTargets', () => c.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId, nextToken }), {
+                abortSignal: c.signal
+            }), c, (err) => ((0,codedeploy_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
+            ids.push(...(page.targetIds ?? []));
+            nextToken = page.nextToken || undefined;
+        }
+        catch (err) {
+            if (err instanceof errors/* AwsCallError */.iQ && err.code === 'DeploymentNotStartedException')
+                return [];
+            throw err;
+        }
+    } while (nextToken);
+    return ids;
+}
+function toInstanceView(target) {
+    const t = target.instanceTarget;
+    if (!t?.targetId)
+        return undefined;
+    const events = (t.lifecycleEvents ?? []).map((e) => ({
+        name: e.lifecycleEventName ?? 'Unknown',
+        status: e.status ?? 'Unknown',
+        startedAt: e.startTime,
+        endedAt: e.endTime,
+        errorCode: e.diagnostics?.errorCode,
+        script: e.diagnostics?.scriptName,
+        message: e.diagnostics?.message,
+        logTail: e.diagnostics?.logTail
+    }));
+    return { instanceId: t.targetId, status: t.status ?? 'Unknown', events };
+}
+/** The instances with these ids, in the order given. */
+async function getInstances(deploymentId, targetIds, c) {
+    const views = [];
+    for (let i = 0; i < targetIds.length; i += TARGETS_PER_BATCH) {
+        const batch = targetIds.slice(i, i + TARGETS_PER_BATCH);
+        const out = await (0,retry/* callWithRetry */.Z)('BatchGetDeploymentTargets', () => c.codedeploy.send(new dist_cjs.BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: batch }), {
+            abortSignal: c.signal
+        }), c, (err) => ((0,codedeploy_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
+        for (const t of out.deploymentTargets ?? []) {
+            const view = toInstanceView(t);
+            if (view)
+                views.push(view);
+        }
+    }
+    const order = new Map(targetIds.map((id, idx) => [id, idx]));
+    return views.sort((a, b) => (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0));
+}
+/** Every instance of a deployment with its lifecycle events. */
+async function fetchInstances(deploymentId, c) {
+    return getInstances(deploymentId, await listTargetIds(deploymentId, c), c);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/wait.ts
+// Following one deployment to a terminal state: GetDeployment at a steady pace, lines only on change.
+
+
+
+
+
+
+const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped']);
+const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+/** Give up after this many failed GetDeployment calls in a row (throttling, 5xx, network). */
+const MAX_CONSECUTIVE_ERRORS = 10;
+/**
+ * Time between GetDeployment calls: 1 s at first (short deployments end quickly), then 2 s, then 3 s.
+ * Median lag after the terminal state stays around 1-1.5 s, at no more than one call a second.
+ */
+function pollDelayMs(elapsedMs) {
+    if (elapsedMs < 10_000)
+        return 1000;
+    if (elapsedMs < 5 * 60_000)
+        return 2000;
+    return 3000;
+}
+/** Time between instance refreshes: each costs a list call and one call per 25 instances, so big fleets refresh less often. */
+function targetsRefreshMs(instanceCount) {
+    const batches = Math.max(1, Math.ceil(instanceCount / TARGETS_PER_BATCH));
+    return Math.max(5000, batches * 1500);
+}
+function toOverview(info) {
+    const o = info.deploymentOverview;
+    if (!o)
+        return undefined;
+    return {
+        Pending: o.Pending ?? 0,
+        InProgress: o.InProgress ?? 0,
+        Succeeded: o.Succeeded ?? 0,
+        Failed: o.Failed ?? 0,
+        Skipped: o.Skipped ?? 0,
+        Ready: o.Ready ?? 0
+    };
+}
+function overviewTotal(o) {
+    return o ? o.Pending + o.InProgress + o.Succeeded + o.Failed + o.Skipped + o.Ready : 0;
+}
+/** Polls GetDeployment until Succeeded, Failed or Stopped, the deadline, or the signal. Throws AwsCallError when CodeDeploy cannot be asked. */
+async function waitForDeployment(opts) {
+    const { deploymentId, codedeploy, log, sleep, now, deadline, signal } = opts;
+    const started = now();
+    let printed;
+    let info;
+    let failures = 0;
+    let trackInstances = opts.trackInstances ?? true;
+    let targetIds = [];
+    let instances;
+    let nextTargetsRefresh = 0;
+    async function refreshInstances(overview, final) {
+        // While running, one attempt per call: a failed refresh is simply tried again at the next one.
+        // At the end the diagnosis depends on it, so the calls are retried.
+        const targetsClient = { codedeploy, log, sleep, signal, attempts: final ? 6 : 1 };
+        try {
+            if (targetIds.length === 0 || targetIds.length < overviewTotal(overview)) {
+                targetIds = await listTargetIds(deploymentId, targetsClient);
+            }
+            if (targetIds.length)
+                instances = await getInstances(deploymentId, targetIds, targetsClient);
+        }
+        catch (err) {
+            if (err instanceof errors/* AwsCallError */.iQ && (0,codedeploy_errors/* isAccessDenied */.w7)(err.cause)) {
+                log.warning(`Not showing per-instance progress: ${err.describe()}`);
+                trackInstances = false;
+            }
+            else if (final) {
+                log.warning(`Could not read the instances' final state: ${err instanceof Error ? err.message : String(err)}`);
+            }
+            else {
+                log.debug(`Instance progress skipped this time: ${err instanceof Error ? err.message : String(err)}`);
+            }
+        }
+        nextTargetsRefresh = now() + targetsRefreshMs(targetIds.length);
+    }
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'cancelled', info, instances };
+        const pastDeadline = now() >= deadline;
+        let delay;
+        try {
+            const out = await codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }), {
+                abortSignal: signal
+            });
+            failures = 0;
+            info = out.deploymentInfo ?? {};
+            const status = info.status ?? 'Unknown';
+            const overview = toOverview(info);
+            const terminal = TERMINAL_STATUSES.has(status);
+            if (trackInstances &&
+                (terminal || (status === 'InProgress' && now() >= nextTargetsRefresh))) {
+                await refreshInstances(overview, terminal);
+            }
+            const snapshot = { status, overview, instances };
+            for (const line of (0,progress/* describeChanges */.DT)(deploymentId, printed, snapshot))
+                log.info(line);
+            printed = snapshot;
+            if (terminal)
+                return { kind: 'terminal', info, instances };
+            delay = pollDelayMs(now() - started);
+        }
+        catch (err) {
+            if (signal?.aborted)
+                return { kind: 'cancelled', info, instances };
+            failures++;
+            if (!(0,codedeploy_errors/* isTransient */.dg)(err))
+                throw (0,codedeploy_errors/* codeDeployCallError */.vO)('GetDeployment', err, (0,codedeploy_errors/* isAccessDenied */.w7)(err)
+                    ? undefined
+                    : `Check that deployment ${deploymentId} exists in this region.`);
+            if (failures >= MAX_CONSECUTIVE_ERRORS) {
+                const e = (0,codedeploy_errors/* codeDeployCallError */.vO)('GetDeployment', err);
+                throw new errors/* AwsCallError */.iQ('GetDeployment', e.code, `${failures} calls in a row failed, the last with: ${err.message ?? ''}`, `Deployment ${deploymentId} may still be running: follow it in the console. ${e.fix ?? ''}`.trim(), err);
+            }
+            delay = (0,retry/* backoffMs */.j)(failures, (0,codedeploy_errors/* isThrottling */.E2)(err), opts.random);
+            log.debug(`GetDeployment failed (${failures} in a row), retrying in ${delay} ms: ${err.message ?? ''}`);
+        }
+        if (pastDeadline)
+            return { kind: 'timed-out', info, instances };
+        // The last call is made at the deadline, so a deployment finishing just before it is not reported as timed out.
+        await sleep(Math.max(0, Math.min(delay, deadline - now())), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/create.ts
+// Creating one deployment for one group, queueing behind (or refusing) a deployment already active there.
+
+
+
+
+
+
+
+/** Attempts at CreateDeployment when throttled or failing transiently. */
+const CREATE_ATTEMPTS = 6;
+/** Names listed in a "does not exist" message before "and N more". */
+const NAMES_SHOWN = 20;
+/** The active deployment's id as DeploymentLimitExceededException states it. */
+function activeIdFromMessage(message) {
+    return /\bd-[A-Z0-9]{9}\b/.exec(message)?.[0];
+}
+function nameList(names) {
+    if (names.length === 0)
+        return 'none';
+    const shown = names.slice(0, NAMES_SHOWN).map((n) => `'${n}'`);
+    return names.length > NAMES_SHOWN
+        ? `${shown.join(', ')} and ${names.length - NAMES_SHOWN} more`
+        : shown.join(', ');
+}
+/** All pages of a list call, best effort: undefined when it cannot be listed. */
+async function listAll(fetchPage) {
+    const names = [];
+    let token;
+    try {
+        for (let page = 0; page < 10; page++) {
+            const out = await fetchPage(token);
+            names.push(...(out.names ?? []));
+            token = out.nextToken || undefined;
+            if (!token)
+                break;
+        }
+        return names;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What to check after CreateDeployment failed with `err`: names what exists when something named does not. */
+async function createCheck(err, o, input) {
+    const { codedeploy, region, settings, group } = o;
+    const app = settings.application;
+    switch ((0,codedeploy_errors/* errorCode */.CA)(err)) {
+        case 'ApplicationDoesNotExistException': {
+            const apps = await listAll(async (nextToken) => {
+                const out = await codedeploy.send(new dist_cjs.ListApplicationsCommand({ nextToken }));
+                return { names: out.applications, nextToken: out.nextToken };
+            });
+            if (!apps)
+                return `Check the application input and the region (${region}).`;
+            return `Application '${app}' does not exist in ${region}. Applications there: ${nameList(apps)}. Check the application input and the region.`;
+        }
+        case 'DeploymentGroupDoesNotExistException': {
+            const groups = await listAll(async (nextToken) => {
+                const out = await codedeploy.send(new dist_cjs.ListDeploymentGroupsCommand({ applicationName: app, nextToken }));
+                return { names: out.deploymentGroups, nextToken: out.nextToken };
+            });
+            if (!groups)
+                return `Check the deployment-group input and the region (${region}).`;
+            return `Deployment group '${group}' does not exist in application '${app}' (${region}). Its groups: ${nameList(groups)}. Check the deployment-group input.`;
+        }
+        case 'DeploymentConfigDoesNotExistException':
+            return `Deployment configuration '${settings.deploymentConfig ?? ''}' does not exist: check deployment-config (built in: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce), or leave it empty to use the group's.`;
+        case 'InvalidRevisionException':
+        case 'RevisionDoesNotExistException':
+        case 'InvalidS3LocationException': {
+            const s3 = input.revision?.s3Location;
+            const version = s3?.version ? ` (version ${s3.version})` : '';
+            return `Check that s3://${s3?.bucket}/${s3?.key}${version} exists in ${region}, is a ${s3?.bundleType} archive, and that the bucket is in the same region as CodeDeploy.`;
+        }
+        case 'InvalidRoleException':
+            return `The service role of deployment group '${group}' is not usable: check that the role exists, trusts codedeploy.amazonaws.com, and has the AWSCodeDeployRole managed policy.`;
+        case 'InvalidAutoRollbackConfigException':
+            return `Check the auto-rollback input and the group's alarm and rollback settings.`;
+        case 'InvalidFileExistsBehaviorException':
+            return `Check file-exists-behavior: DISALLOW, OVERWRITE or RETAIN.`;
+        default:
+            if ((0,codedeploy_errors/* isAccessDenied */.w7)(err)) {
+                return `Grant the IAM action codedeploy:CreateDeployment on the deployment group; creating a deployment also needs codedeploy:RegisterApplicationRevision and codedeploy:GetApplicationRevision on the application and codedeploy:GetDeploymentConfig (the action the message names is the one missing). Waiting and diagnosis use codedeploy:GetDeployment, ListDeployments, ListDeploymentTargets, BatchGetDeploymentTargets and StopDeployment: see examples/iam-policy.json in the action's repository.`;
+            }
+            return undefined;
+    }
+}
+/** The group's active deployment per ListDeployments; undefined when none, or when we may not list. */
+async function findActiveDeployment(o) {
+    try {
+        const out = await o.codedeploy.send(new dist_cjs.ListDeploymentsCommand({
+            applicationName: o.settings.application,
+            deploymentGroupName: o.group,
+            includeOnlyStatuses: [...ACTIVE_STATUSES]
+        }), { abortSignal: o.signal });
+        return out.deployments?.[0];
+    }
+    catch (err) {
+        // Queueing still works through DeploymentLimitExceededException, so a missing permission here is no failure.
+        o.log.debug(`ListDeployments failed, relying on CreateDeployment to report an active deployment: ${(0,codedeploy_errors/* errorCode */.CA)(err)}`);
+        return undefined;
+    }
+}
+/** After a CreateDeployment whose answer was lost, the "active" deployment may be the one we created. */
+async function isOurs(o, id, input) {
+    try {
+        const info = (await o.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId: id })))
+            .deploymentInfo;
+        const theirs = info?.revision?.s3Location;
+        const ours = input.revision?.s3Location;
+        return (info?.deploymentGroupName === o.group &&
+            info?.description === input.description &&
+            theirs?.bucket === ours?.bucket &&
+            theirs?.key === ours?.key &&
+            (theirs?.eTag ?? '') === (ours?.eTag ?? ''));
+    }
+    catch {
+        return false;
+    }
+}
+/** One CreateDeployment, retried on throttling and transient errors. Returns the id, or the active deployment blocking it. */
+async function tryCreate(o, input) {
+    let unsureIfSent = false;
+    for (let attempt = 1;; attempt++) {
+        if (o.signal?.aborted)
+            return { cancelled: true };
+        try {
+            // No abort signal: a request cut off mid-flight may still create a deployment we could then not stop.
+            const out = await o.codedeploy.send(new dist_cjs.CreateDeploymentCommand(input));
+            if (!out.deploymentId)
+                throw new errors/* ActionError */.lZ('CreateDeployment returned no deployment id.', 'Try again.');
+            return { id: out.deploymentId };
+        }
+        catch (err) {
+            if (err instanceof errors/* ActionError */.lZ)
+                throw err;
+            if ((0,codedeploy_errors/* errorCode */.CA)(err) === 'DeploymentLimitExceededException') {
+                const activeId = activeIdFromMessage(err.message ?? '') ?? (await findActiveDeployment(o));
+                if (activeId && unsureIfSent && (await isOurs(o, activeId, input))) {
+                    o.log.info(`CreateDeployment's answer was lost, but deployment ${activeId} with this revision is the one it created.`);
+                    return { id: activeId };
+                }
+                return { activeId };
+            }
+            if (!(0,codedeploy_errors/* isTransient */.dg)(err) || attempt >= CREATE_ATTEMPTS) {
+                throw (0,codedeploy_errors/* codeDeployCallError */.vO)('CreateDeployment', err, await createCheck(err, o, input));
+            }
+            // A throttled call was refused; any other transient failure may have created the deployment anyway.
+            if (!(0,codedeploy_errors/* isThrottling */.E2)(err))
+                unsureIfSent = true;
+            const delay = (0,retry/* backoffMs */.j)(attempt, (0,codedeploy_errors/* isThrottling */.E2)(err), o.random);
+            o.log.info(`CreateDeployment ${(0,codedeploy_errors/* isThrottling */.E2)(err) ? 'was throttled' : `failed (${(0,codedeploy_errors/* errorCode */.CA)(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`);
+            await o.sleep(delay, o.signal);
+        }
+    }
+}
+/**
+ * Creates the deployment. When the group is busy: `wait` follows the active deployment to its end
+ * (until the deadline) and tries again; `fail` throws an ActionError naming it. Other failures throw AwsCallError.
+ */
+async function createDeployment(o) {
+    const input = (0,request/* buildCreateDeploymentInput */.E)(o.settings, o.group, o.revision);
+    let lastActive = '';
+    for (;;) {
+        if (o.signal?.aborted)
+            return { kind: 'cancelled', activeDeploymentId: lastActive };
+        const found = await findActiveDeployment(o);
+        const attempt = found ? { activeId: found } : await tryCreate(o, input);
+        if ('cancelled' in attempt)
+            return { kind: 'cancelled', activeDeploymentId: lastActive };
+        if ('id' in attempt)
+            return { kind: 'created', deploymentId: attempt.id };
+        const activeId = attempt.activeId;
+        if (!activeId) {
+            // CodeDeploy said the group is busy but not with what: try again shortly.
+            if (o.now() >= o.deadline)
+                return { kind: 'timed-out', activeDeploymentId: '' };
+            await o.sleep(pollDelayMs(Number.MAX_SAFE_INTEGER), o.signal);
+            continue;
+        }
+        const url = deploymentConsoleUrl(o.region, activeId);
+        if (o.settings.ifActiveDeployment === 'fail') {
+            throw new errors/* ActionError */.lZ(`Deployment group '${o.group}' already has an active deployment, ${activeId} (${url}).`, 'Wait for it to end or stop it, or set if-active-deployment: wait to queue behind it.');
+        }
+        if (activeId !== lastActive) {
+            o.log.info(`Deployment group '${o.group}' is busy with deployment ${activeId}; waiting for it to end before deploying. ${url}`);
+        }
+        lastActive = activeId;
+        const r = await waitForDeployment({
+            deploymentId: activeId,
+            codedeploy: o.codedeploy,
+            log: o.log,
+            sleep: o.sleep,
+            now: o.now,
+            deadline: o.deadline,
+            signal: o.signal,
+            trackInstances: false,
+            random: o.random
+        });
+        if (r.kind !== 'terminal')
+            return { kind: r.kind, activeDeploymentId: activeId };
+        o.log.info(`Deployment ${activeId} ended (${r.info.status}); deploying to '${o.group}' now.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/deploy/diagnose.ts
+var diagnose = __webpack_require__(7083);
+;// CONCATENATED MODULE: ./src/deploy/rollback.ts
+// CodeDeploy's automatic rollback after a failed or stopped deployment: find it, follow it, report it.
+
+
+/** CodeDeploy creates the rollback a few seconds after the terminal state; we look this long for it. */
+const ROLLBACK_APPEAR_MS = 20_000;
+const ROLLBACK_POLL_MS = 2000;
+/** Whether the deployment's auto-rollback settings cover how it ended. */
+function expectsRollback(info) {
+    const cfg = info.autoRollbackConfiguration;
+    if (!cfg?.enabled)
+        return false;
+    const events = cfg.events ?? [];
+    if (info.status === 'Failed')
+        return events.includes('DEPLOYMENT_FAILURE');
+    if (info.status === 'Stopped') {
+        return (events.includes('DEPLOYMENT_STOP_ON_REQUEST') || events.includes('DEPLOYMENT_STOP_ON_ALARM'));
+    }
+    return false;
+}
+/** The rollback deployment's id, when CodeDeploy started one (waiting briefly for it when auto-rollback applies). */
+async function findRollbackId(opts) {
+    const { codedeploy, log, sleep, now, signal, deploymentId } = opts;
+    let info = opts.info;
+    if (info.rollbackInfo?.rollbackDeploymentId)
+        return info.rollbackInfo.rollbackDeploymentId;
+    if (!expectsRollback(info))
+        return undefined;
+    const until = now() + ROLLBACK_APPEAR_MS;
+    while (now() < until && !signal?.aborted) {
+        await sleep(ROLLBACK_POLL_MS, signal);
+        try {
+            info =
+                (await codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }), { abortSignal: signal }))
+                    .deploymentInfo ?? info;
+        }
+        catch (err) {
+            if (!(0,codedeploy_errors/* isTransient */.dg)(err))
+                break;
+            continue;
+        }
+        if (info.rollbackInfo?.rollbackDeploymentId)
+            return info.rollbackInfo.rollbackDeploymentId;
+    }
+    const why = info.rollbackInfo?.rollbackMessage;
+    log.info(`Auto-rollback is enabled, but CodeDeploy started no rollback${why ? `: ${why}` : ' (there may be no earlier successful revision to return to)'}.`);
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/deploy/stop.ts
+var stop = __webpack_require__(9448);
+;// CONCATENATED MODULE: ./src/deploy/run-deployments.ts
+
+
+
+
+
+
+
+
+
+/** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
+const STOP_CONFIRM_MS = 60_000;
+/** On cancellation the runner kills us 10 s after SIGINT: confirm the stop only briefly. */
+const CANCEL_CONFIRM_MS = 4000;
+async function resolveRegion(settings, codedeploy) {
+    if (settings.region)
+        return settings.region;
+    try {
+        return await codedeploy.config.region();
+    }
+    catch {
+        return '';
+    }
+}
+function applyInfo(r, info) {
+    if (!info)
+        return;
+    r.status = info.status ?? r.status;
+    r.startedAt = info.startTime ?? info.createTime ?? r.startedAt;
+    r.endedAt = info.completeTime ?? r.endedAt;
+    r.errorInformation = info.errorInformation ?? r.errorInformation;
+    if (info.rollbackInfo?.rollbackDeploymentId)
+        r.rollbackId = info.rollbackInfo.rollbackDeploymentId;
+}
+function errorText(info) {
+    const ei = info?.errorInformation;
+    const text = [ei?.code, ei?.message?.replace(/\.+$/, '')].filter(Boolean).join(': ');
+    return text ? `: ${text}` : '';
+}
+async function deployToGroups(opts) {
+    const { settings, codedeploy, log, sleep, now, signal, random } = opts;
+    const region = await resolveRegion(settings, codedeploy);
+    const timeoutMs = settings.waitTimeoutMinutes * 60_000;
+    const groups = settings.deploymentGroups.map((group) => ({
+        group,
+        id: '',
+        status: '',
+        url: '',
+        failedInstances: [],
+        instances: [],
+        outcome: 'not-attempted'
+    }));
+    for (const r of groups) {
+        try {
+            await deployOne(r);
+        }
+        catch (err) {
+            if (!(err instanceof errors/* ActionError */.lZ))
+                throw err;
+            r.outcome = 'failed';
+            r.error = err;
+        }
+        if (r.outcome !== 'succeeded' && r.outcome !== 'created')
+            break;
+    }
+    const firstBad = groups.find((g) => g.error);
+    const notAttempted = groups
+        .filter((g) => g.outcome === 'not-attempted')
+        .map((g) => `'${g.group}'`);
+    if (firstBad && notAttempted.length) {
+        log.info(`Not deploying to ${notAttempted.join(', ')}: the deployment to '${firstBad.group}' did not succeed.`);
+    }
+    return { groups, ok: !firstBad, error: firstBad?.error };
+    async function deployOne(r) {
+        const group = r.group;
+        const deadline = now() + timeoutMs;
+        const created = await createDeployment({
+            settings,
+            group,
+            revision: opts.revision,
+            codedeploy,
+            log,
+            sleep,
+            now,
+            deadline,
+            region,
+            signal,
+            random
+        });
+        if (created.kind !== 'created') {
+            r.outcome = created.kind;
+            const behind = created.activeDeploymentId
+                ? ` behind deployment ${created.activeDeploymentId}`
+                : '';
+            r.error =
+                created.kind === 'timed-out'
+                    ? new errors/* ActionError */.lZ(`Nothing was deployed to '${group}': it was still queued${behind} when wait-timeout (${settings.waitTimeoutMinutes} minutes) ran out.`, 'Raise wait-timeout, or stop the other deployment.')
+                    : new errors/* ActionError */.lZ(`The workflow was cancelled while queued${behind}; nothing was deployed to '${group}'.`);
+            return;
+        }
+        const id = created.deploymentId;
+        r.id = id;
+        r.url = deploymentConsoleUrl(region, id);
+        r.status = 'Created';
+        opts.onCreated?.(group, id);
+        log.info(`Created deployment ${id} for group '${group}': ${r.url}`);
+        if (!settings.wait) {
+            r.outcome = 'created';
+            return;
+        }
+        const w = await waitForDeployment({
+            deploymentId: id,
+            codedeploy,
+            log,
+            sleep,
+            now,
+            deadline,
+            signal,
+            random
+        });
+        applyInfo(r, w.info);
+        r.instances = w.instances ?? [];
+        if (w.kind === 'terminal') {
+            if (r.status === 'Succeeded') {
+                r.outcome = 'succeeded';
+                log.info(`Deployment ${id} to '${group}' succeeded${r.startedAt && r.endedAt ? ` in ${(0,duration/* formatDuration */.a)(r.endedAt.getTime() - r.startedAt.getTime())}` : ''}.`);
+                return;
+            }
+            r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed';
+            r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
+            (0,diagnose/* reportFailure */.xV)(log, id, w.info, r.failedInstances, r.url);
+            const rollback = await followRollback(r, w.info, deadline);
+            const causes = (0,diagnose/* distinctCauses */.x6)(r.failedInstances);
+            const first = causes[0];
+            const why = first
+                ? ` ${r.failedInstances.length} instance${r.failedInstances.length === 1 ? '' : 's'} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
+                : '';
+            r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`, `The failing instances and their script output are above; console: ${r.url}`);
+            return;
+        }
+        if (w.kind === 'timed-out') {
+            r.outcome = 'timed-out';
+            const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`;
+            if (settings.onTimeout === 'stop') {
+                log.info(`Deployment ${id} did not finish within wait-timeout (${minutes}); stopping it (on-timeout: stop).`);
+                await stopAndConfirm(r, w.info, STOP_CONFIRM_MS);
+                r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' did not finish within wait-timeout (${minutes}) and was stopped (status ${r.status || 'unknown'}).${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`, `Raise wait-timeout if the deployment needs longer; console: ${r.url}`);
+            }
+            else {
+                r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' did not finish within wait-timeout (${minutes}); it is still running (status ${r.status || 'unknown'}).`, `Follow it in the console (${r.url}); raise wait-timeout, or set on-timeout: stop to stop it instead.`);
+            }
+            r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
+            return;
+        }
+        r.outcome = 'cancelled';
+        if (settings.stopOnCancel) {
+            log.info(`The workflow was cancelled: stopping deployment ${id}.`);
+            await stopAndConfirm(r, w.info, CANCEL_CONFIRM_MS);
+        }
+        else {
+            log.info(`The workflow was cancelled; deployment ${id} keeps running (stop-on-cancel: false). ${r.url}`);
+        }
+        r.error = new errors/* ActionError */.lZ(`The workflow was cancelled while deployment ${id} to '${group}' was running; ${settings.stopOnCancel ? `it was stopped (status ${r.status})` : 'it was left running'}.`, `Console: ${r.url}`);
+    }
+    /** StopDeployment, then a short wait for CodeDeploy to say Stopped (the signal may be aborted: not used here). */
+    async function stopAndConfirm(r, info, confirmMs) {
+        const autoRollbackEnabled = (0,stop/* rollbackOnStop */.U)(settings.autoRollback, info?.autoRollbackConfiguration);
+        const outcome = await (0,stop.stopDeployment)({
+            codedeploy,
+            log,
+            sleep,
+            deploymentId: r.id,
+            autoRollbackEnabled
+        });
+        const w = await waitForDeployment({
+            deploymentId: r.id,
+            codedeploy,
+            log,
+            sleep,
+            now,
+            deadline: now() + confirmMs,
+            trackInstances: false,
+            random
+        });
+        applyInfo(r, w.info);
+        if (w.kind === 'terminal' && confirmMs >= STOP_CONFIRM_MS && !r.rollbackId) {
+            r.rollbackId = await findRollbackId({
+                codedeploy,
+                log,
+                sleep,
+                now,
+                deploymentId: r.id,
+                info: w.info
+            });
+        }
+        if (r.rollbackId) {
+            r.rollbackUrl = deploymentConsoleUrl(region, r.rollbackId);
+            log.info(`CodeDeploy started rollback deployment ${r.rollbackId}. ${r.rollbackUrl}`);
+        }
+        if (outcome === 'stopping' && w.kind !== 'terminal') {
+            log.info(`CodeDeploy is still stopping deployment ${r.id} (status ${r.status}); it will end shortly. ${r.url}`);
+        }
+        if (confirmMs >= STOP_CONFIRM_MS) {
+            try {
+                r.instances = await fetchInstances(r.id, { codedeploy, log, sleep, attempts: 2 });
+            }
+            catch {
+                // The summary keeps the instances last seen.
+            }
+        }
+    }
+    /** Finds CodeDeploy's rollback of a failed deployment and follows it to its end; returns a sentence for the error. */
+    async function followRollback(r, info, deadline) {
+        const rollbackId = await findRollbackId({
+            codedeploy,
+            log,
+            sleep,
+            now,
+            signal,
+            deploymentId: r.id,
+            info
+        });
+        if (!rollbackId)
+            return '';
+        r.rollbackId = rollbackId;
+        r.rollbackUrl = deploymentConsoleUrl(region, rollbackId);
+        log.info(`CodeDeploy is rolling back: deployment ${rollbackId} returns the instances to the last successful revision. ${r.rollbackUrl}`);
+        const w = await waitForDeployment({
+            deploymentId: rollbackId,
+            codedeploy,
+            log,
+            sleep,
+            now,
+            deadline,
+            signal,
+            trackInstances: false,
+            random
+        });
+        r.rollbackStatus = w.info?.status ?? 'Unknown';
+        if (w.kind !== 'terminal') {
+            log.info(`Rollback ${rollbackId} had not ended when waiting stopped (status ${r.rollbackStatus}). ${r.rollbackUrl}`);
+            return ` Rollback ${rollbackId} is ${r.rollbackStatus}.`;
+        }
+        if (r.rollbackStatus === 'Succeeded') {
+            log.info(`Rollback ${rollbackId} succeeded: the instances run the previous revision again.`);
+            return ` CodeDeploy rolled back (${rollbackId} succeeded).`;
+        }
+        log.error(`Rollback ${rollbackId} ${r.rollbackStatus}${errorText(w.info)}. Check the instances: ${r.rollbackUrl}`, {
+            title: `CodeDeploy rollback ${rollbackId} ${r.rollbackStatus.toLowerCase()}`
+        });
+        return ` The rollback ${rollbackId} also ${r.rollbackStatus === 'Stopped' ? 'was stopped' : 'failed'}.`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9448:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ rollbackOnStop),
+/* harmony export */   stopDeployment: () => (/* binding */ stopDeployment)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7507);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5001);
+// Stopping a deployment (on timeout with on-timeout: stop, and when the workflow is cancelled).
+
+
+
+/**
+ * Whether a stop we make should roll back: the auto-rollback input when given, else what the
+ * deployment (from its group) says about stops on request.
+ */
+function rollbackOnStop(input, config) {
+    if (input !== undefined)
+        return input;
+    return Boolean(config?.enabled && config.events?.includes('DEPLOYMENT_STOP_ON_REQUEST'));
+}
+/** Asks CodeDeploy to stop the deployment. A deployment that already ended is not an error. Throws AwsCallError otherwise. */
+async function stopDeployment(opts) {
+    const { codedeploy, log, deploymentId, autoRollbackEnabled } = opts;
+    try {
+        const out = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .callWithRetry */ .Z)('StopDeployment', () => codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.StopDeploymentCommand({
+            deploymentId,
+            ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {})
+        })), 
+        // Few quick attempts: on cancellation the runner kills us 10 s after SIGINT.
+        { log, sleep: opts.sleep, attempts: 3 }, () => `Stop it by hand in the console, and grant codedeploy:StopDeployment to this workflow's role.`);
+        const rollback = autoRollbackEnabled ? ', rolling back the instances it updated' : '';
+        log.info(`Stopping deployment ${deploymentId}${rollback}: ${out.statusMessage ?? out.status ?? 'requested'}`);
+        return 'stopping';
+    }
+    catch (err) {
+        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ && err.code === 'DeploymentAlreadyCompletedException') {
+            log.info(`Deployment ${deploymentId} had already ended; nothing to stop.`);
+            return 'already-completed';
+        }
+        throw err;
+    }
+}
+
+
+/***/ })
+
+};
