@@ -387,7 +387,7 @@ describe('deployToGroups', () => {
     expect(result.groups[0]).toMatchObject({ outcome: 'timed-out', id: '' })
     expect(cd.count('CreateDeployment')).toBe(0)
     expect(result.error?.describe()).toContain(
-      `still queued behind deployment ${active} when wait-timeout (1 minutes) ran out`
+      `still queued behind deployment ${active} when wait-timeout (1 minute) ran out`
     )
   })
 

@@ -61,6 +61,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
   const { settings, codedeploy, log, sleep, now, signal, random } = opts
   const region = await resolveRegion(settings, codedeploy)
   const timeoutMs = settings.waitTimeoutMinutes * 60_000
+  const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`
   const groups: GroupResult[] = settings.deploymentGroups.map((group) => ({
     group,
     id: '',
@@ -116,7 +117,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       r.error =
         created.kind === 'timed-out'
           ? new ActionError(
-              `Nothing was deployed to '${group}': it was still queued${behind} when wait-timeout (${settings.waitTimeoutMinutes} minutes) ran out.`,
+              `Nothing was deployed to '${group}': it was still queued${behind} when wait-timeout (${minutes}) ran out.`,
               'Raise wait-timeout, or stop the other deployment.'
             )
           : new ActionError(
@@ -174,7 +175,6 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
 
     if (w.kind === 'timed-out') {
       r.outcome = 'timed-out'
-      const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`
       if (settings.onTimeout === 'stop') {
         log.info(
           `Deployment ${id} did not finish within wait-timeout (${minutes}); stopping it (on-timeout: stop).`
