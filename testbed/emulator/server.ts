@@ -81,6 +81,13 @@ async function handleAws(
     sendError(res, e)
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  // Parsed before the signature check only so refused calls are logged with their application.
+  let malformed = false
+  try {
+    input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}
+  } catch {
+    malformed = true
+  }
   try {
     await verifySignature(
       {
@@ -97,12 +104,8 @@ async function handleAws(
     if (e instanceof AwsError) return fail(e)
     throw e
   }
-  try {
-    input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}
-  } catch {
-    return fail(
-      new AwsError('SerializationException', 'Start of structure or map found where not expected.')
-    )
+  if (malformed) {
+    return fail(new AwsError('SerializationException', 'Start of structure or map found where not expected.'))
   }
   const handler = target.startsWith(TARGET_PREFIX) ? deps.operations[operation] : undefined
   if (req.method !== 'POST' || !handler) {
@@ -112,7 +115,7 @@ async function handleAws(
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
   if (fault.error) return fail(fault.error)
   try {
-    const output = handler(input)
+    const output = handler(input ?? {})
     deps.requests.add({ operation, application: deps.applicationOf(input), status: 200, input })
     sendJson(res, 200, output)
   } catch (e) {
