@@ -38,7 +38,5 @@ export function stepsOf(doc: Record<string, unknown>): Step[] {
 
 /** A step that runs this action: the published name, or `./` from this repository. */
 export function usesThisAction(step: Step): boolean {
-  return (
-    step.uses === './' || /^octo-org\/codedeploy-s3-deploy-action@v\d+$/.test(step.uses ?? '')
-  )
+  return step.uses === './' || /^octo-org\/codedeploy-s3-deploy-action@v\d+$/.test(step.uses ?? '')
 }
