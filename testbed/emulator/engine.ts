@@ -256,18 +256,20 @@ export class Engine {
         queue.push(i)
       }
     }
+    // Healthy = succeeded or not yet touched. An instance is taken only while the healthy ones
+    // left would still meet the config's minimum (capped so one instance can always go), so a
+    // failed batch stops the rest; OneAtATime also stops at any failure but the last instance's.
     const n = queue.length
     const config = this.world.deploymentConfigs.get(d.deploymentConfigName)!
     const oneAtATime = d.deploymentConfigName === 'CodeDeployDefault.OneAtATime'
-    const m = minimumHealthy(config, n)
-    const allowedFailures = n - Math.max(m, 1)
-    const batch = Math.max(1, n - m)
+    const m = Math.min(minimumHealthy(config, n), Math.max(n - 1, 0))
     let failures = 0
     let successes = 0
-    let failFast = false
     const running = new Set<Promise<void>>()
+    const mayTakeAnother = () =>
+      successes + queue.length - 1 >= m && !(oneAtATime && (failures > 0 || running.size > 0))
     while (queue.length > 0 || running.size > 0) {
-      while (queue.length > 0 && running.size < batch && !failFast && !d.stopRequested) {
+      while (queue.length > 0 && !d.stopRequested && mayTakeAnother()) {
         const instance = queue.shift()!
         const p = this.limiter
           .run(() => this.runOnInstance(d, instance))
@@ -278,7 +280,6 @@ export class Engine {
             } else if (status === 'Failed') {
               failures++
             }
-            failFast = oneAtATime ? failures > 0 && queue.length > 0 : failures > allowedFailures
           })
           .finally(() => running.delete(p))
         running.add(p)
@@ -297,8 +298,7 @@ export class Engine {
         message: 'The deployment was stopped by the user.'
       })
     }
-    const needed = Math.min(n, Math.max(m, 1))
-    if (failFast || failures > allowedFailures || successes < needed) {
+    if (queue.length > 0 || successes < Math.max(m, 1)) {
       return this.complete(d, group, 'Failed', {
         code: 'HEALTH_CONSTRAINTS',
         message: HEALTH_CONSTRAINTS_MESSAGE
