@@ -559,6 +559,33 @@ describe('what the user is told when S3 refuses', () => {
     expect(mock.commandCalls(PutObjectCommand)).toHaveLength(0)
   })
 
+  it('names the custom endpoint when S3 stops answering', async () => {
+    const bed = new S3Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:7480',
+      forcePathStyle: true,
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }
+    })
+    const bedMock = mockClient(bed)
+    bedMock.on(HeadObjectCommand).rejects(notFound())
+    bedMock
+      .on(PutObjectCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            '@smithy/node-http-handler - the request socket timed out after 30000 ms of inactivity'
+          ),
+          { name: 'TimeoutError', $metadata: { attempts: 4 } }
+        )
+      )
+    const err = await failure(uploadBundle(smallOpts({ s3: bed })))
+    expect(err.describe()).toBe(
+      'S3 PutObject failed: TimeoutError: @smithy/node-http-handler - the request socket timed out after 30000 ms of inactivity. ' +
+        "http://127.0.0.1:7480 did not answer in time: check the runner's network and the region; re-run if AWS was slow."
+    )
+    bedMock.restore()
+  })
+
   it('names the endpoint when HeadObject cannot connect', async () => {
     mock.on(HeadObjectCommand).rejects(
       Object.assign(new Error('getaddrinfo ENOTFOUND s3.nowhere.example'), {

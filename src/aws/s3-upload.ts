@@ -72,9 +72,9 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadRes
   const uri = `s3://${bucket}/${key}`
   throwIfCancelled(opts.signal, uri, false)
   const sdk = await import('@aws-sdk/client-s3')
-  const region = await opts.s3.config.region().catch(() => 'the configured region')
+  const where = await whereIs(opts.s3)
 
-  const existing = await findExisting(sdk, opts, region)
+  const existing = await findExisting(sdk, opts, where)
   if (existing.kind === 'same') {
     log.info(
       `Reusing ${uri}: an object with the same sha256 and size is already there (ETag ${existing.etag}` +
@@ -96,14 +96,14 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadRes
     )
   }
 
-  const sent = await transfer(sdk, opts, uri, region, existing.kind === 'unknown')
+  const sent = await transfer(sdk, opts, uri, where, existing.kind === 'unknown')
   return { ...(await completeResult(sdk, opts, uri, sent)), uploaded: true }
 }
 
 async function findExisting(
   sdk: S3Sdk,
   opts: UploadBundleOptions,
-  region: string
+  where: Where
 ): Promise<Existing> {
   let head: HeadObjectCommandOutput
   try {
@@ -127,7 +127,7 @@ async function findExisting(
     throw toAwsCallError(
       'S3 HeadObject',
       err,
-      s3Hints(opts, region, err, ['s3:GetObject', 's3:ListBucket'])
+      s3Hints(opts, where, err, ['s3:GetObject', 's3:ListBucket'])
     )
   }
   const sha256 = head.Metadata?.sha256
@@ -142,7 +142,7 @@ async function transfer(
   sdk: S3Sdk,
   opts: UploadBundleOptions,
   uri: string,
-  region: string,
+  where: Where,
   headRefused: boolean
 ): Promise<{ etag?: string; versionId?: string }> {
   const { Upload } = await import('@aws-sdk/lib-storage')
@@ -248,7 +248,7 @@ async function transfer(
     if (uploadId && !completed) await abortMultipart(sdk, opts, uri, uploadId)
     if (opts.signal?.aborted) throwIfCancelled(opts.signal, uri, true)
     const cause = failure ?? { call: 'S3 Upload', err }
-    throw uploadError(opts, region, cause.call, cause.err, headRefused)
+    throw uploadError(opts, where, cause.call, cause.err, headRefused)
   } finally {
     opts.signal?.removeEventListener('abort', onCancel)
     body.destroy()
@@ -283,7 +283,7 @@ async function abortMultipart(
 
 function uploadError(
   opts: UploadBundleOptions,
-  region: string,
+  where: Where,
   call: string,
   err: unknown,
   headRefused: boolean
@@ -299,7 +299,7 @@ function uploadError(
     's3:PutObject',
     ...(opts.sse === 'aws:kms' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : [])
   ]
-  const mapped = toAwsCallError(call, err, s3Hints(opts, region, err, actions))
+  const mapped = toAwsCallError(call, err, s3Hints(opts, where, err, actions))
   if (headRefused && mapped.code !== 'NoSuchBucket') {
     return new ActionError(
       mapped.message,
@@ -311,7 +311,7 @@ function uploadError(
 
 function s3Hints(
   opts: UploadBundleOptions,
-  region: string,
+  { region, endpoint }: Where,
   err: unknown,
   iamActions: string[]
 ): AwsErrorHints {
@@ -344,10 +344,26 @@ function s3Hints(
   }
   return {
     iamActions,
+    endpoint,
     resource: `arn:aws:s3:::${opts.bucket}/${opts.key}`,
     byCode,
     fallback: 'Check `bucket`, `key`, `sse` and `sse-kms-key-id`.'
   }
+}
+
+/** The region and endpoint, for messages. */
+interface Where {
+  region: string
+  endpoint: string
+}
+
+async function whereIs(s3: S3Client): Promise<Where> {
+  const region = await s3.config.region().catch(() => 'the configured region')
+  const custom = await s3.config.endpoint?.().catch(() => undefined)
+  const endpoint = custom
+    ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}`
+    : `S3 in ${region}`
+  return { region, endpoint }
 }
 
 async function completeResult(
