@@ -91,8 +91,8 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadRes
   }
   if (existing.kind === 'unknown') {
     log.debug(
-      `HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway, which is safe ` +
-        'because the same key holds the same bundle. Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.'
+      `HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway ` +
+        '(with the default key, one key always holds one bundle). Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.'
     )
   }
 
