@@ -32,6 +32,15 @@ function makeWorkspace() {
   return workspace
 }
 
+/** The checkout's commit, as the runner's GITHUB_SHA; a fixed one outside a git clone. */
+function headCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim()
+  } catch {
+    return '0123456789abcdef0123456789abcdef01234567'
+  }
+}
+
 /** The runner's file-command format: `name<<DELIMITER` ... `DELIMITER`, or `name=value`. */
 function readCommandFile(file) {
   const out = {}
@@ -120,7 +129,7 @@ async function runStep(runNumber, workspace, inputs) {
     GITHUB_RUN_NUMBER: String(runNumber),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_RUN_ID: String(9000000000 + runNumber),
-    GITHUB_SHA: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim(),
+    GITHUB_SHA: headCommit(),
     GITHUB_REF_NAME: 'main',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_ACTION: 'deploy',
