@@ -18,9 +18,10 @@ export const modules = {
 
 
 const USER_AGENT = ['codedeploy-s3-deploy-action', _package_json__WEBPACK_IMPORTED_MODULE_0__/* .version */ .rE];
-// Idle-socket limits catch a server that stops answering; a part upload may legitimately take
-// minutes on a slow link, so S3 gets no total-time limit. CodeDeploy calls are small and quick.
-const S3_HTTP = { connectionTimeout: 10_000, socketTimeout: 120_000 };
+// Idle-socket limits catch a server that stops answering (S3 answers a part within seconds of
+// receiving it). A part may take minutes on a slow link while bytes flow, so S3 gets no total-time
+// limit. Worst case on a dead S3: 30 s × 4 attempts. CodeDeploy calls are small and quick.
+const S3_HTTP = { connectionTimeout: 10_000, socketTimeout: 30_000 };
 const CODEDEPLOY_HTTP = {
     connectionTimeout: 10_000,
     socketTimeout: 30_000,
@@ -28,7 +29,7 @@ const CODEDEPLOY_HTTP = {
     throwOnRequestTimeout: true
 };
 // Adaptive retry rate-limits the client itself when CodeDeploy throttles the poller.
-const S3_RETRY = { retryMode: 'standard', maxAttempts: 5 };
+const S3_RETRY = { retryMode: 'standard', maxAttempts: 4 };
 const CODEDEPLOY_RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
 /** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; undefined when none is set. */
 function regionFrom(input, env) {

@@ -282,8 +282,8 @@ async function uploadBundle(opts) {
     const uri = `s3://${bucket}/${key}`;
     throwIfCancelled(opts.signal, uri, false);
     const sdk = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
-    const region = await opts.s3.config.region().catch(() => 'the configured region');
-    const existing = await findExisting(sdk, opts, region);
+    const where = await whereIs(opts.s3);
+    const existing = await findExisting(sdk, opts, where);
     if (existing.kind === 'same') {
         log.info(`Reusing ${uri}: an object with the same sha256 and size is already there (ETag ${existing.etag}` +
             `${existing.versionId ? `, version ${existing.versionId}` : ''}); not uploading.`);
@@ -295,13 +295,13 @@ async function uploadBundle(opts) {
             'fails unless the bucket is versioned; keep {bundle_hash} in `key` so different content gets its own key.');
     }
     if (existing.kind === 'unknown') {
-        log.debug(`HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway, which is safe ` +
-            'because the same key holds the same bundle. Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.');
+        log.debug(`HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway ` +
+            '(with the default key, one key always holds one bundle). Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.');
     }
-    const sent = await transfer(sdk, opts, uri, region, existing.kind === 'unknown');
+    const sent = await transfer(sdk, opts, uri, where, existing.kind === 'unknown');
     return { ...(await completeResult(sdk, opts, uri, sent)), uploaded: true };
 }
-async function findExisting(sdk, opts, region) {
+async function findExisting(sdk, opts, where) {
     let head;
     try {
         head = await opts.s3.send(new sdk.HeadObjectCommand({
@@ -321,7 +321,7 @@ async function findExisting(sdk, opts, region) {
             return { kind: 'unknown' };
         if ((0,aws_errors/* isAbortError */.zf)(err) || opts.signal?.aborted)
             throwIfCancelled(opts.signal, `s3://${opts.bucket}/${opts.key}`, false);
-        throw (0,aws_errors/* toAwsCallError */.Dz)('S3 HeadObject', err, s3Hints(opts, region, err, ['s3:GetObject', 's3:ListBucket']));
+        throw (0,aws_errors/* toAwsCallError */.Dz)('S3 HeadObject', err, s3Hints(opts, where, err, ['s3:GetObject', 's3:ListBucket']));
     }
     const sha256 = head.Metadata?.sha256;
     if (sha256 === opts.sha256 && head.ContentLength === opts.size && head.ETag) {
@@ -330,7 +330,7 @@ async function findExisting(sdk, opts, region) {
     return { kind: 'different', sha256, size: head.ContentLength };
 }
 /** Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing. */
-async function transfer(sdk, opts, uri, region, headRefused) {
+async function transfer(sdk, opts, uri, where, headRefused) {
     const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19));
     const { s3, log } = opts;
     const partSize = opts.partSize ?? choosePartSize(opts.size);
@@ -423,7 +423,7 @@ async function transfer(sdk, opts, uri, region, headRefused) {
         if (opts.signal?.aborted)
             throwIfCancelled(opts.signal, uri, true);
         const cause = failure ?? { call: 'S3 Upload', err };
-        throw uploadError(opts, region, cause.call, cause.err, headRefused);
+        throw uploadError(opts, where, cause.call, cause.err, headRefused);
     }
     finally {
         opts.signal?.removeEventListener('abort', onCancel);
@@ -448,7 +448,7 @@ async function abortMultipart(sdk, opts, uri, uploadId) {
             'until an AbortIncompleteMultipartUpload lifecycle rule removes them. The role needs s3:AbortMultipartUpload.');
     }
 }
-function uploadError(opts, region, call, err, headRefused) {
+function uploadError(opts, where, call, err, headRefused) {
     const e = err;
     if (typeof e.syscall === 'string' || /^Expected \d+ part/.test(String(e.message))) {
         return new errors/* ActionError */.lZ(`Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`, 'It was changed or removed during the upload; re-run the job.');
@@ -457,13 +457,13 @@ function uploadError(opts, region, call, err, headRefused) {
         's3:PutObject',
         ...(opts.sse === 'aws:kms' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : [])
     ];
-    const mapped = (0,aws_errors/* toAwsCallError */.Dz)(call, err, s3Hints(opts, region, err, actions));
+    const mapped = (0,aws_errors/* toAwsCallError */.Dz)(call, err, s3Hints(opts, where, err, actions));
     if (headRefused && mapped.code !== 'NoSuchBucket') {
         return new errors/* ActionError */.lZ(mapped.message, `${mapped.fix} (HeadObject on the key was refused too: s3:GetObject / s3:ListBucket.)`);
     }
     return mapped;
 }
-function s3Hints(opts, region, err, iamActions) {
+function s3Hints(opts, { region, endpoint }, err, iamActions) {
     const bucketRegion = headerOf(err, 'x-amz-bucket-region');
     const wrongRegion = `Bucket '${opts.bucket}' is not in region ${region}${bucketRegion ? ` (it is in ${bucketRegion})` : ''}: set \`region\` ` +
         "to the bucket's region; CodeDeploy needs the bucket in the same region as the deployment group.";
@@ -488,10 +488,19 @@ function s3Hints(opts, region, err, iamActions) {
     }
     return {
         iamActions,
+        endpoint,
         resource: `arn:aws:s3:::${opts.bucket}/${opts.key}`,
         byCode,
         fallback: 'Check `bucket`, `key`, `sse` and `sse-kms-key-id`.'
     };
+}
+async function whereIs(s3) {
+    const region = await s3.config.region().catch(() => 'the configured region');
+    const custom = await s3.config.endpoint?.().catch(() => undefined);
+    const endpoint = custom
+        ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}`
+        : `S3 in ${region}`;
+    return { region, endpoint };
 }
 async function completeResult(sdk, opts, uri, sent) {
     let { etag, versionId } = sent;

@@ -855,6 +855,7 @@ async function deployToGroups(opts) {
     const { settings, codedeploy, log, sleep, now, signal, random } = opts;
     const region = await resolveRegion(settings, codedeploy);
     const timeoutMs = settings.waitTimeoutMinutes * 60_000;
+    const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`;
     const groups = settings.deploymentGroups.map((group) => ({
         group,
         id: '',
@@ -908,7 +909,7 @@ async function deployToGroups(opts) {
                 : '';
             r.error =
                 created.kind === 'timed-out'
-                    ? new errors/* ActionError */.lZ(`Nothing was deployed to '${group}': it was still queued${behind} when wait-timeout (${settings.waitTimeoutMinutes} minutes) ran out.`, 'Raise wait-timeout, or stop the other deployment.')
+                    ? new errors/* ActionError */.lZ(`Nothing was deployed to '${group}': it was still queued${behind} when wait-timeout (${minutes}) ran out.`, 'Raise wait-timeout, or stop the other deployment.')
                     : new errors/* ActionError */.lZ(`The workflow was cancelled while queued${behind}; nothing was deployed to '${group}'.`);
             return;
         }
@@ -954,7 +955,6 @@ async function deployToGroups(opts) {
         }
         if (w.kind === 'timed-out') {
             r.outcome = 'timed-out';
-            const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`;
             if (settings.onTimeout === 'stop') {
                 log.info(`Deployment ${id} did not finish within wait-timeout (${minutes}); stopping it (on-timeout: stop).`);
                 await stopAndConfirm(r, w.info, STOP_CONFIRM_MS);

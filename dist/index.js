@@ -39798,6 +39798,20 @@ function compareText(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/paths.ts
+// Input paths are hostile: each is resolved against the workspace and must stay inside it.
+
+/** True when `child` is `parent` or lies below it (both absolute, normalised). */
+function isInside(parent, child) {
+    const rel = external_node_path_default().relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+}
+/** The absolute path of a workspace-relative (or absolute but inside) input path, or undefined when it escapes. */
+function resolveInWorkspace(workspace, input) {
+    const resolved = external_node_path_default().resolve(workspace, input);
+    return isInside(workspace, resolved) ? resolved : undefined;
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: external "node:stream"
@@ -41108,6 +41122,7 @@ function humanBytes(n) {
 
 
 
+
 async function prepareBundle(settings, log, signal) {
     return settings.bundle.kind === 'build'
         ? buildBundle(settings, settings.bundle, log, signal)
@@ -41162,11 +41177,16 @@ async function buildBundle(settings, source, log, signal) {
         displayPath
     };
 }
-async function openArchive(_settings, source, log) {
+async function openArchive(settings, source, log) {
     const info = await (0,promises_.stat)(source.path).catch(() => undefined);
     if (!info?.isFile())
         throw new src_errors/* ActionError */.lZ(`Input 'archive': '${source.path}' does not exist or is not a file.`, 'Check the path, and that the step that builds the archive ran before this one.');
-    const view = await readArchive(source.path, source.type);
+    // The input path is inside the workspace, but a symlink there could point anywhere: the file
+    // read, hashed and uploaded is the link's target, which must be inside too.
+    const real = await (0,promises_.realpath)(source.path);
+    if (!isInside(await (0,promises_.realpath)(settings.workspace), real))
+        throw new src_errors/* ActionError */.lZ(`Input 'archive': '${external_node_path_default().relative(settings.workspace, source.path)}' resolves through a symlink to ${real}, outside the workspace.`, 'Build or copy the archive into the workspace in an earlier step.');
+    const view = await readArchive(real, source.type);
     try {
         if (view.strippedFolder)
             log.info(`The archive holds a single folder '${view.strippedFolder}/' with the appspec: the agent strips it, so its contents are the bundle root.`);
@@ -41174,10 +41194,10 @@ async function openArchive(_settings, source, log) {
         const displayPath = (p) => `${name}:${view.strippedFolder ? `${view.strippedFolder}/` : ''}${p}`;
         const appspec = await validateBundle(view, { origin: 'archive' });
         reportFindings(appspec, log, displayPath);
-        const { sha256, size } = await hashFile(source.path);
-        logListing(log, view.entries, source.path, size, sha256);
+        const { sha256, size } = await hashFile(real);
+        logListing(log, view.entries, real, size, sha256);
         return {
-            path: source.path,
+            path: real,
             sha256,
             size,
             type: source.type,
@@ -41837,20 +41857,6 @@ function stripDotSlash(p) {
 }
 function fail(line, raw, problem, fix) {
     throw new src_errors/* InputError */.dz(INPUT, `line ${line} ('${raw.trim()}'): ${problem}.`, fix);
-}
-
-;// CONCATENATED MODULE: ./src/paths.ts
-// Input paths are hostile: each is resolved against the workspace and must stay inside it.
-
-/** True when `child` is `parent` or lies below it (both absolute, normalised). */
-function isInside(parent, child) {
-    const rel = external_node_path_default().relative(parent, child);
-    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
-}
-/** The absolute path of a workspace-relative (or absolute but inside) input path, or undefined when it escapes. */
-function resolveInWorkspace(workspace, input) {
-    const resolved = external_node_path_default().resolve(workspace, input);
-    return isInside(workspace, resolved) ? resolved : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/input-helper.ts

@@ -2,12 +2,13 @@
 // then write the archive. Nothing is written when validation fails.
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { annotationOf, countFindings, formatFinding } from '../appspec/format.js'
 import { validateBundle, type AppspecReport } from '../appspec/validate.js'
 import { ActionError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { isInside } from '../paths.js'
 import type { BundleType, Settings } from '../settings.js'
 import { writeArchive } from './archive-writer.js'
 import { readArchive } from './archive-reader.js'
@@ -98,7 +99,7 @@ async function buildBundle(
 }
 
 async function openArchive(
-  _settings: Settings,
+  settings: Settings,
   source: Extract<Settings['bundle'], { kind: 'archive' }>,
   log: Logger
 ): Promise<PreparedBundle> {
@@ -108,7 +109,15 @@ async function openArchive(
       `Input 'archive': '${source.path}' does not exist or is not a file.`,
       'Check the path, and that the step that builds the archive ran before this one.'
     )
-  const view = await readArchive(source.path, source.type)
+  // The input path is inside the workspace, but a symlink there could point anywhere: the file
+  // read, hashed and uploaded is the link's target, which must be inside too.
+  const real = await realpath(source.path)
+  if (!isInside(await realpath(settings.workspace), real))
+    throw new ActionError(
+      `Input 'archive': '${path.relative(settings.workspace, source.path)}' resolves through a symlink to ${real}, outside the workspace.`,
+      'Build or copy the archive into the workspace in an earlier step.'
+    )
+  const view = await readArchive(real, source.type)
   try {
     if (view.strippedFolder)
       log.info(
@@ -119,10 +128,10 @@ async function openArchive(
       `${name}:${view.strippedFolder ? `${view.strippedFolder}/` : ''}${p}`
     const appspec = await validateBundle(view, { origin: 'archive' })
     reportFindings(appspec, log, displayPath)
-    const { sha256, size } = await hashFile(source.path)
-    logListing(log, view.entries, source.path, size, sha256)
+    const { sha256, size } = await hashFile(real)
+    logListing(log, view.entries, real, size, sha256)
     return {
-      path: source.path,
+      path: real,
       sha256,
       size,
       type: source.type,
