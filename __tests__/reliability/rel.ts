@@ -1,0 +1,225 @@
+// Shared by the reliability tests: a small deployable app, runs of dist/ against the bed, and the
+// checks that a refused run left no trace (no CodeDeploy call, no object, no multipart upload).
+import { expect } from '@jest/globals'
+import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { bed, objectsUnder, type Bed, type LoggedRequest } from '../e2e/bed.js'
+import { FaultProxy, type ProxiedRequest } from '../e2e/fault-proxy.js'
+import { runAction, type ActionRun, type RunOptions } from '../e2e/harness.js'
+import { writeFiles } from '../e2e/workspace.js'
+
+export const b: Bed = bed()
+
+export interface AppOptions {
+  validate?: string
+  start?: string
+  extra?: Record<string, string | Buffer>
+}
+
+/** A small app under deploy/ whose hooks pass (or run the scripts given). */
+export function appWorkspace(app: string, opts: AppOptions = {}): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), `${app}-`))
+  writeFiles(ws, {
+    'deploy/appspec.yml': `version: 0.0
+os: linux
+files:
+  - source: /
+    destination: /opt/${app}
+hooks:
+  ApplicationStart:
+    - location: scripts/start.sh
+      timeout: 60
+  ValidateService:
+    - location: scripts/validate.sh
+      timeout: 60
+`,
+    'deploy/scripts/start.sh': opts.start ?? '#!/bin/bash\necho starting\n',
+    'deploy/scripts/validate.sh': opts.validate ?? '#!/bin/bash\necho healthy\n',
+    'deploy/app.txt': `${app} ${Math.random()}\n`,
+    ...opts.extra
+  })
+  return ws
+}
+
+export type RunExtra = Partial<Omit<RunOptions, 'inputs' | 'workspace'>>
+
+/** dist/index.js deploying `app` to its group `fleet` on the bed. */
+export function deploy(
+  app: string,
+  ws: string,
+  inputs: Record<string, string> = {},
+  extra: RunExtra = {}
+): Promise<ActionRun> {
+  return runAction({
+    workspace: ws,
+    inputs: {
+      application: app,
+      'deployment-group': 'fleet',
+      bucket: b.bucket,
+      source: 'deploy',
+      'wait-timeout': '2',
+      ...inputs
+    },
+    timeoutMs: 240_000,
+    ...extra,
+    env: { ...b.env, ...extra.env }
+  })
+}
+
+/** The emulator's request log after sequence number `since`. */
+export async function requestsSince(since: number): Promise<LoggedRequest[]> {
+  const res = await fetch(`${b.admin}/requests?since=${since}`)
+  return ((await res.json()) as { requests: LoggedRequest[] }).requests
+}
+
+export async function lastSeq(): Promise<number> {
+  const res = await fetch(`${b.admin}/requests`)
+  return ((await res.json()) as { lastSeq: number }).lastSeq
+}
+
+export function s3(): S3Client {
+  return new S3Client({
+    region: b.env.AWS_REGION,
+    endpoint: b.env.AWS_ENDPOINT_URL_S3,
+    forcePathStyle: true
+  })
+}
+
+/** Multipart uploads still open (neither completed nor aborted) under a prefix. */
+export async function openUploads(bucket: string, prefix: string): Promise<string[]> {
+  const client = s3()
+  try {
+    const out = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix })
+    )
+    return (out.Uploads ?? []).map((u) => `${u.Key}#${u.UploadId}`)
+  } finally {
+    client.destroy()
+  }
+}
+
+/** Nothing under `prefix` in either bucket: no object version, no open multipart upload. */
+export async function expectNothingStored(prefix: string): Promise<void> {
+  for (const bucket of [b.bucket, b.unversionedBucket]) {
+    expect(await objectsUnder(b, bucket, prefix)).toEqual([])
+    expect(await openUploads(bucket, prefix)).toEqual([])
+  }
+}
+
+/**
+ * A failed run's user-facing shape: exit 1, no stack trace, no "bug" wording, and one ::error::
+ * line — or, for a bundle the agent would reject, one annotation per problem followed by one line
+ * that sums them up and says nothing was uploaded. Returns the error lines joined.
+ */
+export function expectCleanFailure(r: ActionRun): string {
+  expect(r.signal).toBeNull()
+  expect(r.code).toBe(1)
+  expect(r.errors.length).toBeGreaterThanOrEqual(1)
+  if (r.errors.length > 1) expect(r.errors[r.errors.length - 1]).toMatch(/Nothing was uploaded/)
+  const all = r.stdout + r.stderr
+  expect(all).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
+  expect(all).not.toContain('Unexpected error')
+  return r.errors.join('\n')
+}
+
+/** Runs the tasks `width` at a time, in order of start. */
+export async function inBatches<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const out: T[] = new Array<T>(tasks.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++
+        out[i] = await (tasks[i] as () => Promise<T>)()
+      }
+    })
+  )
+  return out
+}
+
+export function json<T>(text: string | undefined): T {
+  return JSON.parse(text ?? 'null') as T
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+/** One refused run: inputs over the valid app's, a change to its workspace, the expected error. */
+export interface RefusedCase {
+  name: string
+  inputs?: Record<string, string>
+  /** Changes to the valid app workspace (the app is under deploy/). */
+  workspace?: (ws: string) => void
+  env?: Record<string, string>
+  /** One of the error lines must match. */
+  message: RegExp
+}
+
+export interface RefusedRuns {
+  runs: ActionRun[]
+  /** Every request that reached S3 or CodeDeploy through the counting proxies. */
+  requests: ProxiedRequest[]
+  /** The emulator's log position before the runs. */
+  since: number
+}
+
+/**
+ * Runs each case as its own action process, `width` at a time, with both endpoints behind a
+ * proxy that counts every request. `runNumber` should be one no other test uses.
+ */
+export async function runRefused(
+  app: string,
+  runNumber: string,
+  cases: RefusedCase[],
+  width = 4
+): Promise<RefusedRuns> {
+  const since = await lastSeq()
+  const cd = await FaultProxy.start(b.env.AWS_ENDPOINT_URL_CODEDEPLOY as string)
+  const s3p = await FaultProxy.start(b.env.AWS_ENDPOINT_URL_S3 as string)
+  try {
+    const runs = await inBatches(
+      cases.map((c) => () => {
+        const ws = appWorkspace(app)
+        c.workspace?.(ws)
+        return runAction({
+          workspace: ws,
+          inputs: {
+            application: app,
+            'deployment-group': 'fleet',
+            bucket: b.bucket,
+            source: 'deploy',
+            ...c.inputs
+          },
+          env: {
+            ...b.env,
+            AWS_ENDPOINT_URL_CODEDEPLOY: cd.url,
+            AWS_ENDPOINT_URL_S3: s3p.url,
+            GITHUB_RUN_NUMBER: runNumber,
+            ...c.env
+          }
+        })
+      }),
+      width
+    )
+    return { runs, requests: [...cd.requests, ...s3p.requests], since }
+  } finally {
+    await Promise.all([cd.close(), s3p.close()])
+  }
+}
+
+/** No request reached AWS, the emulator logged none for the app or run, nothing is stored. */
+export async function expectNoTrace(
+  app: string,
+  runNumber: string,
+  done: RefusedRuns
+): Promise<void> {
+  expect(done.requests.map((r) => r.operation)).toEqual([])
+  const logged = (await requestsSince(done.since)).filter(
+    (r) => r.application === app || JSON.stringify(r.input ?? {}).includes(runNumber)
+  )
+  expect(logged).toEqual([])
+  await expectNothingStored(`${app}/`)
+}
