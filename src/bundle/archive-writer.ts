@@ -3,20 +3,27 @@
 //
 // Reproducible: entries sorted, owner root (0/0), every timestamp 1980-01-01T00:00:00Z (the
 // earliest instant a zip's DOS time can hold, so tar and zip carry the same date; tar also avoids
-// the 1970 epoch that extractors flag as implausible), the gzip header's OS byte fixed to Unix.
+// the 1970 epoch that extractors flag as implausible), the gzip header written here (OS Unix).
 // Modes come from the selection (disk modes without group/other write); hook scripts are made
 // executable by adding x wherever r is set (0644 -> 0755, 0600 -> 0700).
 //
 // Already-compressed content (jars, images, archives) is not deflated again: zip stores it, and
-// the gzip stream drops to level 0 for its bytes, switching back at the next compressible entry.
+// the gzip stream stores its bytes verbatim (GzipStream), deflating again at the next entry.
 // The tar and zip records are written here (tar-format.ts, zip-format.ts) because the level
 // switch must fall exactly between entries, and zip64 must be chosen per entry from its size.
 
 import { createHash } from 'node:crypto'
-import { constants as fsc, createWriteStream } from 'node:fs'
+import {
+  closeSync,
+  constants as fsc,
+  createWriteStream,
+  fstatSync,
+  openSync,
+  readSync
+} from 'node:fs'
 import { open, rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import { Transform, type Writable } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
 import { ActionError } from '../errors.js'
@@ -119,7 +126,8 @@ async function writeTar(entries: SourcedEntry[], modeOf: ModeOf, out: Output): P
     if (e.type !== 'file' || e.size === 0) continue
     const store = e.size >= STORE_IN_GZIP_FROM && isAlreadyCompressed(e.path)
     await out.level(store ? 0 : DEFLATE_LEVEL)
-    for await (const chunk of fileChunks(e)) await out.write(chunk)
+    if (isSmallFile(e)) await out.write(readSmall(e))
+    else for await (const chunk of fileChunks(e)) await out.write(chunk)
     await out.write(tarPadding(e.size))
   }
   await out.write(TAR_END)
@@ -127,22 +135,35 @@ async function writeTar(entries: SourcedEntry[], modeOf: ModeOf, out: Output): P
 
 async function writeZip(entries: SourcedEntry[], modeOf: ModeOf, out: Output): Promise<void> {
   const records: ZipRecord[] = []
-  for (const e of entries) {
-    const typeBits = e.type === 'file' ? 0o100000 : e.type === 'directory' ? 0o040000 : 0o120000
-    const record: ZipRecord = {
-      name: Buffer.from(e.type === 'directory' ? `${e.path}/` : e.path),
-      method: STORE,
-      crc: 0,
-      compressedSize: 0,
-      size: 0,
-      offset: out.written,
-      unixMode: typeBits | modeOf(e),
-      descriptor: false,
-      zip64: false
+  const deflater = new SmallDeflater()
+  try {
+    for (const e of entries) {
+      const typeBits = e.type === 'file' ? 0o100000 : e.type === 'directory' ? 0o040000 : 0o120000
+      const record: ZipRecord = {
+        name: Buffer.from(e.type === 'directory' ? `${e.path}/` : e.path),
+        method: STORE,
+        crc: 0,
+        compressedSize: 0,
+        size: 0,
+        offset: out.written,
+        unixMode: typeBits | modeOf(e),
+        descriptor: false,
+        zip64: false
+      }
+      if (e.type === 'file' && e.size > SMALL_FILE) await writeZipStreamed(e, record, out)
+      else {
+        const data =
+          e.type === 'symlink'
+            ? Buffer.from(e.linkTarget ?? '')
+            : isSmallFile(e)
+              ? readSmall(e)
+              : Buffer.alloc(0)
+        await writeZipWhole(e, data, record, out, deflater)
+      }
+      records.push(record)
     }
-    if (e.type === 'file' && e.size > SMALL_FILE) await writeZipStreamed(e, record, out)
-    else await writeZipWhole(e, record, out)
-    records.push(record)
+  } finally {
+    deflater.close()
   }
   const cdOffset = out.written
   for (const r of records) await out.write(centralHeader(r))
@@ -150,17 +171,16 @@ async function writeZip(entries: SourcedEntry[], modeOf: ModeOf, out: Output): P
 }
 
 /** Folders, links and small files: content in memory, CRC and sizes in the local header. */
-async function writeZipWhole(e: SourcedEntry, r: ZipRecord, out: Output): Promise<void> {
-  let data = Buffer.alloc(0)
-  if (e.type === 'symlink') data = Buffer.from(e.linkTarget ?? '')
-  else if (e.type === 'file' && e.size > 0) {
-    const chunks: Buffer[] = []
-    for await (const chunk of fileChunks(e)) chunks.push(chunk)
-    data = Buffer.concat(chunks)
-  }
+async function writeZipWhole(
+  e: SourcedEntry,
+  data: Buffer,
+  r: ZipRecord,
+  out: Output,
+  deflater: SmallDeflater
+): Promise<void> {
   let body = data
   if (e.type === 'file' && data.length > 0 && !isAlreadyCompressed(e.path)) {
-    const deflated = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL })
+    const deflated = await deflater.deflate(data)
     if (deflated.length < data.length) {
       body = deflated
       r.method = DEFLATE
@@ -213,29 +233,98 @@ async function writeZipStreamed(e: SourcedEntry, r: ZipRecord, out: Output): Pro
   await out.write(dataDescriptor(r))
 }
 
+function isSmallFile(e: SourcedEntry): boolean {
+  return e.type === 'file' && e.size > 0 && e.size <= SMALL_FILE
+}
+
+/**
+ * A small file's content, read synchronously: for a 100,000-file bundle, sync open/fstat/read
+ * is several times faster than promise-based calls, and zlib keeps compressing on its own
+ * threads meanwhile. Same guards as fileChunks: no links followed, size checked.
+ */
+function readSmall(e: SourcedEntry): Buffer {
+  const source = e.source as string
+  let fd: number
+  try {
+    fd = openSync(source, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK)
+  } catch (err) {
+    const x = err as NodeJS.ErrnoException
+    throw changed(source, x.code ?? x.message)
+  }
+  try {
+    const st = fstatSync(fd)
+    if (!st.isFile()) throw changed(source, 'no longer a regular file')
+    if (st.size !== e.size) throw changed(source, `size ${e.size} became ${st.size}`)
+    const buf = Buffer.allocUnsafe(e.size)
+    let at = 0
+    while (at < e.size) {
+      const n = readSync(fd, buf, at, e.size - at, at)
+      if (n === 0) throw changed(source, 'it got shorter')
+      at += n
+    }
+    return buf
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function changed(source: string, detail: string): ActionError {
+  return new ActionError(
+    `'${source}' changed while the bundle was written (${detail}), so the archive would not match what was checked.`,
+    'Make sure no other process writes to the workspace while this step runs, then run it again.'
+  )
+}
+
+/**
+ * One raw-deflate engine reused for every small zip entry (finished and reset per entry):
+ * an engine per file costs ~300 KiB of native memory that is freed too late, and time.
+ */
+class SmallDeflater {
+  private readonly engine = zlib.createDeflateRaw({ level: DEFLATE_LEVEL })
+  private output: Buffer[] = []
+  private failure: Error | undefined
+
+  constructor() {
+    this.engine.on('data', (chunk: Buffer) => this.output.push(chunk))
+    this.engine.on('error', (err: Error) => (this.failure = err))
+  }
+
+  deflate(data: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.engine.write(data)
+      this.engine.flush(zlib.constants.Z_FINISH, () => {
+        const out = Buffer.concat(this.output)
+        this.output = []
+        if (this.failure) return reject(this.failure)
+        this.engine.reset()
+        resolve(out)
+      })
+    })
+  }
+
+  close(): void {
+    this.engine.close()
+  }
+}
+
 /** A file's content in chunks, opened without following links and checked against its size. */
 async function* fileChunks(e: SourcedEntry): AsyncGenerator<Buffer> {
   const source = e.source as string
-  const changed = (detail: string): ActionError =>
-    new ActionError(
-      `'${source}' changed while the bundle was written (${detail}), so the archive would not match what was checked.`,
-      'Make sure no other process writes to the workspace while this step runs, then run it again.'
-    )
   // O_NONBLOCK: a file swapped for a FIFO fails instead of hanging; no effect on regular files.
   const fh = await open(source, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK).catch(
     (err: NodeJS.ErrnoException) => {
-      throw changed(err.code ?? err.message)
+      throw changed(source, err.code ?? err.message)
     }
   )
   try {
     const st = await fh.stat()
-    if (!st.isFile()) throw changed('no longer a regular file')
-    if (st.size !== e.size) throw changed(`size ${e.size} became ${st.size}`)
+    if (!st.isFile()) throw changed(source, 'no longer a regular file')
+    if (st.size !== e.size) throw changed(source, `size ${e.size} became ${st.size}`)
     let left = e.size
     while (left > 0) {
       const buf = Buffer.allocUnsafe(Math.min(left, READ_CHUNK))
       const { bytesRead } = await fh.read(buf, 0, buf.length, null)
-      if (bytesRead === 0) throw changed('it got shorter')
+      if (bytesRead === 0) throw changed(source, 'it got shorter')
       left -= bytesRead
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead)
     }
@@ -252,34 +341,25 @@ class Output {
   written = 0
   private readonly hash = createHash('sha256')
   private size = 0
-  private readonly gzip: (zlib.Gzip & zlib.ZlibParams) | undefined
-  private readonly head: Writable
+  private readonly sink: Transform
+  private readonly gzip: GzipStream | undefined
   private readonly done: Promise<void>
   private readonly failed: Promise<never>
   private pending: Buffer[] = []
   private pendingBytes = 0
-  private currentLevel = DEFLATE_LEVEL
 
   constructor(outPath: string, gzip: boolean) {
-    let seen = 0
-    const hashing = new Transform({
+    this.sink = new Transform({
       transform: (chunk: Buffer, _enc, cb) => {
-        // Byte 9 of a gzip header names the OS zlib was built for: fix it, for equal hashes.
-        if (gzip && seen <= 9 && seen + chunk.length > 9) chunk[9 - seen] = 3
-        seen += chunk.length
         this.hash.update(chunk)
         this.size += chunk.length
         cb(null, chunk)
       }
     })
-    const file = createWriteStream(outPath, { mode: 0o644 })
-    this.gzip = gzip
-      ? (zlib.createGzip({ level: DEFLATE_LEVEL }) as zlib.Gzip & zlib.ZlibParams)
-      : undefined
-    this.head = this.gzip ?? hashing
-    this.done = this.gzip ? pipeline(this.gzip, hashing, file) : pipeline(hashing, file)
+    this.done = pipeline(this.sink, createWriteStream(outPath, { mode: 0o644 }))
     this.failed = this.done.then(() => new Promise<never>(() => undefined))
     this.failed.catch(() => undefined)
+    this.gzip = gzip ? new GzipStream((b) => this.toSink(b)) : undefined
   }
 
   async write(buf: Buffer): Promise<void> {
@@ -294,26 +374,24 @@ class Output {
     if (this.pendingBytes >= COALESCE) await this.flush()
   }
 
-  /** Sets the gzip level for what follows; a no-op for tar and zip. */
+  /** Sets the gzip level (0: stored) for what follows; a no-op for tar and zip. */
   async level(level: number): Promise<void> {
-    if (!this.gzip || level === this.currentLevel) return
+    if (!this.gzip || this.gzip.storing === (level === 0)) return
     await this.flush()
-    const gzip = this.gzip
-    await this.guard(
-      new Promise<void>((resolve) => gzip.params(level, zlib.constants.Z_DEFAULT_STRATEGY, resolve))
-    )
-    this.currentLevel = level
+    await this.guard(this.gzip.level(level))
   }
 
   async end(): Promise<{ sha256: string; size: number }> {
     await this.flush()
-    this.head.end()
+    if (this.gzip) await this.guard(this.gzip.finish())
+    this.sink.end()
     await this.done
     return { sha256: this.hash.digest('hex'), size: this.size }
   }
 
   async abort(): Promise<void> {
-    this.head.destroy(new Error('archive aborted'))
+    this.gzip?.close()
+    this.sink.destroy(new Error('archive aborted'))
     await this.done.catch(() => undefined)
   }
 
@@ -326,11 +404,111 @@ class Output {
   }
 
   private async push(chunk: Buffer): Promise<void> {
-    if (!this.head.write(chunk)) await this.guard(once(this.head, 'drain'))
+    if (this.gzip) await this.guard(this.gzip.write(chunk))
+    else await this.toSink(chunk)
   }
 
-  /** Waits for `p`, or fails as soon as the stream does (disk full, …). */
+  private async toSink(chunk: Buffer): Promise<void> {
+    if (!this.sink.write(chunk)) await this.guard(once(this.sink, 'drain'))
+  }
+
+  /** Waits for `p`, or fails as soon as the file stream does (disk full, …). */
   private async guard<T>(p: Promise<T>): Promise<T> {
     return Promise.race([p, this.failed])
   }
+}
+
+/** gzip header: no name, mtime 0, OS Unix (3), so every machine writes the same bytes. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
+const MAX_STORED_BLOCK = 0xffff
+
+/**
+ * gzip written around one raw deflate stream, with stretches stored verbatim. zlib's own level
+ * switch (Gzip.params) silently keeps the old level in Node (deflateParams' internal flush
+ * returns Z_BUF_ERROR, which Node ignores), so the switch is done here: a sync flush ends the
+ * deflate blocks on a byte boundary, stored blocks follow, and the engine is reset (fresh
+ * dictionary: it never saw the stored bytes) before deflating again. pigz joins blocks the same way.
+ */
+class GzipStream {
+  private readonly engine = zlib.createDeflateRaw({ level: DEFLATE_LEVEL })
+  private produced: Buffer[] = []
+  private crc = 0
+  private length = 0
+  private stored = false
+  private started = false
+
+  get storing(): boolean {
+    return this.stored
+  }
+
+  constructor(private readonly emit: (chunk: Buffer) => Promise<void>) {
+    this.engine.on('data', (chunk: Buffer) => this.produced.push(chunk))
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    await this.start()
+    this.crc = zlib.crc32(chunk, this.crc)
+    this.length += chunk.length
+    if (this.stored) await this.emit(storedBlocks(chunk))
+    else await this.run((done) => this.engine.write(chunk, done))
+  }
+
+  async level(level: number): Promise<void> {
+    const stored = level === 0
+    if (stored === this.stored) return
+    await this.start()
+    if (stored) await this.run((done) => this.engine.flush(zlib.constants.Z_SYNC_FLUSH, done))
+    else this.engine.reset()
+    this.stored = stored
+  }
+
+  async finish(): Promise<void> {
+    await this.start()
+    if (this.stored) this.engine.reset()
+    await this.run((done) => this.engine.flush(zlib.constants.Z_FINISH, done))
+    const trailer = Buffer.alloc(8)
+    trailer.writeUInt32LE(this.crc >>> 0, 0)
+    trailer.writeUInt32LE(this.length % 2 ** 32, 4)
+    await this.emit(trailer)
+    this.close()
+  }
+
+  close(): void {
+    this.engine.close()
+  }
+
+  private async start(): Promise<void> {
+    if (this.started) return
+    this.started = true
+    await this.emit(GZIP_HEADER)
+  }
+
+  /** Runs one engine call, then passes on what it produced (its 'data' events precede `done`). */
+  private async run(call: (done: (err?: Error | null) => void) => void): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err)
+      this.engine.once('error', onError)
+      call((err) => {
+        this.engine.off('error', onError)
+        if (err) reject(err)
+        else resolve()
+      })
+    })
+    const out = this.produced
+    this.produced = []
+    for (const chunk of out) await this.emit(chunk)
+  }
+}
+
+/** Deflate stored blocks (BTYPE 00, not final) holding `data` verbatim; needs a byte boundary. */
+function storedBlocks(data: Buffer): Buffer {
+  const parts: Buffer[] = []
+  for (let at = 0; at < data.length; at += MAX_STORED_BLOCK) {
+    const piece = data.subarray(at, at + MAX_STORED_BLOCK)
+    const header = Buffer.alloc(5)
+    header.writeUInt16LE(piece.length, 1)
+    header.writeUInt16LE(~piece.length & 0xffff, 3)
+    parts.push(header, piece)
+  }
+  return Buffer.concat(parts)
 }

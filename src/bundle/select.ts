@@ -3,8 +3,7 @@
 // walk root is resolved with realpath and must lie in the workspace, and a symlink is kept as a
 // link only when what it points to is inside the workspace.
 
-import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises'
-import type { Stats } from 'node:fs'
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { ActionError, InputError } from '../errors.js'
@@ -59,22 +58,22 @@ interface Placed extends SourcedEntry {
 }
 
 export async function selectBundleFiles(opts: SelectOptions): Promise<SelectedBundle> {
-  const walker = await Walker.create(opts)
+  const walker = Walker.create(opts)
   const placed = new Map<string, Placed>()
   const place = (found: Found, bundlePath: string, origin: string): void =>
     addPlaced(placed, found, bundlePath, origin)
 
   const sourceRel = walker.relative(opts.sourceDir)
   const sourceOrigin = `source '${sourceRel || '.'}'`
-  await walker.checkSource(opts.sourceDir, sourceRel)
-  for (const found of await walker.walk(opts.sourceDir, sourceRel, Infinity, () => true)) {
+  walker.checkSource(opts.sourceDir, sourceRel)
+  for (const found of walker.walk(opts.sourceDir, sourceRel, Infinity, () => true)) {
     place(found, found.baseRel, sourceOrigin)
   }
 
   for (const rule of opts.rules) {
     if (rule.kind !== 'include') continue
     const origin = `files line ${rule.line}`
-    const { found, excluded } = await walker.match(rule.pattern)
+    const { found, excluded } = walker.match(rule.pattern)
     if (found.length === 0) {
       const why = excluded
         ? ` (${excluded} match${excluded === 1 ? '' : 'es'} excluded by '!' lines)`
@@ -199,7 +198,11 @@ export function compareText(a: string, b: string): number {
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const lossy = new TextDecoder('utf-8')
 
-/** Walks workspace paths without following links, confined to the workspace. */
+/**
+ * Walks workspace paths without following links, confined to the workspace. Synchronous on
+ * purpose: on a 100,000-file tree, lstatSync is several times faster than promise-based calls
+ * queueing on libuv's four threads, and the walk has nothing else to overlap with.
+ */
 class Walker {
   private constructor(
     private readonly workspace: string,
@@ -208,19 +211,19 @@ class Walker {
     private readonly outputPath: string | undefined
   ) {}
 
-  static async create(opts: SelectOptions): Promise<Walker> {
-    const wsReal = await realpath(opts.workspace).catch(() => {
+  static create(opts: SelectOptions): Walker {
+    const wsReal = tryReal(opts.workspace)
+    if (wsReal === undefined)
       throw new ActionError(
         `The workspace '${opts.workspace}' does not exist.`,
         'Run actions/checkout before this step.'
       )
-    })
     const excludes = opts.rules
       .filter((r) => r.kind === 'exclude')
       .map((r) => picomatch(r.pattern, { dot: true }))
     let outputPath: string | undefined
     if (opts.outputPath) {
-      const dirReal = await realpath(path.dirname(opts.outputPath)).catch(() => undefined)
+      const dirReal = tryReal(path.dirname(opts.outputPath))
       if (dirReal) outputPath = path.join(dirReal, path.basename(opts.outputPath))
     }
     return new Walker(path.resolve(opts.workspace), wsReal, excludes, outputPath)
@@ -230,7 +233,7 @@ class Walker {
     return toPosix(path.relative(this.workspace, path.resolve(abs)))
   }
 
-  async checkSource(sourceDir: string, rel: string): Promise<void> {
+  checkSource(sourceDir: string, rel: string): void {
     const shown = rel || '.'
     const outside = (): never => {
       throw new InputError(
@@ -240,15 +243,15 @@ class Walker {
       )
     }
     if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) outside()
-    const real = await realpath(sourceDir).catch(() => {
+    const real = tryReal(sourceDir)
+    if (real === undefined)
       throw new InputError(
         'source',
         `folder '${shown}' does not exist in the workspace ${this.workspace}.`,
         'Check the path, or that the step that creates it ran before this one.'
       )
-    })
     if (!inside(real, this.wsReal)) outside()
-    if (!(await stat(real)).isDirectory())
+    if (!statSync(real).isDirectory())
       throw new InputError(
         'source',
         `'${shown}' is a file, not a folder.`,
@@ -257,31 +260,31 @@ class Walker {
   }
 
   /** Everything one include pattern selects, and how many matches exclusions removed. */
-  async match(pattern: string): Promise<{ found: Found[]; excluded: number }> {
+  match(pattern: string): { found: Found[]; excluded: number } {
     const scan = picomatch.scan(pattern)
     const counter = { excluded: 0 }
     if (!scan.isGlob) {
       const rel = pattern === '.' ? '' : pattern.replace(/\/+$/, '')
       const abs = path.join(this.workspace, rel)
-      const parentReal = await this.confinedReal(path.dirname(abs))
+      const parentReal = this.confinedReal(path.dirname(abs))
       if (!parentReal) return { found: [], excluded: 0 }
       if (this.isExcluded(rel) || path.join(parentReal, path.basename(abs)) === this.outputPath)
         return { found: [], excluded: 1 }
-      const st = await lstat(abs).catch(() => undefined)
+      const st = lstatSync(abs, { throwIfNoEntry: false })
       if (!st) return { found: [], excluded: 0 }
       if (st.isDirectory()) {
-        const self = await this.describe(abs, rel, '', st, parentReal)
-        const inner = await this.walk(abs, rel, Infinity, () => true, counter)
+        const self = this.describe(abs, rel, '', st, parentReal)
+        const inner = this.walk(abs, rel, Infinity, () => true, counter)
         return { found: self ? [self, ...inner] : inner, ...counter }
       }
-      const one = await this.describe(abs, rel, path.basename(abs), st, parentReal)
+      const one = this.describe(abs, rel, path.basename(abs), st, parentReal)
       return { found: one ? [one] : [], excluded: 0 }
     }
     const isMatch = picomatch(pattern, { dot: true })
     const deep = scan.isGlobstar || scan.glob.includes('**') || scan.isBrace || scan.isExtglob
     const depth = deep ? Infinity : scan.glob.split('/').length
     const base = scan.base.replace(/\/+$/, '')
-    const found = await this.walk(path.join(this.workspace, base), base, depth, isMatch, counter)
+    const found = this.walk(path.join(this.workspace, base), base, depth, isMatch, counter)
     return { found, excluded: counter.excluded }
   }
 
@@ -289,56 +292,54 @@ class Walker {
    * Entries under `root` (not root itself) down to `maxDepth`. An entry is kept when `wanted`
    * accepts its workspace path or one of its ancestors', so a matched folder comes whole.
    */
-  async walk(
+  walk(
     root: string,
     rootRel: string,
     maxDepth: number,
     wanted: (wsRel: string) => boolean,
     counter = { excluded: 0 }
-  ): Promise<Found[]> {
-    const rootReal = await this.confinedReal(root)
+  ): Found[] {
+    const rootReal = this.confinedReal(root)
     if (!rootReal) return []
-    const rootSt = await stat(rootReal).catch(() => undefined)
+    const rootSt = statSync(rootReal, { throwIfNoEntry: false })
     if (!rootSt?.isDirectory()) return []
     const out: Found[] = []
     // `taint`: why this folder's path cannot be named (bad UTF-8, line break), if it cannot.
-    const visit = async (
+    const visit = (
       dir: string,
       dirReal: string,
       baseRel: string,
       depth: number,
       taken: boolean,
       taint: string | undefined
-    ): Promise<void> => {
-      const names = await readdir(dir, { encoding: 'buffer' }).catch(fsFailure(dir))
+    ): void => {
+      const names = attempt(dir, () => readdirSync(dir, { encoding: 'buffer' }))
       names.sort(Buffer.compare)
-      await firstFailure(
-        names.map(async (raw) => {
-          const name = lossy.decode(raw)
-          if (NEVER.has(name)) return
-          const childBase = baseRel ? `${baseRel}/${name}` : name
-          const wsRel = rootRel ? `${rootRel}/${childBase}` : childBase
-          const abs = path.join(dir, name)
-          const isWanted = taken || wanted(wsRel)
-          if (this.isExcluded(wsRel) || path.join(dirReal, name) === this.outputPath) {
-            if (isWanted) counter.excluded++
-            return
-          }
-          const childTaint = taint ?? nameProblem(raw)
-          if (isWanted && childTaint) throw badName(wsRel, childTaint)
-          const st = await lstat(abs).catch(fsFailure(abs))
-          if (isWanted) {
-            const found = await this.describe(abs, wsRel, childBase, st, dirReal)
-            if (found) out.push(found)
-          }
-          if (st.isDirectory() && (isWanted || depth < maxDepth)) {
-            const real = path.join(dirReal, name)
-            await visit(abs, real, childBase, depth + 1, isWanted, childTaint)
-          }
-        })
-      )
+      for (const raw of names) {
+        const name = lossy.decode(raw)
+        if (NEVER.has(name)) continue
+        const childBase = baseRel ? `${baseRel}/${name}` : name
+        const wsRel = rootRel ? `${rootRel}/${childBase}` : childBase
+        const abs = path.join(dir, name)
+        const isWanted = taken || wanted(wsRel)
+        if (this.isExcluded(wsRel) || path.join(dirReal, name) === this.outputPath) {
+          if (isWanted) counter.excluded++
+          continue
+        }
+        const childTaint = taint ?? nameProblem(raw)
+        if (isWanted && childTaint) throw badName(wsRel, childTaint)
+        const st = attempt(abs, () => lstatSync(abs))
+        if (isWanted) {
+          const found = this.describe(abs, wsRel, childBase, st, dirReal)
+          if (found) out.push(found)
+        }
+        if (st.isDirectory() && (isWanted || depth < maxDepth)) {
+          const real = path.join(dirReal, name)
+          visit(abs, real, childBase, depth + 1, isWanted, childTaint)
+        }
+      }
     }
-    await visit(root, rootReal, '', 1, false, undefined)
+    visit(root, rootReal, '', 1, false, undefined)
     return out.sort((a, b) => compareText(a.wsRel, b.wsRel))
   }
 
@@ -352,8 +353,8 @@ class Walker {
   }
 
   /** realpath of an existing folder, if it lies in the workspace; refuses one that escapes. */
-  private async confinedReal(dir: string): Promise<string | undefined> {
-    const real = await realpath(dir).catch(() => undefined)
+  private confinedReal(dir: string): string | undefined {
+    const real = tryReal(dir)
     if (real === undefined) return undefined
     if (!inside(real, this.wsReal))
       throw new ActionError(
@@ -363,20 +364,20 @@ class Walker {
     return real
   }
 
-  private async describe(
+  private describe(
     abs: string,
     wsRel: string,
     baseRel: string,
     st: Stats,
     parentReal: string
-  ): Promise<Found | undefined> {
+  ): Found | undefined {
     const common = { abs, wsRel, baseRel }
     if (st.isFile()) return { ...common, type: 'file', mode: st.mode & MODE_MASK, size: st.size }
     if (st.isDirectory())
       return { ...common, type: 'directory', mode: st.mode & MODE_MASK, size: 0 }
     if (st.isSymbolicLink()) {
-      const linkTarget = await readlink(abs)
-      await this.checkLink(wsRel, linkTarget, parentReal)
+      const linkTarget = attempt(abs, () => readlinkSync(abs))
+      this.checkLink(wsRel, linkTarget, parentReal)
       return { ...common, type: 'symlink', mode: 0o777, size: 0, linkTarget }
     }
     throw new ActionError(
@@ -386,7 +387,7 @@ class Walker {
   }
 
   /** A link is kept only when what it points to, followed all the way, is in the workspace. */
-  private async checkLink(wsRel: string, linkTarget: string, parentReal: string): Promise<void> {
+  private checkLink(wsRel: string, linkTarget: string, parentReal: string): void {
     if (linkTarget.includes('\n') || linkTarget.includes('\r'))
       throw new ActionError(
         `The symlink '${wsRel}' has a line break in its target.`,
@@ -395,7 +396,7 @@ class Walker {
     const lexical = path.resolve(parentReal, linkTarget)
     let resolved: string
     try {
-      resolved = await realpath(lexical)
+      resolved = realpathSync(lexical)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw refusedLink(wsRel, linkTarget)
       resolved = lexical
@@ -409,13 +410,6 @@ function refusedLink(wsRel: string, linkTarget: string): ActionError {
     `The symlink '${wsRel}' points to '${linkTarget}', outside the workspace; it is not bundled.`,
     `Copy the file it points to into the workspace, or exclude the link with a '!${wsRel}' line in files.`
   )
-}
-
-/** Like Promise.all, but waits for all and rejects with the first failure in input order, so the same tree always gives the same message. */
-async function firstFailure(work: Promise<void>[]): Promise<void> {
-  const results = await Promise.allSettled(work)
-  const failed = results.find((r) => r.status === 'rejected')
-  if (failed) throw failed.reason
 }
 
 function nameProblem(raw: Buffer): string | undefined {
@@ -437,12 +431,23 @@ function badName(wsRel: string, problem: string): ActionError {
   )
 }
 
-function fsFailure(abs: string): (err: NodeJS.ErrnoException) => never {
-  return (err) => {
+function attempt<T>(abs: string, call: () => T): T {
+  try {
+    return call()
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
     throw new ActionError(
-      `Cannot read '${abs}' while selecting bundle files: ${err.code ?? err.message}.`,
+      `Cannot read '${abs}' while selecting bundle files: ${e.code ?? e.message}.`,
       'Check that the build step finished and that the runner user can read the workspace.'
     )
+  }
+}
+
+function tryReal(p: string): string | undefined {
+  try {
+    return realpathSync(p)
+  } catch {
+    return undefined
   }
 }
 
