@@ -3,6 +3,7 @@
 // agent's rules, files installed with its cleanup and file-exists rules, hooks run with its
 // environment, timeouts and log tail. Failures carry the agent's error codes and words.
 import {
+  cp,
   readFile,
   writeFile,
   mkdir,
@@ -70,6 +71,9 @@ export interface AgentReporter {
   finished(event: string, status: EventStatus, diagnostics: Diagnostics): void
   stopRequested(): boolean
 }
+
+// Every instance of a fleet reads the same appspec text: parse it once (specs are read-only).
+const parsedAppSpecs = new Map<string, AppSpec>()
 
 class AgentFailure extends Error {
   readonly code: LifecycleErrorCode
@@ -211,17 +215,27 @@ export class Agent {
     const archive = await this.host.hostPath(`${this.deploymentRoot}/deployment-archive`)
     await rm(archive, { recursive: true, force: true })
     await mkdir(archive, { recursive: true })
-    const type = this.spec.revision.bundleType ?? 'tar'
-    if (type === 'zip') {
-      const r = await exec(['unzip', '-qo', file, '-d', archive], archive)
-      if (r.code !== 0)
-        throw new AgentFailure('UnknownError', `Extracting zip archive failed: ${r.output.trim()}`)
+    if (this.host.isolation === 'shared') {
+      // Large fleets: one system unpack per revision, then a copy per instance (same result,
+      // without a tar process for each of a thousand instances).
+      const unpacked = await this.bundles.extracted(file, (dir) => this.unpack(file, dir))
+      await cp(unpacked, archive, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true })
     } else {
-      const r = await exec(['tar', type === 'tgz' ? '-zxpsf' : '-xpsf', file], archive)
-      if (r.code !== 0)
-        throw new AgentFailure('UnknownError', `Error extracting tar archive: ${r.output.trim()}`)
+      await this.unpack(file, archive)
     }
     await this.stripLeadingDirectory(archive)
+  }
+
+  // As the agent: tgz with `tar -zxpsf`, tar with `tar -xpsf`, zip with `unzip -qo`.
+  private async unpack(file: string, dir: string): Promise<void> {
+    const type = this.spec.revision.bundleType ?? 'tar'
+    if (type === 'zip') {
+      const r = await exec(['unzip', '-qo', file, '-d', dir], dir)
+      if (r.code !== 0) throw new AgentFailure('UnknownError', `Extracting zip archive failed: ${r.output.trim()}`)
+    } else {
+      const r = await exec(['tar', type === 'tgz' ? '-zxpsf' : '-xpsf', file], dir)
+      if (r.code !== 0) throw new AgentFailure('UnknownError', `Error extracting tar archive: ${r.output.trim()}`)
+    }
   }
 
   // A bundle made with `tar -czf b.tgz ./dist` has one folder at its root holding the appspec:
@@ -271,8 +285,13 @@ export class Agent {
         `The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml". The revision was unpacked to directory "${a}", and the AppSpec file was expected but not found at path "${a}/appspec.yml". Consult the AWS CodeDeploy Appspec documentation for more information at http://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html`
       )
     }
+    const known = parsedAppSpecs.get(text)
+    if (known) return known
     try {
-      return parseAppSpec(text)
+      const spec = parseAppSpec(text)
+      if (parsedAppSpecs.size > 100) parsedAppSpecs.clear()
+      parsedAppSpecs.set(text, spec)
+      return spec
     } catch (e) {
       if (e instanceof AppSpecError) throw new AgentFailure('UnknownError', e.message)
       throw e

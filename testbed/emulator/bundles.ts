@@ -30,6 +30,9 @@ export class BundleStore {
   private readonly s3: S3Client
   private readonly dir: string
   private readonly cache = new Map<string, Promise<string>>()
+  // A version never changes, so its ETag is asked for once.
+  private readonly versionEtags = new Map<string, Promise<string>>()
+  private readonly extractions = new Map<string, Promise<string>>()
 
   constructor(s3: S3Client, dir: string) {
     this.s3 = s3
@@ -51,11 +54,23 @@ export class BundleStore {
   // Returns the local file holding the revision, or throws BundleError with the agent's words.
   async fetch(loc: S3Location): Promise<string> {
     let etag: string
+    const head = () =>
+      this.s3
+        .send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.version }))
+        .then((h) => h.ETag ?? '')
     try {
-      const head = await this.s3.send(
-        new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.version })
-      )
-      etag = head.ETag ?? ''
+      if (loc.version) {
+        const k = `${loc.bucket}\n${loc.key}\n${loc.version}`
+        let p = this.versionEtags.get(k)
+        if (!p) {
+          p = head()
+          this.versionEtags.set(k, p)
+          p.catch(() => this.versionEtags.delete(k))
+        }
+        etag = await p
+      } else {
+        etag = await head()
+      }
     } catch (e) {
       throw new BundleError(s3Message(e))
     }
@@ -72,6 +87,23 @@ export class BundleStore {
       file.catch(() => this.cache.delete(cacheKey))
     }
     return file
+  }
+
+  // The revision unpacked once on the host by `unpack` (for fleets whose instances copy it from
+  // there rather than each running tar).
+  extracted(file: string, unpack: (dir: string) => Promise<void>): Promise<string> {
+    let p = this.extractions.get(file)
+    if (!p) {
+      p = (async () => {
+        const dir = `${file}.unpacked`
+        await mkdir(dir, { recursive: true })
+        await unpack(dir)
+        return dir
+      })()
+      this.extractions.set(file, p)
+      p.catch(() => this.extractions.delete(file))
+    }
+    return p
   }
 
   private async download(loc: S3Location, etag: string, cacheKey: string): Promise<string> {

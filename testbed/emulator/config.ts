@@ -156,7 +156,7 @@ export function parseFleet(text: string, defaultIsolation: Isolation): FleetConf
   const t = (raw.timing ?? {}) as Record<string, unknown>
   const timing: Timing = {
     createdMs: typeof t.createdMs === 'number' ? t.createdMs : 1000,
-    maxParallelInstances: typeof t.maxParallelInstances === 'number' ? t.maxParallelInstances : 64
+    maxParallelInstances: typeof t.maxParallelInstances === 'number' ? t.maxParallelInstances : 200
   }
   let faults: FaultSettings
   try {

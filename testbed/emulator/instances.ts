@@ -4,7 +4,7 @@
 // pid + network namespace and get their files under a per-instance directory of the host.
 // Everything dies with the namespace's init, which exits when the emulator's pipe to it closes.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { lstat, readlink, mkdir } from 'node:fs/promises'
+import { lstat, readlink, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Isolation } from './config.ts'
 
@@ -40,7 +40,17 @@ if [ "$overlay" = 1 ]; then
 fi
 mount -t proc proc /proc
 echo "ready $hostpid"
-exec /bin/sh -c 'while read -r _; do :; done'
+exec bash -c "$4" runner "$layer"
+`
+
+// The shared namespace's init: runs the job files the emulator names on stdin, each under
+// timeout(1) (which signals the job's whole process group), output to files, and reports
+// "done ID STATUS". Spawning from this small shell spares the emulator a fork per hook.
+const RUNNER = `
+while read -r id seconds; do
+  { timeout -s TERM "$seconds" /bin/sh "$1/$id.job" >"$1/$id.out" 2>"$1/$id.err" </dev/null
+    echo "done $id $?"; } &
+done
 `
 
 class NamespaceInit {
@@ -50,6 +60,8 @@ class NamespaceInit {
   private constructor(child: ChildProcess) {
     this.child = child
   }
+
+  private readonly waiting = new Map<string, (status: number) => void>()
 
   static async start(layerDir: string, hostname: string, overlay: boolean): Promise<NamespaceInit> {
     await mkdir(layerDir, { recursive: true })
@@ -70,7 +82,8 @@ class NamespaceInit {
         'init',
         layerDir,
         hostname,
-        overlay ? '1' : '0'
+        overlay ? '1' : '0',
+        RUNNER
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] }
     )
@@ -102,9 +115,30 @@ class NamespaceInit {
       })
     })
     child.removeAllListeners('exit')
-    child.stdout!.resume()
+    child.stdout!.removeAllListeners('data')
+    let pending = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      pending += d.toString()
+      let nl: number
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const m = /^done (\S+) (\d+)$/.exec(pending.slice(0, nl))
+        pending = pending.slice(nl + 1)
+        if (m) init.waiting.get(m[1]!)?.(Number(m[2]))
+      }
+    })
     child.stderr!.resume()
     return init
+  }
+
+  // Runs a job file through the runner; resolves with its exit status.
+  runJob(id: string, seconds: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.waiting.set(id, (status) => {
+        this.waiting.delete(id)
+        resolve(status)
+      })
+      this.child.stdin!.write(`${id} ${seconds}\n`)
+    })
   }
 
   stop(): void {
@@ -313,6 +347,33 @@ export class SharedNamespace {
   stop(): void {
     this.init?.stop()
   }
+
+  private seq = 0
+
+  // Runs argv in the shared namespace. Output comes back from files, so a hook's stdout lines
+  // come before its stderr lines (the namespace instances keep their true interleaving).
+  async run(argv: string[], opts: RunOptions): Promise<RunResult> {
+    await this.pid()
+    const init = this.init!
+    const id = String(++this.seq)
+    const dir = path.join(this.stateDir, 'shared-ns')
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
+    const env = Object.entries(opts.env).map(([k, v]) => quote(`${k}=${v}`))
+    await writeFile(
+      path.join(dir, `${id}.job`),
+      `cd ${quote(opts.cwd)} || exit 127\nexec env -i ${env.join(' ')} ${argv.map(quote).join(' ')}\n`
+    )
+    const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1000))
+    const t0 = Date.now()
+    const status = await init.runJob(id, seconds)
+    const timedOut = status === 124 && Date.now() - t0 >= seconds * 1000 - 100
+    for (const [ext, prefix] of [['out', '[stdout]'], ['err', '[stderr]']] as const) {
+      const text = await readFile(path.join(dir, `${id}.${ext}`), 'utf8').catch(() => '')
+      for (const line of text.split(/(?<=\n)/)) if (line) opts.onLine(prefix + line)
+    }
+    await Promise.all(['job', 'out', 'err'].map((e) => rm(path.join(dir, `${id}.${e}`), { force: true })))
+    return { exitCode: timedOut ? null : status, timedOut }
+  }
 }
 
 export class SharedInstance implements InstanceHost {
@@ -328,8 +389,9 @@ export class SharedInstance implements InstanceHost {
     this.rootDir = path.join(ns.stateDir, 'instances', id, 'root')
   }
 
+  // The instance's directory holds only what deployments put there: a plain join suffices.
   async hostPath(p: string): Promise<string> {
-    return resolveUnder(this.rootDir, p)
+    return this.rootDir + path.posix.normalize(`/${p}`)
   }
 
   viewPath(p: string): string {
@@ -342,21 +404,7 @@ export class SharedInstance implements InstanceHost {
 
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
     this.pid ||= await this.ns.pid()
-    return runProcess(
-      [
-        'nsenter',
-        '-t',
-        String(this.pid),
-        '-m',
-        '-n',
-        '-p',
-        '-u',
-        `--wd=${opts.cwd}`,
-        '--',
-        ...argv
-      ],
-      opts
-    )
+    return this.ns.run(argv, opts)
   }
 
   enterInfo(): { pid: number; flags: string[]; root: string } {
