@@ -62,6 +62,7 @@ mon_warn_on_pool_no_redundancy = false
 osd_op_num_shards = 1
 osd_op_num_threads_per_shard = 2
 osd_class_update_on_start = false
+osd_crush_update_on_start = false
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$TESTBED_S3_PORT
 rgw_dns_name = 127.0.0.1
@@ -81,6 +82,10 @@ CONF
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   osd_id=$(ceph osd new "$osd_uuid" 2>>"$ceph/log/setup.log") || rgw_fail "$dir" "ceph osd new failed"
   mkdir -p "$ceph/osd/$osd_id"
+  # Placed in the CRUSH map here rather than by the OSD at start: its own request races its
+  # monitor session ("wrong fsid") and fails now and then.
+  ceph osd crush add "osd.$osd_id" 1.0 root=default >>"$ceph/log/setup.log" 2>&1 ||
+    rgw_fail "$dir" "ceph osd crush add failed"
   ceph-osd -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" >>"$ceph/log/setup.log" 2>&1 ||
     rgw_fail "$dir" "ceph-osd --mkfs failed"
   ceph-osd -i "$osd_id" >>"$ceph/log/setup.log" 2>&1 || rgw_fail "$dir" "ceph-osd did not start"

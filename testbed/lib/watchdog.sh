@@ -2,9 +2,20 @@
 # Runs in its own session (setsid) so signals sent to the caller's process group miss it.
 watched=$1 dir=$2
 echo $$ >"$dir/watchdog.pid"
-while kill -0 "$watched" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
+
+# Alive and not a zombie (an orphaned zombie still answers kill -0).
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+while alive "$watched" && [ -d "$dir" ]; do sleep 1; done
 [ -d "$dir" ] || exit 0
 echo "testbed: process $watched is gone; stopping the bed in $dir" >&2
+# The command testbed/run was running has lost its bed: end it too.
+if [ -f "$dir/cmd.pid" ]; then kill "$(cat "$dir/cmd.pid")" 2>/dev/null || true; fi
 export TESTBED_SELF_PID=$$
 . "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 testbed_stop "$dir"
