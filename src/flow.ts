@@ -9,7 +9,6 @@ import { buildCreateDeploymentInput, type S3Revision } from './deploy/request.js
 import type { DeploymentsResult } from './deploy/types.js'
 import type { Settings } from './settings.js'
 import { renderSummary, type SummaryInput, type UploadFacts } from './summary.js'
-import pkg from '../package.json' with { type: 'json' }
 
 export interface FlowDeps {
   log: Logger
@@ -29,11 +28,8 @@ export interface FlowResult {
 }
 
 export async function runDeployFlow(settings: Settings, deps: FlowDeps): Promise<FlowResult> {
+  // The first line (action, version, application, groups) is written by the entry point.
   const { log } = deps
-  log.info(
-    `${pkg.name} ${pkg.version}: ${settings.dryRun ? 'dry run for' : 'deploying'} ${settings.application} to ${settings.deploymentGroups.join(', ')}`
-  )
-
   const bundle = await prepareBundle(settings, log, deps.signal)
   const key = renderKey(settings.keyTemplate, keyValues(settings, bundle))
   if (Buffer.byteLength(key) > MAX_KEY_BYTES)
