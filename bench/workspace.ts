@@ -134,6 +134,7 @@ function makeJar(out: string, mib: number, scratch: string): void {
   mkdirSync(path.join(scratch, 'META-INF'), { recursive: true })
   writeFileSync(path.join(scratch, 'META-INF', 'MANIFEST.MF'), 'Manifest-Version: 1.0\n')
   rmSync(out, { force: true })
+  mkdirSync(path.dirname(out), { recursive: true })
   execFileSync('zip', ['-q', '-r', '-X', out, '.'], { cwd: scratch })
   rmSync(scratch, { recursive: true, force: true })
 }
