@@ -22,6 +22,7 @@ import {
   settled,
   tarBundle,
   unique,
+  zipBundle,
   type Bed,
   type Tree
 } from './bed.js'
@@ -33,10 +34,19 @@ let instance = ''
 
 beforeAll(async () => {
   b = bed()
-  await addFleet(b, `timing: { createdMs: 200 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`)
-  const g = await codedeploy(b).send(new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: 'g' }))
+  await addFleet(
+    b,
+    `timing: { createdMs: 200 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`
+  )
+  const g = await codedeploy(b).send(
+    new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: 'g' })
+  )
   groupId = g.deploymentGroupInfo!.deploymentGroupId!
-  const list = await admin<{ instances: { id: string; application: string }[] }>(b, 'GET', '/instances')
+  const list = await admin<{ instances: { id: string; application: string }[] }>(
+    b,
+    'GET',
+    '/instances'
+  )
   instance = list.instances.find((i) => i.application === app)!.id
 })
 
@@ -48,11 +58,16 @@ interface Outcome {
 }
 
 let counter = 0
-async function deploy(files: Tree, options: { eTag?: string; fileExistsBehavior?: FileExistsBehavior } = {}): Promise<Outcome> {
-  const bundle = await tarBundle(files)
-  const key = `${app}/${++counter}.tgz`
+async function deploy(
+  files: Tree,
+  options: { eTag?: string; fileExistsBehavior?: FileExistsBehavior; zip?: boolean } = {}
+): Promise<Outcome> {
+  const bundle = options.zip ? await zipBundle(files) : await tarBundle(files)
+  const key = `${app}/${++counter}.${options.zip ? 'zip' : 'tgz'}`
   const client = s3(b)
-  await client.send(new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) }))
+  await client.send(
+    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
+  )
   client.destroy()
   const cd = codedeploy(b)
   const { deploymentId } = await cd.send(
@@ -60,16 +75,32 @@ async function deploy(files: Tree, options: { eTag?: string; fileExistsBehavior?
       applicationName: app,
       deploymentGroupName: 'g',
       fileExistsBehavior: options.fileExistsBehavior,
-      revision: { revisionType: 'S3', s3Location: { bucket: b.bucket, key, bundleType: 'tgz', eTag: options.eTag } }
+      revision: {
+        revisionType: 'S3',
+        s3Location: {
+          bucket: b.bucket,
+          key,
+          bundleType: options.zip ? 'zip' : 'tgz',
+          eTag: options.eTag
+        }
+      }
     })
   )
   const info = await settled(cd, deploymentId!)
-  const out = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: [instance] }))
+  const out = await cd.send(
+    new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: [instance] })
+  )
   const events = out.deploymentTargets![0]!.instanceTarget!.lifecycleEvents!
-  return { id: deploymentId!, status: info.status!, events, failed: events.find((e) => e.status === 'Failed') }
+  return {
+    id: deploymentId!,
+    status: info.status!,
+    events,
+    failed: events.find((e) => e.status === 'Failed')
+  }
 }
 
-const archive = (id: string) => `/opt/codedeploy-agent/deployment-root/${groupId}/${id}/deployment-archive`
+const archive = (id: string) =>
+  `/opt/codedeploy-agent/deployment-root/${groupId}/${id}/deployment-archive`
 
 describe("the agent's diagnostics for broken bundles", () => {
   it('a missing script', async () => {
@@ -82,7 +113,15 @@ describe("the agent's diagnostics for broken bundles", () => {
         message: `Script does not exist at specified location: ${archive(o.id)}/scripts/nope.sh`
       }
     })
-    expect(o.events.map((e) => e.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Failed', 'Skipped', 'Skipped'])
+    expect(o.events.map((e) => e.status)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Failed',
+      'Skipped',
+      'Skipped'
+    ])
   })
 
   it('no appspec.yml (appspec.yaml is not looked at)', async () => {
@@ -97,24 +136,40 @@ describe("the agent's diagnostics for broken bundles", () => {
   })
 
   it.each([
-    ['version: 1.0\nos: linux\n', 'The deployment failed because an invalid version value (1.0) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again.'],
-    ['version: 0.0\n', 'The deployment failed because the application specification file specifies an unsupported operating system (). Specify either "linux" or "windows" in the os section of the AppSpec file, and then try again.']
+    [
+      'version: 1.0\nos: linux\n',
+      'The deployment failed because an invalid version value (1.0) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again.'
+    ],
+    [
+      'version: 0.0\n',
+      'The deployment failed because the application specification file specifies an unsupported operating system (). Specify either "linux" or "windows" in the os section of the AppSpec file, and then try again.'
+    ]
   ])('an invalid appspec: %j', async (text, message) => {
     const o = await deploy({ 'appspec.yml': text })
-    expect(o.failed).toMatchObject({ lifecycleEventName: 'BeforeInstall', diagnostics: { errorCode: 'UnknownError', message } })
+    expect(o.failed).toMatchObject({
+      lifecycleEventName: 'BeforeInstall',
+      diagnostics: { errorCode: 'UnknownError', message }
+    })
   })
 
   it('an unknown lifecycle event', async () => {
-    const o = await deploy({ 'appspec.yml': appspec({ ValidateServices: ['scripts/v.sh'] }), 'scripts/v.sh': '#!/bin/sh\n' })
+    const o = await deploy({
+      'appspec.yml': appspec({ ValidateServices: ['scripts/v.sh'] }),
+      'scripts/v.sh': '#!/bin/sh\n'
+    })
     expect(o.failed).toMatchObject({
       lifecycleEventName: 'Install',
-      diagnostics: { errorCode: 'UnknownError', message: 'appspec.yml file contains unknown lifecycle events: ["ValidateServices"]' }
+      diagnostics: {
+        errorCode: 'UnknownError',
+        message: 'appspec.yml file contains unknown lifecycle events: ["ValidateServices"]'
+      }
     })
   })
 
   it('a script over its timeout, and one with CRLF line ends', async () => {
     const slow = await deploy({
-      'appspec.yml': 'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 1\n',
+      'appspec.yml':
+        'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 1\n',
       'slow.sh': '#!/bin/sh\necho begun\nsleep 30\n'
     })
     expect(slow.failed!.diagnostics).toEqual({
@@ -123,7 +178,10 @@ describe("the agent's diagnostics for broken bundles", () => {
       message: 'Script at specified location: slow.sh failed to complete in 1 seconds',
       logTail: 'LifecycleEvent - ApplicationStart\nScript - slow.sh\n[stdout]begun\n'
     })
-    const crlf = await deploy({ 'appspec.yml': appspec({ AfterInstall: ['crlf.sh'] }), 'crlf.sh': '#!/bin/bash\r\necho hi\r\n' })
+    const crlf = await deploy({
+      'appspec.yml': appspec({ AfterInstall: ['crlf.sh'] }),
+      'crlf.sh': '#!/bin/bash\r\necho hi\r\n'
+    })
     expect(crlf.failed!.diagnostics).toMatchObject({
       errorCode: 'ScriptFailed',
       message: `Script at specified location: crlf.sh failed with error Errno::ENOENT with message No such file or directory - ${archive(crlf.id)}/crlf.sh`
@@ -131,10 +189,18 @@ describe("the agent's diagnostics for broken bundles", () => {
   }, 30_000)
 
   it('an eTag that is not the object’s', async () => {
-    const o = await deploy({ 'appspec.yml': appspec({}) }, { eTag: '0123456789abcdef0123456789abcdef' })
+    const o = await deploy(
+      { 'appspec.yml': appspec({}) },
+      { eTag: '0123456789abcdef0123456789abcdef' }
+    )
     expect(o.failed).toMatchObject({
       lifecycleEventName: 'DownloadBundle',
-      diagnostics: { errorCode: 'UnknownError', message: expect.stringMatching(/^Expected deployment artifact bundle etag 0123456789abcdef0123456789abcdef but was actually "[0-9a-f]{32}"$/) }
+      diagnostics: {
+        errorCode: 'UnknownError',
+        message: expect.stringMatching(
+          /^Expected deployment artifact bundle etag 0123456789abcdef0123456789abcdef but was actually "[0-9a-f]{32}"$/
+        )
+      }
     })
   })
 })
@@ -143,7 +209,8 @@ describe('hooks as the agent runs them', () => {
   it('gets the agent environment, runs from the archive, and a script without #! through /bin/sh', async () => {
     const o = await deploy({
       'appspec.yml': appspec({ AfterInstall: ['env.sh', 'plain.sh'] }),
-      'env.sh': '#!/bin/sh\nenv | grep -E "^(LIFECYCLE_EVENT|DEPLOYMENT_ID|APPLICATION_NAME|DEPLOYMENT_GROUP_NAME|DEPLOYMENT_GROUP_ID|BUNDLE_BUCKET|BUNDLE_KEY)=" | sort\npwd\n',
+      'env.sh':
+        '#!/bin/sh\nenv | grep -E "^(LIFECYCLE_EVENT|DEPLOYMENT_ID|APPLICATION_NAME|DEPLOYMENT_GROUP_NAME|DEPLOYMENT_GROUP_ID|BUNDLE_BUCKET|BUNDLE_KEY)=" | sort\npwd\n',
       'plain.sh': 'echo "no shebang, shell $0"\n'
     })
     expect(o.status).toBe('Succeeded')
@@ -155,6 +222,19 @@ describe('hooks as the agent runs them', () => {
         `[stdout]LIFECYCLE_EVENT=AfterInstall\n[stdout]${archive(o.id)}\n` +
         `Script - plain.sh\n[stdout]no shebang, shell ${archive(o.id)}/plain.sh\n`
     )
+  })
+
+  it('unpacks a zip bundle with unzip, modes kept', async () => {
+    const o = await deploy(
+      {
+        'appspec.yml': appspec({ AfterInstall: ['bin/run.sh'] }),
+        'bin/run.sh': '#!/bin/sh\necho "zip ok"\n'
+      },
+      { zip: true }
+    )
+    expect(o.status).toBe('Succeeded')
+    const tail = o.events.find((e) => e.lifecycleEventName === 'AfterInstall')!.diagnostics!.logTail
+    expect(tail).toBe('LifecycleEvent - AfterInstall\nScript - bin/run.sh\n[stdout]zip ok\n')
   })
 
   it('keeps about the last 2,048 characters of output', async () => {
@@ -175,7 +255,10 @@ describe('fileExistsBehavior', () => {
   const dest = `/srv/${app}`
   // A BeforeInstall hook leaves `name` at the destination before Install copies the bundle's.
   const bundle = (name: string, marker: string): Tree => ({
-    'appspec.yml': appspec({ BeforeInstall: ['pre.sh'] }, `  - source: ${name}\n    destination: ${dest}\n`),
+    'appspec.yml': appspec(
+      { BeforeInstall: ['pre.sh'] },
+      `  - source: ${name}\n    destination: ${dest}\n`
+    ),
     [name]: 'from the bundle\n',
     'pre.sh': `#!/bin/sh\nmkdir -p ${dest}\necho "${marker}" > ${dest}/${name}\n`
   })
@@ -192,9 +275,13 @@ describe('fileExistsBehavior', () => {
   })
 
   it('OVERWRITE replaces it and RETAIN keeps it', async () => {
-    expect((await deploy(bundle('b.txt', 'old'), { fileExistsBehavior: 'OVERWRITE' })).status).toBe('Succeeded')
+    expect((await deploy(bundle('b.txt', 'old'), { fileExistsBehavior: 'OVERWRITE' })).status).toBe(
+      'Succeeded'
+    )
     expect((await onInstance(instance, `cat ${dest}/b.txt`)).stdout).toBe('from the bundle\n')
-    expect((await deploy(bundle('c.txt', 'kept'), { fileExistsBehavior: 'RETAIN' })).status).toBe('Succeeded')
+    expect((await deploy(bundle('c.txt', 'kept'), { fileExistsBehavior: 'RETAIN' })).status).toBe(
+      'Succeeded'
+    )
     expect((await onInstance(instance, `cat ${dest}/c.txt`)).stdout).toBe('kept\n')
   })
 

@@ -62,7 +62,11 @@ export interface Run {
   stderr: string
 }
 
-export function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+export function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(file, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
@@ -82,7 +86,12 @@ export function onInstance(instanceId: string, command: string): Promise<Run> {
   return run(path.join(REPO, 'testbed/exec'), [instanceId, 'sh', '-c', command])
 }
 
-export async function admin<T = unknown>(b: Bed, method: string, route: string, body?: string): Promise<T> {
+export async function admin<T = unknown>(
+  b: Bed,
+  method: string,
+  route: string,
+  body?: string
+): Promise<T> {
   const res = await fetch(`${b.admin}${route}`, { method, body })
   const text = await res.text()
   if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`)
@@ -112,7 +121,10 @@ export async function requests(b: Bed, application: string, since = 0): Promise<
   return out.requests
 }
 
-export function codedeploy(b: Bed, options: { maxAttempts?: number; secret?: string; key?: string } = {}): CodeDeployClient {
+export function codedeploy(
+  b: Bed,
+  options: { maxAttempts?: number; secret?: string; key?: string } = {}
+): CodeDeployClient {
   return new CodeDeployClient({
     region: b.region,
     endpoint: b.codedeployEndpoint,
@@ -133,12 +145,17 @@ export function s3(b: Bed): S3Client {
 }
 
 /** Polls GetDeployment until a terminal status. */
-export async function settled(client: CodeDeployClient, id: string, timeoutMs = 60_000): Promise<DeploymentInfo> {
+export async function settled(
+  client: CodeDeployClient,
+  id: string,
+  timeoutMs = 60_000
+): Promise<DeploymentInfo> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const info = (await client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!
     if (['Succeeded', 'Failed', 'Stopped'].includes(info.status ?? '')) return info
-    if (Date.now() > end) throw new Error(`deployment ${id} still ${info.status} after ${timeoutMs} ms`)
+    if (Date.now() > end)
+      throw new Error(`deployment ${id} still ${info.status} after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 300))
   }
 }
@@ -146,7 +163,10 @@ export async function settled(client: CodeDeployClient, id: string, timeoutMs = 
 export type Tree = Record<string, string>
 
 /** Writes files (a name ending in .sh becomes executable) into a fresh folder. */
-export function writeTree(files: Tree, dir = mkdtempSync(path.join(os.tmpdir(), 'bed-bundle-'))): string {
+export function writeTree(
+  files: Tree,
+  dir = mkdtempSync(path.join(os.tmpdir(), 'bed-bundle-'))
+): string {
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name)
     mkdirSync(path.dirname(file), { recursive: true })
@@ -168,11 +188,23 @@ export async function tarBundle(files: Tree, top?: string): Promise<string> {
   return out
 }
 
+/** A .zip made with the system zip (unix modes kept). */
+export async function zipBundle(files: Tree): Promise<string> {
+  const dir = writeTree(files)
+  const out = `${dir}.zip`
+  const r = await run('sh', ['-c', `cd '${dir}' && zip -qr '${out}' .`])
+  if (r.code !== 0) throw new Error(`zip failed: ${r.stderr}`)
+  return out
+}
+
 export function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex')
 }
 
-export function appspec(hooks: Record<string, string[]>, files = '  - source: /\n    destination: /opt/app\n'): string {
+export function appspec(
+  hooks: Record<string, string[]>,
+  files = '  - source: /\n    destination: /opt/app\n'
+): string {
   let text = `version: 0.0\nos: linux\nfiles:\n${files}`
   if (Object.keys(hooks).length > 0) {
     text += 'hooks:\n'

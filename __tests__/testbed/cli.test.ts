@@ -26,11 +26,16 @@ async function deploy(group: string, key: string, bundle: string): Promise<strin
   expect(cp.code).toBe(0)
   const created = await aws(b, 'deploy', [
     'create-deployment',
-    '--application-name', app,
-    '--deployment-group-name', group,
-    '--s3-location', `bucket=${b.bucket},key=${key},bundleType=tgz`,
-    '--query', 'deploymentId',
-    '--output', 'text'
+    '--application-name',
+    app,
+    '--deployment-group-name',
+    group,
+    '--s3-location',
+    `bucket=${b.bucket},key=${key},bundleType=tgz`,
+    '--query',
+    'deploymentId',
+    '--output',
+    'text'
   ])
   expect(created.stderr).toBe('')
   return created.stdout.trim()
@@ -40,7 +45,10 @@ describe('the AWS CLI against the bed', () => {
   it('deploys a hand-made bundle and waits for success; a failing ValidateService fails with its log tail', async () => {
     const good = await tarBundle(
       {
-        'appspec.yml': appspec({ ApplicationStart: ['scripts/start.sh'], ValidateService: ['scripts/validate.sh'] }),
+        'appspec.yml': appspec({
+          ApplicationStart: ['scripts/start.sh'],
+          ValidateService: ['scripts/validate.sh']
+        }),
         'index.html': 'hello\n',
         'scripts/start.sh': '#!/bin/bash\necho "starting on $(hostname)"\n',
         'scripts/validate.sh': '#!/bin/bash\ntest -f /opt/app/index.html && echo healthy\n'
@@ -49,7 +57,8 @@ describe('the AWS CLI against the bed', () => {
     )
     const bad = await tarBundle({
       'appspec.yml': appspec({ ValidateService: ['scripts/validate.sh'] }),
-      'scripts/validate.sh': '#!/bin/bash\necho "checking /health"\necho "health check failed: HTTP 503" >&2\nexit 1\n'
+      'scripts/validate.sh':
+        '#!/bin/bash\necho "checking /health"\necho "health check failed: HTTP 503" >&2\nexit 1\n'
     })
     const [goodId, badId] = await Promise.all([
       deploy('good', `${app}/good.tgz`, good),
@@ -65,10 +74,22 @@ describe('the AWS CLI against the bed', () => {
     expect(badWait.code).not.toBe(0)
     expect(badWait.stderr).toContain('Waiter DeploymentSuccessful failed')
 
-    const targets = await aws(b, 'deploy', ['list-deployment-targets', '--deployment-id', badId, '--output', 'json'])
+    const targets = await aws(b, 'deploy', [
+      'list-deployment-targets',
+      '--deployment-id',
+      badId,
+      '--output',
+      'json'
+    ])
     const [target] = JSON.parse(targets.stdout).targetIds as string[]
     const shown = await aws(b, 'deploy', [
-      'get-deployment-target', '--deployment-id', badId, '--target-id', target!, '--output', 'json'
+      'get-deployment-target',
+      '--deployment-id',
+      badId,
+      '--target-id',
+      target!,
+      '--output',
+      'json'
     ])
     const events = JSON.parse(shown.stdout).deploymentTarget.instanceTarget.lifecycleEvents as {
       lifecycleEventName: string
@@ -85,7 +106,13 @@ describe('the AWS CLI against the bed', () => {
         'LifecycleEvent - ValidateService\nScript - scripts/validate.sh\n[stdout]checking /health\n[stderr]health check failed: HTTP 503\n'
     })
 
-    const info = await aws(b, 'deploy', ['get-deployment', '--deployment-id', badId, '--output', 'json'])
+    const info = await aws(b, 'deploy', [
+      'get-deployment',
+      '--deployment-id',
+      badId,
+      '--output',
+      'json'
+    ])
     expect(JSON.parse(info.stdout).deploymentInfo).toMatchObject({
       status: 'Failed',
       errorInformation: { code: 'HEALTH_CONSTRAINTS' },

@@ -11,7 +11,19 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { readFileSync } from 'node:fs'
-import { addFleet, admin, appspec, bed, codedeploy, requests, s3, settled, tarBundle, unique, type Bed } from './bed.js'
+import {
+  addFleet,
+  admin,
+  appspec,
+  bed,
+  codedeploy,
+  requests,
+  s3,
+  settled,
+  tarBundle,
+  unique,
+  type Bed
+} from './bed.js'
 
 let b: Bed
 const app = unique('bed-faults')
@@ -19,10 +31,15 @@ const key = `${app}/bundle.tgz`
 
 beforeAll(async () => {
   b = bed()
-  await addFleet(b, `timing: { createdMs: 300 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`)
+  await addFleet(
+    b,
+    `timing: { createdMs: 300 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`
+  )
   const bundle = await tarBundle({ 'appspec.yml': appspec({}), 'a.txt': 'a\n' })
   const client = s3(b)
-  await client.send(new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) }))
+  await client.send(
+    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
+  )
   client.destroy()
 })
 
@@ -50,32 +67,58 @@ const create = (client = codedeploy(b)) =>
 
 describe('fault injection', () => {
   it('throttles every Nth matching call with "Rate exceeded"; the SDK retry gets through', async () => {
-    await admin(b, 'PUT', '/faults', JSON.stringify({ throttle: { every: 2, operations: ['GetApplication'], applications: [app] } }))
+    await admin(
+      b,
+      'PUT',
+      '/faults',
+      JSON.stringify({
+        throttle: { every: 2, operations: ['GetApplication'], applications: [app] }
+      })
+    )
     const once = codedeploy(b, { maxAttempts: 1 })
     const get = (c = once) => c.send(new GetApplicationCommand({ applicationName: app }))
     expect(await errorName(get())).toBe('none')
     expect(await errorName(get())).toBe('ThrottlingException: Rate exceeded')
     expect(await errorName(get())).toBe('none')
     const since = (await requests(b, app)).at(-1)!.seq
-    expect(await errorName(get(codedeploy(b)))).toBe('ThrottlingException: Rate exceeded'.replace(/.*/, 'none'))
+    expect(await errorName(get(codedeploy(b)))).toBe(
+      'ThrottlingException: Rate exceeded'.replace(/.*/, 'none')
+    )
     expect((await requests(b, app, since)).map((r) => r.status)).toEqual([400, 200])
   })
 
   it('answers with a 5xx every Nth call and slows chosen operations', async () => {
-    await admin(b, 'PUT', '/faults', JSON.stringify({ serverError: { every: 1, status: 503, applications: [app] } }))
-    expect(await errorName(codedeploy(b, { maxAttempts: 1 }).send(new GetApplicationCommand({ applicationName: app })))).toBe(
-      'ServiceUnavailableException: Service Unavailable'
+    await admin(
+      b,
+      'PUT',
+      '/faults',
+      JSON.stringify({ serverError: { every: 1, status: 503, applications: [app] } })
     )
-    await admin(b, 'PUT', '/faults', JSON.stringify({ delay: { ms: 700, operations: ['GetApplication'], applications: [app] } }))
+    expect(
+      await errorName(
+        codedeploy(b, { maxAttempts: 1 }).send(new GetApplicationCommand({ applicationName: app }))
+      )
+    ).toBe('ServiceUnavailableException: Service Unavailable')
+    await admin(
+      b,
+      'PUT',
+      '/faults',
+      JSON.stringify({ delay: { ms: 700, operations: ['GetApplication'], applications: [app] } })
+    )
     const t0 = Date.now()
     await codedeploy(b).send(new GetApplicationCommand({ applicationName: app }))
     expect(Date.now() - t0).toBeGreaterThanOrEqual(700)
   })
 
   it('refuses bad fault settings with a reason', async () => {
-    const res = await fetch(`${b.admin}/faults`, { method: 'PUT', body: JSON.stringify({ throttle: { every: 0 } }) })
+    const res = await fetch(`${b.admin}/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ throttle: { every: 0 } })
+    })
     expect(res.status).toBe(400)
-    expect(await res.json()).toEqual({ error: 'throttle.every must be a whole number of at least 1' })
+    expect(await res.json()).toEqual({
+      error: 'throttle.every must be a whole number of at least 1'
+    })
   })
 
   it('keeps a hanging deployment InProgress, refuses a second one naming it, and stops it', async () => {

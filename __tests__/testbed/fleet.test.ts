@@ -12,7 +12,20 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { existsSync, readFileSync } from 'node:fs'
-import { addFleet, admin, appspec, bed, codedeploy, onInstance, s3, settled, tarBundle, unique, type Bed, type Tree } from './bed.js'
+import {
+  addFleet,
+  admin,
+  appspec,
+  bed,
+  codedeploy,
+  onInstance,
+  s3,
+  settled,
+  tarBundle,
+  unique,
+  type Bed,
+  type Tree
+} from './bed.js'
 
 let b: Bed
 const app = unique('bed-fleet')
@@ -35,15 +48,25 @@ applications:
         autoRollback: { enabled: true, events: [DEPLOYMENT_FAILURE] }
 `
   )
-  const list = await admin<{ instances: { id: string; application: string; group: string }[] }>(b, 'GET', '/instances')
-  for (const i of list.instances.filter((x) => x.application === app)) (instancesOf[i.group] ??= []).push(i.id)
+  const list = await admin<{ instances: { id: string; application: string; group: string }[] }>(
+    b,
+    'GET',
+    '/instances'
+  )
+  for (const i of list.instances.filter((x) => x.application === app))
+    (instancesOf[i.group] ??= []).push(i.id)
 })
 
 let counter = 0
-async function deploy(group: string, files: Tree): Promise<{ id: string; info: DeploymentInfo; targets: InstanceTarget[] }> {
+async function deploy(
+  group: string,
+  files: Tree
+): Promise<{ id: string; info: DeploymentInfo; targets: InstanceTarget[] }> {
   const key = `${app}/${++counter}.tgz`
   const client = s3(b)
-  await client.send(new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) }))
+  await client.send(
+    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
+  )
   client.destroy()
   const cd = codedeploy(b)
   const { deploymentId } = await cd.send(
@@ -61,7 +84,10 @@ async function deploy(group: string, files: Tree): Promise<{ id: string; info: D
 
 // Fails ValidateService on the named instances only (the hostname is the instance id).
 const failingOn = (ids: string[], stopMessage = 'nothing to stop'): Tree => ({
-  'appspec.yml': appspec({ ApplicationStop: ['stop.sh'], ValidateService: ['validate.sh'] }, `  - source: /\n    destination: /opt/${app}\n`),
+  'appspec.yml': appspec(
+    { ApplicationStop: ['stop.sh'], ValidateService: ['validate.sh'] },
+    `  - source: /\n    destination: /opt/${app}\n`
+  ),
   'stop.sh': `#!/bin/sh\necho "${stopMessage}"\n`,
   'validate.sh': `#!/bin/sh\ncase " ${ids.join(' ')} " in *" $(hostname) "*) echo "unhealthy"; exit 1;; esac\necho healthy\n`
 })
@@ -70,7 +96,10 @@ describe('instances as separate hosts', () => {
   it('each has its own files and its own service on port 8080, still running after the hook', async () => {
     const dest = `/opt/${app}-site`
     const d = await deploy('hosts', {
-      'appspec.yml': appspec({ ApplicationStart: ['start.sh'] }, `  - source: index.html\n    destination: ${dest}\n`),
+      'appspec.yml': appspec(
+        { ApplicationStart: ['start.sh'] },
+        `  - source: index.html\n    destination: ${dest}\n`
+      ),
       'index.html': 'same file everywhere\n',
       'start.sh': `#!/bin/sh\nhostname > ${dest}/who.txt\ncd ${dest}\nnohup python3 -m http.server 8080 --bind 127.0.0.1 >/dev/null 2>&1 &\nsleep 0.5\n`
     })
@@ -85,13 +114,18 @@ describe('instances as separate hosts', () => {
   it('ApplicationStop runs the previous revision’s script', async () => {
     await deploy('hosts', failingOn([], 'stopping revision one'))
     const second = await deploy('hosts', failingOn([], 'stopping revision two'))
-    const stop = second.targets[0]!.lifecycleEvents!.find((e) => e.lifecycleEventName === 'ApplicationStop')!
-    expect(stop.diagnostics!.logTail).toBe('LifecycleEvent - ApplicationStop\nScript - stop.sh\n[stdout]stopping revision one\n')
+    const stop = second.targets[0]!.lifecycleEvents!.find(
+      (e) => e.lifecycleEventName === 'ApplicationStop'
+    )!
+    expect(stop.diagnostics!.logTail).toBe(
+      'LifecycleEvent - ApplicationStop\nScript - stop.sh\n[stdout]stopping revision one\n'
+    )
   })
 })
 
 describe('deployment configs and minimum healthy hosts', () => {
-  const statuses = (targets: InstanceTarget[]) => Object.fromEntries(targets.map((t) => [t.targetId, t.status]))
+  const statuses = (targets: InstanceTarget[]) =>
+    Object.fromEntries(targets.map((t) => [t.targetId, t.status]))
 
   it('OneAtATime stops at a failed instance that is not the last', async () => {
     const [first, second] = instancesOf.one!
@@ -141,7 +175,8 @@ describe('automatic rollback', () => {
       revision: good.info.revision,
       rollbackInfo: { rollbackTriggeringDeploymentId: bad.id }
     })
-    const again = (await cd.send(new GetDeploymentCommand({ deploymentId: bad.id }))).deploymentInfo!
+    const again = (await cd.send(new GetDeploymentCommand({ deploymentId: bad.id })))
+      .deploymentInfo!
     expect(again.rollbackInfo?.rollbackDeploymentId).toBe(rollbackId)
   }, 30_000)
 })

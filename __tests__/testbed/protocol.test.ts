@@ -14,10 +14,15 @@ const app = unique('bed-protocol')
 
 beforeAll(async () => {
   b = bed()
-  await addFleet(b, `applications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`)
+  await addFleet(
+    b,
+    `applications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`
+  )
 })
 
-async function rejection(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+async function rejection(
+  p: Promise<unknown>
+): Promise<{ name: string; message: string; status?: number }> {
   try {
     await p
   } catch (e) {
@@ -38,11 +43,15 @@ describe('the CodeDeploy protocol', () => {
   it('refuses a signature made with the wrong secret, and logs the refusal', async () => {
     const before = (await requests(b, app)).at(-1)?.seq ?? 0
     const e = await rejection(
-      codedeploy(b, { secret: 'not-the-secret', maxAttempts: 1 }).send(new GetApplicationCommand({ applicationName: app }))
+      codedeploy(b, { secret: 'not-the-secret', maxAttempts: 1 }).send(
+        new GetApplicationCommand({ applicationName: app })
+      )
     )
     expect(e).toEqual({
       name: 'InvalidSignatureException',
-      message: expect.stringContaining('The request signature we calculated does not match the signature you provided.'),
+      message: expect.stringContaining(
+        'The request signature we calculated does not match the signature you provided.'
+      ),
       status: 403
     })
     const log = await requests(b, app, before)
@@ -53,30 +62,44 @@ describe('the CodeDeploy protocol', () => {
 
   it('refuses an unknown access key and an unsigned request', async () => {
     const e = await rejection(
-      codedeploy(b, { key: 'AKIDUNKNOWN', maxAttempts: 1 }).send(new GetApplicationCommand({ applicationName: app }))
+      codedeploy(b, { key: 'AKIDUNKNOWN', maxAttempts: 1 }).send(
+        new GetApplicationCommand({ applicationName: app })
+      )
     )
     expect(e).toMatchObject({ name: 'UnrecognizedClientException', status: 403 })
     const res = await fetch(b.codedeployEndpoint, {
       method: 'POST',
-      headers: { 'x-amz-target': 'CodeDeploy_20141006.ListApplications', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'CodeDeploy_20141006.ListApplications',
+        'content-type': 'application/x-amz-json-1.1'
+      },
       body: '{}'
     })
     expect(res.status).toBe(403)
     expect(res.headers.get('x-amzn-errortype')).toMatch(/^MissingAuthenticationTokenException:/)
-    expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' })
+    expect(await res.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token'
+    })
   })
 
-  it("names missing things the way CodeDeploy does", async () => {
+  it('names missing things the way CodeDeploy does', async () => {
     const cd = codedeploy(b, { maxAttempts: 1 })
-    expect(await rejection(cd.send(new GetApplicationCommand({ applicationName: `${app}-nope` })))).toMatchObject({
+    expect(
+      await rejection(cd.send(new GetApplicationCommand({ applicationName: `${app}-nope` })))
+    ).toMatchObject({
       name: 'ApplicationDoesNotExistException',
       message: `No application found for name: ${app}-nope`,
       status: 400
     })
-    expect(await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'd-AAAAAAAAA' })))).toMatchObject({
+    expect(
+      await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'd-AAAAAAAAA' })))
+    ).toMatchObject({
       name: 'DeploymentDoesNotExistException'
     })
-    expect(await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'nonsense' })))).toMatchObject({
+    expect(
+      await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'nonsense' })))
+    ).toMatchObject({
       name: 'InvalidDeploymentIdException'
     })
   })

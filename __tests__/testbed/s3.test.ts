@@ -29,7 +29,9 @@ function randomFile(name: string, bytes: number): string {
 }
 
 async function sha256Object(bucket: string, key: string, versionId?: string): Promise<string> {
-  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))
+  const out = await client.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })
+  )
   const hash = createHash('sha256')
   for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer)
   return hash.digest('hex')
@@ -37,7 +39,10 @@ async function sha256Object(bucket: string, key: string, versionId?: string): Pr
 
 describe('S3 on radosgw', () => {
   it('returns what the CLI uploaded, single part and multipart, byte for byte', async () => {
-    for (const [name, size] of [['small.bin', 100_000], ['large.bin', 20 * 1024 * 1024]] as const) {
+    for (const [name, size] of [
+      ['small.bin', 100_000],
+      ['large.bin', 20 * 1024 * 1024]
+    ] as const) {
       const file = randomFile(name, size)
       const key = `${prefix}/${name}`
       const up = await aws(b, 's3', ['cp', file, `s3://${b.bucket}/${key}`])
@@ -74,7 +79,17 @@ describe('S3 on radosgw', () => {
     const first = randomFile('v1.txt', 1000)
     const second = randomFile('v2.txt', 1000)
     const put = async (bucket: string, file: string) => {
-      const r = await aws(b, 's3api', ['put-object', '--bucket', bucket, '--key', key, '--body', file, '--output', 'json'])
+      const r = await aws(b, 's3api', [
+        'put-object',
+        '--bucket',
+        bucket,
+        '--key',
+        key,
+        '--body',
+        file,
+        '--output',
+        'json'
+      ])
       expect(r.code).toBe(0)
       return JSON.parse(r.stdout) as { ETag: string; VersionId?: string }
     }

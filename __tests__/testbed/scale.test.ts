@@ -8,7 +8,17 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { readFileSync } from 'node:fs'
-import { addFleet, appspec, bed, codedeploy, s3, settled, tarBundle, unique, type Bed } from './bed.js'
+import {
+  addFleet,
+  appspec,
+  bed,
+  codedeploy,
+  s3,
+  settled,
+  tarBundle,
+  unique,
+  type Bed
+} from './bed.js'
 
 let b: Bed
 const app = unique('bed-scale')
@@ -26,12 +36,17 @@ describe('a fleet of 1,000 instances', () => {
   it('deploys to all of them and pages through their targets', async () => {
     const key = `${app}/bundle.tgz`
     const bundle = await tarBundle({
-      'appspec.yml': appspec({ AfterInstall: ['ok.sh'] }, `  - source: app.txt\n    destination: /srv/${app}\n`),
+      'appspec.yml': appspec(
+        { AfterInstall: ['ok.sh'] },
+        `  - source: app.txt\n    destination: /srv/${app}\n`
+      ),
       'app.txt': 'v1\n',
       'ok.sh': '#!/bin/sh\necho "ok on $DEPLOYMENT_GROUP_NAME"\n'
     })
     const client = s3(b)
-    const put = await client.send(new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) }))
+    const put = await client.send(
+      new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
+    )
     client.destroy()
     const cd = codedeploy(b)
     const t0 = Date.now()
@@ -41,7 +56,13 @@ describe('a fleet of 1,000 instances', () => {
         deploymentGroupName: 'fleet',
         revision: {
           revisionType: 'S3',
-          s3Location: { bucket: b.bucket, key, bundleType: 'tgz', version: put.VersionId, eTag: put.ETag!.replace(/"/g, '') }
+          s3Location: {
+            bucket: b.bucket,
+            key,
+            bundleType: 'tgz',
+            version: put.VersionId,
+            eTag: put.ETag!.replace(/"/g, '')
+          }
         }
       })
     )
@@ -62,12 +83,16 @@ describe('a fleet of 1,000 instances', () => {
     expect(new Set(ids).size).toBe(SIZE)
     expect(pages).toBeGreaterThan(1)
 
-    await expect(cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 26) }))).rejects.toMatchObject({
+    await expect(
+      cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(0, 26) }))
+    ).rejects.toMatchObject({
       name: 'DeploymentTargetListSizeExceededException'
     })
     const statuses = new Set<string>()
     for (let i = 0; i < ids.length; i += 25) {
-      const out = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + 25) }))
+      const out = await cd.send(
+        new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + 25) })
+      )
       for (const t of out.deploymentTargets!) statuses.add(t.instanceTarget!.status!)
     }
     expect([...statuses]).toEqual(['Succeeded'])

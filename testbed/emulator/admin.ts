@@ -14,7 +14,12 @@ export interface AdminDeps {
 type Reply = { status: number; body: unknown }
 
 export function admin(deps: AdminDeps) {
-  return async (method: string, path: string, query: URLSearchParams, body: string): Promise<Reply> => {
+  return async (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: string
+  ): Promise<Reply> => {
     const route = `${method} ${path.replace(/\/$/, '') || '/'}`
     switch (route) {
       case 'GET /health':
@@ -24,7 +29,10 @@ export function admin(deps: AdminDeps) {
           status: 200,
           body: {
             lastSeq: deps.requests.lastSeq(),
-            requests: deps.requests.list(Number(query.get('since') ?? 0), query.get('application') ?? undefined)
+            requests: deps.requests.list(
+              Number(query.get('since') ?? 0),
+              query.get('application') ?? undefined
+            )
           }
         }
       case 'DELETE /requests':

@@ -219,7 +219,11 @@ export class Agent {
       // Large fleets: one system unpack per revision, then a copy per instance (same result,
       // without a tar process for each of a thousand instances).
       const unpacked = await this.bundles.extracted(file, (dir) => this.unpack(file, dir))
-      await cp(unpacked, archive, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true })
+      await cp(unpacked, archive, {
+        recursive: true,
+        preserveTimestamps: true,
+        verbatimSymlinks: true
+      })
     } else {
       await this.unpack(file, archive)
     }
@@ -231,10 +235,12 @@ export class Agent {
     const type = this.spec.revision.bundleType ?? 'tar'
     if (type === 'zip') {
       const r = await exec(['unzip', '-qo', file, '-d', dir], dir)
-      if (r.code !== 0) throw new AgentFailure('UnknownError', `Extracting zip archive failed: ${r.output.trim()}`)
+      if (r.code !== 0)
+        throw new AgentFailure('UnknownError', `Extracting zip archive failed: ${r.output.trim()}`)
     } else {
       const r = await exec(['tar', type === 'tgz' ? '-zxpsf' : '-xpsf', file], dir)
-      if (r.code !== 0) throw new AgentFailure('UnknownError', `Error extracting tar archive: ${r.output.trim()}`)
+      if (r.code !== 0)
+        throw new AgentFailure('UnknownError', `Error extracting tar archive: ${r.output.trim()}`)
     }
   }
 

@@ -3,7 +3,12 @@
 // deployment per group, stop, and automatic rollback to the last successful revision.
 import { Agent, IN_PLACE_EVENTS } from './agent.ts'
 import type { BundleStore } from './bundles.ts'
-import type { ApplicationConfig, AutoRollbackConfiguration, DeploymentConfigSpec, FleetConfig } from './config.ts'
+import type {
+  ApplicationConfig,
+  AutoRollbackConfiguration,
+  DeploymentConfigSpec,
+  FleetConfig
+} from './config.ts'
 import { deploymentId, instanceId, uuid } from './ids.ts'
 import {
   NamespaceInstance,
@@ -69,7 +74,12 @@ export class Engine {
 
   // Builds the fleet from the config, starting a namespace per isolated instance.
   async start(): Promise<void> {
-    this.world = { applications: new Map(), deploymentConfigs: new Map(), deployments: new Map(), order: [] }
+    this.world = {
+      applications: new Map(),
+      deploymentConfigs: new Map(),
+      deployments: new Map(),
+      order: []
+    }
     await this.addApplications(this.opts.config.applications, this.opts.config.deploymentConfigs)
   }
 
@@ -78,7 +88,8 @@ export class Engine {
     const now = Date.now()
     const world = this.world
     for (const c of configs) {
-      if (!world.deploymentConfigs.has(c.name)) world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
+      if (!world.deploymentConfigs.has(c.name))
+        world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
     }
     const starts: Promise<void>[] = []
     const startLimiter = new Limiter(8)
@@ -123,7 +134,8 @@ export class Engine {
   applicationOf(input: Record<string, unknown> | undefined): string | undefined {
     if (!input) return undefined
     if (typeof input.applicationName === 'string') return input.applicationName
-    if (typeof input.deploymentId === 'string') return this.world.deployments.get(input.deploymentId)?.applicationName
+    if (typeof input.deploymentId === 'string')
+      return this.world.deployments.get(input.deploymentId)?.applicationName
     return undefined
   }
 

@@ -26,11 +26,16 @@ export interface FaultDecision {
   error?: AwsError
 }
 
-function applies(rule: Scope | undefined, operation: string, application: string | undefined): boolean {
+function applies(
+  rule: Scope | undefined,
+  operation: string,
+  application: string | undefined
+): boolean {
   return (
     !!rule &&
     (!rule.operations?.length || rule.operations.includes(operation)) &&
-    (!rule.applications?.length || (application !== undefined && rule.applications.includes(application)))
+    (!rule.applications?.length ||
+      (application !== undefined && rule.applications.includes(application)))
   )
 }
 
@@ -89,7 +94,10 @@ export function parseFaults(raw: unknown): FaultSettings {
   if (hang !== undefined) {
     if (typeof hang === 'boolean') out.hangDeployments = hang
     else if (typeof hang === 'object' && hang !== null) {
-      const apps = list((hang as Record<string, unknown>).applications, 'hangDeployments.applications')
+      const apps = list(
+        (hang as Record<string, unknown>).applications,
+        'hangDeployments.applications'
+      )
       out.hangDeployments = { applications: apps }
     } else throw new Error('hangDeployments must be true, false or {applications: [...]}')
   }
@@ -117,8 +125,13 @@ export class FaultInjector {
 
   decide(operation: string, application: string | undefined): FaultDecision {
     const s = this.settings
-    const decision: FaultDecision = { delayMs: applies(s.delay, operation, application) ? s.delay!.ms : 0 }
-    if (applies(s.throttle, operation, application) && ++this.throttleCount % s.throttle!.every === 0) {
+    const decision: FaultDecision = {
+      delayMs: applies(s.delay, operation, application) ? s.delay!.ms : 0
+    }
+    if (
+      applies(s.throttle, operation, application) &&
+      ++this.throttleCount % s.throttle!.every === 0
+    ) {
       decision.error = new AwsError('ThrottlingException', 'Rate exceeded')
     } else if (
       applies(s.serverError, operation, application) &&

@@ -367,11 +367,16 @@ export class SharedNamespace {
     const t0 = Date.now()
     const status = await init.runJob(id, seconds)
     const timedOut = status === 124 && Date.now() - t0 >= seconds * 1000 - 100
-    for (const [ext, prefix] of [['out', '[stdout]'], ['err', '[stderr]']] as const) {
+    for (const [ext, prefix] of [
+      ['out', '[stdout]'],
+      ['err', '[stderr]']
+    ] as const) {
       const text = await readFile(path.join(dir, `${id}.${ext}`), 'utf8').catch(() => '')
       for (const line of text.split(/(?<=\n)/)) if (line) opts.onLine(prefix + line)
     }
-    await Promise.all(['job', 'out', 'err'].map((e) => rm(path.join(dir, `${id}.${e}`), { force: true })))
+    await Promise.all(
+      ['job', 'out', 'err'].map((e) => rm(path.join(dir, `${id}.${e}`), { force: true }))
+    )
     return { exitCode: timedOut ? null : status, timedOut }
   }
 }

@@ -20,7 +20,9 @@ export class RequestLog {
 
   // Entries after sequence number `since`, optionally only those on one application.
   list(since = 0, application?: string): LoggedRequest[] {
-    return this.entries.filter((e) => e.seq > since && (!application || e.application === application))
+    return this.entries.filter(
+      (e) => e.seq > since && (!application || e.application === application)
+    )
   }
 
   lastSeq(): number {

@@ -16,7 +16,12 @@ export interface ServerDeps {
   credentials: Credentials
   faults: FaultInjector
   requests: RequestLog
-  admin: (method: string, path: string, query: URLSearchParams, body: string) => Promise<{ status: number; body: unknown }>
+  admin: (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: string
+  ) => Promise<{ status: number; body: unknown }>
   // The application a call is about, from its applicationName or its deployment.
   applicationOf: (input: Record<string, unknown> | undefined) => string | undefined
   log: (line: string) => void
@@ -77,7 +82,13 @@ async function handleAws(
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target
   let input: Record<string, unknown> | undefined
   const fail = (e: AwsError): void => {
-    deps.requests.add({ operation, application: deps.applicationOf(input), status: e.status, error: e.type, input })
+    deps.requests.add({
+      operation,
+      application: deps.applicationOf(input),
+      status: e.status,
+      error: e.type,
+      input
+    })
     sendError(res, e)
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -105,7 +116,9 @@ async function handleAws(
     throw e
   }
   if (malformed) {
-    return fail(new AwsError('SerializationException', 'Start of structure or map found where not expected.'))
+    return fail(
+      new AwsError('SerializationException', 'Start of structure or map found where not expected.')
+    )
   }
   const handler = target.startsWith(TARGET_PREFIX) ? deps.operations[operation] : undefined
   if (req.method !== 'POST' || !handler) {
