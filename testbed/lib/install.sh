@@ -1,7 +1,8 @@
 # Installs the Debian packages the bed needs, only when one is missing (fast when all are there).
 # Sourced by bed.sh; uses die/log from there.
 
-TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli)
+# Also the tools the bed itself calls (minimal images may lack them): curl, ip/ss, unzip, zip.
+TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli curl iproute2 unzip zip)
 
 testbed_missing_packages() {
   local p missing=()
