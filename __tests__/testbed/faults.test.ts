@@ -143,4 +143,22 @@ describe('fault injection', () => {
       `DeploymentAlreadyCompletedException: The deployment ${deploymentId} has already completed.`
     )
   }, 30_000)
+
+  it('StopDeployment with autoRollbackEnabled rolls back to the last good revision', async () => {
+    const cd = codedeploy(b)
+    const good = await create(cd)
+    expect((await settled(cd, good.deploymentId!)).status).toBe('Succeeded')
+    await admin(b, 'PUT', '/faults', JSON.stringify({ hangDeployments: { applications: [app] } }))
+    const { deploymentId } = await create(cd)
+    await new Promise((r) => setTimeout(r, 600))
+    await cd.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }))
+    const stopped = await settled(cd, deploymentId!)
+    expect(stopped.status).toBe('Stopped')
+    const rollback = await settled(cd, stopped.rollbackInfo!.rollbackDeploymentId!)
+    expect(rollback).toMatchObject({
+      status: 'Succeeded',
+      creator: 'codeDeployRollback',
+      rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId }
+    })
+  }, 30_000)
 })

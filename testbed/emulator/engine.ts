@@ -203,7 +203,7 @@ export class Engine {
         : {}),
       targets: new Map(),
       stopRequested: false,
-      hang: this.opts.hangs(group.applicationName)
+      hang: req.creator !== 'codeDeployRollback' && this.opts.hangs(group.applicationName)
     }
     this.world.deployments.set(d.id, d)
     this.world.order.unshift(d.id)
