@@ -170,6 +170,32 @@ export function toMetrics(raw: RawResults): Metric[] {
   return out
 }
 
+/** By how much a metric misses its target. */
+function shortfall(x: Metric): string {
+  const limit = Number(/([\d.]+)/.exec(x.target ?? '')?.[1])
+  if (x.target?.startsWith('ratio') && x.ratio !== null)
+    return `ratio ${x.ratio} against ${x.target.replace('ratio ', '')} (${Math.round((x.ratio / limit - 1) * 100)}% over)`
+  return `${x.action} ${x.unit} against ${x.target?.replace('action ', '')} (${Math.round((x.action / limit - 1) * 100)}% over)`
+}
+
+const whyKey = (name: string): string => name.replace(/^[^:]+: /, '')
+
+/** What bounds a metric, from profiles (how to reproduce them is in bench/README.md). */
+const WHY: Record<string, string> = {
+  'peak RSS':
+    'Profiled with process.memoryUsage() sampled every 100 ms (bench/README.md): Node 24 itself is ~45 MB, ' +
+    "the action's code plus the AWS SDK ~55 MB more (RSS 100 MB with no buffers alive, between bundle and upload). " +
+    'On top of that, during bundling up to ~65 MB of 1 MiB read/copy buffers that are already garbage: V8 frees ' +
+    'external (ArrayBuffer) memory only when it grows past its ~64 MB GC trigger (reading the 2 GB set with a fresh ' +
+    '1 MiB buffer per read peaks at 119 MB RSS, reusing one buffer at 52 MB). During the upload, lib-storage holds ' +
+    '4 parts of 8 MiB plus the part being assembled (45-72 MB of ArrayBuffers). Ways down: reuse the read buffers in ' +
+    'src/bundle/archive-writer.ts (write through a FileHandle so a buffer is free once its write resolves), and send ' +
+    'UploadPart bodies as file-range streams instead of buffered parts in src/aws/s3-upload.ts.',
+  total:
+    'The total includes the deployment itself (same seconds both ways) and the CLI waiter lag, which is 0-15 s ' +
+    'depending on where the deployment ends between two of its polls.'
+}
+
 const fmt = (x: number | null): string => (x === null || Number.isNaN(x) ? '–' : String(x))
 
 export function renderReport(raw: RawResults, metrics: Metric[]): string {
@@ -209,6 +235,13 @@ export function renderReport(raw: RawResults, metrics: Metric[]): string {
       lines.push(`- ${f.set} ${f.way} #${f.index + 1}: ${f.failure ?? 'failed'}`)
     lines.push('')
   }
+  lines.push('## Targets missed')
+  lines.push('')
+  const missed = metrics.filter((x) => x.met === false)
+  if (missed.length === 0) lines.push('None.')
+  for (const x of missed)
+    lines.push(`- ${x.name}: ${shortfall(x)}. ${WHY[whyKey(x.name)] ?? ''}`.trim())
+  lines.push('')
   lines.push('## What was deployed')
   lines.push('')
   for (const p of raw.plan) {
