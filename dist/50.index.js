@@ -438,6 +438,12 @@ const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 /** Give up after this many failed GetDeployment calls in a row (throttling, 5xx, network). */
 const MAX_CONSECUTIVE_ERRORS = 10;
 /**
+ * How long a GetDeployment call (the SDK's retries included) may run past the deadline. Without
+ * this bound a CodeDeploy that stops answering keeps the step in one call for the SDK's attempts
+ * times its socket timeout, minutes past wait-timeout.
+ */
+const CALL_GRACE_MS = 10_000;
+/**
  * Time between GetDeployment calls: 1 s at first (short deployments end quickly), then 2 s, then 3 s.
  * Median lag after the terminal state stays around 1-1.5 s, at no more than one call a second.
  */
@@ -510,9 +516,12 @@ async function waitForDeployment(opts) {
             return { kind: 'cancelled', info, instances };
         const pastDeadline = now() >= deadline;
         let delay;
+        const overdue = new AbortController();
+        const timer = setTimeout(() => overdue.abort(), Math.max(0, deadline - now()) + CALL_GRACE_MS);
+        timer.unref();
         try {
             const out = await codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }), {
-                abortSignal: signal
+                abortSignal: signal ? AbortSignal.any([signal, overdue.signal]) : overdue.signal
             });
             failures = 0;
             info = out.deploymentInfo ?? {};
@@ -534,6 +543,10 @@ async function waitForDeployment(opts) {
         catch (err) {
             if (signal?.aborted)
                 return { kind: 'cancelled', info, instances };
+            if (overdue.signal.aborted) {
+                log.warning(`CodeDeploy did not answer GetDeployment for ${deploymentId} within ${CALL_GRACE_MS / 1000} s after wait-timeout; giving up waiting.`);
+                return { kind: 'timed-out', info, instances };
+            }
             failures++;
             if (!(0,codedeploy_errors/* isTransient */.dg)(err))
                 throw (0,codedeploy_errors/* codeDeployCallError */.vO)('GetDeployment', err, (0,codedeploy_errors/* isAccessDenied */.w7)(err)
@@ -545,6 +558,9 @@ async function waitForDeployment(opts) {
             }
             delay = (0,retry/* backoffMs */.j)(failures, (0,codedeploy_errors/* isThrottling */.E2)(err), opts.random);
             log.debug(`GetDeployment failed (${failures} in a row), retrying in ${delay} ms: ${err.message ?? ''}`);
+        }
+        finally {
+            clearTimeout(timer);
         }
         if (pastDeadline)
             return { kind: 'timed-out', info, instances };

@@ -10,11 +10,12 @@ import { ActionError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { isInside } from '../paths.js'
 import type { BundleType, Settings } from '../settings.js'
-import { writeArchive } from './archive-writer.js'
+import { executableMode, writeArchive } from './archive-writer.js'
 import { readArchive } from './archive-reader.js'
-import type { BundleEntry, BundleView } from './bundle-view.js'
+import type { BundleEntry } from './bundle-view.js'
 import { renderListing } from './listing.js'
 import { selectBundleFiles } from './select.js'
+import { selectionView } from './selection-view.js'
 
 export interface PreparedBundle {
   /** The archive on disk: written by us, or the pre-built one. */
@@ -57,13 +58,7 @@ async function buildBundle(
   const onDisk = new Map(
     selected.entries.filter((e) => e.source).map((e) => [e.path, e.source as string])
   )
-  const view: BundleView = {
-    entries: selected.entries,
-    read: (p) => {
-      const file = onDisk.get(p)
-      return file ? readFile(file) : Promise.reject(new Error(`${p} is not a file in the bundle`))
-    }
-  }
+  const view = selectionView(selected)
   const sourceRel = path.relative(settings.workspace, source.sourceDir)
   const displayPath = (p: string): string => {
     const file = onDisk.get(p)
@@ -73,17 +68,16 @@ async function buildBundle(
   reportFindings(appspec, log, displayPath)
 
   if (signal?.aborted) throw new ActionError('Cancelled while bundling: nothing was uploaded.')
+  const executable = new Set(appspec.hookScripts)
   await mkdir(outDir, { recursive: true })
   const written = await writeArchive({
     entries: selected.entries,
     type: source.type,
     outPath,
-    executable: new Set(appspec.hookScripts)
+    executable
   })
-  const entries = selected.entries.map((e) =>
-    e.type === 'file' && appspec.hookScripts.includes(e.path)
-      ? { ...e, mode: e.mode | ((e.mode & 0o444) >> 2) }
-      : e
+  const entries = selected.entries.map(({ source: _source, ...e }) =>
+    e.type === 'file' && executable.has(e.path) ? { ...e, mode: executableMode(e.mode) } : e
   )
   logListing(log, entries, written.path, written.size, written.sha256)
   return {
