@@ -48,6 +48,9 @@ function machine(): Machine {
     node: sh(runnerNode(), ['--version']),
     awscli: sh('/usr/bin/aws', ['--version']),
     loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    commit:
+      sh('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']) +
+      (sh('git', ['-C', REPO, 'status', '--porcelain', 'dist']) ? ' (dist/ modified)' : ''),
     date: new Date().toISOString()
   }
 }

@@ -11,6 +11,8 @@ export interface Machine {
   node: string
   awscli: string
   loadAverage: string
+  /** The commit measured (dist/ is what runs). */
+  commit: string
   date: string
 }
 
@@ -217,6 +219,7 @@ export function renderReport(raw: RawResults, metrics: Metric[]): string {
   lines.push(`- Kernel: ${m.kernel}`)
   lines.push(`- Node (the action's): ${m.node}`)
   lines.push(`- awscli (the steps'): ${m.awscli}`)
+  lines.push(`- Commit measured: ${m.commit}`)
   lines.push('')
   lines.push('## Results')
   lines.push('')
