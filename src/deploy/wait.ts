@@ -24,6 +24,13 @@ export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Re
 export const MAX_CONSECUTIVE_ERRORS = 10
 
 /**
+ * How long a GetDeployment call (the SDK's retries included) may run past the deadline. Without
+ * this bound a CodeDeploy that stops answering keeps the step in one call for the SDK's attempts
+ * times its socket timeout, minutes past wait-timeout.
+ */
+export const CALL_GRACE_MS = 10_000
+
+/**
  * Time between GetDeployment calls: 1 s at first (short deployments end quickly), then 2 s, then 3 s.
  * Median lag after the terminal state stays around 1-1.5 s, at no more than one call a second.
  */
@@ -117,9 +124,12 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
     if (signal?.aborted) return { kind: 'cancelled', info, instances }
     const pastDeadline = now() >= deadline
     let delay: number
+    const overdue = new AbortController()
+    const timer = setTimeout(() => overdue.abort(), Math.max(0, deadline - now()) + CALL_GRACE_MS)
+    timer.unref()
     try {
       const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: signal
+        abortSignal: signal ? AbortSignal.any([signal, overdue.signal]) : overdue.signal
       })
       failures = 0
       info = out.deploymentInfo ?? {}
@@ -139,6 +149,12 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       delay = pollDelayMs(now() - started)
     } catch (err) {
       if (signal?.aborted) return { kind: 'cancelled', info, instances }
+      if (overdue.signal.aborted) {
+        log.warning(
+          `CodeDeploy did not answer GetDeployment for ${deploymentId} within ${CALL_GRACE_MS / 1000} s after wait-timeout; giving up waiting.`
+        )
+        return { kind: 'timed-out', info, instances }
+      }
       failures++
       if (!isTransient(err))
         throw codeDeployCallError(
@@ -162,6 +178,8 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       log.debug(
         `GetDeployment failed (${failures} in a row), retrying in ${delay} ms: ${(err as Error).message ?? ''}`
       )
+    } finally {
+      clearTimeout(timer)
     }
     if (pastDeadline) return { kind: 'timed-out', info, instances }
     // The last call is made at the deadline, so a deployment finishing just before it is not reported as timed out.
