@@ -63,8 +63,13 @@ export async function requestsFor(b: Bed, application: string): Promise<LoggedRe
   return requests.filter((r) => r.application === application)
 }
 
-export async function setFaults(b: Bed, faults: unknown): Promise<void> {
-  const res = await fetch(`${b.admin}/faults`, { method: 'PUT', body: JSON.stringify(faults) })
+/** Sets the fault switches of one application (others sharing the bed are untouched), or the bed-wide ones. */
+export async function setFaults(b: Bed, faults: unknown, application?: string): Promise<void> {
+  const query = application ? `?application=${encodeURIComponent(application)}` : ''
+  const res = await fetch(`${b.admin}/faults${query}`, {
+    method: 'PUT',
+    body: JSON.stringify(faults)
+  })
   if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`)
 }
 

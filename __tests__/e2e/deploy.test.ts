@@ -1,6 +1,6 @@
 // dist/index.js under Node 24, as the runner starts it, deploying to the local test bed
 // (radosgw + the CodeDeploy emulator, whose instances run the hooks for real).
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
@@ -81,7 +81,13 @@ function json<T>(text: string | undefined): T {
   return JSON.parse(text ?? 'null') as T
 }
 
+// Deployments of these applications never finish: timeouts, cancellation and the post step.
+const HANGING = ['e2e-hang', 'e2e-hang-stop', 'e2e-cancel', 'e2e-post']
+
 describe('deploying to the test bed', () => {
+  beforeAll(async () => {
+    for (const app of HANGING) await setFaults(b, { hangDeployments: true }, app)
+  })
   it('deploys to two instances, sets every output and writes the summary', async () => {
     const ws = appWorkspace('e2e-success')
     const r = await deploy('e2e-success', ws)
@@ -165,9 +171,6 @@ describe('deploying to the test bed', () => {
   })
 
   it('fails on timeout and leaves the deployment running with on-timeout: fail', async () => {
-    await setFaults(b, {
-      hangDeployments: { applications: ['e2e-hang', 'e2e-hang-stop', 'e2e-cancel'] }
-    })
     const r = await deploy('e2e-hang', appWorkspace('e2e-hang'), { 'wait-timeout': '0.1' })
     expect(r.code).toBe(1)
     const id = r.outputs['deployment-id'] as string
@@ -196,6 +199,7 @@ describe('deploying to the test bed', () => {
 
   it('stops the deployment when the runner cancels the job with SIGINT', async () => {
     let sent = 0
+    let closed = 0
     const r = await deploy(
       'e2e-cancel',
       appWorkspace('e2e-cancel'),
@@ -214,11 +218,15 @@ describe('deploying to the test bed', () => {
               }, 1500)
             }
           }, 100)
-          child.on('close', () => clearInterval(timer))
+          child.on('close', () => {
+            closed = Date.now()
+            clearInterval(timer)
+          })
         }
       }
     )
     expect(sent).toBeGreaterThan(0)
+    expect(closed - sent).toBeLessThan(7500)
     // The runner sends SIGTERM 7.5 s after SIGINT: we must be done well before.
     expect(r.code).not.toBe(0)
     expect(r.signal).toBeNull()
@@ -226,6 +234,33 @@ describe('deploying to the test bed', () => {
     expect(id).toMatch(/^d-/)
     expect((await settled(b, id)).status).toBe('Stopped')
     expect(r.stdout).toMatch(/SIGINT/)
+  })
+
+  it('stops a deployment the main step left running from the post step (backstop)', async () => {
+    const created = await deploy('e2e-post', appWorkspace('e2e-post'), { wait: 'false' })
+    const id = created.outputs['deployment-id'] as string
+    expect(id).toMatch(/^d-/)
+    const state = {
+      'is-post': 'true',
+      'deployment-id': id,
+      'stop-on-cancel': 'true',
+      region: 'us-east-1'
+    }
+    // A main step that saw its deployment end leaves nothing for the post step to do.
+    const idle = await deploy(
+      'e2e-post',
+      appWorkspace('e2e-post'),
+      {},
+      { state: { ...state, 'deployment-finished': 'true' } }
+    )
+    expect(idle.code).toBe(0)
+    expect(idle.stdout).toBe('')
+    expect(['Created', 'InProgress']).toContain((await deployment(b, id)).status)
+
+    const post = await deploy('e2e-post', appWorkspace('e2e-post'), {}, { state })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`stopping it (stop-on-cancel)`)
+    expect((await settled(b, id)).status).toBe('Stopped')
   })
 
   it('queues behind an active deployment, then deploys', async () => {
@@ -244,7 +279,7 @@ describe('deploying to the test bed', () => {
   })
 
   it('survives a throttling storm while waiting', async () => {
-    await setFaults(b, { throttle: { every: 2, applications: ['e2e-throttle'] } })
+    await setFaults(b, { throttle: { every: 2 } }, 'e2e-throttle')
     try {
       const r = await deploy('e2e-throttle', appWorkspace('e2e-throttle'))
       expect(r.errors).toEqual([])
@@ -253,7 +288,7 @@ describe('deploying to the test bed', () => {
       const calls = await requestsFor(b, 'e2e-throttle')
       expect(calls.filter((c) => c.error === 'ThrottlingException').length).toBeGreaterThan(2)
     } finally {
-      await setFaults(b, {})
+      await setFaults(b, {}, 'e2e-throttle')
     }
   })
 

@@ -38,22 +38,25 @@ export function admin(deps: AdminDeps) {
       case 'DELETE /requests':
         deps.requests.clear()
         return { status: 200, body: { ok: true } }
-      case 'GET /faults':
-        return { status: 200, body: deps.faults.settings }
+      case 'GET /faults': {
+        const app = query.get('application')
+        return { status: 200, body: app ? deps.faults.settingsOf(app) : deps.faults.settings }
+      }
       case 'PUT /faults':
       case 'POST /faults': {
+        const app = query.get('application') ?? undefined
         try {
-          deps.faults.set(parseFaults(body ? JSON.parse(body) : {}))
+          deps.faults.set(parseFaults(body ? JSON.parse(body) : {}), app)
         } catch (e) {
           return { status: 400, body: { error: (e as Error).message } }
         }
-        return { status: 200, body: deps.faults.settings }
+        return { status: 200, body: app ? deps.faults.settingsOf(app) : deps.faults.settings }
       }
       case 'DELETE /faults':
-        deps.faults.set({})
+        deps.faults.set({}, query.get('application') ?? undefined)
         return { status: 200, body: {} }
       case 'POST /reset':
-        deps.faults.set({})
+        deps.faults.reset()
         deps.requests.clear()
         await deps.engine.reset()
         return { status: 200, body: { ok: true } }

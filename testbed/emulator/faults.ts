@@ -105,18 +105,15 @@ export function parseFaults(raw: unknown): FaultSettings {
 }
 
 // Counts matching calls per rule, so "every Nth" means the Nth, 2Nth, ... matching call.
-export class FaultInjector {
-  settings: FaultSettings = {}
+class Rules {
+  readonly settings: FaultSettings
   private throttleCount = 0
   private serverErrorCount = 0
 
-  set(settings: FaultSettings): void {
+  constructor(settings: FaultSettings) {
     this.settings = settings
-    this.throttleCount = 0
-    this.serverErrorCount = 0
   }
 
-  // Whether a new deployment of `application` should never finish.
   hangs(application: string): boolean {
     const h = this.settings.hangDeployments
     if (typeof h === 'boolean' || h === undefined) return h === true
@@ -148,5 +145,49 @@ export class FaultInjector {
             )
     }
     return decision
+  }
+}
+
+// The bed-wide switches, plus switches of one application's own (set with
+// `PUT /faults?application=NAME`): suites sharing a bed each break only their application,
+// and setting or clearing one never disturbs another's. An application's own switches, when
+// set, replace the bed-wide ones for its calls.
+export class FaultInjector {
+  private global = new Rules({})
+  // Cleared only by reset(), never by a bed-wide set: a suite clearing "its" faults with
+  // PUT /faults {} must not wipe another suite's.
+  private readonly perApplication = new Map<string, Rules>()
+
+  get settings(): FaultSettings {
+    return this.global.settings
+  }
+
+  /** Without `application`: the bed-wide switches; applications' own switches are kept. */
+  set(settings: FaultSettings, application?: string): void {
+    if (application === undefined) this.global = new Rules(settings)
+    else if (Object.keys(settings).length === 0) this.perApplication.delete(application)
+    else this.perApplication.set(application, new Rules(settings))
+  }
+
+  reset(): void {
+    this.global = new Rules({})
+    this.perApplication.clear()
+  }
+
+  settingsOf(application: string): FaultSettings {
+    return this.perApplication.get(application)?.settings ?? {}
+  }
+
+  private rulesFor(application: string | undefined): Rules {
+    return (application !== undefined && this.perApplication.get(application)) || this.global
+  }
+
+  // Whether a new deployment of `application` should never finish.
+  hangs(application: string): boolean {
+    return this.rulesFor(application).hangs(application)
+  }
+
+  decide(operation: string, application: string | undefined): FaultDecision {
+    return this.rulesFor(application).decide(operation, application)
   }
 }
