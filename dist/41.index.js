@@ -8,9 +8,10 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
-/* unused harmony exports networkCode, redactSecrets */
+/* unused harmony export redactSecrets */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 // Turns any SDK or network error into an AwsCallError that names the call and the user's next
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
@@ -200,6 +201,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/aws/aws-errors.ts
 var aws_errors = __webpack_require__(8098);
 ;// CONCATENATED MODULE: ./src/aws/upload-progress.ts
@@ -251,6 +254,7 @@ class UploadProgress {
 ;// CONCATENATED MODULE: ./src/aws/s3-upload.ts
 // Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
 // up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
+
 
 
 
@@ -430,27 +434,45 @@ async function transfer(sdk, opts, uri, where, headRefused) {
         body.destroy();
     }
 }
+/**
+ * Tries this long in all (the SDK's own retries aside) to abort when S3 is unreachable or failing:
+ * an upload that broke because S3 went away is usually aborted once it is back.
+ */
+const ABORT_RETRY_DELAYS_MS = [2000, 4000, 6000, 8000];
 async function abortMultipart(sdk, opts, uri, uploadId) {
-    try {
-        await opts.s3.send(new sdk.AbortMultipartUploadCommand({
-            Bucket: opts.bucket,
-            Key: opts.key,
-            UploadId: uploadId,
-            ExpectedBucketOwner: opts.expectedBucketOwner
-        }));
-        opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`);
-    }
-    catch (err) {
-        const { code } = (0,aws_errors/* describeAwsError */.Pp)(err);
-        if (code === 'NoSuchUpload')
+    for (let attempt = 0;; attempt++) {
+        try {
+            await opts.s3.send(new sdk.AbortMultipartUploadCommand({
+                Bucket: opts.bucket,
+                Key: opts.key,
+                UploadId: uploadId,
+                ExpectedBucketOwner: opts.expectedBucketOwner
+            }));
+            opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`);
             return;
-        opts.log.warning(`Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
-            'until an AbortIncompleteMultipartUpload lifecycle rule removes them. The role needs s3:AbortMultipartUpload.');
+        }
+        catch (err) {
+            const { code, status } = (0,aws_errors/* describeAwsError */.Pp)(err);
+            if (code === 'NoSuchUpload')
+                return;
+            const delay = ABORT_RETRY_DELAYS_MS[attempt];
+            if (delay !== undefined && ((0,aws_errors/* networkCode */.e8)(err) || (status ?? 0) >= 500)) {
+                opts.log.debug(`Aborting multipart upload ${uploadId} failed (${code}); trying again.`);
+                await (0,log/* realSleep */.u)(delay);
+                continue;
+            }
+            const why = (0,aws_errors/* networkCode */.e8)(err) || (status ?? 0) >= 500 ? '' : ' The role needs s3:AbortMultipartUpload.';
+            opts.log.warning(`Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
+                `until an AbortIncompleteMultipartUpload lifecycle rule removes them.${why}`);
+            return;
+        }
     }
 }
 function uploadError(opts, where, call, err, headRefused) {
+    // File-system errors name the file; a socket's EPIPE or ECONNRESET (S3 going away mid-upload)
+    // has a syscall too, but no path, and is reported as the S3 call that failed.
     const e = err;
-    if (typeof e.syscall === 'string' || /^Expected \d+ part/.test(String(e.message))) {
+    if (typeof e.path === 'string' || /^Expected \d+ part/.test(String(e.message))) {
         return new errors/* ActionError */.lZ(`Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`, 'It was changed or removed during the upload; re-run the job.');
     }
     const actions = [

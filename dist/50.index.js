@@ -8,9 +8,10 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
-/* unused harmony exports networkCode, redactSecrets */
+/* unused harmony export redactSecrets */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 // Turns any SDK or network error into an AwsCallError that names the call and the user's next
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.

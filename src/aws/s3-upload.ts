@@ -5,8 +5,14 @@ import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { ActionError } from '../errors.js'
-import type { Logger } from '../log.js'
-import { describeAwsError, isAbortError, toAwsCallError, type AwsErrorHints } from './aws-errors.js'
+import { realSleep, type Logger } from '../log.js'
+import {
+  describeAwsError,
+  isAbortError,
+  networkCode,
+  toAwsCallError,
+  type AwsErrorHints
+} from './aws-errors.js'
 import { UploadProgress, formatDuration, formatMiB, formatRate } from './upload-progress.js'
 
 export interface UploadBundleOptions {
@@ -255,29 +261,47 @@ async function transfer(
   }
 }
 
+/**
+ * Tries this long in all (the SDK's own retries aside) to abort when S3 is unreachable or failing:
+ * an upload that broke because S3 went away is usually aborted once it is back.
+ */
+const ABORT_RETRY_DELAYS_MS = [2000, 4000, 6000, 8000]
+
 async function abortMultipart(
   sdk: S3Sdk,
   opts: UploadBundleOptions,
   uri: string,
   uploadId: string
 ): Promise<void> {
-  try {
-    await opts.s3.send(
-      new sdk.AbortMultipartUploadCommand({
-        Bucket: opts.bucket,
-        Key: opts.key,
-        UploadId: uploadId,
-        ExpectedBucketOwner: opts.expectedBucketOwner
-      })
-    )
-    opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`)
-  } catch (err) {
-    const { code } = describeAwsError(err)
-    if (code === 'NoSuchUpload') return
-    opts.log.warning(
-      `Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
-        'until an AbortIncompleteMultipartUpload lifecycle rule removes them. The role needs s3:AbortMultipartUpload.'
-    )
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await opts.s3.send(
+        new sdk.AbortMultipartUploadCommand({
+          Bucket: opts.bucket,
+          Key: opts.key,
+          UploadId: uploadId,
+          ExpectedBucketOwner: opts.expectedBucketOwner
+        })
+      )
+      opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`)
+      return
+    } catch (err) {
+      const { code, status } = describeAwsError(err)
+      if (code === 'NoSuchUpload') return
+      const delay = ABORT_RETRY_DELAYS_MS[attempt]
+      if (delay !== undefined && (networkCode(err) || (status ?? 0) >= 500)) {
+        opts.log.debug(`Aborting multipart upload ${uploadId} failed (${code}); trying again.`)
+        await realSleep(delay)
+        continue
+      }
+      const why =
+        networkCode(err) || (status ?? 0) >= 500 ? '' : ' The role needs s3:AbortMultipartUpload.'
+      opts.log.warning(
+        `Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
+          `until an AbortIncompleteMultipartUpload lifecycle rule removes them.${why}`
+      )
+      return
+    }
   }
 }
 
@@ -288,8 +312,10 @@ function uploadError(
   err: unknown,
   headRefused: boolean
 ): Error {
-  const e = err as { code?: unknown; syscall?: unknown; message?: unknown }
-  if (typeof e.syscall === 'string' || /^Expected \d+ part/.test(String(e.message))) {
+  // File-system errors name the file; a socket's EPIPE or ECONNRESET (S3 going away mid-upload)
+  // has a syscall too, but no path, and is reported as the S3 call that failed.
+  const e = err as { code?: unknown; path?: unknown; message?: unknown }
+  if (typeof e.path === 'string' || /^Expected \d+ part/.test(String(e.message))) {
     return new ActionError(
       `Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`,
       'It was changed or removed during the upload; re-run the job.'
