@@ -1,19 +1,10 @@
 // dist/index.js under Node 24, as the runner starts it, deploying to the local test bed
 // (radosgw + the CodeDeploy emulator, whose instances run the hooks for real).
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  bed,
-  codedeploy,
-  deployment,
-  objectsUnder,
-  requestsFor,
-  setFaults,
-  settled
-} from './bed.js'
+import { bed, deployment, objectsUnder, requestsFor, setFaults, settled } from './bed.js'
 import { runAction, type ActionRun } from './harness.js'
 import { writeFiles } from './workspace.js'
 

@@ -2,7 +2,7 @@
 // then write the archive. Nothing is written when validation fails.
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises'
+import { mkdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { annotationOf, countFindings, formatFinding } from '../appspec/format.js'
 import { validateBundle, type AppspecReport } from '../appspec/validate.js'
