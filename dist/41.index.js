@@ -170,10 +170,14 @@ function endpointOf(err) {
 // Hex digests are single-case, so sha256 values and ETags are left readable.
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 const LONG_TOKEN = /[A-Za-z0-9/+=]{40,}/g;
+// A SigV4 signature (echoed as `Signature=…` or `SignatureProvided: …`) is 64 hex digits, like
+// a sha256 digest, which stays: only hex right after a word starting with "signature" goes.
+const SIGNATURE = /(signature\w*\W{0,3})[0-9a-f]{64}\b/gi;
 /** Removes anything that looks like a credential from text AWS (or a fake of it) sent back. */
 function redactSecrets(text) {
     return text
         .replace(ACCESS_KEY_ID, '***')
+        .replace(SIGNATURE, '$1***')
         .replace(LONG_TOKEN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) ? '***' : run));
 }
 function tidy(text) {
