@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
+/* harmony export */   Jr: () => (/* binding */ THROTTLING_CODES),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
 /* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
@@ -51,6 +52,7 @@ const EXPIRED_CODES = new Set([
     'TokenRefreshRequired',
     'RequestExpired'
 ]);
+/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
 const THROTTLING_CODES = new Set([
     'ThrottlingException',
     'Throttling',

@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
+/* harmony export */   Jr: () => (/* binding */ THROTTLING_CODES),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
 /* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
@@ -51,6 +52,7 @@ const EXPIRED_CODES = new Set([
     'TokenRefreshRequired',
     'RequestExpired'
 ]);
+/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
 const THROTTLING_CODES = new Set([
     'ThrottlingException',
     'Throttling',
@@ -203,15 +205,6 @@ function tidy(text) {
 // How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
 
 
-const THROTTLING_CODES = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException'
-]);
 const NETWORK_CODES = new Set([
     'ECONNRESET',
     'ECONNREFUSED',
@@ -231,7 +224,7 @@ const NETWORK_CODES = new Set([
 ]);
 function isThrottling(err) {
     const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
+    return _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .THROTTLING_CODES */ .Jr.has(code) || status === 429 || /rate exceeded/i.test(message);
 }
 /** Worth trying again: throttling, a 5xx, or the connection failing. */
 function isTransient(err) {
@@ -960,6 +953,12 @@ async function deployToGroups(opts) {
             if (r.status === 'Succeeded') {
                 r.outcome = 'succeeded';
                 log.info(`Deployment ${id} to '${group}' succeeded${r.startedAt && r.endedAt ? ` in ${(0,duration/* formatDuration */.a)(r.endedAt.getTime() - r.startedAt.getTime())}` : ''}.`);
+                // CodeDeploy calls a deployment Succeeded when its configuration's minimum of healthy
+                // hosts held (AllAtOnce: one instance): the instances that failed must not go unseen.
+                r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
+                const first = (0,diagnose/* distinctCauses */.x6)(r.failedInstances)[0];
+                if (first)
+                    log.warning(`Deployment ${id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}. They are listed in failed-instances; console: ${r.url}`);
                 return;
             }
             r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed';

@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
+/* harmony export */   Jr: () => (/* binding */ THROTTLING_CODES),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
 /* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
@@ -51,6 +52,7 @@ const EXPIRED_CODES = new Set([
     'TokenRefreshRequired',
     'RequestExpired'
 ]);
+/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
 const THROTTLING_CODES = new Set([
     'ThrottlingException',
     'Throttling',
@@ -203,15 +205,6 @@ function tidy(text) {
 // How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
 
 
-const THROTTLING_CODES = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException'
-]);
 const NETWORK_CODES = new Set([
     'ECONNRESET',
     'ECONNREFUSED',
@@ -231,7 +224,7 @@ const NETWORK_CODES = new Set([
 ]);
 function isThrottling(err) {
     const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
+    return _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .THROTTLING_CODES */ .Jr.has(code) || status === 429 || /rate exceeded/i.test(message);
 }
 /** Worth trying again: throttling, a 5xx, or the connection failing. */
 function isTransient(err) {

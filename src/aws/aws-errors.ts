@@ -54,7 +54,8 @@ const EXPIRED_CODES = new Set([
   'RequestExpired'
 ])
 
-const THROTTLING_CODES = new Set([
+/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',

@@ -1,16 +1,6 @@
 // How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
-import { describeAwsError } from '../aws/aws-errors.js'
+import { THROTTLING_CODES, describeAwsError } from '../aws/aws-errors.js'
 import { AwsCallError, awsErrorParts } from '../errors.js'
-
-const THROTTLING_CODES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException'
-])
 
 const NETWORK_CODES = new Set([
   'ECONNRESET',

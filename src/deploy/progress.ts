@@ -1,4 +1,5 @@
 // What changed between two looks at a deployment, and the lines that tell the user. Pure.
+import { LIFECYCLE_EVENTS } from '../appspec/lifecycle.js'
 import type { InstanceView } from './types.js'
 
 export interface Overview {
@@ -21,21 +22,7 @@ export interface Snapshot {
 export const PER_INSTANCE_LINES_MAX = 10
 
 /** The order CodeDeploy runs hooks in (in-place, with and without a load balancer). */
-export const HOOK_ORDER = [
-  'BeforeBlockTraffic',
-  'BlockTraffic',
-  'AfterBlockTraffic',
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic'
-]
+export const HOOK_ORDER: readonly string[] = LIFECYCLE_EVENTS
 
 const DONE = new Set(['Succeeded', 'Skipped'])
 
