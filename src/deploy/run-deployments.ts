@@ -155,6 +155,14 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
         log.info(
           `Deployment ${id} to '${group}' succeeded${r.startedAt && r.endedAt ? ` in ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}` : ''}.`
         )
+        // CodeDeploy calls a deployment Succeeded when its configuration's minimum of healthy
+        // hosts held (AllAtOnce: one instance): the instances that failed must not go unseen.
+        r.failedInstances = failedInstancesOf(r.instances)
+        const first = distinctCauses(r.failedInstances)[0]
+        if (first)
+          log.warning(
+            `Deployment ${id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}. They are listed in failed-instances; console: ${r.url}`
+          )
         return
       }
       r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed'
