@@ -193,6 +193,12 @@ const WHY: Record<string, string> = {
     '4 parts of 8 MiB plus the part being assembled (45-72 MB of ArrayBuffers). Ways down: reuse the read buffers in ' +
     'src/bundle/archive-writer.ts (write through a FileHandle so a buffer is free once its write resolves), and send ' +
     'UploadPart bodies as file-range streams instead of buffered parts in src/aws/s3-upload.ts.',
+  upload:
+    "The action's upload phase starts at its Bundle line, so it also holds loading the S3 client (~1 MB of " +
+    'SDK code) and the HeadObject that looks for an identical object (0.5-1.5 s on this machine); the transfer ' +
+    'itself runs 4 parts of 8 MiB at a time where aws s3 cp runs 10. Per-run figures swing by 2x under load ' +
+    '(bench/out/raw.json). Ways down: start loading the SDK while bundling, and more parts in flight once ' +
+    'parts are streamed from the file rather than buffered.',
   total:
     'The total includes the deployment itself (same seconds both ways) and the CLI waiter lag, which is 0-15 s ' +
     'depending on where the deployment ends between two of its polls.'
