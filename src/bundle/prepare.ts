@@ -17,6 +17,9 @@ import { renderListing } from './listing.js'
 import { selectBundleFiles } from './select.js'
 import { selectionView } from './selection-view.js'
 
+/** Entries listed in the log; a bigger bundle gets a count, so 100,000 files do not make a 3 MB log. */
+const LOGGED_ENTRIES = 1000
+
 export interface PreparedBundle {
   /** The archive on disk: written by us, or the pre-built one. */
   path: string
@@ -167,7 +170,7 @@ function logListing(
   sha256: string
 ): void {
   log.startGroup(`Bundle: ${archive} (${size} bytes, sha256 ${sha256})`)
-  for (const line of renderListing(entries)) log.info(line)
+  for (const line of renderListing(entries, { maxEntries: LOGGED_ENTRIES })) log.info(line)
   log.endGroup()
 }
 
