@@ -3046,6 +3046,8 @@ function selectionView(selected) {
 
 
 
+/** Entries listed in the log; a bigger bundle gets a count, so 100,000 files do not make a 3 MB log. */
+const LOGGED_ENTRIES = 1000;
 async function prepareBundle(settings, log, signal) {
     return settings.bundle.kind === 'build'
         ? buildBundle(settings, settings.bundle, log, signal)
@@ -3142,7 +3144,7 @@ function reportFindings(report, log, displayPath) {
 }
 function logListing(log, entries, archive, size, sha256) {
     log.startGroup(`Bundle: ${archive} (${size} bytes, sha256 ${sha256})`);
-    for (const line of renderListing(entries))
+    for (const line of renderListing(entries, { maxEntries: LOGGED_ENTRIES }))
         log.info(line);
     log.endGroup();
 }
