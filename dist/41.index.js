@@ -201,8 +201,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULT_QUEUE_SIZE, MIN_PART_SIZE, choosePartSize, contentTypeFor, stripQuotes
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -339,84 +339,116 @@ async function findExisting(sdk, opts, where) {
     }
     return { kind: 'different', sha256, size: head.ContentLength };
 }
-/** Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing. */
+/**
+ * Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing.
+ * Each part is read from the file into one of `queueSize` reused buffers and sent as a Buffer
+ * body (a stream would be sent aws-chunked, which some S3-compatible servers refuse), so memory
+ * stays at queueSize × partSize and no dropped part buffers wait for the garbage collector.
+ */
 async function transfer(sdk, opts, uri, where, headRefused) {
-    const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19));
     const { s3, log } = opts;
     const partSize = opts.partSize ?? choosePartSize(opts.size);
-    const queueSize = opts.queueSize ?? DEFAULT_QUEUE_SIZE;
+    const queueSize = Math.max(1, opts.queueSize ?? DEFAULT_QUEUE_SIZE);
     const parts = Math.max(1, Math.ceil(opts.size / partSize));
     const progress = new UploadProgress(opts.size, log, opts.now ?? Date.now);
     log.info(`Uploading ${(0,external_node_path_.basename)(opts.filePath)} (${formatMiB(opts.size)}) to ${uri}` +
         (parts > 1 ? ` in ${parts} parts of ${formatMiB(partSize)}` : ''));
     // One controller for everything in flight: the first failed request or the caller's signal
-    // cancels the other parts at once, instead of letting lib-storage upload the rest of the file.
+    // cancels the other parts at once instead of letting the rest of the file go up.
     const stop = new AbortController();
-    const inflight = new Set();
     let failure;
-    let uploadId;
-    let completed = false;
-    const send = (command, options) => {
-        const call = `S3 ${callName(sdk, command)}`;
+    /** Sends one request; a failure is recorded (the first one wins) and stops the rest. */
+    const step = async (call, request) => {
         if (stop.signal.aborted)
-            return Promise.reject(Object.assign(new Error('Upload aborted.'), { name: 'AbortError' }));
-        // Create and Complete are short and change server state: let them finish, so an upload
-        // that was created is known and can be aborted, and a completed one is not half-reported.
-        const cancellable = !(command instanceof sdk.CreateMultipartUploadCommand ||
-            command instanceof sdk.CompleteMultipartUploadCommand);
-        const request = Promise.resolve(s3.send(command, {
-            ...options,
-            ...(cancellable ? { abortSignal: stop.signal } : {})
-        })).then((out) => {
-            if (command instanceof sdk.CreateMultipartUploadCommand)
-                uploadId = out.UploadId;
-            if (command instanceof sdk.CompleteMultipartUploadCommand)
-                completed = true;
-            return out;
-        }, (err) => {
+            throw cancelled();
+        try {
+            return await request();
+        }
+        catch (err) {
             if (!stop.signal.aborted) {
-                failure = { call, err };
+                failure = { call: `S3 ${call}`, err };
                 stop.abort();
-                void upload.abort();
             }
             throw err;
-        });
-        inflight.add(request);
-        request.then(() => inflight.delete(request), () => inflight.delete(request));
-        return request;
+        }
     };
-    const client = Object.assign(Object.create(s3), { send });
-    const body = (0,external_node_fs_.createReadStream)(opts.filePath, { highWaterMark: s3_upload_MIB });
-    const upload = new Upload({
-        client,
-        params: {
-            Bucket: opts.bucket,
-            Key: opts.key,
-            Body: body,
-            ContentLength: opts.size,
-            ContentType: contentTypeFor(opts.filePath),
-            Metadata: { sha256: opts.sha256 },
-            ServerSideEncryption: opts.sse,
-            SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined,
-            ExpectedBucketOwner: opts.expectedBucketOwner
-        },
-        partSize,
-        queueSize,
-        // lib-storage's own abort runs in the background after done() has rejected; ours is awaited.
-        leavePartsOnError: true
-    });
-    upload.on('httpUploadProgress', (p) => progress.update(p.loaded ?? 0));
-    const onCancel = () => {
-        if (stop.signal.aborted)
-            return;
-        stop.abort();
-        void upload.abort();
-    };
+    const onCancel = () => stop.abort();
     opts.signal?.addEventListener('abort', onCancel, { once: true });
+    const target = {
+        Bucket: opts.bucket,
+        Key: opts.key,
+        ExpectedBucketOwner: opts.expectedBucketOwner
+    };
+    const object = {
+        ...target,
+        ContentType: contentTypeFor(opts.filePath),
+        Metadata: { sha256: opts.sha256 },
+        ServerSideEncryption: opts.sse,
+        SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined
+    };
+    const cancellable = { abortSignal: stop.signal };
+    let file;
+    let uploadId;
+    let completed = false;
     try {
         if (opts.signal?.aborted)
             onCancel();
-        const out = await upload.done();
+        file = await (0,promises_.open)(opts.filePath, 'r');
+        let out;
+        if (parts === 1) {
+            const body = await readPart(file, opts.filePath, 0, Buffer.allocUnsafe(opts.size));
+            out = await step('PutObject', () => s3.send(new sdk.PutObjectCommand({ ...object, Body: body, ContentLength: opts.size }), cancellable));
+        }
+        else {
+            // Create and Complete are short and change server state: they are let finish, so an
+            // upload that was created is known and can be aborted, and a completed one is not lost.
+            const created = await step('CreateMultipartUpload', () => s3.send(new sdk.CreateMultipartUploadCommand(object)));
+            uploadId = created.UploadId;
+            const id = uploadId;
+            const etags = [];
+            let next = 0;
+            let loaded = 0;
+            const worker = async (source) => {
+                let buffer;
+                while (!stop.signal.aborted && next < parts) {
+                    const index = next++;
+                    const start = index * partSize;
+                    const length = Math.min(partSize, opts.size - start);
+                    buffer ??= Buffer.allocUnsafe(Math.min(partSize, opts.size));
+                    const body = await readPart(source, opts.filePath, start, buffer.subarray(0, length));
+                    const sent = await step('UploadPart', () => s3.send(new sdk.UploadPartCommand({
+                        ...target,
+                        UploadId: id,
+                        PartNumber: index + 1,
+                        Body: body,
+                        ContentLength: length
+                    }), cancellable));
+                    etags[index] = sent.ETag;
+                    loaded += length;
+                    progress.update(loaded);
+                }
+            };
+            const source = file;
+            await Promise.all(Array.from({ length: Math.min(queueSize, parts) }, () => worker(source).catch((err) => {
+                // A read error: recorded like a failed request, so the other parts stop too.
+                if (!stop.signal.aborted) {
+                    failure = { call: 'S3 Upload', err };
+                    stop.abort();
+                }
+            })));
+            if (stop.signal.aborted)
+                throw failure?.err ?? cancelled();
+            // A file that grew was read only up to its recorded size: not what was hashed.
+            if ((await source.stat()).size !== opts.size)
+                throw sizeChanged(opts.filePath);
+            out = await step('CompleteMultipartUpload', () => s3.send(new sdk.CompleteMultipartUploadCommand({
+                ...target,
+                UploadId: id,
+                MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) }
+            })));
+            completed = true;
+        }
+        progress.update(opts.size);
         const ms = progress.elapsed();
         log.info(`Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms)} (${formatRate(opts.size, ms)})`);
         return {
@@ -427,7 +459,6 @@ async function transfer(sdk, opts, uri, where, headRefused) {
     catch (err) {
         if (!stop.signal.aborted)
             stop.abort();
-        await Promise.allSettled([...inflight]);
         if (uploadId && !completed)
             await abortMultipart(sdk, opts, uri, uploadId);
         if (opts.signal?.aborted)
@@ -437,8 +468,26 @@ async function transfer(sdk, opts, uri, where, headRefused) {
     }
     finally {
         opts.signal?.removeEventListener('abort', onCancel);
-        body.destroy();
+        await file?.close();
     }
+}
+function cancelled() {
+    return Object.assign(new Error('Upload aborted.'), { name: 'AbortError' });
+}
+/** Fills `into` from the file at `start`; the file ending early means it changed. */
+async function readPart(file, path, start, into) {
+    let at = 0;
+    while (at < into.length) {
+        const { bytesRead } = await file.read(into, at, into.length - at, start + at);
+        if (bytesRead === 0)
+            throw sizeChanged(path);
+        at += bytesRead;
+    }
+    return into;
+}
+/** Reported as a read failure of the bundle (uploadError: an error with a path, no code). */
+function sizeChanged(path) {
+    return Object.assign(new Error(`${path} changed size during the upload`), { path });
 }
 /**
  * Tries this long in all (the SDK's own retries aside) to abort when S3 is unreachable or failing:
@@ -478,7 +527,7 @@ function uploadError(opts, where, call, err, headRefused) {
     // File-system errors name the file; a socket's EPIPE or ECONNRESET (S3 going away mid-upload)
     // has a syscall too, but no path, and is reported as the S3 call that failed.
     const e = err;
-    if (typeof e.path === 'string' || /^Expected \d+ part/.test(String(e.message))) {
+    if (typeof e.path === 'string') {
         return new errors/* ActionError */.lZ(`Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`, 'It was changed or removed during the upload; re-run the job.');
     }
     const actions = [
@@ -560,17 +609,6 @@ async function completeResult(sdk, opts, uri, sent) {
 function versionOf(id) {
     // 'null' is what S3 reports for objects written while versioning was off or suspended.
     return id && id !== 'null' ? id : undefined;
-}
-function callName(sdk, command) {
-    if (command instanceof sdk.PutObjectCommand)
-        return 'PutObject';
-    if (command instanceof sdk.CreateMultipartUploadCommand)
-        return 'CreateMultipartUpload';
-    if (command instanceof sdk.UploadPartCommand)
-        return 'UploadPart';
-    if (command instanceof sdk.CompleteMultipartUploadCommand)
-        return 'CompleteMultipartUpload';
-    return 'Upload';
 }
 function headerOf(err, name) {
     const headers = err?.$response?.headers;

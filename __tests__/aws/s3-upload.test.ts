@@ -346,9 +346,13 @@ describe('multipart upload of a bundle larger than a part', () => {
     expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0)
     // The failure stops the upload at once: the part in flight is cancelled and no other is sent.
     expect(part2CancelledInFlight).toBe(true)
-    expect(mock.commandCalls(UploadPartCommand).map((c) => c.args[0].input.PartNumber)).toEqual([
-      1, 2
-    ])
+    // (Parts are read concurrently, so they may be sent in either order.)
+    expect(
+      mock
+        .commandCalls(UploadPartCommand)
+        .map((c) => c.args[0].input.PartNumber)
+        .sort()
+    ).toEqual([1, 2])
   })
 
   it('aborts the multipart upload when CompleteMultipartUpload fails', async () => {
@@ -418,6 +422,36 @@ describe('multipart upload of a bundle larger than a part', () => {
         'It was changed or removed during the upload; re-run the job.'
     )
     expect(mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1)
+  })
+
+  it('fails clearly, and aborts, when the file grew after it was hashed', async () => {
+    mock.on(HeadObjectCommand).rejects(notFound())
+    mockMultipart()
+    const err = await failure(uploadBundle(largeOpts({ size: large.data.length - 1 })))
+    expect(err.describe()).toBe(
+      `Could not read the bundle ${large.path} while uploading (size changed). ` +
+        'It was changed or removed during the upload; re-run the job.'
+    )
+    expect(mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1)
+    expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0)
+  })
+
+  it('sends every byte once when more parts than buffers go through the reused buffers', async () => {
+    mock.on(HeadObjectCommand).rejects(notFound())
+    mockMultipart()
+    // Copies taken while each request is in flight: the buffers are refilled afterwards.
+    const sent = new Map<number, Buffer>()
+    mock.on(UploadPartCommand).callsFake(async (input: UploadPartCommandInput) => {
+      await new Promise((r) => setTimeout(r, input.PartNumber === 1 ? 30 : 5))
+      sent.set(input.PartNumber!, Buffer.from(input.Body as Uint8Array))
+      return { ETag: `"part-${input.PartNumber}"` }
+    })
+    await uploadBundle(largeOpts({ partSize: 1 * MIB, queueSize: 3 }))
+    const parts = [...sent.keys()].sort((a, b) => a - b)
+    expect(parts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    expect(Buffer.concat(parts.map((n) => sent.get(n)!)).equals(large.data)).toBe(true)
+    const complete = mock.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input
+    expect(complete.MultipartUpload?.Parts?.map((p) => p.PartNumber)).toEqual(parts)
   })
 
   it('prints progress at most every 5 seconds of the injected clock, then a summary', async () => {

@@ -1,7 +1,7 @@
 // Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
 // up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
 
-import { createReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { ActionError } from '../errors.js'
@@ -143,7 +143,12 @@ async function findExisting(
   return { kind: 'different', sha256, size: head.ContentLength }
 }
 
-/** Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing. */
+/**
+ * Runs the multipart (or single PUT) upload; on any failure or cancel, aborts it before throwing.
+ * Each part is read from the file into one of `queueSize` reused buffers and sent as a Buffer
+ * body (a stream would be sent aws-chunked, which some S3-compatible servers refuse), so memory
+ * stays at queueSize × partSize and no dropped part buffers wait for the garbage collector.
+ */
 async function transfer(
   sdk: S3Sdk,
   opts: UploadBundleOptions,
@@ -151,10 +156,9 @@ async function transfer(
   where: Where,
   headRefused: boolean
 ): Promise<{ etag?: string; versionId?: string }> {
-  const { Upload } = await import('@aws-sdk/lib-storage')
   const { s3, log } = opts
   const partSize = opts.partSize ?? choosePartSize(opts.size)
-  const queueSize = opts.queueSize ?? DEFAULT_QUEUE_SIZE
+  const queueSize = Math.max(1, opts.queueSize ?? DEFAULT_QUEUE_SIZE)
   const parts = Math.max(1, Math.ceil(opts.size / partSize))
   const progress = new UploadProgress(opts.size, log, opts.now ?? Date.now)
   log.info(
@@ -163,83 +167,116 @@ async function transfer(
   )
 
   // One controller for everything in flight: the first failed request or the caller's signal
-  // cancels the other parts at once, instead of letting lib-storage upload the rest of the file.
+  // cancels the other parts at once instead of letting the rest of the file go up.
   const stop = new AbortController()
-  const inflight = new Set<Promise<unknown>>()
   let failure: { call: string; err: unknown } | undefined
+  /** Sends one request; a failure is recorded (the first one wins) and stops the rest. */
+  const step = async <T>(call: string, request: () => Promise<T>): Promise<T> => {
+    if (stop.signal.aborted) throw cancelled()
+    try {
+      return await request()
+    } catch (err) {
+      if (!stop.signal.aborted) {
+        failure = { call: `S3 ${call}`, err }
+        stop.abort()
+      }
+      throw err
+    }
+  }
+  const onCancel = (): void => stop.abort()
+  opts.signal?.addEventListener('abort', onCancel, { once: true })
+
+  const target = {
+    Bucket: opts.bucket,
+    Key: opts.key,
+    ExpectedBucketOwner: opts.expectedBucketOwner
+  }
+  const object = {
+    ...target,
+    ContentType: contentTypeFor(opts.filePath),
+    Metadata: { sha256: opts.sha256 },
+    ServerSideEncryption: opts.sse,
+    SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined
+  }
+  const cancellable = { abortSignal: stop.signal }
+  let file: FileHandle | undefined
   let uploadId: string | undefined
   let completed = false
-
-  const send = (command: object, options?: object): Promise<unknown> => {
-    const call = `S3 ${callName(sdk, command)}`
-    if (stop.signal.aborted)
-      return Promise.reject(Object.assign(new Error('Upload aborted.'), { name: 'AbortError' }))
-    // Create and Complete are short and change server state: let them finish, so an upload
-    // that was created is known and can be aborted, and a completed one is not half-reported.
-    const cancellable = !(
-      command instanceof sdk.CreateMultipartUploadCommand ||
-      command instanceof sdk.CompleteMultipartUploadCommand
-    )
-    const request = Promise.resolve(
-      (s3.send as (c: object, o?: object) => Promise<unknown>)(command, {
-        ...options,
-        ...(cancellable ? { abortSignal: stop.signal } : {})
-      })
-    ).then(
-      (out) => {
-        if (command instanceof sdk.CreateMultipartUploadCommand)
-          uploadId = (out as { UploadId?: string }).UploadId
-        if (command instanceof sdk.CompleteMultipartUploadCommand) completed = true
-        return out
-      },
-      (err: unknown) => {
-        if (!stop.signal.aborted) {
-          failure = { call, err }
-          stop.abort()
-          void upload.abort()
-        }
-        throw err
-      }
-    )
-    inflight.add(request)
-    request.then(
-      () => inflight.delete(request),
-      () => inflight.delete(request)
-    )
-    return request
-  }
-  const client = Object.assign(Object.create(s3) as S3Client, { send })
-
-  const body = createReadStream(opts.filePath, { highWaterMark: MIB })
-  const upload = new Upload({
-    client,
-    params: {
-      Bucket: opts.bucket,
-      Key: opts.key,
-      Body: body,
-      ContentLength: opts.size,
-      ContentType: contentTypeFor(opts.filePath),
-      Metadata: { sha256: opts.sha256 },
-      ServerSideEncryption: opts.sse,
-      SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined,
-      ExpectedBucketOwner: opts.expectedBucketOwner
-    },
-    partSize,
-    queueSize,
-    // lib-storage's own abort runs in the background after done() has rejected; ours is awaited.
-    leavePartsOnError: true
-  })
-  upload.on('httpUploadProgress', (p) => progress.update(p.loaded ?? 0))
-
-  const onCancel = (): void => {
-    if (stop.signal.aborted) return
-    stop.abort()
-    void upload.abort()
-  }
-  opts.signal?.addEventListener('abort', onCancel, { once: true })
   try {
     if (opts.signal?.aborted) onCancel()
-    const out = await upload.done()
+    file = await open(opts.filePath, 'r')
+    let out: { ETag?: string; VersionId?: string }
+    if (parts === 1) {
+      const body = await readPart(file, opts.filePath, 0, Buffer.allocUnsafe(opts.size))
+      out = await step('PutObject', () =>
+        s3.send(
+          new sdk.PutObjectCommand({ ...object, Body: body, ContentLength: opts.size }),
+          cancellable
+        )
+      )
+    } else {
+      // Create and Complete are short and change server state: they are let finish, so an
+      // upload that was created is known and can be aborted, and a completed one is not lost.
+      const created = await step('CreateMultipartUpload', () =>
+        s3.send(new sdk.CreateMultipartUploadCommand(object))
+      )
+      uploadId = created.UploadId
+      const id = uploadId
+      const etags: (string | undefined)[] = []
+      let next = 0
+      let loaded = 0
+      const worker = async (source: FileHandle): Promise<void> => {
+        let buffer: Buffer | undefined
+        while (!stop.signal.aborted && next < parts) {
+          const index = next++
+          const start = index * partSize
+          const length = Math.min(partSize, opts.size - start)
+          buffer ??= Buffer.allocUnsafe(Math.min(partSize, opts.size))
+          const body = await readPart(source, opts.filePath, start, buffer.subarray(0, length))
+          const sent = await step('UploadPart', () =>
+            s3.send(
+              new sdk.UploadPartCommand({
+                ...target,
+                UploadId: id,
+                PartNumber: index + 1,
+                Body: body,
+                ContentLength: length
+              }),
+              cancellable
+            )
+          )
+          etags[index] = sent.ETag
+          loaded += length
+          progress.update(loaded)
+        }
+      }
+      const source = file
+      await Promise.all(
+        Array.from({ length: Math.min(queueSize, parts) }, () =>
+          worker(source).catch((err: unknown) => {
+            // A read error: recorded like a failed request, so the other parts stop too.
+            if (!stop.signal.aborted) {
+              failure = { call: 'S3 Upload', err }
+              stop.abort()
+            }
+          })
+        )
+      )
+      if (stop.signal.aborted) throw failure?.err ?? cancelled()
+      // A file that grew was read only up to its recorded size: not what was hashed.
+      if ((await source.stat()).size !== opts.size) throw sizeChanged(opts.filePath)
+      out = await step('CompleteMultipartUpload', () =>
+        s3.send(
+          new sdk.CompleteMultipartUploadCommand({
+            ...target,
+            UploadId: id,
+            MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) }
+          })
+        )
+      )
+      completed = true
+    }
+    progress.update(opts.size)
     const ms = progress.elapsed()
     log.info(
       `Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms)} (${formatRate(opts.size, ms)})`
@@ -250,15 +287,39 @@ async function transfer(
     }
   } catch (err) {
     if (!stop.signal.aborted) stop.abort()
-    await Promise.allSettled([...inflight])
     if (uploadId && !completed) await abortMultipart(sdk, opts, uri, uploadId)
     if (opts.signal?.aborted) throwIfCancelled(opts.signal, uri, true)
     const cause = failure ?? { call: 'S3 Upload', err }
     throw uploadError(opts, where, cause.call, cause.err, headRefused)
   } finally {
     opts.signal?.removeEventListener('abort', onCancel)
-    body.destroy()
+    await file?.close()
   }
+}
+
+function cancelled(): Error {
+  return Object.assign(new Error('Upload aborted.'), { name: 'AbortError' })
+}
+
+/** Fills `into` from the file at `start`; the file ending early means it changed. */
+async function readPart(
+  file: FileHandle,
+  path: string,
+  start: number,
+  into: Buffer
+): Promise<Buffer> {
+  let at = 0
+  while (at < into.length) {
+    const { bytesRead } = await file.read(into, at, into.length - at, start + at)
+    if (bytesRead === 0) throw sizeChanged(path)
+    at += bytesRead
+  }
+  return into
+}
+
+/** Reported as a read failure of the bundle (uploadError: an error with a path, no code). */
+function sizeChanged(path: string): Error {
+  return Object.assign(new Error(`${path} changed size during the upload`), { path })
 }
 
 /**
@@ -315,7 +376,7 @@ function uploadError(
   // File-system errors name the file; a socket's EPIPE or ECONNRESET (S3 going away mid-upload)
   // has a syscall too, but no path, and is reported as the S3 call that failed.
   const e = err as { code?: unknown; path?: unknown; message?: unknown }
-  if (typeof e.path === 'string' || /^Expected \d+ part/.test(String(e.message))) {
+  if (typeof e.path === 'string') {
     return new ActionError(
       `Could not read the bundle ${opts.filePath} while uploading (${String(e.code ?? 'size changed')}).`,
       'It was changed or removed during the upload; re-run the job.'
@@ -434,14 +495,6 @@ async function completeResult(
 function versionOf(id: string | undefined): string | undefined {
   // 'null' is what S3 reports for objects written while versioning was off or suspended.
   return id && id !== 'null' ? id : undefined
-}
-
-function callName(sdk: S3Sdk, command: object): string {
-  if (command instanceof sdk.PutObjectCommand) return 'PutObject'
-  if (command instanceof sdk.CreateMultipartUploadCommand) return 'CreateMultipartUpload'
-  if (command instanceof sdk.UploadPartCommand) return 'UploadPart'
-  if (command instanceof sdk.CompleteMultipartUploadCommand) return 'CompleteMultipartUpload'
-  return 'Upload'
 }
 
 function headerOf(err: unknown, name: string): string | undefined {
