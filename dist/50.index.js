@@ -108,7 +108,7 @@ function networkCode(err) {
         return 'TimeoutError';
     return undefined;
 }
-/** An abort the caller asked for (signal), as the SDK and lib-storage report it. */
+/** An abort the caller asked for (signal), as the SDK reports it. */
 function isAbortError(err) {
     return !!err && typeof err === 'object' && err.name === 'AbortError';
 }

@@ -51,9 +51,9 @@ async function run(
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
   it('while bundling: nothing reaches S3 or CodeDeploy', async () => {
-    // 20,000 files take a few seconds to select and archive.
+    // 60,000 files take several seconds to select and archive, even on a fast machine.
     const files: Record<string, string> = {}
-    for (let i = 0; i < 20_000; i++) files[`deploy/data/${i % 100}/f${i}.txt`] = `${i}\n`
+    for (let i = 0; i < 60_000; i++) files[`deploy/data/${i % 100}/f${i}.txt`] = `${i}\n`
     const ws = appWorkspace(APP, { extra: files })
     const since = await lastSeq()
     let sent = false
@@ -62,7 +62,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
       () => undefined,
       (out, c) => {
         // The entry prints its first line before loading the rest (and the signal handlers):
-        // the signal goes 400 ms later, while the 20,000 files are being selected.
+        // the signal goes 400 ms later, while the 60,000 files are being selected.
         if (!sent && out.includes('deploying')) {
           sent = true
           setTimeout(() => c.kill(signal), 400)

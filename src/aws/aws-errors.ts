@@ -115,7 +115,7 @@ export function networkCode(err: unknown): string | undefined {
   return undefined
 }
 
-/** An abort the caller asked for (signal), as the SDK and lib-storage report it. */
+/** An abort the caller asked for (signal), as the SDK reports it. */
 export function isAbortError(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError'
 }
