@@ -42,6 +42,30 @@ export class RootedBundle {
     )
   }
 
+  /** What the agent finds at `rel` once unpacked, following links as `File.directory?` does. */
+  kind(rel: string, hops = 0): 'file' | 'directory' | 'missing' {
+    if (rel === '') return 'directory'
+    const entry = this.byPath.get(rel)
+    if (!entry) return this.has(rel) ? 'directory' : 'missing'
+    if (entry.type !== 'symlink') return entry.type
+    const target = this.linkTarget(rel)
+    // A link the agent cannot follow is still copied, as a link.
+    return target !== undefined && hops < 40 && this.kind(target, hops + 1) === 'directory'
+      ? 'directory'
+      : 'file'
+  }
+
+  /** Names directly inside the folder `rel` ('' for the root), sorted. */
+  children(rel: string): string[] {
+    const prefix = rel ? `${rel}/` : ''
+    const names = new Set<string>()
+    for (const p of this.relPaths) {
+      if (p.startsWith(prefix) && p !== rel) names.add(p.slice(prefix.length).split('/')[0] ?? '')
+    }
+    names.delete('')
+    return [...names].sort()
+  }
+
   read(rel: string): Promise<Buffer> {
     return this.view.read(this.full(rel))
   }

@@ -1,6 +1,9 @@
-// The rules about the scripts hooks name: they must be in the bundle where the location says,
-// and (on Linux) start with '#!' and use LF line endings, or the agent fails to run them.
+// The scripts hooks name, as the agent's HookExecutor finds and starts them: a missing one, a
+// folder, a '#!' line ending in CR are failures in its words; a script without '#!' (run by
+// /bin/sh), CRLF elsewhere, an unusual interpreter are warnings that say what will happen.
 
+import path from 'node:path'
+import { AGENT, ARCHIVE_DIR } from './agent-words.js'
 import { RootedBundle, rootRelative } from './bundle-index.js'
 import type { ScriptRef } from './check-document.js'
 import type { Finding } from './types.js'
@@ -25,20 +28,38 @@ export async function checkScripts(
   const contentChecked = new Set<string>()
 
   for (const ref of refs) {
+    const found: Finding[] = []
     const inAppspec = (severity: Finding['severity'], message: string, fix: string): void => {
-      findings.push({ severity, file: appspecFile, ...ref.position, message, fix })
+      found.push({ severity, file: appspecFile, ...ref.position, message, fix })
     }
     const path = resolveLocation(ref, bundle, opts.windows, inAppspec)
-    if (path === undefined) continue
-    resolved.set(ref, path)
-    if (opts.windows || contentChecked.has(path)) continue
-    contentChecked.add(path)
-    findings.push(...(await checkContent(path, bundle, opts.origin)))
+    if (path !== undefined) {
+      resolved.set(ref, path)
+      if (!opts.windows && !contentChecked.has(path)) {
+        contentChecked.add(path)
+        found.push(...(await checkContent(path, bundle, opts.origin)))
+      }
+    }
+    findings.push(...(ref.event === 'ApplicationStop' ? found.map(nextDeployment) : found))
   }
   return { findings, resolved }
 }
 
 type Report = (severity: Finding['severity'], message: string, fix: string) => void
+
+/**
+ * ApplicationStop runs the scripts of the revision deployed before: this bundle's run at the
+ * next deployment, so what would fail them fails that one, not this.
+ */
+function nextDeployment(finding: Finding): Finding {
+  if (finding.severity !== 'error') return finding
+  return {
+    ...finding,
+    severity: 'warning',
+    message: `This deployment does not run it (ApplicationStop runs the previous revision's scripts), but the next deployment's ApplicationStop will fail with: ${finding.message}`,
+    fix: `${finding.fix} Until then, deploy with \`ignore-application-stop-failures: true\` if it already failed.`
+  }
+}
 
 /** The root-relative path of the file the agent will run, or undefined if there is none. */
 function resolveLocation(
@@ -49,12 +70,14 @@ function resolveLocation(
 ): string | undefined {
   const { location } = ref
   const written = windows ? location.replace(/\\/g, '/') : location
-  const missing = `Script does not exist at specified location: ${location}`
+  // HookExecutor: File.exist?(File.join(archive, location)), reported with File.expand_path.
+  const onInstance = path.posix.resolve(ARCHIVE_DIR, written.replace(/^\/+/, ''))
+  const missing = AGENT.scriptMissing(onInstance)
   const rel = rootRelative(written)
   if (rel === undefined || rel === '') {
     report(
       'error',
-      `${missing} (the location leaves the bundle).`,
+      `${missing}: the location leaves the bundle.`,
       'Locations are relative to the bundle root: put the script in the bundle and give its path from there, e.g. `location: scripts/start.sh`.'
     )
     return undefined
@@ -66,57 +89,60 @@ function resolveLocation(
       ? ` The bundle has it at ${sameName.join(', ')}: write \`location: ${sameName[0]}\`.`
       : ''
   }
-  if (written.startsWith('/')) {
-    if (entry) {
-      report(
-        'warning',
-        `location '${location}' starts with '/': the agent still reads it relative to the bundle root (${rel}), not from that path on the instance.`,
-        `Write \`location: ${rel}\` without the leading '/'.`
-      )
-    } else {
-      report(
-        'error',
-        missing,
-        `The location is relative to the bundle root, not a path on the instance: drop the leading '/' and give the script's path inside the bundle.${suggestion()}`
-      )
-      return undefined
-    }
-  }
-  if (!entry) {
+  if (bundle.kind(rel) === 'missing') {
     report(
       'error',
       missing,
-      `Add the script to the bundle (in \`source\`, or with a \`files\` line) or fix the location; it is relative to the bundle root.${suggestion()}`
+      `Add the script to the bundle (in \`source\`, or with a \`files\` line) or fix the location; it is relative to the bundle root${written.startsWith('/') ? ', not a path on the instance' : ''}.${suggestion()}`
     )
     return undefined
   }
-  if (entry.type === 'directory') {
+  if (bundle.kind(rel) === 'directory') {
     report(
       'error',
-      `location '${location}' is a folder, not a script.`,
-      'Give the path of the script file inside that folder.'
+      AGENT.scriptError(location, 'Errno::EACCES', `Permission denied - ${onInstance}`),
+      `'${location}' is a folder: give the path of the script file inside it.`
     )
     return undefined
   }
-  if (entry.type === 'symlink') {
+  // Ruby's popen3 splits a command without shell characters at blanks: it runs the first word.
+  const blank = /\s/.exec(onInstance)
+  if (!windows && blank) {
+    report(
+      'error',
+      AGENT.scriptError(location, 'Errno::ENOENT', `No such file or directory - ${onInstance.slice(0, blank.index)}`),
+      'Rename the script (and its folders) without spaces: the agent splits the command at blanks.'
+    )
+    return undefined
+  }
+  if (written.startsWith('/')) {
+    report(
+      'warning',
+      `location '${location}' starts with '/': the agent still reads it relative to the bundle root (${rel}), not from that path on the instance.`,
+      `Write \`location: ${rel}\` without the leading '/'.`
+    )
+  }
+  if (entry?.type === 'symlink') {
     const target = bundle.linkTarget(rel)
-    if (target === undefined || bundle.entry(target)?.type !== 'file') {
+    if (target === undefined) {
       report(
-        'error',
-        `${missing} (${rel} is a symlink to '${entry.linkTarget ?? ''}', which is not a file in the bundle, so the link dangles on the instance).`,
+        'warning',
+        `location '${location}' is a symlink to '${entry.linkTarget ?? ''}', outside the bundle: it runs only if that path exists on the instance.`,
         'Put the script itself in the bundle instead of a link.'
       )
       return undefined
     }
-    report(
-      'warning',
-      `location '${location}' is a symlink to ${target}: the agent runs the target, but only if every tool that packs and unpacks the bundle keeps the link.`,
-      `Name the script itself: \`location: ${target}\`.`
-    )
+    if (bundle.kind(target) !== 'file' || bundle.entry(target)?.type === 'symlink') {
+      report('error', missing, `${rel} is a symlink to '${entry.linkTarget ?? ''}', which is not a file in the bundle: put the script itself in the bundle.`)
+      return undefined
+    }
     return target
   }
   return rel
 }
+
+/** Interpreters an EC2 Linux image has; another one must be installed before the hook runs. */
+const COMMON_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'python3', 'perl'])
 
 async function checkContent(
   path: string,
@@ -149,44 +175,56 @@ async function checkContent(
   try {
     content = await bundle.read(path)
   } catch {
-    report(
-      'error',
-      `${path} could not be read from the bundle.`,
-      'Check the file is a readable regular file.'
-    )
     return findings
   }
 
   const hasBom = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf
   const shebang = content.subarray(0, 2).toString('latin1') === '#!'
+  const firstLine = content.subarray(2, content.indexOf('\n') < 0 ? undefined : content.indexOf('\n')).toString('utf8')
+  const crlf = content.indexOf('\r\n')
   if (hasBom) {
     report(
-      'error',
-      `${path} starts with a UTF-8 byte order mark, which hides its '#!' line: the script runs through /bin/sh instead of its interpreter.`,
+      'warning',
+      `${path} starts with a UTF-8 byte order mark, which hides its '#!' line: the agent runs it through /bin/sh, which reports the first line as an unknown command and goes on.`,
       'Save it as UTF-8 without BOM.'
     )
-  } else if (!shebang) {
+  } else if (!shebang && content.length > 0) {
     report(
-      'error',
-      `${path} does not start with '#!': the agent would run it through /bin/sh, and hook scripts must name their interpreter.`,
-      'Add a first line such as `#!/bin/bash`.'
+      'warning',
+      `${path} does not start with '#!': the agent runs it through /bin/sh, so bash-only syntax in it fails.`,
+      'Add a first line naming the interpreter, such as `#!/bin/bash`.'
     )
+  } else if (shebang && crlf < 0) {
+    const words = firstLine.trim().split(/\s+/)
+    const program = (words[0] ?? '').endsWith('/env') ? (words[1] ?? '') : (words[0] ?? '')
+    const name = program.split('/').pop() ?? ''
+    if (name && !COMMON_INTERPRETERS.has(name)) {
+      report(
+        'warning',
+        `${path} runs with '${firstLine.trim()}': if ${program} is not installed on the instance, the agent fails with "${AGENT.scriptError(path, 'Errno::ENOENT', 'No such file or directory - ...')}".`,
+        `Install ${name} on the instance (user data, AMI) before deploying, or use /bin/bash.`
+      )
+    }
   }
 
-  const crlf = content.indexOf('\r\n')
   if (crlf >= 0) {
     const line = content.subarray(0, crlf).toString('latin1').split('\n').length
-    const interpreter = shebang
-      ? content.subarray(2, content.indexOf('\n')).toString('utf8').replace(/\r$/, '').trim()
-      : ''
-    report(
-      'error',
-      shebang
-        ? `${path} has Windows (CRLF) line endings. The agent fails with "Script at specified location: ${path} failed with error Errno::ENOENT with message No such file or directory - .../deployment-archive/${path}": the kernel looks for the interpreter '${interpreter}\\r', which does not exist.`
-        : `${path} has Windows (CRLF) line endings: /bin/sh reads the '\\r' as part of every command and the script fails.`,
-      `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes so Git on Windows keeps them.`,
-      line
-    )
+    const onInstance = `${ARCHIVE_DIR}/${path}`
+    if (shebang && !hasBom && line === 1) {
+      report(
+        'error',
+        `${AGENT.scriptError(path, 'Errno::ENOENT', `No such file or directory - ${onInstance}`)}: ${path} has Windows (CRLF) line endings, so the kernel looks for the interpreter '${firstLine.replace(/\r$/, '').trim()}\\r', which does not exist.`,
+        `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes so Git on Windows keeps them.`,
+        line
+      )
+    } else {
+      report(
+        'warning',
+        `${path} has Windows (CRLF) line endings: the shell reads the '\\r' as part of each command, so commands and paths in it may not be found.`,
+        `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes.`,
+        line
+      )
+    }
   }
   return findings
 }

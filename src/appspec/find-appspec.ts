@@ -1,16 +1,17 @@
 // Where the agent will find appspec.yml in the unpacked bundle, or why it will not.
 //
-// The agent looks for `appspec.*` at the archive root; when there is none there and exactly one
-// `<folder>/appspec.*`, it moves that folder up to be the root (older agents only when the folder
-// is the archive's sole entry; newer ones delete everything else). Then it reads `appspec.yml`.
+// The agent (command_executor.rb, unpack_bundle) strips the archive's top folder when it is the
+// archive's only entry and holds a file whose name contains "appspec" (any case); then it reads
+// `appspec.yml` at the root, and nothing else, before the first hook runs.
 
 import type { BundleEntry } from '../bundle/bundle-view.js'
+import { AGENT, ARCHIVE_DIR } from './agent-words.js'
 import type { Finding } from './types.js'
 
 export const APPSPEC_FILE = 'appspec.yml'
 
-const AGENT_NOT_FOUND =
-  'The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml".'
+/** The agent's whole message, with the folder it unpacks to on an instance. */
+const AGENT_NOT_FOUND = `${AGENT.notFound(APPSPEC_FILE)} The revision was unpacked to directory "${ARCHIVE_DIR}", and the AppSpec file was expected but not found at path "${ARCHIVE_DIR}/${APPSPEC_FILE}". Consult the AWS CodeDeploy Appspec documentation for more information at http://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html`
 
 export interface AppspecLocation {
   /** Folder the agent treats as the bundle root: '' or a top-level folder it strips. */
@@ -28,81 +29,65 @@ export function findAppspec(
   entries: readonly BundleEntry[],
   origin: 'built' | 'archive'
 ): FoundAppspec {
+  const tops = [...new Set(entries.map((e) => e.path.split('/')[0] ?? ''))]
+  const only = tops.length === 1 ? tops[0] : undefined
+  const stripped =
+    only !== undefined &&
+    entries.some((e) => e.path.startsWith(`${only}/`)) &&
+    entries.some((e) => /^[^/]+\/[^/]*appspec[^/]*$/i.test(e.path))
+  const root = stripped ? (only ?? '') : ''
+  const prefix = root ? `${root}/` : ''
   const files = entries.filter((e) => e.type !== 'directory')
-  const names = new Set(files.map((e) => e.path))
+  const atRoot = files.filter((e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/'))
+  const appspec = atRoot.find((e) => e.path === `${prefix}${APPSPEC_FILE}`)
   const findings: Finding[] = []
 
-  if (names.has(APPSPEC_FILE)) {
-    if (names.has('appspec.yaml')) {
+  if (appspec) {
+    if (root) {
       findings.push({
         severity: 'warning',
-        file: 'appspec.yaml',
-        message:
-          'The bundle has both appspec.yml and appspec.yaml; the agent reads only appspec.yml.',
+        file: appspec.path,
+        message: `appspec.yml is at ${appspec.path}, not at the bundle root. It deploys because the agent strips a single top folder ("Stripping leading directory from archive bundle contents."); hook locations and file sources are then relative to ${root}/.`,
+        fix: folderFix(root, origin)
+      })
+    }
+    if (atRoot.some((e) => e.path === `${prefix}appspec.yaml`)) {
+      findings.push({
+        severity: 'warning',
+        file: `${prefix}appspec.yaml`,
+        message: 'The bundle has both appspec.yml and appspec.yaml; the agent reads only appspec.yml.',
         fix: 'Delete appspec.yaml (or merge what it holds into appspec.yml).'
       })
     }
-    return { location: { root: '', path: APPSPEC_FILE }, findings }
+    return { location: { root, path: appspec.path }, findings }
   }
 
-  const rootAppspecs = files.filter((e) => /^appspec\.[^/]*$/.test(e.path))
-  const wrongName = files.find((e) => /^appspec\.ya?ml$/i.test(e.path))
+  const wrongName = atRoot.find((e) => /^appspec\.ya?ml$/i.test(e.path.slice(prefix.length)))
   if (wrongName) {
     return {
-      location: { root: '', path: wrongName.path },
+      location: { root, path: wrongName.path },
       findings: [
         {
           severity: 'error',
           file: wrongName.path,
-          message: `${AGENT_NOT_FOUND} The bundle has ${wrongName.path}, but the agent only looks for appspec.yml (the name is case-sensitive).`,
-          fix: `Rename ${wrongName.path} to appspec.yml.`
+          message: `${AGENT_NOT_FOUND} The bundle has ${wrongName.path}, but the agent reads only a file named exactly appspec.yml.`,
+          fix: `Rename ${wrongName.path} to ${prefix}appspec.yml.`
         }
       ]
     }
-  }
-
-  const nested = files.filter((e) => /^[^/]+\/appspec\.[^/]*$/.test(e.path))
-  if (rootAppspecs.length === 0 && nested.length === 1) {
-    const [folder = '', name = ''] = (nested[0]?.path ?? '').split('/')
-    const others = [...new Set(entries.map((e) => e.path.split('/')[0]))].filter(
-      (top) => top !== folder
-    )
-    const moveFix = folderFix(folder, origin)
-    if (name !== APPSPEC_FILE) {
-      findings.push({
-        severity: 'error',
-        file: `${folder}/${name}`,
-        message: `${AGENT_NOT_FOUND} Found ${folder}/${name}: the agent only reads a file named appspec.yml, at the bundle root.`,
-        fix: `Rename it to appspec.yml. ${moveFix}`
-      })
-    } else if (others.length > 0) {
-      findings.push({
-        severity: 'error',
-        file: `${folder}/${name}`,
-        message: `appspec.yml is at ${folder}/appspec.yml, not at the bundle root. Older agents fail with: ${AGENT_NOT_FOUND} Newer ones make ${folder}/ the root and delete everything else (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''}).`,
-        fix: moveFix
-      })
-    } else {
-      findings.push({
-        severity: 'warning',
-        file: `${folder}/${name}`,
-        message: `appspec.yml is at ${folder}/appspec.yml, not at the bundle root. It deploys only because the agent strips a single top folder ("Stripping leading directory from archive bundle contents."); hook locations and file sources are then relative to ${folder}/.`,
-        fix: moveFix
-      })
-    }
-    return { location: { root: folder, path: `${folder}/${name}` }, findings }
   }
 
   const elsewhere = files.filter((e) => /(^|\/)appspec\.ya?ml$/i.test(e.path))
   const first = elsewhere[0]
   if (first) {
     const folder = first.path.slice(0, first.path.lastIndexOf('/'))
+    const others = tops.filter((t) => t !== folder.split('/')[0])
     return {
       findings: [
         {
           severity: 'error',
-          file: APPSPEC_FILE,
-          message: `${AGENT_NOT_FOUND} Found ${elsewhere.map((e) => e.path).join(', ')} instead: the agent reads only appspec.yml at the bundle root.`,
+          file: first.path,
+          message: `${AGENT_NOT_FOUND} Found ${elsewhere.map((e) => e.path).join(', ')} instead: the agent reads only appspec.yml at the bundle root${folder.includes('/') ? '' : `, and strips a top folder only when it is the archive's only entry (here there is also ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''})`}.`,
           fix: folderFix(folder, origin)
         }
       ]

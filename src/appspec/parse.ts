@@ -8,6 +8,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
   type Document,
   type Node
 } from 'yaml'
@@ -29,8 +30,10 @@ export interface YamlIssue extends Position {
 export type PathSegment = string | number
 
 export interface ParsedAppspec {
-  /** The document as plain data (null for an empty file). */
+  /** The document as plain data, as the agent's YAML reader gets it (null for an empty file). */
   value: unknown
+  /** Top-level keys the agent's YAML reader drops after a byte order mark (see bomCut). */
+  droppedByBom: string[]
   issues: YamlIssue[]
   /** The agent could not load this text at all: nothing else in it can be judged. */
   unreadable: boolean
@@ -48,9 +51,15 @@ const BOM = '\ufeff'
 
 export function parseAppspec(text: string): ParsedAppspec {
   // The BOM is reported by the validator; stripping it keeps columns right.
-  const source = text.startsWith(BOM) ? text.slice(BOM.length) : text
+  const whole = text.startsWith(BOM) ? text.slice(BOM.length) : text
+  const source = text.startsWith(BOM) ? bomCut(whole) : whole
   const lineCounter = new LineCounter()
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, version: '1.1' })
+  // A repeated key is a DUPLICATE_KEY error here, reported as a warning: like Psych, the value
+  // keeps the last one.
+  const options = { lineCounter, prettyErrors: false, version: '1.1' } as const
+  const doc = parseDocument(source, options)
+  const droppedByBom =
+    source === whole ? [] : topLevelKeys(parseDocument(whole, { ...options, lineCounter: new LineCounter() }).toJS()).filter((k) => !topLevelKeys(doc.toJS()).includes(k))
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset)
     return { line, column: col }
@@ -63,11 +72,19 @@ export function parseAppspec(text: string): ParsedAppspec {
     if (issue.severity === 'error') unreadable = true
     issues.push(issue)
   }
+  if (!unreadable) {
+    const refused = psychRefusal(doc, source)
+    if (refused) {
+      unreadable = true
+      issues.push({ ...at(refused.offset), severity: 'error', message: refused.message, fix: refused.fix })
+    }
+  }
   issues.push(...tabIndentWarnings(source, issues))
 
   const pairAt = (path: readonly PathSegment[]) => locate(doc, path)
   return {
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    droppedByBom,
     issues,
     unreadable,
     keyPosition(path) {
@@ -94,7 +111,30 @@ export function parseAppspec(text: string): ParsedAppspec {
   }
 }
 
+/** libyaml's words (what the agent's Psych reports) for the `yaml` package's error codes. */
+function psychProblem(code: string, message: string): string | undefined {
+  if (code === 'TAB_AS_INDENT')
+    return 'found character that cannot start any token while scanning for the next token'
+  if (code === 'BAD_INDENT' && message.startsWith('Flow sequence'))
+    return "did not find expected ',' or ']' while parsing a flow sequence"
+  if (code === 'BAD_INDENT' && message.startsWith('Flow map'))
+    return "did not find expected ',' or '}' while parsing a flow mapping"
+  if (code === 'MISSING_CHAR' && /quote/i.test(message))
+    return 'found unexpected end of stream while scanning a quoted scalar'
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') return 'mapping values are not allowed in this context'
+  return undefined
+}
+
 function describeYamlError(code: string, message: string, position: Position): YamlIssue {
+  const psych = psychProblem(code, message)
+  if (psych) {
+    return {
+      ...position,
+      severity: 'error',
+      message: `The agent's YAML reader fails: "(<unknown>): ${psych}" (${message.split(' at line')[0]}).`,
+      fix: code === 'TAB_AS_INDENT' ? 'Indent with spaces only.' : 'Fix the YAML at this line and column (check indentation, colons, quotes and brackets).'
+    }
+  }
   switch (code) {
     case 'DUPLICATE_KEY':
       return {
@@ -111,18 +151,11 @@ function describeYamlError(code: string, message: string, position: Position): Y
           "appspec.yml holds more than one YAML document (a '---' line); the agent reads only the first.",
         fix: "Remove the '---' line and everything after it, or merge it into the first document."
       }
-    case 'TAB_AS_INDENT':
-      return {
-        ...position,
-        severity: 'error',
-        message: 'YAML syntax error: a tab is used for indentation, which YAML forbids.',
-        fix: 'Indent with spaces only.'
-      }
     default:
       return {
         ...position,
         severity: 'error',
-        message: `YAML syntax error: ${message}.`.replace(/\.\.$/, '.'),
+        message: `YAML syntax error, which the agent's YAML reader fails on: ${message}.`.replace(/\.\.$/, '.'),
         fix: 'Fix the YAML at this line and column (check indentation, colons and brackets).'
       }
   }
@@ -147,6 +180,52 @@ function tabIndentWarnings(source: string, reported: readonly YamlIssue[]): Yaml
     }
   })
   return warnings
+}
+
+/**
+ * After a UTF-8 byte order mark, the agent's YAML reader (libyaml through Psych) ends the first
+ * top-level mapping at the next line that starts in column 0: only the first key survives. A
+ * BOM followed by a blank or comment line is harmless. Found with the agent itself; see
+ * __tests__/agent/cases.ts.
+ */
+function bomCut(source: string): string {
+  const firstLine = source.split('\n', 1)[0] ?? ''
+  if (/^\s*(#.*)?\r?$/.test(firstLine)) return source
+  const next = /\n(?=[^\s#])/.exec(source.slice(firstLine.length))
+  return next ? source.slice(0, firstLine.length + next.index + 1) : source
+}
+
+function topLevelKeys(value: unknown): string[] {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []
+}
+
+/**
+ * What Psych 4 (Ruby 3.1 and later) refuses in `YAML.load`, which the agent calls: aliases and
+ * values of classes it was not told to allow, such as dates.
+ */
+function psychRefusal(
+  doc: Document,
+  source: string
+): { offset: number; message: string; fix: string } | undefined {
+  let found: { offset: number; message: string; fix: string } | undefined
+  visit(doc, {
+    Alias(_key, node) {
+      found ??= {
+        offset: node.range?.[0] ?? 0,
+        message: `The agent's YAML reader fails: "Unknown alias: ${node.source}" (Ruby 3.1 and later refuse YAML aliases in appspec.yml).`,
+        fix: `Write the value out again instead of \`*${node.source}\`.`
+      }
+    },
+    Scalar(_key, node) {
+      if (node.value instanceof Date)
+        found ??= {
+          offset: node.range?.[0] ?? 0,
+          message: `The agent's YAML reader fails: "Tried to load unspecified class: Date": YAML reads the unquoted ${node.range ? source.slice(node.range[0], node.range[1]) : 'value'} as a date, which the agent's Ruby refuses.`,
+          fix: 'Quote the value: `"2024-01-01"`.'
+        }
+    }
+  })
+  return found
 }
 
 interface Located {

@@ -4,6 +4,7 @@
 import type { BundleView } from '../bundle/bundle-view.js'
 import { RootedBundle, rootRelative } from './bundle-index.js'
 import { checkDocument } from './check-document.js'
+import { checkInstall } from './check-install.js'
 import { checkScripts } from './check-scripts.js'
 import { findAppspec } from './find-appspec.js'
 import { parseAppspec } from './parse.js'
@@ -25,6 +26,7 @@ export async function validateBundle(
   if (text === undefined) return { findings: ordered(findings), appspecPath, hookScripts: [] }
 
   const parsed = parseAppspec(text)
+  if (text.startsWith('\ufeff')) findings.push(bomFinding(appspecPath, parsed.droppedByBom))
   for (const { severity, line, column, message, fix } of parsed.issues) {
     findings.push({ severity, file: appspecPath, line, column, message, fix })
   }
@@ -33,6 +35,9 @@ export async function validateBundle(
 
   const doc = checkDocument(parsed, appspecPath, bundle)
   findings.push(...doc.findings)
+  checkInstall(doc.files, doc.permissions, bundle, (severity, path, message, fix) => {
+    findings.push({ severity, file: appspecPath, ...parsed.keyPosition(path), message, fix })
+  })
   const refs = doc.hooks.flatMap((h) => h.scripts)
   const scripts = await checkScripts(refs, appspecPath, bundle, {
     origin: opts.origin,
@@ -78,16 +83,25 @@ async function readAppspec(
     })
     return undefined
   }
-  if (content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf) {
-    findings.push({
-      severity: 'warning',
-      file: appspecPath,
-      line: 1,
-      message: `${appspecPath} starts with a UTF-8 byte order mark (BOM); some YAML readers take it as part of the first key.`,
-      fix: 'Save it as UTF-8 without BOM.'
-    })
-  }
   return content.toString('utf8')
+}
+
+function bomFinding(file: string, dropped: string[]): Finding {
+  return dropped.length > 0
+    ? {
+        severity: 'error',
+        file,
+        line: 1,
+        message: `${file} starts with a UTF-8 byte order mark (BOM): the agent's YAML reader then keeps only the first key and drops the rest (${dropped.join(', ')}), which fails as shown.`,
+        fix: 'Save it as UTF-8 without BOM.'
+      }
+    : {
+        severity: 'warning',
+        file,
+        line: 1,
+        message: `${file} starts with a UTF-8 byte order mark (BOM); the agent reads it only because nothing follows the first line that the BOM would cut off.`,
+        fix: 'Save it as UTF-8 without BOM.'
+      }
 }
 
 /** Errors before warnings; within each, appspec.yml first, then by file and line. */

@@ -1,0 +1,110 @@
+// How the CodeDeploy agent's Ruby sees the values YAML gives it: their class, `to_s`, `inspect`
+// and `to_i`, so findings can say what the agent will do and quote its words exactly.
+
+/**
+ * A value as the agent's YAML reader (Psych) gives it: the JS value from the `yaml` package.
+ * Whole floats (`1.0`) arrive as JS integers; where the agent prints one, callers quote the
+ * source text instead.
+ */
+export type YamlValue = unknown
+
+/** Ruby's class name of a loaded YAML value. */
+export function rubyClass(value: YamlValue): string {
+  if (value === null || value === undefined) return 'NilClass'
+  if (value === true) return 'TrueClass'
+  if (value === false) return 'FalseClass'
+  if (typeof value === 'string') return 'String'
+  if (typeof value === 'number' || typeof value === 'bigint')
+    return typeof value === 'number' && isFloat(value) ? 'Float' : 'Integer'
+  if (Array.isArray(value)) return 'Array'
+  if (value instanceof Date) return 'Date'
+  return 'Hash'
+}
+
+function isFloat(value: number): boolean {
+  return !Number.isInteger(value)
+}
+
+/** `value.inspect`. */
+export function rubyInspect(value: YamlValue): string {
+  if (value === null || value === undefined) return 'nil'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number') return isFloat(value) ? floatText(value) : String(value)
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  if (Array.isArray(value)) return `[${value.map(rubyInspect).join(', ')}]`
+  if (value instanceof Date) return `#<Date: ${value.toISOString().slice(0, 10)}>`
+  const entries = Object.entries(value as Record<string, unknown>)
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(', ')}}`
+}
+
+/** `"#{value}"`: strings as they are, nil empty, everything else as inspect. */
+export function rubyToS(value: YamlValue): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  return rubyInspect(value)
+}
+
+/** Ruby's Float#to_s: whole numbers keep one decimal ("0.0", "1.0"). */
+function floatText(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value)
+}
+
+/** `String#to_i`: optional blanks and sign, then digits (underscores between them), else 0. */
+export function stringToI(text: string): number {
+  const match = /^\s*([+-]?)(\d+(?:_\d+)*)/.exec(text)
+  if (!match) return 0
+  const digits = Number((match[2] ?? '0').replaceAll('_', ''))
+  return match[1] === '-' ? -digits : digits
+}
+
+/**
+ * `value.to_i` as the agent calls it on a script's timeout: a number, or the NoMethodError Ruby
+ * raises for values without `to_i`.
+ */
+export function rubyToI(value: YamlValue): { value: number } | { error: string } {
+  if (typeof value === 'number') return { value: Math.trunc(value) }
+  if (typeof value === 'string') return { value: stringToI(value) }
+  return { error: noMethod('to_i', value) }
+}
+
+/** Ruby's NoMethodError message (first line) for calling `method` on `value`. */
+export function noMethod(method: string, value: YamlValue): string {
+  return `undefined method \`${method}' for ${rubyInspect(value)}:${rubyClass(value)}`
+}
+
+/** `value['key']` as Ruby evaluates it on what YAML gave, or the error it raises. */
+export function rubyIndex(
+  value: YamlValue,
+  key: string
+): { value: YamlValue } | { error: string } {
+  if (typeof value === 'string') return { value: value.includes(key) ? key : null }
+  if (Array.isArray(value) || typeof value === 'number')
+    return { error: 'no implicit conversion of String into Integer' }
+  if (isHash(value)) return { value: value[key] }
+  return { error: noMethod('[]', value) }
+}
+
+/** A Ruby Hash as YAML loads it (a mapping). */
+export function isHash(value: YamlValue): value is Record<string, YamlValue> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date)
+  )
+}
+
+/**
+ * What `value.each { |item| ... }` hands its block: a list's items, a Hash's [key, value] pairs;
+ * the NoMethodError for anything else.
+ */
+export function rubyEach(value: YamlValue): { items: YamlValue[] } | { error: string } {
+  if (Array.isArray(value)) return { items: value }
+  if (isHash(value)) return { items: Object.entries(value).map(([k, v]) => [k, v]) }
+  return { error: noMethod('each', value) }
+}
+
+/** `value.has_key?(key)` on a script or permission entry: true/false or the NoMethodError. */
+export function rubyHasKey(value: YamlValue, key: string): { has: boolean } | { error: string } {
+  return isHash(value) ? { has: key in value } : { error: noMethod('has_key?', value) }
+}
