@@ -121,7 +121,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(process.env);
 if (line !== undefined)
     process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(72)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6072));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(484)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5484));
 await run();
 
 __webpack_async_result__();

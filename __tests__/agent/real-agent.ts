@@ -50,7 +50,10 @@ export function materialize(tree: FixtureTree, dir: string, dest: string): void 
       symlinkSync(file.link, target)
     } else {
       const content = file.content ?? ''
-      writeFileSync(target, typeof content === 'string' ? content.replaceAll('{dest}', dest) : content)
+      writeFileSync(
+        target,
+        typeof content === 'string' ? content.replaceAll('{dest}', dest) : content
+      )
       chmodSync(target, file.mode ?? 0o644)
     }
   }
@@ -58,7 +61,11 @@ export function materialize(tree: FixtureTree, dir: string, dest: string): void 
 
 /** The archive `tar`/`zip` make of `dir`'s top-level names (as written in the tree: `./dist` stays). */
 export function archive(tree: FixtureTree, dir: string, form: ArchiveForm, out: string): void {
-  const tops = [...new Set(Object.keys(tree).map((p) => (p.startsWith('./') ? `./${p.split('/')[1]}` : p.split('/')[0])))]
+  const tops = [
+    ...new Set(
+      Object.keys(tree).map((p) => (p.startsWith('./') ? `./${p.split('/')[1]}` : p.split('/')[0]))
+    )
+  ]
     .filter((t): t is string => Boolean(t))
     .sort()
   if (form === 'zip') execFileSync('zip', ['-qry', out, ...tops], { cwd: dir })
@@ -96,7 +103,18 @@ export function runAgent(opts: {
   return new Promise((resolve, reject) => {
     const child = spawn(
       opts.runner,
-      ['-l', opts.bundleFile, '-t', opts.form, '-g', opts.group, '-a', 'conformance', '-d', opts.group],
+      [
+        '-l',
+        opts.bundleFile,
+        '-t',
+        opts.form,
+        '-g',
+        opts.group,
+        '-a',
+        'conformance',
+        '-d',
+        opts.group
+      ],
       {
         cwd: opts.cwd,
         env: { ...process.env, RUBYOPT: `-r${OBSERVER}`, CODEDEPLOY_LOCAL_ROOT: opts.root },

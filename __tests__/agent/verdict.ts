@@ -31,13 +31,17 @@ export function judge(c: AgentCase, found: ActionFindings, dest: string): string
   const errors = found.errors.map((e) => e.replaceAll(dest, '<dest>'))
   const verdict = expectedVerdict(c)
   if (verdict === 'accept' && errors.length > 0)
-    problems.push(`refused a bundle the agent ${c.agent.ok ? 'deploys' : 'fails only at run time'}:\n  ${errors.join('\n  ')}`)
+    problems.push(
+      `refused a bundle the agent ${c.agent.ok ? 'deploys' : 'fails only at run time'}:\n  ${errors.join('\n  ')}`
+    )
   if (verdict === 'refuse') {
     if (errors.length === 0) problems.push('accepted a bundle the agent fails on')
     else if (!c.divergence) {
       const words = agentWords(c)
       if (!errors.some((e) => words.every((w) => e.includes(w))))
-        problems.push(`no error quotes the agent's words ${JSON.stringify(words)}:\n  ${errors.join('\n  ')}`)
+        problems.push(
+          `no error quotes the agent's words ${JSON.stringify(words)}:\n  ${errors.join('\n  ')}`
+        )
     }
   }
   if (c.warns && !found.warnings.some((w) => w.includes(c.warns!)))

@@ -48,7 +48,11 @@ export function bundleOf(tree: FixtureTree): BundleView {
   }
 }
 
-/** The tutorial's appspec.yml: copy everything to /home/ec2-user/app and run three hooks. */
+/**
+ * The tutorial's appspec.yml: copy everything to /home/ec2-user/app, hand its files to ec2-user and
+ * run three hooks. (The tutorial's own `type: [directory]` would reach nothing in this bundle,
+ * which has no folders: validate.test.ts checks that warning on its own.)
+ */
 export const TUTORIAL_APPSPEC = `version: 0.0
 os: linux
 files:
@@ -59,7 +63,7 @@ permissions:
     owner: ec2-user
     group: ec2-user
     type:
-      - directory
+      - file
 hooks:
   AfterInstall:
     - location: deploy.sh

@@ -73,11 +73,11 @@ describe('annotationOf', () => {
 
 describe('countFindings', () => {
   it.each<[Finding[], string]>([
-    [[], '0 errors and 0 warnings'],
-    [[unknownEvent], '1 error and 0 warnings'],
+    [[], '0 problems the agent fails on, 0 warnings of advice'],
+    [[unknownEvent], '1 problem the agent fails on, 0 warnings of advice'],
     [
       [unknownEvent, unknownEvent, { ...unknownEvent, severity: 'warning' }],
-      '2 errors and 1 warning'
+      '2 problems the agent fails on, 1 warning of advice'
     ]
   ])('counts %#', (findings, text) => {
     expect(countFindings(findings)).toBe(text)
@@ -110,9 +110,9 @@ describe('summaryMarkdown', () => {
     )
     report.findings.push({ severity: 'warning', file: 'a|b.sh', message: 'x | y', fix: 'z' })
     const markdown = summaryMarkdown(report)
-    expect(markdown).toContain('1 error and 1 warning.')
+    expect(markdown).toContain('1 problem the agent fails on, 1 warning of advice.')
     expect(markdown).toContain(
-      '| :x: error | `appspec.yml:1:1` | The deployment failed because an invalid version value (1.0) was entered in the application specification file. | Write `version: 0.0`, the only AppSpec version for EC2/on-premises deployments. |'
+      '| :x: error | `appspec.yml:1:1` | The deployment failed because an invalid version value (1.0) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again. | Write `version: 0.0`, the only AppSpec version for EC2/on-premises deployments. |'
     )
     expect(markdown).toContain('| :warning: warning | `a\\|b.sh` | x \\| y | z |')
   })
@@ -122,7 +122,7 @@ describe('summaryMarkdown', () => {
       origin: 'archive'
     })
     expect(summaryMarkdown(report)).toMatch(
-      /^### appspec: appspec\.yml\n\n1 error and 0 warnings\./
+      /^### appspec: appspec\.yml\n\n1 problem the agent fails on, 0 warnings of advice\./
     )
   })
 })

@@ -37,8 +37,26 @@ const FOUR_SCRIPTS = `hooks:
   ValidateService:
     - location: validate.sh
 `
-const notFound =
-  'The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml".'
+/** Where the agent unpacks a revision on an instance; the ids are known only there. */
+const ARCHIVE =
+  '/opt/codedeploy-agent/deployment-root/<deployment-group-id>/<deployment-id>/deployment-archive'
+/** The agent's whole message (hook_executor.rb, parse_app_spec) when appspec.yml is not at the root. */
+const notFound = `The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml". The revision was unpacked to directory "${ARCHIVE}", and the AppSpec file was expected but not found at path "${ARCHIVE}/appspec.yml". Consult the AWS CodeDeploy Appspec documentation for more information at http://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html`
+const rubyFails = "The agent fails reading appspec.yml with Ruby's error: "
+/**
+ * The tutorial's permission (type: directory on /home/ec2-user/app) once nothing this deployment
+ * installs is left under that folder: the agent applies it to nothing (installer.rb, find_matches).
+ */
+const permissionReachesNothing = (line: number): Expected => ({
+  severity: 'warning',
+  line,
+  message:
+    'The permission for /home/ec2-user/app reaches nothing: the agent applies it to the file entries this deployment installs under /home/ec2-user/app (never to /home/ec2-user/app itself)',
+  fix: 'Point `object` at a destination of the `files` section'
+})
+/** The tutorial appspec with its permission's `type` lines replaced by `lines` (files and folders). */
+const withPermission = (lines: string, overrides: FixtureTree = {}): FixtureTree =>
+  withAppspec(TUTORIAL_APPSPEC.replace('    type:\n      - file\n', lines), overrides)
 const tutorialWithoutAppspec = without(tutorialTree(), 'appspec.yml')
 
 const cases: Case[] = [
@@ -64,7 +82,7 @@ const cases: Case[] = [
         file: 'appspec.yaml',
         message: [
           notFound,
-          'The bundle has appspec.yaml, but the agent only looks for appspec.yml'
+          'The bundle has appspec.yaml, but the agent reads only a file named exactly appspec.yml.'
         ],
         fix: 'Rename appspec.yaml to appspec.yml.'
       }
@@ -77,7 +95,10 @@ const cases: Case[] = [
       {
         severity: 'error',
         file: 'AppSpec.yml',
-        message: 'the name is case-sensitive',
+        message: [
+          notFound,
+          'The bundle has AppSpec.yml, but the agent reads only a file named exactly appspec.yml.'
+        ],
         fix: 'Rename AppSpec.yml to appspec.yml.'
       }
     ]
@@ -120,7 +141,10 @@ const cases: Case[] = [
       {
         severity: 'error',
         file: 'dist/appspec.yml',
-        message: [notFound, 'delete everything else (README.md)'],
+        message: [
+          notFound,
+          "strips a top folder only when it is the archive's only entry (here there is also README.md)"
+        ],
         fix: 'point `source` at that folder (dist inside the current `source`)'
       }
     ]
@@ -131,8 +155,11 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        file: 'appspec.yml',
-        message: [notFound, 'Found deploy/codedeploy/appspec.yml instead'],
+        file: 'deploy/codedeploy/appspec.yml',
+        message: [
+          notFound,
+          'Found deploy/codedeploy/appspec.yml instead: the agent reads only appspec.yml at the bundle root.'
+        ],
         fix: 'Make deploy/codedeploy/ the bundle root'
       }
     ]
@@ -144,7 +171,8 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: 'Found deploy/codedeploy/appspec.yml instead',
+        file: 'deploy/codedeploy/appspec.yml',
+        message: [notFound, 'Found deploy/codedeploy/appspec.yml instead'],
         fix: 'Rebuild the archive from inside deploy/codedeploy'
       }
     ]
@@ -152,9 +180,17 @@ const cases: Case[] = [
 
   // YAML itself
   {
-    name: 'YAML syntax error with line and column',
+    name: "YAML syntax error with line and column, in libyaml's words",
     tree: withAppspec('version: 0.0\nos: linux\nhooks: [AfterInstall\nfiles: x\n'),
-    expect: [{ severity: 'error', line: 4, column: 1, message: 'YAML syntax error' }]
+    expect: [
+      {
+        severity: 'error',
+        line: 4,
+        column: 1,
+        message: `The agent's YAML reader fails: "(<unknown>): did not find expected ',' or ']' while parsing a flow sequence"`,
+        fix: 'Fix the YAML at this line and column'
+      }
+    ]
   },
   {
     name: 'tabs used for indentation',
@@ -163,7 +199,11 @@ const cases: Case[] = [
       {
         severity: 'error',
         line: 4,
-        message: 'a tab is used for indentation',
+        column: 1,
+        message: [
+          `The agent's YAML reader fails: "(<unknown>): found character that cannot start any token while scanning for the next token"`,
+          'Tabs are not allowed as indentation'
+        ],
         fix: 'Indent with spaces only.'
       }
     ]
@@ -174,22 +214,65 @@ const cases: Case[] = [
     expect: [{ severity: 'warning', line: 3, message: 'appears twice', fix: 'Merge' }]
   },
   {
-    name: 'appspec.yml with a UTF-8 BOM',
+    name: "appspec.yml with a UTF-8 BOM: the agent's YAML reader keeps only the first key, so os is missing",
     tree: withAppspec(`\ufeff${TUTORIAL_APPSPEC}`),
-    expect: [{ severity: 'warning', line: 1, message: 'byte order mark', fix: 'without BOM' }]
+    expect: [
+      {
+        severity: 'error',
+        line: 1,
+        message: [
+          'appspec.yml starts with a UTF-8 byte order mark (BOM)',
+          'keeps only the first key and drops the rest (os, files, permissions, hooks)'
+        ],
+        fix: 'without BOM'
+      },
+      {
+        severity: 'error',
+        line: 1,
+        message:
+          'The deployment failed because the application specification file specifies an unsupported operating system ().',
+        fix: 'Add the line `os: linux`'
+      },
+      { severity: 'warning', line: 1, message: 'appspec.yml has no hooks' },
+      { severity: 'warning', line: 1, message: 'appspec.yml copies no files' }
+    ]
+  },
+  {
+    name: 'appspec.yml with a UTF-8 BOM then a comment line, which the agent reads whole (warning)',
+    tree: withAppspec(`\ufeff# the tutorial\n${TUTORIAL_APPSPEC}`),
+    expect: [
+      {
+        severity: 'warning',
+        line: 1,
+        message: [
+          'appspec.yml starts with a UTF-8 byte order mark (BOM)',
+          'the agent reads it only because nothing follows the first line'
+        ],
+        fix: 'Save it as UTF-8 without BOM.'
+      }
+    ]
   },
   {
     name: 'an empty appspec.yml',
     tree: withAppspec(''),
-    expect: [{ severity: 'error', message: 'appspec.yml is empty.', fix: '`version: 0.0`' }]
+    expect: [
+      {
+        severity: 'error',
+        message:
+          "The deployment failed because the application specification file was empty. Make sure your AppSpec file defines at minimum the 'version' and 'os' properties.",
+        fix: '`version: 0.0`'
+      }
+    ]
   },
   {
-    name: 'appspec.yml that is a list',
+    name: 'appspec.yml that is a list, which Ruby fails to index',
     tree: withAppspec('- version: 0.0\n- os: linux\n'),
     expect: [
       {
         severity: 'error',
-        message: 'must be a map of keys (version, os, files, hooks), not a list'
+        line: 1,
+        message: `${rubyFails}no implicit conversion of String into Integer.`,
+        fix: 'appspec.yml must be a map of keys, not a list.'
       }
     ]
   },
@@ -295,7 +378,7 @@ const cases: Case[] = [
         line: 17,
         column: 3,
         message: 'appspec.yml file contains unknown lifecycle events: ["ValidateServices"]',
-        fix: 'Did you mean "ValidateService"?'
+        fix: 'Did you mean "ValidateService" for "ValidateServices"? Event names are case-sensitive.'
       },
       { severity: 'warning', message: 'no ValidateService hook' }
     ]
@@ -306,8 +389,9 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: 'unknown lifecycle events: ["afterInstall"]',
-        fix: 'Did you mean "AfterInstall"?'
+        line: 13,
+        message: 'appspec.yml file contains unknown lifecycle events: ["afterInstall"]',
+        fix: 'Did you mean "AfterInstall" for "afterInstall"?'
       }
     ]
   },
@@ -317,40 +401,42 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: '["Whenever"]',
-        fix: 'Use one of: BeforeBlockTraffic, AfterBlockTraffic, ApplicationStop'
+        line: 19,
+        message: 'appspec.yml file contains unknown lifecycle events: ["Whenever"]',
+        fix: 'Use only these events: BeforeBlockTraffic, AfterBlockTraffic, ApplicationStop, BeforeInstall, AfterInstall, ApplicationStart, ValidateService, BeforeAllowTraffic, AfterAllowTraffic.'
       }
     ]
   },
   {
-    name: 'a reserved event given scripts',
+    name: 'a reserved event given scripts: the agent accepts them and never runs them (warning)',
     tree: withHooks(
       `hooks:\n  Install:\n    - location: deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         line: 13,
+        column: 3,
         message:
-          'Install is a reserved lifecycle event that the CodeDeploy agent performs itself; it cannot run scripts.',
-        fix: 'Move these scripts to BeforeInstall or AfterInstall.'
+          'Install is reserved for the work CodeDeploy does itself: the agent accepts the scripts listed under it but they never run.',
+        fix: 'Move them to BeforeInstall or AfterInstall.'
       }
     ]
   },
   {
-    name: 'hooks written as a list',
+    name: 'hooks written as a list, which Ruby cannot each_pair',
     tree: withHooks(`hooks:\n  - AfterInstall:\n      - location: deploy.sh\n`),
     expect: [
       {
         severity: 'error',
         line: 12,
-        message: '`hooks` must map lifecycle events to lists of scripts, not a list',
-        fix: "Remove the '- ' before each event name"
+        message: `${rubyFails}undefined method \`each_pair' for [{"AfterInstall"=>[{"location"=>"deploy.sh"}]}]:Array.`,
+        fix: "remove the '- ' before each event name"
       }
     ]
   },
   {
-    name: 'a hook that is not a list',
+    name: 'a hook that is not a list, whose pairs Ruby cannot has_key?',
     tree: withHooks(
       `hooks:\n  AfterInstall:\n    location: deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
@@ -358,20 +444,27 @@ const cases: Case[] = [
       {
         severity: 'error',
         line: 13,
-        message: 'The scripts of AfterInstall must be a list, not a map',
+        message: `${rubyFails}undefined method \`has_key?' for ["location", "deploy.sh"]:Array.`,
         fix: "Put '- ' before `location:`"
       }
     ]
   },
   {
-    name: 'a hook with nothing under it',
+    name: 'a hook with nothing under it, which the agent skips (no finding)',
     tree: withHooks(`hooks:\n  AfterInstall:\n  ValidateService:\n    - location: validate.sh\n`),
+    expect: []
+  },
+  {
+    name: 'an unknown event with nothing under it, which the agent skips (warning)',
+    tree: withHooks(`hooks:\n  AfterInstall:\n    - location: deploy.sh\n  ValidateServices:\n`),
     expect: [
       {
-        severity: 'error',
-        line: 13,
-        message: 'Lifecycle event AfterInstall lists no scripts',
-        fix: 'or remove the line'
+        severity: 'warning',
+        line: 15,
+        column: 3,
+        message:
+          "'ValidateServices' is not a lifecycle event; the agent ignores it because it lists no scripts.",
+        fix: 'Did you mean "ValidateService"?'
       }
     ]
   },
@@ -391,14 +484,15 @@ const cases: Case[] = [
     ]
   },
   {
-    name: 'a script entry written as a plain string',
+    name: 'a script entry written as a plain string, which Ruby cannot has_key?',
     tree: withHooks(
       `hooks:\n  AfterInstall:\n    - deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
         severity: 'error',
-        message: 'must be a map with a location',
+        line: 14,
+        message: `${rubyFails}undefined method \`has_key?' for "deploy.sh":String.`,
         fix: 'Write it as `- location: deploy.sh`.'
       }
     ]
@@ -447,7 +541,7 @@ const cases: Case[] = [
         file: 'appspec.yml',
         line: 14,
         column: 7,
-        message: 'Script does not exist at specified location: scripts/migrate.sh',
+        message: `Script does not exist at specified location: ${ARCHIVE}/scripts/migrate.sh`,
         fix: 'relative to the bundle root'
       }
     ]
@@ -461,13 +555,14 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: 'Script does not exist at specified location: deploy.sh',
+        line: 14,
+        message: `Script does not exist at specified location: ${ARCHIVE}/deploy.sh`,
         fix: 'The bundle has it at scripts/deploy.sh: write `location: scripts/deploy.sh`.'
       }
     ]
   },
   {
-    name: 'a location naming a folder',
+    name: 'a location naming a folder, which the agent fails to run',
     tree: withHooks(FOUR_SCRIPTS, {
       'deploy.sh': { dir: true },
       'scripts/deploy.sh': { content: SCRIPT, mode: 0o755 }
@@ -475,8 +570,9 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: "location 'deploy.sh' is a folder, not a script.",
-        fix: 'Give the path of the script file'
+        line: 14,
+        message: `Script at specified location: deploy.sh failed with error Errno::EACCES with message Permission denied - ${ARCHIVE}/deploy.sh`,
+        fix: "'deploy.sh' is a folder: give the path of the script file inside it."
       }
     ]
   },
@@ -488,8 +584,8 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: 'Script does not exist at specified location: /home/ec2-user/app/deploy.sh',
-        fix: "not a path on the instance: drop the leading '/' and give the script's path inside the bundle. The bundle has it at deploy.sh: write `location: deploy.sh`."
+        message: `Script does not exist at specified location: ${ARCHIVE}/home/ec2-user/app/deploy.sh`,
+        fix: 'it is relative to the bundle root, not a path on the instance. The bundle has it at deploy.sh: write `location: deploy.sh`.'
       }
     ]
   },
@@ -511,8 +607,7 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message:
-          'Script does not exist at specified location: ../deploy.sh (the location leaves the bundle).',
+        message: `Script does not exist at specified location: ${ARCHIVE.replace('/deployment-archive', '')}/deploy.sh: the location leaves the bundle.`,
         fix: 'relative to the bundle root'
       }
     ]
@@ -535,26 +630,31 @@ const cases: Case[] = [
     ]
   },
   {
-    name: 'a script without #!',
+    name: 'a script without #!, which the agent runs through /bin/sh (warning)',
     tree: tutorialTree({ 'start.sh': { content: 'java -jar application.jar &\n', mode: 0o755 } }),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         file: 'start.sh',
         line: 1,
-        message: "start.sh does not start with '#!': the agent would run it through /bin/sh",
-        fix: 'Add a first line such as `#!/bin/bash`.'
+        message:
+          "start.sh does not start with '#!': the agent runs it through /bin/sh, so bash-only syntax in it fails.",
+        fix: 'Add a first line naming the interpreter, such as `#!/bin/bash`.'
       }
     ]
   },
   {
-    name: 'a script with a BOM before #!',
+    name: 'a script with a BOM before #!, which /bin/sh runs past its first line (warning)',
     tree: tutorialTree({ 'start.sh': { content: `\ufeff${SCRIPT}`, mode: 0o755 } }),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         file: 'start.sh',
-        message: 'byte order mark, which hides its',
+        line: 1,
+        message: [
+          "start.sh starts with a UTF-8 byte order mark, which hides its '#!' line",
+          'the agent runs it through /bin/sh'
+        ],
         fix: 'without BOM'
       }
     ]
@@ -594,28 +694,25 @@ const cases: Case[] = [
     expect: []
   },
   {
-    name: 'a symlinked hook script',
+    name: 'a symlinked hook script, which the agent runs through the link (no finding)',
     tree: tutorialTree({
       'deploy.sh': { link: 'scripts/deploy.sh' },
       'scripts/deploy.sh': { content: SCRIPT, mode: 0o755 }
     }),
-    expect: [
-      {
-        severity: 'warning',
-        line: 14,
-        message: "location 'deploy.sh' is a symlink to scripts/deploy.sh",
-        fix: 'Name the script itself: `location: scripts/deploy.sh`.'
-      }
-    ]
+    expect: []
   },
   {
-    name: 'a hook script symlink pointing out of the bundle',
+    // On the instance the link resolves against the unpacked archive: '../tools/deploy.sh' is
+    // <deployment-id>/tools/deploy.sh, a folder only the agent writes (bundle.tar, logs,
+    // deployment-archive), so File.exist? is false and the hook fails (hook_executor.rb).
+    name: 'a hook script symlink climbing out of the bundle, which the agent reports missing',
     tree: tutorialTree({ 'deploy.sh': { link: '../tools/deploy.sh' } }),
     expect: [
       {
         severity: 'error',
+        line: 14,
         message: [
-          'Script does not exist at specified location: deploy.sh',
+          `Script does not exist at specified location: ${ARCHIVE}/deploy.sh`,
           "symlink to '../tools/deploy.sh'"
         ],
         fix: 'Put the script itself in the bundle'
@@ -655,28 +752,34 @@ const cases: Case[] = [
     expect: []
   },
   {
-    name: 'one script with a timeout above 3600',
+    name: 'one script with a timeout above 3600, which the agent accepts (warning)',
     tree: withAppspec(TUTORIAL_APPSPEC.replace('timeout: 300', 'timeout: 5000')),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         line: 15,
-        message: 'timeout 5000 for deploy.sh is above 3600 seconds',
+        column: 7,
+        message: [
+          'timeout 5000 for deploy.sh is above 3600 seconds: the agent accepts it',
+          'AfterInstall fails at 3600 s whatever this says'
+        ],
         fix: 'Set `timeout` to 3600 or less'
       }
     ]
   },
   {
-    name: 'timeouts adding up to more than 3600 in one event',
+    name: 'timeouts adding up to more than 3600 in one event, which the agent accepts (warning)',
     tree: withHooks(
       `hooks:\n  AfterInstall:\n    - location: deploy.sh\n      timeout: 3000\n    - location: start.sh\n      timeout: 1200\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         line: 13,
-        message:
+        message: [
           'The timeouts of AfterInstall add up to 4200 seconds (deploy.sh 3000 + start.sh 1200)',
+          'CodeDeploy fails the event after 3600 seconds in total'
+        ],
         fix: 'add up to 3600 or less'
       }
     ]
@@ -684,7 +787,7 @@ const cases: Case[] = [
 
   // runas, files, permissions
   {
-    name: 'runas with os windows (and Windows scripts need no #!)',
+    name: 'runas with os windows, which the Windows agent ignores (warning; Windows scripts need no #!)',
     tree: {
       'appspec.yml': `version: 0.0\nos: windows\nfiles:\n  - source: app\\site\n    destination: C:\\inetpub\\app\nhooks:\n  AfterInstall:\n    - location: scripts\\install.ps1\n      runas: Administrator\n`,
       'app/site/index.html': '<html></html>',
@@ -692,9 +795,11 @@ const cases: Case[] = [
     },
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         line: 9,
-        message: '`runas` is not supported on Windows instances.',
+        column: 7,
+        message:
+          '`runas` has no effect on Windows: the Windows agent runs every script as its own account.',
         fix: 'Remove `runas`'
       }
     ]
@@ -707,11 +812,12 @@ const cases: Case[] = [
         severity: 'warning',
         message: 'appspec.yml copies no files',
         fix: 'destination: /home/ec2-user/app'
-      }
+      },
+      permissionReachesNothing(4)
     ]
   },
   {
-    name: 'files not a list',
+    name: 'files not a list, whose pairs Ruby fails to index',
     tree: withAppspec(
       TUTORIAL_APPSPEC.replace('  - source: /\n    destination', '  source: /\n  destination')
     ),
@@ -719,8 +825,8 @@ const cases: Case[] = [
       {
         severity: 'error',
         line: 3,
-        message: '`files` must be a list of source/destination pairs, not a map',
-        fix: "Put '- ' before `source:`"
+        message: `${rubyFails}no implicit conversion of String into Integer.`,
+        fix: "`files` must be a list: put '- ' before `source:`"
       }
     ]
   },
@@ -731,7 +837,10 @@ const cases: Case[] = [
       {
         severity: 'error',
         line: 4,
-        message: "files source 'build/libs/app.jar' is not in the bundle",
+        message: [
+          `No such file or directory @ rb_sysopen - ${ARCHIVE}/build/libs/app.jar`,
+          "files source 'build/libs/app.jar' is not in the bundle, so the agent fails copying it."
+        ],
         fix: '`/` means the whole bundle'
       }
     ]
@@ -742,7 +851,11 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: "files source 'conf/nginx.conf' is not in the bundle",
+        line: 4,
+        message: [
+          `No such file or directory @ rb_sysopen - ${ARCHIVE}/conf/nginx.conf`,
+          "files source 'conf/nginx.conf' is not in the bundle"
+        ],
         fix: "The bundle has 'nginx.conf': write `source: nginx.conf`."
       }
     ]
@@ -768,27 +881,32 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'error',
-        message: 'specifies a destination file, but no source file.',
+        line: 4,
+        message:
+          'The deployment failed because the application specification file specifies a destination file, but no source file.',
         fix: 'Add `source:`'
       }
     ]
   },
   {
-    name: 'a relative destination',
+    name: 'a relative destination, which the agent copies relative to / (warning)',
     tree: withAppspec(
       TUTORIAL_APPSPEC.replace('destination: /home/ec2-user/app', 'destination: home/ec2-user/app')
     ),
     expect: [
       {
-        severity: 'error',
+        severity: 'warning',
         line: 5,
-        message: "files destination 'home/ec2-user/app' is not an absolute path",
+        message: [
+          "files destination 'home/ec2-user/app' is not an absolute path",
+          'the agent copies relative to its own working folder (/ for the agent service)'
+        ],
         fix: '`destination: /home/ec2-user/app`'
       }
     ]
   },
   {
-    name: 'a Windows destination without a drive',
+    name: 'a Windows destination without a drive, which the agent accepts (warning)',
     tree: {
       'appspec.yml':
         'version: 0.0\nos: windows\nfiles:\n  - source: /\n    destination: /inetpub/app\n',
@@ -796,8 +914,12 @@ const cases: Case[] = [
     },
     expect: [
       {
-        severity: 'error',
-        message: "files destination '/inetpub/app' is not an absolute Windows path",
+        severity: 'warning',
+        line: 5,
+        message: [
+          "files destination '/inetpub/app' is not an absolute Windows path",
+          'the agent resolves it against its own working folder'
+        ],
         fix: 'C:\\inetpub\\app'
       },
       { severity: 'warning', message: 'appspec.yml has no hooks' }
@@ -817,7 +939,8 @@ const cases: Case[] = [
           'the whole bundle (appspec.yml and scripts included)'
         ],
         fix: '/opt/my-app'
-      }
+      },
+      permissionReachesNothing(7)
     ]
   },
   {
@@ -828,9 +951,11 @@ const cases: Case[] = [
     expect: [
       {
         severity: 'warning',
+        line: 5,
         message: "files destination '/etc/' is a system folder",
         fix: 'name the file itself'
-      }
+      },
+      permissionReachesNothing(7)
     ]
   },
   {
@@ -854,7 +979,8 @@ const cases: Case[] = [
       {
         severity: 'error',
         line: 6,
-        message: 'Permissions are supported only on Linux instances.',
+        message:
+          'The deployment failed because the application specification file specifiles file permissions, but the deployment is targeting one or more Windows Server instances. Permissions are supported only for Amazon Linux, Ubuntu Server, and Red Hat Enterprise Linux (RHEL) instances.',
         fix: 'Remove the `permissions` section'
       },
       { severity: 'warning', message: 'appspec.yml has no hooks' }
@@ -883,27 +1009,256 @@ const cases: Case[] = [
     ]
   },
 
+  // top-level file_exists_behavior (application_specification.rb, parse_file_exists_behavior)
+  {
+    name: 'file_exists_behavior in lower case, which the agent refuses',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace('os: linux\n', 'os: linux\nfile_exists_behavior: overwrite\n')
+    ),
+    expect: [
+      {
+        severity: 'error',
+        line: 3,
+        column: 1,
+        message:
+          'The deployment failed because an invalid file_exists_behavior value (overwrite) was entered in the application specification file. Make sure your AppSpec file specifies one of DISALLOW,OVERWRITE,RETAIN as the file_exists_behavior, and then try again.',
+        fix: 'Write `file_exists_behavior: OVERWRITE` in capitals'
+      }
+    ]
+  },
+  {
+    name: 'file_exists_behavior naming no behaviour, which the agent refuses',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace('os: linux\n', 'os: linux\nfile_exists_behavior: MERGE\n')
+    ),
+    expect: [
+      {
+        severity: 'error',
+        line: 3,
+        message: 'an invalid file_exists_behavior value (MERGE) was entered',
+        fix: 'Write one of DISALLOW (fail on a file another deployment left), OVERWRITE or RETAIN'
+      }
+    ]
+  },
+  {
+    name: 'file_exists_behavior RETAIN is accepted',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace('os: linux\n', 'os: linux\nfile_exists_behavior: RETAIN\n')
+    ),
+    expect: []
+  },
+
+  // permissions values (mode_info.rb, ace_info.rb, context_info.rb, range_info.rb)
+  {
+    name: 'mode 0644 unquoted, which YAML reads as octal: the agent applies 420 (warning)',
+    tree: withPermission('    mode: 0644\n'),
+    expect: [
+      {
+        severity: 'warning',
+        line: 10,
+        column: 5,
+        message:
+          '`mode: 0644` is read by YAML as the octal number 0644, which is 420 in decimal: the agent applies mode 420, not 644.',
+        fix: 'Write `mode: 644` (no leading zero) or quote it: `mode: "0644"`.'
+      }
+    ]
+  },
+  {
+    name: 'mode 0755 unquoted, read as 493, which the agent refuses',
+    tree: withPermission('    mode: 0755\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message: [
+          'The deployment failed because the permissions mode (493) in the application specification file contains an invalid character (9).',
+          'YAML reads the unquoted `0755` as the octal number 0755, which is 493 in decimal'
+        ],
+        fix: '`mode: 644` or `mode: "0644"`'
+      }
+    ]
+  },
+  {
+    name: 'mode with a digit above 7, which the agent refuses',
+    tree: withPermission('    mode: 789\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because the permissions mode (789) in the application specification file contains an invalid character (8). Update the permissions section of the AppSpec file, and then try again.',
+        fix: 'three or four octal digits'
+      }
+    ]
+  },
+  {
+    name: 'mode of five digits, which the agent refuses',
+    tree: withPermission('    mode: 12345\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because the length of a permissions mode (12345) in the application specification file is invalid. Permissions modes must be between one and four characters long.',
+        fix: 'three or four octal digits'
+      }
+    ]
+  },
+  {
+    name: 'acls naming a user, which need setfacl on the instance (warning)',
+    tree: withPermission('    acls:\n      - "u:ec2-user:rwx"\n'),
+    expect: [
+      {
+        severity: 'warning',
+        line: 10,
+        message: 'The agent applies `acls` with `setfacl --set`',
+        fix: 'acl package installed'
+      }
+    ]
+  },
+  {
+    name: 'acls setting the base entry, which the agent refuses',
+    tree: withPermission('    acls:\n      - "u::rwx"\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because of a problem with the acls permission settings in the application specification file. Use mode to set the base acl entry (u::rwx).',
+        fix: '`u:ec2-user:rwx`'
+      }
+    ]
+  },
+  {
+    name: 'an acls entry with a bad permission letter, which the agent refuses',
+    tree: withPermission('    acls: ["u:ec2-user:rwz"]\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because the access control list (ACL) named u:ec2-user:rwz in the application specification file contains an invalid character (z).',
+        fix: '`[d:]u|g:<name>:<rwx>`'
+      }
+    ]
+  },
+  {
+    name: 'a default acl on an installed file, which the agent refuses',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace(
+        'permissions:\n',
+        'permissions:\n  - object: /home/ec2-user/app/nginx.conf\n    acls: ["d:u:nobody:rw"]\n'
+      )
+    ),
+    expect: [
+      {
+        severity: 'error',
+        line: 8,
+        message:
+          'The deployment failed because the -d parameter has been specified to apply an acl setting to a file. This parameter is supported for directories only.',
+        fix: 'Remove the `d:` entries, or make `object` a folder.'
+      },
+      { severity: 'warning', line: 8, message: 'The agent applies `acls` with `setfacl --set`' }
+    ]
+  },
+  {
+    name: 'context without a type, which the agent refuses',
+    tree: withPermission('    context:\n      name: unconfined_u\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because the application specification file specifies an invalid context type ({"name"=>"unconfined_u"}).',
+        fix: '`type: <selinux type>`'
+      }
+    ]
+  },
+  {
+    name: 'context with a range running backwards, which the agent refuses',
+    tree: withPermission('    context:\n      type: httpd_sys_content_t\n      range: s1-s0\n'),
+    expect: [
+      {
+        severity: 'error',
+        line: 10,
+        message:
+          'The deployment failed because of a problem with the SELinux range specified (s1-s0) for the context parameter in the permissions section of the application specification file.',
+        fix: '`s0`, `s0-s1` or `s0:c0.c5`'
+      }
+    ]
+  },
+  {
+    name: 'context with a type, which needs the SELinux tools on the instance (warning)',
+    tree: withPermission('    context:\n      type: httpd_sys_content_t\n'),
+    expect: [
+      {
+        severity: 'warning',
+        line: 10,
+        message: 'The agent applies `context` with `semanage fcontext` and `restorecon`',
+        fix: 'SELinux enabled'
+      }
+    ]
+  },
+  {
+    name: 'a pattern on an object that is an installed file, which the agent refuses',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace(
+        'permissions:\n',
+        'permissions:\n  - object: /home/ec2-user/app/nginx.conf\n    pattern: "*.conf"\n'
+      )
+    ),
+    expect: [
+      {
+        severity: 'error',
+        line: 8,
+        message:
+          'The deployment failed because the application specification file includes an object (/home/ec2-user/app/nginx.conf) with an invalid pattern (*.conf), such as a pattern for a file applied to a directory.',
+        fix: 'remove `pattern`, or make `object` its folder'
+      }
+    ]
+  },
+  {
+    name: 'the same installed file in two permissions, which the agent refuses',
+    tree: withAppspec(
+      TUTORIAL_APPSPEC.replace(
+        'permissions:\n',
+        'permissions:\n  - object: /home/ec2-user/app/nginx.conf\n    mode: 600\n  - object: /home/ec2-user/app/nginx.conf\n    owner: root\n'
+      )
+    ),
+    expect: [
+      {
+        severity: 'error',
+        line: 9,
+        message:
+          'The deployment failed because the permissions setting for (/home/ec2-user/app/nginx.conf) is specified more than once in the application specification file.',
+        fix: 'Give each file or folder one permissions entry'
+      }
+    ]
+  },
+
   // everything at once
   {
+    // The bad timeout sits in an event of its own: the scripts of an event the agent cannot read
+    // are not looked at, so start.sh is checked only under a readable ApplicationStart.
     name: 'all problems are collected, not just the first',
     tree: withAppspec(
-      'version: 1.0\nos: Linux\nfiles:\n  - source: missing\n    destination: app\nhooks:\n  AfterInstal:\n    - location: deploy.sh\n  ApplicationStart:\n    - location: start.sh\n      timeout: -5\n',
+      'version: 1.0\nos: Linux\nfiles:\n  - source: missing\n    destination: app\nhooks:\n  AfterInstal:\n    - location: deploy.sh\n  BeforeInstall:\n    - location: deploy.sh\n      timeout: -5\n  ApplicationStart:\n    - location: start.sh\n',
       { 'start.sh': { content: '#!/bin/bash\r\n', mode: 0o755 } }
     ),
     expect: [
       { severity: 'error', line: 1, message: 'invalid version value (1.0)' },
       { severity: 'error', line: 2, message: 'unsupported operating system (Linux)' },
       { severity: 'error', line: 4, message: "files source 'missing' is not in the bundle" },
-      { severity: 'error', line: 5, message: "files destination 'app' is not an absolute path" },
+      { severity: 'warning', line: 5, message: "files destination 'app' is not an absolute path" },
       {
         severity: 'error',
         line: 7,
-        message: '["AfterInstal"]',
-        fix: 'Did you mean "AfterInstall"?'
+        message: 'appspec.yml file contains unknown lifecycle events: ["AfterInstal"]',
+        fix: 'Did you mean "AfterInstall" for "AfterInstal"?'
       },
       { severity: 'error', line: 11, message: 'invalid timeout value' },
-      { severity: 'error', file: 'start.sh', message: 'CRLF' },
-      { severity: 'warning', line: 9, message: 'no ValidateService hook' }
+      { severity: 'error', file: 'start.sh', line: 1, message: 'CRLF' },
+      { severity: 'warning', line: 12, message: 'no ValidateService hook' }
     ]
   }
 ]
@@ -980,7 +1335,7 @@ describe('validateBundle', () => {
     )
     expect(report.hookScripts).toEqual(['deploy.sh'])
     expect(report.findings.map((f) => f.message)).toEqual([
-      'Script does not exist at specified location: gone.sh'
+      `Script does not exist at specified location: ${ARCHIVE}/gone.sh`
     ])
   })
 
@@ -1001,7 +1356,11 @@ describe('validateBundle', () => {
       origin: 'built'
     })
     expect(report.appspec).toBeUndefined()
-    expect(report.findings.every((f) => f.message.startsWith('YAML syntax error'))).toBe(true)
+    expect(
+      report.findings.every(
+        (f) => f.severity === 'error' && f.message.startsWith("The agent's YAML reader fails: ")
+      )
+    ).toBe(true)
     expect(report.findings.length).toBeGreaterThan(0)
   })
 })

@@ -193,7 +193,7 @@ describe('refusals: one clear error, no archive, no AWS call', () => {
         'codedeploy/appspec.yml':
           'version: 1.0\nos: linux\nhooks:\n  ValidateServices:\n    - location: validate.sh\n'
       },
-      /would fail on the CodeDeploy agent: 2 errors/
+      /The CodeDeploy agent would fail on this bundle: 2 problems the agent fails on/
     ]
   ]
   it.each(cases)('%s', async (_name, inputs, files, message) => {

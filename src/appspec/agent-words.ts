@@ -5,7 +5,8 @@
 export const ARCHIVE_DIR =
   '/opt/codedeploy-agent/deployment-root/<deployment-group-id>/<deployment-id>/deployment-archive'
 
-const FIX_HOOKS = 'Specify the location in the hooks section of the AppSpec file, and then try again.'
+const FIX_HOOKS =
+  'Specify the location in the hooks section of the AppSpec file, and then try again.'
 
 export const AGENT = {
   empty:

@@ -58,6 +58,8 @@ export interface CheckedDocument {
   os: string
   windows: boolean
   files: FileMapping[]
+  /** The agent fails reading `files`: what it would install is unknown. */
+  filesFailed: boolean
   permissions: PermissionSpec[]
   /** Known, non-reserved events with their scripts, in agent order. */
   hooks: { event: string; scripts: ScriptRef[] }[]
@@ -65,7 +67,17 @@ export interface CheckedDocument {
 
 const TOP_LEVEL_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior']
 const SCRIPT_KEYS = ['location', 'timeout', 'runas', 'sudo']
-const PERMISSION_KEYS = ['object', 'pattern', 'except', 'type', 'owner', 'group', 'mode', 'acls', 'context']
+const PERMISSION_KEYS = [
+  'object',
+  'pattern',
+  'except',
+  'type',
+  'owner',
+  'group',
+  'mode',
+  'acls',
+  'context'
+]
 const PERMISSION_TYPES = ['file', 'directory']
 const FILE_EXISTS_BEHAVIORS = ['DISALLOW', 'OVERWRITE', 'RETAIN']
 
@@ -95,7 +107,7 @@ const SYSTEM_FOLDERS = new Set([
 ])
 
 const EXAMPLE_HOOK = '`AfterInstall:` then `  - location: scripts/deploy.sh`'
-const RUBY_FAILS = 'The agent fails reading appspec.yml with Ruby\'s error'
+const RUBY_FAILS = "The agent fails reading appspec.yml with Ruby's error"
 
 type Report = (
   severity: Finding['severity'],
@@ -120,10 +132,12 @@ export function checkDocument(
     os: '',
     windows: false,
     files: [],
+    filesFailed: false,
     permissions: [],
     hooks: []
   }
-  const start = 'Start it with `version: 0.0` and `os: linux` on their own lines, then add `files` and `hooks`.'
+  const start =
+    'Start it with `version: 0.0` and `os: linux` on their own lines, then add `files` and `hooks`.'
 
   // `unless yaml_hash`: an empty file (false) or one with only comments (nil).
   if (doc === null || doc === undefined || doc === false) {
@@ -137,7 +151,12 @@ export function checkDocument(
   }
   const indexed = rubyIndex(doc, 'version')
   if ('error' in indexed) {
-    report('error', [], `${RUBY_FAILS}: ${indexed.error}.`, `appspec.yml must be a map of keys, not ${describe(doc)}. ${start}`)
+    report(
+      'error',
+      [],
+      `${RUBY_FAILS}: ${indexed.error}.`,
+      `appspec.yml must be a map of keys, not ${describe(doc)}. ${start}`
+    )
     return result
   }
 
@@ -149,7 +168,9 @@ export function checkDocument(
         'warning',
         [key],
         `Unknown top-level key '${key}': the agent ignores it${meant === 'hooks' ? ', so none of the hooks under it run' : meant === 'files' ? ', so none of the files under it are copied' : ''}.`,
-        meant ? `Did you mean '${meant}'? Rename the key.` : `Remove it; the keys are ${TOP_LEVEL_KEYS.join(', ')}.`
+        meant
+          ? `Did you mean '${meant}'? Rename the key.`
+          : `Remove it; the keys are ${TOP_LEVEL_KEYS.join(', ')}.`
       )
     }
   }
@@ -160,7 +181,7 @@ export function checkDocument(
   result.os = os
   result.windows = os === 'windows'
   result.hooks = checkHooks(parsed, get('hooks'), result.windows, report)
-  result.files = checkFiles(get('files'), result.windows, bundle, report)
+  result.files = checkFiles(get('files'), result.windows, bundle, report, result)
   result.permissions = checkPermissions(parsed, get('permissions'), result.windows, report)
   checkFileExistsBehavior(get('file_exists_behavior'), report)
   return result
@@ -169,10 +190,18 @@ export function checkDocument(
 function checkVersion(parsed: ParsedAppspec, version: YamlValue, report: Report): void {
   // `[0.0].include?(version)`: the numbers 0.0 and 0 pass; a string never does.
   if (version === 0) return
-  const shown = version === undefined || version === null ? '' : (parsed.sourceText(['version']) ?? rubyToS(version))
+  const shown =
+    version === undefined || version === null
+      ? ''
+      : (parsed.sourceText(['version']) ?? rubyToS(version))
   const message = AGENT.version(shown)
   if (version === undefined || version === null) {
-    report('error', version === undefined ? [] : ['version'], message, 'Add the line `version: 0.0` at the top of appspec.yml.')
+    report(
+      'error',
+      version === undefined ? [] : ['version'],
+      message,
+      'Add the line `version: 0.0` at the top of appspec.yml.'
+    )
   } else if (version === '0.0' || version === '0') {
     report(
       'error',
@@ -181,7 +210,12 @@ function checkVersion(parsed: ParsedAppspec, version: YamlValue, report: Report)
       'Write `version: 0.0` without quotes: the agent compares it with the number 0.0, and a quoted "0.0" is text.'
     )
   } else {
-    report('error', ['version'], message, 'Write `version: 0.0`, the only AppSpec version for EC2/on-premises deployments.')
+    report(
+      'error',
+      ['version'],
+      message,
+      'Write `version: 0.0`, the only AppSpec version for EC2/on-premises deployments.'
+    )
   }
 }
 
@@ -191,11 +225,21 @@ function checkOs(os: YamlValue, report: Report): string {
   const text = rubyToS(os)
   const message = AGENT.os(text)
   if (os === undefined || os === null) {
-    report('error', os === undefined ? [] : ['os'], message, 'Add the line `os: linux` (or `os: windows`) to appspec.yml.')
+    report(
+      'error',
+      os === undefined ? [] : ['os'],
+      message,
+      'Add the line `os: linux` (or `os: windows`) to appspec.yml.'
+    )
   } else if (['linux', 'windows'].includes(text.toLowerCase())) {
     report('error', ['os'], message, `Write \`os: ${text.toLowerCase()}\` in lower case.`)
   } else {
-    report('error', ['os'], message, 'Write `os: linux` for any Linux distribution (Amazon Linux, Ubuntu, RHEL...) or `os: windows`.')
+    report(
+      'error',
+      ['os'],
+      message,
+      'Write `os: linux` for any Linux distribution (Amazon Linux, Ubuntu, RHEL...) or `os: windows`.'
+    )
   }
   return text
 }
@@ -210,16 +254,27 @@ function checkFileExistsBehavior(value: YamlValue, report: Report): void {
     AGENT.fileExistsBehavior(rubyToS(value)),
     FILE_EXISTS_BEHAVIORS.includes(upper)
       ? `Write \`file_exists_behavior: ${upper}\` in capitals: the agent compares the text exactly.`
-      : 'Write one of DISALLOW (fail on a file another deployment left), OVERWRITE or RETAIN, or remove the line (the deployment\'s setting applies).'
+      : "Write one of DISALLOW (fail on a file another deployment left), OVERWRITE or RETAIN, or remove the line (the deployment's setting applies)."
   )
 }
 
-function checkFiles(files: YamlValue, windows: boolean, bundle: RootedBundle, report: Report): FileMapping[] {
+function checkFiles(
+  files: YamlValue,
+  windows: boolean,
+  bundle: RootedBundle,
+  report: Report,
+  result: { filesFailed: boolean }
+): FileMapping[] {
   const example = windows
     ? '`files:` then `  - source: /` and `    destination: C:\\app`'
     : '`files:` then `  - source: /` and `    destination: /home/ec2-user/app`'
   // `(yaml_hash['files'] || []).each`
-  if (files === undefined || files === null || files === false || (Array.isArray(files) && files.length === 0)) {
+  if (
+    files === undefined ||
+    files === null ||
+    files === false ||
+    (Array.isArray(files) && files.length === 0)
+  ) {
     report(
       'warning',
       files === undefined ? [] : ['files'],
@@ -230,7 +285,13 @@ function checkFiles(files: YamlValue, windows: boolean, bundle: RootedBundle, re
   }
   const each = rubyEach(files)
   if ('error' in each) {
-    report('error', ['files'], `${RUBY_FAILS}: ${each.error}.`, `\`files\` is a list of source/destination pairs: write it as ${example}.`)
+    result.filesFailed = true
+    report(
+      'error',
+      ['files'],
+      `${RUBY_FAILS}: ${each.error}.`,
+      `\`files\` is a list of source/destination pairs: write it as ${example}.`
+    )
     return []
   }
   const mappings: FileMapping[] = []
@@ -239,7 +300,11 @@ function checkFiles(files: YamlValue, windows: boolean, bundle: RootedBundle, re
     const source = rubyIndex(entry, 'source')
     const destination = rubyIndex(entry, 'destination')
     if ('error' in source || 'error' in destination) {
-      const error = 'error' in source ? source.error : 'error' in destination ? destination.error : ''
+      const error =
+        'error' in source ? source.error : 'error' in destination ? destination.error : ''
+      // The agent stops at the first entry; for a map, every pair fails the same way.
+      if (isHash(files) && index > 0) return
+      result.filesFailed = true
       report(
         'error',
         at,
@@ -251,12 +316,26 @@ function checkFiles(files: YamlValue, windows: boolean, bundle: RootedBundle, re
       return
     }
     if (source.value === null || source.value === undefined) {
-      report('error', at, AGENT.noSource, isHash(entry) ? 'Add `source:` to this entry: a path in the bundle, or `/` for the whole bundle.' : `Write it as \`- source: ${rubyToS(entry) || '/'}\` with \`  destination: <folder on the instance>\` below.`)
+      result.filesFailed = true
+      report(
+        'error',
+        at,
+        AGENT.noSource,
+        isHash(entry)
+          ? 'Add `source:` to this entry: a path in the bundle, or `/` for the whole bundle.'
+          : `Write it as \`- source: ${rubyToS(entry) || '/'}\` with \`  destination: <folder on the instance>\` below.`
+      )
       return
     }
     const sourceText = rubyToS(source.value)
     if (destination.value === null || destination.value === undefined) {
-      report('error', at, AGENT.noDestination(sourceText), 'Add `destination:` to this entry: the absolute path on the instance to copy it to.')
+      result.filesFailed = true
+      report(
+        'error',
+        at,
+        AGENT.noDestination(sourceText),
+        'Add `destination:` to this entry: the absolute path on the instance to copy it to.'
+      )
       return
     }
     const destinationText = rubyToS(destination.value)
@@ -309,11 +388,21 @@ function checkDestination(
   }
 }
 
-function checkPermissions(parsed: ParsedAppspec, permissions: YamlValue, windows: boolean, report: Report): PermissionSpec[] {
+function checkPermissions(
+  parsed: ParsedAppspec,
+  permissions: YamlValue,
+  windows: boolean,
+  report: Report
+): PermissionSpec[] {
   if (permissions === undefined || permissions === null || permissions === false) return []
   const each = rubyEach(permissions)
   if ('error' in each) {
-    report('error', ['permissions'], `${RUBY_FAILS}: ${each.error}.`, 'Write it as `permissions:` then `  - object: /home/ec2-user/app` with `owner`, `group` or `mode` below.')
+    report(
+      'error',
+      ['permissions'],
+      `${RUBY_FAILS}: ${each.error}.`,
+      'Write it as `permissions:` then `  - object: /home/ec2-user/app` with `owner`, `group` or `mode` below.'
+    )
     return []
   }
   const specs: PermissionSpec[] = []
@@ -333,17 +422,34 @@ function checkPermissions(parsed: ParsedAppspec, permissions: YamlValue, windows
     }
     const entryHash = entry as Record<string, YamlValue>
     if (!has.has || entryHash.object === null || entryHash.object === undefined) {
-      report('error', at, AGENT.noObject, 'Add `object:` to this entry: the path on the instance the permission applies to.')
+      report(
+        'error',
+        at,
+        AGENT.noObject,
+        'Add `object:` to this entry: the path on the instance the permission applies to.'
+      )
       return
     }
     if (windows) {
-      report('error', ['permissions'], AGENT.windowsPermissions, 'Remove the `permissions` section; set ACLs from a hook script (icacls) instead.')
+      report(
+        'error',
+        ['permissions'],
+        AGENT.windowsPermissions,
+        'Remove the `permissions` section; set ACLs from a hook script (icacls) instead.'
+      )
       return
     }
     for (const key of Object.keys(entryHash)) {
       if (PERMISSION_KEYS.includes(key)) continue
       const meant = closestName(key, PERMISSION_KEYS)
-      report('warning', [...at, key], `Unknown key '${key}' in a permission: the agent ignores it.`, meant ? `Did you mean '${meant}'?` : `Remove it; a permission takes ${PERMISSION_KEYS.join(', ')}.`)
+      report(
+        'warning',
+        [...at, key],
+        `Unknown key '${key}' in a permission: the agent ignores it.`,
+        meant
+          ? `Did you mean '${meant}'?`
+          : `Remove it; a permission takes ${PERMISSION_KEYS.join(', ')}.`
+      )
     }
     const spec = permissionSpec(parsed, entryHash, [...at], report)
     if (spec) specs.push(spec)
@@ -363,26 +469,47 @@ function permissionSpec(
     ok = false
     report('error', [...at, key], message, fix)
   }
-  const pattern = entry.pattern === null || entry.pattern === undefined || entry.pattern === '**' ? '**' : rubyToS(entry.pattern)
+  const pattern =
+    entry.pattern === null || entry.pattern === undefined || entry.pattern === '**'
+      ? '**'
+      : rubyToS(entry.pattern)
   const except: string[] = []
   if (entry.except !== null && entry.except !== undefined && entry.except !== false) {
     const items = rubyEach(entry.except)
-    if ('error' in items) fail('except', `${RUBY_FAILS}: ${items.error}.`, 'Write `except` as a list: `except: [name.tmp]`.')
+    if ('error' in items)
+      fail(
+        'except',
+        `${RUBY_FAILS}: ${items.error}.`,
+        'Write `except` as a list: `except: [name.tmp]`.'
+      )
     else except.push(...items.items.map(rubyToS))
   }
   let type = PERMISSION_TYPES
   if (entry.type !== null && entry.type !== undefined && entry.type !== false) {
     const items = rubyEach(entry.type)
     if ('error' in items) {
-      fail('type', `${RUBY_FAILS}: ${items.error}.`, `Write \`type\` as a list: \`type: [${rubyToS(entry.type)}]\`.`)
+      fail(
+        'type',
+        `${RUBY_FAILS}: ${items.error}.`,
+        `Write \`type\` as a list: \`type: [${rubyToS(entry.type)}]\`.`
+      )
     } else {
       const bad = items.items.find((t) => typeof t !== 'string' || !PERMISSION_TYPES.includes(t))
-      if (bad !== undefined) fail('type', AGENT.permissionType(rubyToS(bad)), 'List only `file` and/or `directory` under `type`.')
+      if (bad !== undefined)
+        fail(
+          'type',
+          AGENT.permissionType(rubyToS(bad)),
+          'List only `file` and/or `directory` under `type`.'
+        )
       else type = items.items as string[]
     }
   }
   if (entry.mode !== null && entry.mode !== undefined) {
-    const mode = checkMode(entry.mode, parsed.sourceText([...at, 'mode']), parsed.isQuoted([...at, 'mode']))
+    const mode = checkMode(
+      entry.mode,
+      parsed.sourceText([...at, 'mode']),
+      parsed.isQuoted([...at, 'mode'])
+    )
     for (const f of mode) {
       if (f.severity === 'error') ok = false
       report(f.severity, [...at, 'mode'], f.message, f.fix)
@@ -404,7 +531,12 @@ function permissionSpec(
     }
   }
   const object = rubyToS(entry.object).trim()
-  if (object === '') fail('object', AGENT.noObject, 'Give `object:` the path on the instance the permission applies to.')
+  if (object === '')
+    fail(
+      'object',
+      AGENT.noObject,
+      'Give `object:` the path on the instance the permission applies to.'
+    )
   return ok ? { object, pattern, except, type, acl, at } : undefined
 }
 
@@ -415,7 +547,12 @@ function checkHooks(
   report: Report
 ): { event: string; scripts: ScriptRef[] }[] {
   // `(yaml_hash['hooks'] || {}).each_pair`: nil and false are no hooks; anything else must be a map.
-  if (hooks === undefined || hooks === null || hooks === false || (isHash(hooks) && Object.keys(hooks).length === 0)) {
+  if (
+    hooks === undefined ||
+    hooks === null ||
+    hooks === false ||
+    (isHash(hooks) && Object.keys(hooks).length === 0)
+  ) {
     report(
       'warning',
       hooks === undefined ? [] : ['hooks'],
@@ -445,7 +582,14 @@ function checkHooks(
     if (scripts === null || scripts === undefined || scripts === false) {
       if (!isLifecycleEvent(event)) {
         const meant = closestEvent(event)
-        report('warning', at, `'${event}' is not a lifecycle event; the agent ignores it because it lists no scripts.`, meant ? `Did you mean "${meant}"? Rename the event (names are case-sensitive).` : `Remove it; the events are ${SCRIPTABLE_EVENTS.join(', ')}.`)
+        report(
+          'warning',
+          at,
+          `'${event}' is not a lifecycle event; the agent ignores it because it lists no scripts.`,
+          meant
+            ? `Did you mean "${meant}"? Rename the event (names are case-sensitive).`
+            : `Remove it; the events are ${SCRIPTABLE_EVENTS.join(', ')}.`
+        )
       }
       continue
     }
@@ -499,7 +643,10 @@ function checkHooks(
       'Add a ValidateService hook with a script that fails unless the app answers, e.g. `curl --fail --retry 10 --retry-connrefused http://localhost:8080/health`.'
     )
   }
-  return LIFECYCLE_EVENTS.filter((e) => byEvent.has(e)).map((event) => ({ event, scripts: byEvent.get(event) ?? [] }))
+  return LIFECYCLE_EVENTS.filter((e) => byEvent.has(e)).map((event) => ({
+    event,
+    scripts: byEvent.get(event) ?? []
+  }))
 }
 
 /** ScriptInfo for each entry of one event, as parse_hooks builds them; undefined if the agent fails. */
@@ -512,7 +659,12 @@ function checkEventScripts(
 ): ScriptRef[] | undefined {
   const each = rubyEach(scripts)
   if ('error' in each) {
-    report('error', ['hooks', event], `${RUBY_FAILS}: ${each.error}.`, `List the scripts of ${event} as items: ${EXAMPLE_HOOK}.`)
+    report(
+      'error',
+      ['hooks', event],
+      `${RUBY_FAILS}: ${each.error}.`,
+      `List the scripts of ${event} as items: ${EXAMPLE_HOOK}.`
+    )
     return undefined
   }
   const refs: ScriptRef[] = []
@@ -538,20 +690,38 @@ function checkEventScripts(
     const entry = script as Record<string, YamlValue>
     if (!has.has || entry.location === null || entry.location === undefined) {
       failed = true
-      report('error', at, AGENT.noLocation, 'Add `location:` to this entry: the script path relative to the bundle root.')
+      report(
+        'error',
+        at,
+        AGENT.noLocation,
+        'Add `location:` to this entry: the script path relative to the bundle root.'
+      )
       return
     }
     for (const key of Object.keys(entry)) {
       if (SCRIPT_KEYS.includes(key)) continue
       const meant = closestName(key, SCRIPT_KEYS)
-      report('warning', [...at, key], `Unknown key '${key}' in a script of ${event}: the agent ignores it.`, meant ? `Did you mean '${meant}'? Keys are case-sensitive.` : `Remove it; a script takes ${SCRIPT_KEYS.join(', ')}.`)
+      report(
+        'warning',
+        [...at, key],
+        `Unknown key '${key}' in a script of ${event}: the agent ignores it.`,
+        meant
+          ? `Did you mean '${meant}'? Keys are case-sensitive.`
+          : `Remove it; a script takes ${SCRIPT_KEYS.join(', ')}.`
+      )
     }
-    const runas = entry.runas === undefined || entry.runas === null ? undefined : rubyToS(entry.runas).trim()
+    const runas =
+      entry.runas === undefined || entry.runas === null ? undefined : rubyToS(entry.runas).trim()
     const location = rubyToS(entry.location).trim()
     const timeout = checkTimeout(parsed, entry.timeout, [...at, 'timeout'], report)
     if (location === '') {
       failed = true
-      report('error', at, AGENT.noLocation, 'Give `location:` the script path relative to the bundle root.')
+      report(
+        'error',
+        at,
+        AGENT.noLocation,
+        'Give `location:` the script path relative to the bundle root.'
+      )
       return
     }
     if (timeout === undefined) {
@@ -561,9 +731,20 @@ function checkEventScripts(
     if (entry.timeout !== undefined && entry.timeout !== null && entry.timeout !== false)
       timed.push({ at: [...at, 'timeout'], seconds: timeout, location })
     if (runas !== undefined && windows) {
-      report('warning', [...at, 'runas'], '`runas` has no effect on Windows: the Windows agent runs every script as its own account.', 'Remove `runas`.')
+      report(
+        'warning',
+        [...at, 'runas'],
+        '`runas` has no effect on Windows: the Windows agent runs every script as its own account.',
+        'Remove `runas`.'
+      )
     }
-    refs.push({ event, location, timeout, runas, position: parsed.keyPosition([...at, 'location']) })
+    refs.push({
+      event,
+      location,
+      timeout,
+      runas,
+      position: parsed.keyPosition([...at, 'location'])
+    })
   })
 
   const tooLong = timed.find((t) => t.seconds > MAX_EVENT_SECONDS)
@@ -587,20 +768,44 @@ function checkEventScripts(
 }
 
 /** The timeout the agent will use, in seconds (`(timeout || 3600).to_i`), or undefined if it fails. */
-function checkTimeout(parsed: ParsedAppspec, timeout: YamlValue, at: PathSegment[], report: Report): number | undefined {
-  if (timeout === undefined || timeout === null || timeout === false) return DEFAULT_SCRIPT_TIMEOUT_SECONDS
+function checkTimeout(
+  parsed: ParsedAppspec,
+  timeout: YamlValue,
+  at: PathSegment[],
+  report: Report
+): number | undefined {
+  if (timeout === undefined || timeout === null || timeout === false)
+    return DEFAULT_SCRIPT_TIMEOUT_SECONDS
   const written = parsed.sourceText(at) ?? rubyToS(timeout)
   const toI = rubyToI(timeout)
   if ('error' in toI) {
-    report('error', at, `${RUBY_FAILS}: ${toI.error}.`, `\`timeout: ${written}\` must be a whole number of seconds, e.g. \`timeout: 300\`.`)
+    report(
+      'error',
+      at,
+      `${RUBY_FAILS}: ${toI.error}.`,
+      `\`timeout: ${written}\` must be a whole number of seconds, e.g. \`timeout: 300\`.`
+    )
     return undefined
   }
   if (toI.value <= 0) {
-    report('error', at, AGENT.badTimeout, `\`timeout: ${written}\` must be a whole number of seconds from 1 to ${MAX_EVENT_SECONDS}, e.g. \`timeout: 300\`.`)
+    report(
+      'error',
+      at,
+      AGENT.badTimeout,
+      `\`timeout: ${written}\` must be a whole number of seconds from 1 to ${MAX_EVENT_SECONDS}, e.g. \`timeout: 300\`.`
+    )
     return undefined
   }
-  if (!(typeof timeout === 'number' && Number.isInteger(timeout)) && String(toI.value) !== String(timeout).trim()) {
-    report('warning', at, `\`timeout: ${written}\` is read by the agent as ${toI.value} second${toI.value === 1 ? '' : 's'} (Ruby's to_i).`, `Write \`timeout: ${toI.value}\`, a whole number of seconds, so it says what happens.`)
+  if (
+    !(typeof timeout === 'number' && Number.isInteger(timeout)) &&
+    String(toI.value) !== String(timeout).trim()
+  ) {
+    report(
+      'warning',
+      at,
+      `\`timeout: ${written}\` is read by the agent as ${toI.value} second${toI.value === 1 ? '' : 's'} (Ruby's to_i).`,
+      `Write \`timeout: ${toI.value}\`, a whole number of seconds, so it says what happens.`
+    )
   }
   return toI.value
 }

@@ -57,14 +57,17 @@ class Plan {
 
 export function checkInstall(
   files: readonly FileMapping[],
-  permissions: readonly PermissionSpec[],
+  opts: { windows: boolean; permissions: readonly PermissionSpec[] },
   bundle: RootedBundle,
   report: Report
 ): void {
   const plan = new Plan()
   files.forEach((mapping, index) => {
     plan.index = index
-    const rel = rootRelative(mapping.source.trim())
+    // Ruby on Windows takes '\\' as a separator too.
+    const rel = rootRelative(
+      (opts.windows ? mapping.source.replace(/\\/g, '/') : mapping.source).trim()
+    )
     const kind = rel === undefined ? 'missing' : bundle.kind(rel)
     if (kind === 'directory') {
       plan.mkdir(mapping.destination)
@@ -88,9 +91,14 @@ export function checkInstall(
     }
   })
   for (const problem of plan.problems) {
-    report('error', ['files', problem.index], problem.message, 'Give each file one source: change a destination, or remove one of the entries.')
+    report(
+      'error',
+      ['files', problem.index],
+      problem.message,
+      'Give each file one source: change a destination, or remove one of the entries.'
+    )
   }
-  checkPermissionTargets(plan, permissions, report)
+  checkPermissionTargets(plan, opts.permissions, report)
 }
 
 /** generate_directory_copy: folders (a link to one too) are walked, everything else copied. */
@@ -107,11 +115,24 @@ function copyFolder(plan: Plan, bundle: RootedBundle, rel: string, destination: 
   }
 }
 
-function checkPermissionTargets(plan: Plan, permissions: readonly PermissionSpec[], report: Report): void {
+function checkPermissionTargets(
+  plan: Plan,
+  permissions: readonly PermissionSpec[],
+  report: Report
+): void {
   const set = new Set<string>()
+  const twice = new Set<string>()
   const apply = (object: string, at: PathSegment[]): void => {
     const target = expand(object)
-    if (set.has(target)) report('error', at, AGENT.permissionTwice(target), 'Give each file or folder one permissions entry, or narrow the entries with `pattern`, `except` or `type`.')
+    if (set.has(target) && !twice.has(target)) {
+      twice.add(target)
+      report(
+        'error',
+        at,
+        AGENT.permissionTwice(target),
+        'Give each file or folder one permissions entry, or narrow the entries with `pattern`, `except` or `type`.'
+      )
+    }
     set.add(target)
   }
   for (const p of permissions) {
@@ -119,26 +140,53 @@ function checkPermissionTargets(plan: Plan, permissions: readonly PermissionSpec
     const defaultAcl = p.acl.some((a) => a.default)
     if (plan.copies.has(object)) {
       if (!p.type.includes('file')) continue
-      if (p.pattern !== '**') report('error', [...p.at, 'pattern'], AGENT.filePattern(p.object, p.pattern), `${p.object} is a file this deployment installs: remove \`pattern\`, or make \`object\` its folder.`)
-      else if (p.except.length > 0) report('error', [...p.at, 'except'], AGENT.fileExcept(rubyInspect(p.except), p.object), `${p.object} is a file this deployment installs: remove \`except\`, or make \`object\` its folder.`)
-      else if (defaultAcl) report('error', [...p.at, 'acls'], AGENT.aclDefaultOnFile, 'Remove the `d:` entries, or make `object` a folder.')
+      if (p.pattern !== '**')
+        report(
+          'error',
+          [...p.at, 'pattern'],
+          AGENT.filePattern(p.object, p.pattern),
+          `${p.object} is a file this deployment installs: remove \`pattern\`, or make \`object\` its folder.`
+        )
+      else if (p.except.length > 0)
+        report(
+          'error',
+          [...p.at, 'except'],
+          AGENT.fileExcept(rubyInspect(p.except), p.object),
+          `${p.object} is a file this deployment installs: remove \`except\`, or make \`object\` its folder.`
+        )
+      else if (defaultAcl)
+        report(
+          'error',
+          [...p.at, 'acls'],
+          AGENT.aclDefaultOnFile,
+          'Remove the `d:` entries, or make `object` a folder.'
+        )
       else apply(p.object, p.at)
       continue
     }
     const matches: string[] = []
-    if (p.type.includes('file')) matches.push(...[...plan.copies.keys()].filter((f) => matches_(p, object, f)))
+    if (p.type.includes('file'))
+      matches.push(...[...plan.copies.keys()].filter((f) => matches_(p, object, f)))
     const fileMatch = matches.length > 0
-    if (p.type.includes('directory')) matches.push(...[...plan.folders].filter((d) => matches_(p, object, d)))
+    if (p.type.includes('directory'))
+      matches.push(...[...plan.folders].filter((d) => matches_(p, object, d)))
     if (fileMatch && defaultAcl) {
-      report('error', [...p.at, 'acls'], AGENT.aclDefaultOnFile, `\`d:\` entries apply to folders: add \`type: [directory]\`, or put them in an entry of their own.`)
+      report(
+        'error',
+        [...p.at, 'acls'],
+        AGENT.aclDefaultOnFile,
+        `\`d:\` entries apply to folders: add \`type: [directory]\`, or put them in an entry of their own.`
+      )
       continue
     }
-    if (matches.length === 0 && !plan.folders.has(object)) {
+    if (matches.length === 0) {
       report(
         'warning',
         p.at,
-        `The permission for ${p.object} reaches nothing: the agent applies permissions only to files and folders this deployment installs, and none is ${p.pattern === '**' ? 'at or under' : `under it matching '${p.pattern}'`} ${p.object}.`,
-        'Point `object` at a destination of the `files` section (or a folder inside one).'
+        `The permission for ${p.object} reaches nothing: the agent applies it to the ${p.type.join(' and ')} entries this deployment installs under ${p.object}${p.pattern === '**' ? '' : ` matching '${p.pattern}'`} (never to ${p.object} itself), and there are none.`,
+        plan.folders.has(object)
+          ? `To set ${p.object} itself, make it a file's destination folder one level down, or set it from a hook script (chown/chmod).`
+          : 'Point `object` at a destination of the `files` section (or a folder inside one).'
       )
     }
     for (const m of matches) apply(m, p.at)
@@ -157,6 +205,9 @@ function matches_(p: PermissionSpec, object: string, name: string): boolean {
 /** matches_simple_glob: `*` is the only wildcard, and never crosses a '/'. */
 function simpleGlob(name: string, pattern: string): boolean {
   if (name.includes('/')) return false
-  const regex = pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+  const regex = pattern
+    .split('*')
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
   return new RegExp(`^${regex}$`, 's').test(name)
 }

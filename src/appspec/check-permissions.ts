@@ -22,18 +22,26 @@ const RUBY_FAILS = "The agent fails reading appspec.yml with Ruby's error"
  * `mode`: the agent takes `mode.to_s`, pads it to three digits and accepts one to four octal
  * digits. YAML 1.1 reads an unquoted `0644` as the octal number 420, so the agent applies 420.
  */
-export function checkMode(mode: YamlValue, written: string | undefined, quoted: boolean): ValueFinding[] {
+export function checkMode(
+  mode: YamlValue,
+  written: string | undefined,
+  quoted: boolean
+): ValueFinding[] {
   let text = rubyToS(mode)
   while (text.length < 3) text = `0${text}`
   const fix = 'Write the mode as three or four octal digits, e.g. `mode: 644` or `mode: "0644"`.'
   const octalRead =
-    typeof mode === 'number' && !quoted && written !== undefined && /^[+-]?0[0-7]+$/.test(written.trim())
+    typeof mode === 'number' &&
+    !quoted &&
+    written !== undefined &&
+    /^[+-]?0[0-7]+$/.test(written.trim())
   const readAs = octalRead
     ? ` (YAML reads the unquoted \`${written?.trim()}\` as the octal number ${written?.trim()}, which is ${text} in decimal)`
     : ''
   if (text.length > 4) return [{ severity: 'error', message: AGENT.modeLength(text) + readAs, fix }]
   const bad = [...text].find((c) => c < '0' || c > '7')
-  if (bad !== undefined) return [{ severity: 'error', message: AGENT.modeCharacter(text, bad) + readAs, fix }]
+  if (bad !== undefined)
+    return [{ severity: 'error', message: AGENT.modeCharacter(text, bad) + readAs, fix }]
   if (octalRead) {
     return [
       {
@@ -48,20 +56,33 @@ export function checkMode(mode: YamlValue, written: string | undefined, quoted: 
 
 /** `acls`: each entry through AceInfo; a default entry (`d:`) is for folders only. */
 export function checkAcl(acls: YamlValue): { entries: AclEntry[]; findings: ValueFinding[] } {
-  const fix = 'Write each entry as `[d:]u|g:<name>:<rwx>` (e.g. `u:ec2-user:rwx`), or `m::<rwx>` for the mask.'
+  const fix =
+    'Write each entry as `[d:]u|g:<name>:<rwx>` (e.g. `u:ec2-user:rwx`), or `m::<rwx>` for the mask.'
   if (!Array.isArray(acls)) {
     // A map hands AceInfo its [key, value] pairs, which have no `split`.
-    const error = isHash(acls) ? noMethod('split', Object.entries(acls)[0] ?? []) : noMethod('each', acls)
+    const error = isHash(acls)
+      ? noMethod('split', Object.entries(acls)[0] ?? [])
+      : noMethod('each', acls)
     return {
       entries: [],
-      findings: [{ severity: 'error', message: `${RUBY_FAILS}: ${error}.`, fix: `List the entries: \`acls: ["u:ec2-user:rwx"]\`.` }]
+      findings: [
+        {
+          severity: 'error',
+          message: `${RUBY_FAILS}: ${error}.`,
+          fix: `List the entries: \`acls: ["u:ec2-user:rwx"]\`.`
+        }
+      ]
     }
   }
   const entries: AclEntry[] = []
   const findings: ValueFinding[] = []
   for (const ace of acls) {
     if (typeof ace !== 'string') {
-      findings.push({ severity: 'error', message: `${RUBY_FAILS}: ${noMethod('split', ace)}.`, fix })
+      findings.push({
+        severity: 'error',
+        message: `${RUBY_FAILS}: ${noMethod('split', ace)}.`,
+        fix
+      })
       continue
     }
     const problem = aceProblem(ace)
@@ -71,7 +92,8 @@ export function checkAcl(acls: YamlValue): { entries: AclEntry[]; findings: Valu
   if (entries.length > 0 && findings.length === 0) {
     findings.push({
       severity: 'warning',
-      message: 'The agent applies `acls` with `setfacl --set`: the instance needs the setfacl command (package acl), or the install fails.',
+      message:
+        'The agent applies `acls` with `setfacl --set`: the instance needs the setfacl command (package acl), or the install fails.',
       fix: 'Make sure the instance image has the acl package installed.'
     })
   }
@@ -127,7 +149,8 @@ function aceProblem(ace: string): string | undefined {
 
 /** `context`: a `type` is required; a `range` must be `s<n>[-s<n>][:c<n>[.c<n>],...]`. */
 export function checkContext(context: YamlValue): ValueFinding[] {
-  const fix = 'Write it as `context:` with `type: <selinux type>` and optionally `name` and `range: s0`.'
+  const fix =
+    'Write it as `context:` with `type: <selinux type>` and optionally `name` and `range: s0`.'
   const type = rubyIndex(context, 'type')
   if ('error' in type) return [{ severity: 'error', message: `${RUBY_FAILS}: ${type.error}.`, fix }]
   if (type.value === null || type.value === undefined)
@@ -135,9 +158,18 @@ export function checkContext(context: YamlValue): ValueFinding[] {
   const range = rubyIndex(context, 'range')
   if ('value' in range && range.value !== null && range.value !== undefined) {
     if (typeof range.value !== 'string')
-      return [{ severity: 'error', message: `${RUBY_FAILS}: ${noMethod('include?', range.value)}.`, fix }]
+      return [
+        { severity: 'error', message: `${RUBY_FAILS}: ${noMethod('include?', range.value)}.`, fix }
+      ]
     const problem = rangeProblem(range.value)
-    if (problem) return [{ severity: 'error', message: problem, fix: 'Write the range as `s0`, `s0-s1` or `s0:c0.c5`.' }]
+    if (problem)
+      return [
+        {
+          severity: 'error',
+          message: problem,
+          fix: 'Write the range as `s0`, `s0-s1` or `s0:c0.c5`.'
+        }
+      ]
   }
   return [
     {
@@ -154,7 +186,8 @@ function rangeProblem(range: string): string | undefined {
     const parts = splitParts(range, ':')
     const sensitivity = splitParts(parts[0] ?? '', '-')
     const low = sensitivityNumber(sensitivity[0])
-    if (sensitivity.length === 2 && sensitivityNumber(sensitivity[1]) < low) return AGENT.contextRange(range)
+    if (sensitivity.length === 2 && sensitivityNumber(sensitivity[1]) < low)
+      return AGENT.contextRange(range)
     if (parts.length === 2) {
       const categories: number[] = []
       for (const part of (parts[1] ?? '').split(',')) {
@@ -183,15 +216,24 @@ function splitParts(input: string, separator: string): string[] {
 }
 
 function sensitivityNumber(text: string | undefined): number {
-  if (text === undefined || text.length < 2 || !text.startsWith('s') || !/^\d*$/.test(text.slice(1).replace('s', '')))
+  if (
+    text === undefined ||
+    text.length < 2 ||
+    !text.startsWith('s') ||
+    !/^\d*$/.test(text.slice(1).replace('s', ''))
+  )
     throw new Error(`invalid sensitivity ${text ?? ''}`)
   return Number(text.slice(1).replace('s', '') || '0')
 }
 
 function categoryNumber(text: string): number {
   const digits = text.slice(1).replace('c', '')
-  if (text.length < 2 || !text.startsWith('c') || !/^\d*$/.test(digits) || Number(digits || '0') > 1023)
+  if (
+    text.length < 2 ||
+    !text.startsWith('c') ||
+    !/^\d*$/.test(digits) ||
+    Number(digits || '0') > 1023
+  )
     throw new Error(`invalid category ${text}`)
   return Number(digits || '0')
 }
-

@@ -110,7 +110,11 @@ function resolveLocation(
   if (!windows && blank) {
     report(
       'error',
-      AGENT.scriptError(location, 'Errno::ENOENT', `No such file or directory - ${onInstance.slice(0, blank.index)}`),
+      AGENT.scriptError(
+        location,
+        'Errno::ENOENT',
+        `No such file or directory - ${onInstance.slice(0, blank.index)}`
+      ),
       'Rename the script (and its folders) without spaces: the agent splits the command at blanks.'
     )
     return undefined
@@ -124,7 +128,7 @@ function resolveLocation(
   }
   if (entry?.type === 'symlink') {
     const target = bundle.linkTarget(rel)
-    if (target === undefined) {
+    if (target === undefined && (entry.linkTarget ?? '').startsWith('/')) {
       report(
         'warning',
         `location '${location}' is a symlink to '${entry.linkTarget ?? ''}', outside the bundle: it runs only if that path exists on the instance.`,
@@ -132,8 +136,21 @@ function resolveLocation(
       )
       return undefined
     }
+    if (target === undefined) {
+      // It points into the deployment's own folder, which holds only the agent's files.
+      report(
+        'error',
+        `${missing}: ${rel} is a symlink to '${entry.linkTarget ?? ''}', outside the bundle, which on the instance points into the deployment's own folder.`,
+        'Put the script itself in the bundle instead of a link.'
+      )
+      return undefined
+    }
     if (bundle.kind(target) !== 'file' || bundle.entry(target)?.type === 'symlink') {
-      report('error', missing, `${rel} is a symlink to '${entry.linkTarget ?? ''}', which is not a file in the bundle: put the script itself in the bundle.`)
+      report(
+        'error',
+        missing,
+        `${rel} is a symlink to '${entry.linkTarget ?? ''}', which is not a file in the bundle: put the script itself in the bundle.`
+      )
       return undefined
     }
     return target
@@ -180,7 +197,9 @@ async function checkContent(
 
   const hasBom = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf
   const shebang = content.subarray(0, 2).toString('latin1') === '#!'
-  const firstLine = content.subarray(2, content.indexOf('\n') < 0 ? undefined : content.indexOf('\n')).toString('utf8')
+  const firstLine = content
+    .subarray(2, content.indexOf('\n') < 0 ? undefined : content.indexOf('\n'))
+    .toString('utf8')
   const crlf = content.indexOf('\r\n')
   if (hasBom) {
     report(

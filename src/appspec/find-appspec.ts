@@ -38,7 +38,9 @@ export function findAppspec(
   const root = stripped ? (only ?? '') : ''
   const prefix = root ? `${root}/` : ''
   const files = entries.filter((e) => e.type !== 'directory')
-  const atRoot = files.filter((e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/'))
+  const atRoot = files.filter(
+    (e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/')
+  )
   const appspec = atRoot.find((e) => e.path === `${prefix}${APPSPEC_FILE}`)
   const findings: Finding[] = []
 
@@ -55,7 +57,8 @@ export function findAppspec(
       findings.push({
         severity: 'warning',
         file: `${prefix}appspec.yaml`,
-        message: 'The bundle has both appspec.yml and appspec.yaml; the agent reads only appspec.yml.',
+        message:
+          'The bundle has both appspec.yml and appspec.yaml; the agent reads only appspec.yml.',
         fix: 'Delete appspec.yaml (or merge what it holds into appspec.yml).'
       })
     }

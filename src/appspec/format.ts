@@ -27,11 +27,14 @@ export function annotationOf(
   }
 }
 
-/** "2 errors and 1 warning", for the one line that fails the step. */
+/**
+ * "2 problems the agent fails on, 1 warning of advice": failures (the agent refuses the bundle)
+ * counted apart from advice (the agent deploys it, perhaps not as meant).
+ */
 export function countFindings(findings: readonly Finding[]): string {
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
-  return `${plural(errors, 'error')} and ${plural(warnings, 'warning')}`
+  return `${plural(errors, 'problem')} the agent fails on, ${plural(warnings, 'warning')} of advice`
 }
 
 /** A Markdown section for the job summary. */

@@ -59,7 +59,11 @@ export function parseAppspec(text: string): ParsedAppspec {
   const options = { lineCounter, prettyErrors: false, version: '1.1' } as const
   const doc = parseDocument(source, options)
   const droppedByBom =
-    source === whole ? [] : topLevelKeys(parseDocument(whole, { ...options, lineCounter: new LineCounter() }).toJS()).filter((k) => !topLevelKeys(doc.toJS()).includes(k))
+    source === whole
+      ? []
+      : topLevelKeys(
+          parseDocument(whole, { ...options, lineCounter: new LineCounter() }).toJS()
+        ).filter((k) => !topLevelKeys(doc.toJS()).includes(k))
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset)
     return { line, column: col }
@@ -76,7 +80,12 @@ export function parseAppspec(text: string): ParsedAppspec {
     const refused = psychRefusal(doc, source)
     if (refused) {
       unreadable = true
-      issues.push({ ...at(refused.offset), severity: 'error', message: refused.message, fix: refused.fix })
+      issues.push({
+        ...at(refused.offset),
+        severity: 'error',
+        message: refused.message,
+        fix: refused.fix
+      })
     }
   }
   issues.push(...tabIndentWarnings(source, issues))
@@ -122,6 +131,8 @@ function psychProblem(code: string, message: string): string | undefined {
   if (code === 'MISSING_CHAR' && /quote/i.test(message))
     return 'found unexpected end of stream while scanning a quoted scalar'
   if (code === 'BLOCK_AS_IMPLICIT_KEY') return 'mapping values are not allowed in this context'
+  if (code === 'BLOCK_IN_FLOW')
+    return 'did not find expected node content while parsing a flow node'
   return undefined
 }
 
@@ -132,7 +143,10 @@ function describeYamlError(code: string, message: string, position: Position): Y
       ...position,
       severity: 'error',
       message: `The agent's YAML reader fails: "(<unknown>): ${psych}" (${message.split(' at line')[0]}).`,
-      fix: code === 'TAB_AS_INDENT' ? 'Indent with spaces only.' : 'Fix the YAML at this line and column (check indentation, colons, quotes and brackets).'
+      fix:
+        code === 'TAB_AS_INDENT'
+          ? 'Indent with spaces only.'
+          : 'Fix the YAML at this line and column (check indentation, colons, quotes and brackets).'
     }
   }
   switch (code) {
@@ -155,7 +169,10 @@ function describeYamlError(code: string, message: string, position: Position): Y
       return {
         ...position,
         severity: 'error',
-        message: `YAML syntax error, which the agent's YAML reader fails on: ${message}.`.replace(/\.\.$/, '.'),
+        message: `YAML syntax error, which the agent's YAML reader fails on: ${message}.`.replace(
+          /\.\.$/,
+          '.'
+        ),
         fix: 'Fix the YAML at this line and column (check indentation, colons and brackets).'
       }
   }

@@ -73,10 +73,7 @@ export function noMethod(method: string, value: YamlValue): string {
 }
 
 /** `value['key']` as Ruby evaluates it on what YAML gave, or the error it raises. */
-export function rubyIndex(
-  value: YamlValue,
-  key: string
-): { value: YamlValue } | { error: string } {
+export function rubyIndex(value: YamlValue, key: string): { value: YamlValue } | { error: string } {
   if (typeof value === 'string') return { value: value.includes(key) ? key : null }
   if (Array.isArray(value) || typeof value === 'number')
     return { error: 'no implicit conversion of String into Integer' }
@@ -87,10 +84,7 @@ export function rubyIndex(
 /** A Ruby Hash as YAML loads it (a mapping). */
 export function isHash(value: YamlValue): value is Record<string, YamlValue> {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date)
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
   )
 }
 

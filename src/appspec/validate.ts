@@ -35,7 +35,8 @@ export async function validateBundle(
 
   const doc = checkDocument(parsed, appspecPath, bundle)
   findings.push(...doc.findings)
-  checkInstall(doc.files, doc.permissions, bundle, (severity, path, message, fix) => {
+  const install = { windows: doc.windows, permissions: doc.filesFailed ? [] : doc.permissions }
+  checkInstall(doc.files, install, bundle, (severity, path, message, fix) => {
     findings.push({ severity, file: appspecPath, ...parsed.keyPosition(path), message, fix })
   })
   const refs = doc.hooks.flatMap((h) => h.scripts)

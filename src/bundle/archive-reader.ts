@@ -2,6 +2,7 @@
 // when extracting it could write outside the deployment folder, and seen the way the agent
 // will see it once unpacked (its single-top-folder rule applied).
 
+import { isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
@@ -182,12 +183,14 @@ async function readZip(file: string): Promise<ArchiveView> {
   try {
     const listed = new Map<string, Listed>()
     for await (const raw of zip.eachEntry()) {
-      const name = yauzl.getFileNameLowLevel(
-        raw.generalPurposeBitFlag,
-        raw.fileNameRaw,
-        yauzl.parseExtraFields(raw.extraFieldRaw),
-        false
-      )
+      const extra = yauzl.parseExtraFields(raw.extraFieldRaw)
+      // Info-ZIP's zip stores UTF-8 names without the UTF-8 flag, and unzip on a Linux instance
+      // writes a name's bytes as they are: read such names as UTF-8, not CP437.
+      const plain = (raw.generalPurposeBitFlag & 0x800) === 0 && !extra.some((f) => f.id === 0x7075)
+      const name =
+        plain && isUtf8(raw.fileNameRaw)
+          ? raw.fileNameRaw.toString('utf8')
+          : yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, extra, false)
       const p = normalize(name.replace(/\\/g, '/'))
       if (p === '') continue
       checkPath(file, p)

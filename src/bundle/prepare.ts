@@ -118,7 +118,7 @@ async function openArchive(
   try {
     if (view.strippedFolder)
       log.info(
-        `The archive holds a single folder '${view.strippedFolder}/' with the appspec: the agent strips it, so its contents are the bundle root.`
+        `The archive holds a single folder '${view.strippedFolder}/' with the appspec: the agent strips it ("Stripping leading directory from archive bundle contents."), so its contents are the bundle root.`
       )
     const name = path.basename(source.path)
     const displayPath = (p: string): string =>
@@ -156,7 +156,7 @@ function reportFindings(
   const errors = report.findings.filter((f) => f.severity === 'error')
   if (errors.length > 0)
     throw new ValidationError(
-      `The bundle would fail on the CodeDeploy agent: ${countFindings(report.findings)} in ${report.appspecPath ? displayPath(report.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`,
+      `The CodeDeploy agent would fail on this bundle: ${countFindings(report.findings)} in ${report.appspecPath ? displayPath(report.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`,
       errors.map((f) => formatFinding(f, displayPath)),
       'Fix them and run again.'
     )

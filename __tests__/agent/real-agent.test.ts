@@ -1,0 +1,38 @@
+// Every recorded outcome in cases.ts checked against the real CodeDeploy agent (1.8.1, local
+// mode): the failing event, the agent's message and error code. Skips, saying so once, where the
+// agent is not installed (a user's clone); CI installs it (.ci/run).
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { rmSync } from 'node:fs'
+import { CASES } from './cases.js'
+import { agentRunner, agentWorkDir, NO_AGENT_LINE, runCase, type AgentRun } from './real-agent.js'
+
+const runner = agentRunner()
+if (!runner) console.log(NO_AGENT_LINE)
+const maybe = runner ? describe : describe.skip
+
+maybe('the real CodeDeploy agent does what cases.ts records', () => {
+  const runs = new Map<string, AgentRun | Error>()
+  let work = ''
+
+  beforeAll(async () => {
+    work = agentWorkDir()
+    const queue = [...CASES]
+    // Three agents at a time: each is a Ruby process that mostly waits on tar and its hooks.
+    const worker = async (): Promise<void> => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        runs.set(c.id, await runCase(c, work, runner as string).catch((e: unknown) => e as Error))
+      }
+    }
+    await Promise.all([worker(), worker(), worker()])
+  }, 600_000)
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  test.each(CASES.map((c) => [c.id, c] as const))('%s', (id, c) => {
+    const run = runs.get(id)
+    if (run instanceof Error) throw run
+    expect(run?.outcome).toEqual(c.agent)
+  })
+})
