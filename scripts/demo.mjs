@@ -157,15 +157,20 @@ async function runStep(runNumber, workspace, inputs) {
   }
 }
 
-/** Asks each simulated instance's own network for /ip: proof the hooks left the service running. */
-function askInstances() {
+/** The demo group's instances, as the bed lists them (id, pid, agent). */
+function groupInstances() {
   const { instances } = JSON.parse(
     execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
       encoding: 'utf8'
     })
   )
+  return instances.filter((i) => i.group === GROUP)
+}
+
+/** Asks each simulated instance's own network for /ip: proof the hooks left the service running. */
+function askInstances() {
   const answers = []
-  for (const instance of instances.filter((i) => i.group === GROUP)) {
+  for (const instance of groupInstances()) {
     let answer
     try {
       answer = execFileSync(
@@ -224,7 +229,14 @@ for (const [name, spec] of Object.entries(parse(actionYml).inputs)) {
 const workspace = makeWorkspace()
 const failures = []
 
+// demo.fleet.yml says `agent: auto`: real when the bed found the agent's runner.
+const realAgent = groupInstances().every((i) => i.agent === 'real')
 heading(`Deploying sample-app 1.0.0 to ${GROUP} (2 instances, one at a time)`)
+console.log(
+  realAgent
+    ? `  The instances run the real CodeDeploy agent's code (1.8.1, local mode): ${process.env.TESTBED_AGENT_RUNNER}`
+    : "  The instances run the bed's emulated CodeDeploy agent (the real one was not found: set CODEDEPLOY_LOCAL_RUNNER to its codedeploy-local to use it)"
+)
 console.log(
   paint('2', '  - uses: octo-org/codedeploy-s3-deploy-action@v1   (this checkout)\n    with:')
 )
@@ -281,6 +293,6 @@ if (failures.length) {
 console.log(
   paint(
     '32',
-    '\nDemo done: a deployment that succeeded, one that failed, explained and rolled back.'
+    `\nDemo done: a deployment that succeeded, one that failed, explained and rolled back (${realAgent ? 'by the real CodeDeploy agent' : 'by the emulated agent'}).`
   )
 )

@@ -34,7 +34,7 @@ examples/sample-app/build.sh
 
 DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/codedeploy-demo-XXXXXX")
 export DEMO_DIR
-say "Starting the test bed (Ceph radosgw for S3, CodeDeploy emulator, 2 simulated instances)"
+say "Starting the test bed (Ceph radosgw for S3, CodeDeploy emulator, 2 simulated instances; the real CodeDeploy agent on them when scripts/agent-runner.sh finds it)"
 status=0
 TESTBED_CONFIG="$REPO/scripts/demo.fleet.yml" testbed/run "$NODE" scripts/demo.mjs || status=$?
 say "Test bed stopped. Demo took $((SECONDS - t0)) s; its files stay in $DEMO_DIR"

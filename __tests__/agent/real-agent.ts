@@ -1,6 +1,6 @@
 // Runs a conformance case through the real CodeDeploy agent's local mode (codedeploy-local) and
-// reads what it did: the lifecycle events it ran and the error that ended the deployment, noted
-// by observe-agent.rb from inside the agent's own process.
+// reads what it did: the lifecycle events it ran and the error that ended the deployment, as the
+// test bed's probe (testbed/emulator/agent-probe.rb) reports them from inside the agent's process.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -9,7 +9,8 @@ import type { FixtureFile, FixtureTree } from '../appspec/bundle-fixture.js'
 import type { AgentCase, AgentOutcome, ArchiveForm } from './cases.js'
 
 const REPO = path.resolve(import.meta.dirname, '..', '..')
-const OBSERVER = path.join(import.meta.dirname, 'observe-agent.rb')
+const PROBE = path.join(REPO, 'testbed', 'emulator', 'agent-probe.rb')
+const MARK = 'testbed-agent-event '
 
 /** The ScriptError codes of hook_executor.rb, as CodeDeploy names them. */
 const SCRIPT_ERROR_CODES: Record<number, string> = {
@@ -79,14 +80,12 @@ export interface AgentRun {
   output: string
 }
 
-interface Observed {
-  events: string[]
-  failure: null | {
-    event: string
-    class: string
-    message: string
-    errorCode: number | null
-  }
+/** One line of the probe: an event starting, ending, or failing with the agent's exception. */
+interface ProbeLine {
+  event: string
+  phase: 'start' | 'end' | 'error'
+  message?: string
+  errorCode?: number
 }
 
 /** Deploys `bundleFile` with the real agent; `root` is its deployment root, `group` its group. */
@@ -117,7 +116,7 @@ export function runAgent(opts: {
       ],
       {
         cwd: opts.cwd,
-        env: { ...process.env, RUBYOPT: `-r${OBSERVER}`, CODEDEPLOY_LOCAL_ROOT: opts.root },
+        env: { ...process.env, RUBYOPT: `-r${PROBE}`, CODEDEPLOY_LOCAL_ROOT: opts.root },
         stdio: ['ignore', 'pipe', 'pipe']
       }
     )
@@ -128,22 +127,25 @@ export function runAgent(opts: {
     child.on('error', reject)
     child.on('close', () => {
       clearTimeout(timer)
-      const line = output.split('\n').find((l) => l.startsWith('CONFORMANCE-OUTCOME '))
-      if (!line) {
-        reject(new Error(`the agent printed no outcome:\n${output}`))
+      const lines = output
+        .split('\n')
+        .filter((l) => l.startsWith(MARK))
+        .map((l) => JSON.parse(l.slice(MARK.length)) as ProbeLine)
+      if (lines.length === 0) {
+        reject(new Error(`the agent reported no lifecycle event:\n${output}`))
         return
       }
-      const observed = JSON.parse(line.slice('CONFORMANCE-OUTCOME '.length)) as Observed
-      const f = observed.failure
+      const f = lines.find((l) => l.phase === 'error')
       const outcome: AgentOutcome = f
         ? {
             ok: false,
             event: f.event,
-            message: normalize(firstLine(f.message), opts.root, opts.dest),
+            message: normalize(firstLine(f.message ?? ''), opts.root, opts.dest),
             ...(f.errorCode ? { errorCode: SCRIPT_ERROR_CODES[f.errorCode] ?? 'UnknownError' } : {})
           }
         : { ok: true }
-      resolve({ outcome, events: observed.events, output })
+      const events = lines.filter((l) => l.phase === 'start').map((l) => l.event)
+      resolve({ outcome, events, output })
     })
   })
 }

@@ -9,6 +9,7 @@ export interface AdminDeps {
   faults: FaultInjector
   requests: RequestLog
   isolation: Isolation
+  agentRunner?: string
 }
 
 type Reply = { status: number; body: unknown }
@@ -64,7 +65,7 @@ export function admin(deps: AdminDeps) {
       case 'POST /fleet': {
         let fleet
         try {
-          fleet = parseFleet(body, deps.isolation)
+          fleet = parseFleet(body, deps.isolation, deps.agentRunner)
         } catch (e) {
           return { status: 400, body: { error: (e as Error).message } }
         }

@@ -12,6 +12,7 @@ import {
   lstat,
   stat,
   chmod,
+  chown,
   copyFile,
   utimes,
   symlink,
@@ -30,7 +31,10 @@ import {
   rubyInspect,
   AppSpecError,
   type AppSpec,
-  type FileExistsBehavior
+  type AceEntry,
+  type FileExistsBehavior,
+  type HookScript,
+  type Permission
 } from './appspec.ts'
 import { ScriptLog } from './script-log.ts'
 import { BundleError, type BundleStore } from './bundles.ts'
@@ -329,14 +333,15 @@ export class Agent {
     const archiveView = this.host.viewPath(`${deploymentRoot}/deployment-archive`)
     log.append(`LifecycleEvent - ${event}\n`)
     for (const script of scripts) {
-      const viewScript = path.posix.join(archiveView, script.location)
-      const hostScript = await this.host.hostPath(
-        path.posix.join(`${deploymentRoot}/deployment-archive`, script.location)
-      )
-      if (!(await exists(hostScript))) {
+      // File.join(archive, location); the agent reports it through File.expand_path.
+      const viewScript = `${archiveView}/${script.location.replace(/^\/+/, '')}`
+      const hostScript = await this.host.hostPath(path.posix.resolve(viewScript))
+      const who = script.runas ? `${script.location} run as user ${script.runas}` : script.location
+      // File.exist? follows links: a dangling one is missing.
+      if (!(await stat(hostScript).catch(() => undefined))) {
         throw new AgentFailure(
           'ScriptMissing',
-          `Script does not exist at specified location: ${viewScript}`,
+          `Script does not exist at specified location: ${path.posix.resolve(viewScript)}`,
           script.location,
           log.text()
         )
@@ -357,11 +362,11 @@ export class Agent {
         }
       }
       log.append(`Script - ${script.location}\n`)
-      const argv = await this.scriptCommand(hostScript, viewScript, script.runas)
-      if (typeof argv === 'string') {
+      const argv = await this.scriptCommand(viewScript, script)
+      if (!Array.isArray(argv)) {
         throw new AgentFailure(
           'ScriptFailed',
-          `Script at specified location: ${script.location} failed with error Errno::ENOENT with message No such file or directory - ${argv}`,
+          `Script at specified location: ${who} failed with error ${argv.error}`,
           script.location,
           log.text()
         )
@@ -389,9 +394,6 @@ export class Agent {
         )
       }
       if (result.exitCode !== 0) {
-        const who = script.runas
-          ? `${script.location} run as user ${script.runas}`
-          : script.location
         throw new AgentFailure(
           'ScriptFailed',
           `Script at specified location: ${who} failed with exit code ${result.exitCode ?? ''}`,
@@ -403,47 +405,58 @@ export class Agent {
     return log.text()
   }
 
-  // The command the agent's exec ends up running. Without "#!" the kernel refuses the file and
-  // Ruby falls back to /bin/sh; a "#!" naming a missing interpreter (a CRLF line, say) fails with
-  // ENOENT, returned here as the script's path.
+  // The agent's prepare_script_command (su for runas, sudo), then what Ruby's popen3 does with
+  // that one string: with shell characters it runs `/bin/sh -c`; otherwise it splits it at blanks
+  // and execs the first word, falling back to /bin/sh for a file without "#!" (ENOEXEC). A
+  // failed exec is the Errno the agent reports ("Errno::ENOENT with message ... - <path>").
   private async scriptCommand(
-    hostScript: string,
     viewScript: string,
-    runas?: string
-  ): Promise<string[] | string> {
-    const fh = await open(hostScript, 'r')
+    script: HookScript
+  ): Promise<string[] | { error: string }> {
+    let command = viewScript
+    if (script.runas && script.sudo) command = `sudo su ${script.runas} -c ${viewScript}`
+    else if (script.runas) command = `su ${script.runas} -c ${viewScript}`
+    else if (script.sudo) command = `sudo ${viewScript}`
+    if (/[*?{}[\]<>()~&|\\$;'`"\n#]/.test(command)) return ['/bin/sh', '-c', command]
+    const argv = command.trim().split(/\s+/)
+    const program = argv[0]!
+    const found = program.includes('/') ? program : await this.onPath(program)
+    const enoent = { error: `Errno::ENOENT with message No such file or directory - ${program}` }
+    if (!found) return enoent
+    const host = await this.host.programPath(found)
+    const st = await stat(host).catch(() => undefined)
+    if (!st) return enoent
+    if (st.isDirectory())
+      return { error: `Errno::EACCES with message Permission denied - ${program}` }
+    const fh = await open(host, 'r')
     const buf = Buffer.alloc(256)
     const { bytesRead } = await fh.read(buf, 0, 256, 0)
     await fh.close()
     const head = buf.subarray(0, bytesRead).toString('latin1')
-    let argv = [viewScript]
-    if (!head.startsWith('#!')) {
-      argv = ['/bin/sh', viewScript]
-    } else {
-      const line = head.slice(2).split('\n')[0]!
-      const interpreter = line.trim().split(/[ \t]+/)[0] ?? ''
-      if (
-        line.includes('\r') ||
-        !interpreter ||
-        !(await exists(await this.host.programPath(interpreter)))
-      ) {
-        return viewScript
-      }
-    }
-    return runas
-      ? [
-          'su',
-          runas,
-          '-s',
-          '/bin/sh',
-          '-c',
-          argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
-        ]
-      : argv
+    if (head.startsWith('\x7fELF')) return [found, ...argv.slice(1)]
+    if (!head.startsWith('#!')) return ['/bin/sh', found, ...argv.slice(1)]
+    const line = head.slice(2).split('\n')[0]!
+    const interpreter = line.trim().split(/[ \t]+/)[0] ?? ''
+    // The kernel looks for the interpreter as written: a CR at the line's end is part of its name.
+    if (
+      line.includes('\r') ||
+      !interpreter ||
+      !(await exists(await this.host.programPath(interpreter)))
+    )
+      return enoent
+    return [found, ...argv.slice(1)]
   }
 
-  // The agent's Installer: remove what the group's last install copied, then copy the files
-  // section, honouring fileExistsBehavior, recording what it creates for the next cleanup.
+  private async onPath(program: string): Promise<string | undefined> {
+    for (const dir of BASE_ENV.PATH.split(':')) {
+      if (await exists(await this.host.programPath(`${dir}/${program}`))) return `${dir}/${program}`
+    }
+    return undefined
+  }
+
+  // The agent's Installer (installer.rb, install_instruction.rb): remove what the group's last
+  // install made, plan the copies, folders and permissions the way its CommandBuilder does
+  // (raising its conflicts), then run the plan, recording each step for the next cleanup.
   private async install(): Promise<void> {
     const spec = await this.appSpec(this.deploymentRoot)
     const unknown = unknownLifecycleEvents(spec)
@@ -453,86 +466,54 @@ export class Agent {
         `appspec.yml file contains unknown lifecycle events: ${rubyInspect(unknown)}`
       )
     }
-    const behavior = this.spec.fileExistsBehavior ?? spec.fileExistsBehavior ?? 'DISALLOW'
+    const behavior = spec.fileExistsBehavior ?? this.spec.fileExistsBehavior ?? 'DISALLOW'
     await this.removePreviousInstall()
+    const plan = new InstallPlan(async (p) => exists(await this.host.hostPath(p)))
     const archive = `${this.deploymentRoot}/deployment-archive`
-    const plan: { op: 'mkdir' | 'copy'; source?: string; destination: string }[] = []
-    const planned = new Set<string>()
-    const willExist = async (p: string): Promise<boolean> =>
-      planned.has(p) || exists(await this.host.hostPath(p))
-    const mkdirs = async (destination: string): Promise<void> => {
-      const missing: string[] = []
-      let parent = path.posix.dirname(destination)
-      while (parent !== '/' && parent !== '.' && !(await willExist(parent))) {
-        missing.unshift(parent)
-        parent = path.posix.dirname(parent)
-      }
-      for (const d of missing) {
-        plan.push({ op: 'mkdir', destination: d })
-        planned.add(d)
-      }
-    }
-    const copy = async (source: string, destination: string): Promise<void> => {
-      if (await exists(await this.host.hostPath(destination))) {
-        if (behavior === 'DISALLOW') {
-          throw new AgentFailure(
-            'UnknownError',
-            `The deployment failed because a specified file already exists at this location: ${destination}`
-          )
-        }
-        if (behavior === 'RETAIN') return
-      }
-      plan.push({ op: 'copy', source, destination })
-      planned.add(destination)
-    }
-    const copyDirectory = async (source: string, destination: string): Promise<void> => {
-      if (!(await willExist(destination))) {
-        plan.push({ op: 'mkdir', destination })
-        planned.add(destination)
-      }
+    const isDirectory = async (p: string): Promise<boolean> =>
+      (await stat(await this.host.hostPath(p)).catch(() => undefined))?.isDirectory() ?? false
+    const copyFolder = async (source: string, destination: string): Promise<void> => {
+      if (!(await isDirectory(destination))) plan.mkdir(destination)
       for (const entry of (await readdir(await this.host.hostPath(source))).sort()) {
         const s = `${source}/${entry}`
-        const st = await lstat(await this.host.hostPath(s))
-        if (st.isDirectory()) await copyDirectory(s, path.posix.join(destination, entry))
-        else await copy(s, path.posix.join(destination, entry))
+        if (await isDirectory(s)) await copyFolder(s, path.posix.join(destination, entry))
+        else await this.plannedCopy(plan, s, path.posix.join(destination, entry), behavior)
       }
     }
     for (const f of spec.files) {
-      const source = path.posix.join(archive, f.source)
-      const hostSource = await this.host.hostPath(source)
-      const st = await lstat(hostSource).catch(() => undefined)
-      if (st?.isDirectory()) {
-        await mkdirs(f.destination)
-        await copyDirectory(source.replace(/\/$/, ''), f.destination)
+      // File.join: the separators at the join collapse, nothing else changes.
+      const source = `${archive}/${f.source.replace(/^\/+/, '')}`
+      if (await isDirectory(source)) {
+        await plan.fillInAncestors(f.destination)
+        await copyFolder(source, f.destination)
       } else {
         const destination = path.posix.join(f.destination, path.posix.basename(source))
-        await mkdirs(destination)
-        await copy(source, destination)
+        await plan.fillInAncestors(destination)
+        await this.plannedCopy(plan, source, destination, behavior)
+      }
+    }
+    for (const p of spec.permissions) {
+      if (plan.copying(p.object)) {
+        if (!p.type.includes('file')) continue
+        if (p.pattern !== '**')
+          fail(
+            `The deployment failed because the application specification file includes an object (${p.object}) with an invalid pattern (${p.pattern}), such as a pattern for a file applied to a directory. Correct the permissions section of the AppSpec file, and then try again.`
+          )
+        if (p.except.length > 0)
+          fail(
+            `The deployment failed because the except parameter for a pattern in the permissions section (${rubyInspect(p.except)}) for the object named ${p.object} contains an invalid format. Update the AppSpec file, and then try again.`
+          )
+        if (p.acls?.some((a) => a.default)) fail(DEFAULT_ACL_ON_FILE)
+        plan.setPermissions(p.object, p)
+      } else if (plan.makingDirectory(p.object) || (await isDirectory(p.object))) {
+        for (const match of plan.matches(p)) plan.setPermissions(match, p)
       }
     }
     const record: string[] = []
     try {
-      for (const step of plan) {
-        const dest = await this.host.hostPath(step.destination)
-        if (step.op === 'mkdir') {
-          await mkdir(dest)
-        } else {
-          const src = await this.host.hostPath(step.source!)
-          const st = await lstat(src)
-          await rm(dest, { force: true })
-          if (st.isSymbolicLink()) {
-            await symlink(await readlink(src), dest)
-          } else {
-            await copyFile(src, dest)
-            await chmod(dest, st.mode & 0o7777)
-            await utimes(dest, st.atime, st.mtime)
-          }
-        }
-        record.push(step.destination)
-      }
+      for (const step of plan.steps) await this.runStep(step, record)
     } finally {
-      const instructions = await this.host.hostPath(this.instructionsDir)
-      await mkdir(instructions, { recursive: true })
+      await mkdir(await this.host.hostPath(this.instructionsDir), { recursive: true })
       await writeFile(
         await this.host.hostPath(this.cleanupFile),
         record.map((r) => `${r}\n`).join('')
@@ -541,10 +522,111 @@ export class Agent {
     await writeFile(await this.host.hostPath(this.lastInstallFile), this.deploymentRoot)
   }
 
+  // generate_normal_copy: what is already on the instance decides, by file-exists behaviour.
+  private async plannedCopy(
+    plan: InstallPlan,
+    source: string,
+    destination: string,
+    behavior: FileExistsBehavior
+  ): Promise<void> {
+    if (await exists(await this.host.hostPath(destination))) {
+      if (behavior === 'DISALLOW')
+        fail(
+          `The deployment failed because a specified file already exists at this location: ${destination}`
+        )
+      if (behavior === 'RETAIN') return
+    }
+    plan.copy(source, destination)
+  }
+
+  private async runStep(step: InstallStep, record: string[]): Promise<void> {
+    const at = await this.host.hostPath(step.path)
+    switch (step.op) {
+      case 'mkdir':
+        await mkdir(at)
+        record.push(step.path)
+        return
+      case 'copy': {
+        record.push(step.path)
+        const source = await this.host.hostPath(step.source)
+        const st = await lstat(source).catch(() => undefined)
+        if (!st) fail(`No such file or directory @ rb_sysopen - ${step.source}`)
+        await rm(at, { force: true })
+        if (st!.isSymbolicLink()) {
+          await symlink(await readlink(source), at)
+        } else {
+          await copyFile(source, at)
+          await chmod(at, st!.mode & 0o7777)
+          await utimes(at, st!.atime, st!.mtime)
+        }
+        return
+      }
+      case 'chmod':
+        await chmod(at, parseInt(step.mode, 8))
+        return
+      case 'chown': {
+        const uid = step.owner === undefined ? -1 : await this.idOf('passwd', step.owner)
+        const gid = step.group === undefined ? -1 : await this.idOf('group', step.group)
+        await chown(at, uid, gid)
+        return
+      }
+      case 'setfacl': {
+        const mode = ((await stat(at)).mode & 0o777).toString(8).padStart(3, '0')
+        const acl = fullAcl(step.acl, mode)
+        const command = `setfacl --set ${acl} ${step.path}`
+        const status = await this.system(['setfacl', '--set', acl, step.path])
+        if (status !== 0)
+          fail(
+            `The deployment failed because of a problem with the acls permission settings in the application specification file for this object: ${step.path}. Failed command: ${command}. Exit code: pid 0 exit ${status}`
+          )
+        return
+      }
+      case 'semanage': {
+        const c = step.context
+        const args = `${c.user !== undefined ? `-s ${c.user} ` : ''}-t ${c.type}${c.range !== undefined ? ` -r ${c.range}` : ''}`
+        for (const argv of [
+          ['semanage', 'fcontext', '-a', ...args.split(' '), step.path],
+          ['restorecon', '-v', step.path]
+        ]) {
+          const status = await this.system(argv)
+          if (status !== 0)
+            fail(
+              `The deployment failed because the application specification file contains an error in the settings for the context parameter. Update the permissions section of the AppSpec file, and then try again. Failed command: ${argv.join(' ')}. Exit code: pid 0 exit ${status}`
+            )
+        }
+        record.push(`semanage\0${step.path}`)
+        return
+      }
+    }
+  }
+
+  // Etc.getpwnam / getgrnam, from the instance's own /etc files.
+  private async idOf(db: 'passwd' | 'group', name: string): Promise<number> {
+    const text = (await this.readHost(`/etc/${db}`)) ?? ''
+    const line = text.split('\n').find((l) => l.split(':')[0] === name)
+    if (line === undefined) fail(`can't find ${db === 'passwd' ? 'user' : 'group'} for ${name}`)
+    return Number(line!.split(':')[2])
+  }
+
+  // Kernel#system on the instance: the exit status, 127 when the command is not there.
+  private async system(argv: string[]): Promise<number> {
+    const r = await this.host.run(argv, {
+      cwd: '/',
+      env: BASE_ENV,
+      timeoutMs: 60_000,
+      onLine: () => {}
+    })
+    return r.spawnError || r.exitCode === null ? 127 : r.exitCode
+  }
+
   private async removePreviousInstall(): Promise<void> {
     const text = await this.readHost(this.cleanupFile)
     if (text === undefined) return
     for (const entry of text.split('\n').filter(Boolean).reverse()) {
+      if (entry.startsWith('semanage\0')) {
+        await this.system(['semanage', 'fcontext', '-d', entry.slice('semanage\0'.length)])
+        continue
+      }
       const p = await this.host.hostPath(entry)
       const st = await lstat(p).catch(() => undefined)
       if (!st) continue
@@ -553,4 +635,151 @@ export class Agent {
     }
     await unlink(await this.host.hostPath(this.cleanupFile))
   }
+}
+
+const DEFAULT_ACL_ON_FILE =
+  'The deployment failed because the -d parameter has been specified to apply an acl setting to a file. This parameter is supported for directories only. Update the AppSpec file, and then try again.'
+
+function fail(message: string): never {
+  throw new AgentFailure('UnknownError', message)
+}
+
+type InstallStep =
+  | { op: 'mkdir'; path: string }
+  | { op: 'copy'; path: string; source: string }
+  | { op: 'chmod'; path: string; mode: string }
+  | { op: 'chown'; path: string; owner?: string; group?: string }
+  | { op: 'setfacl'; path: string; acl: AceEntry[] }
+  | { op: 'semanage'; path: string; context: NonNullable<Permission['context']> }
+
+// The agent's CommandBuilder: the install's steps in order, and the conflicts it raises.
+class InstallPlan {
+  readonly steps: InstallStep[] = []
+  private readonly copies = new Map<string, string>()
+  private readonly folders = new Set<string>()
+  private readonly permissionTargets = new Set<string>()
+  private readonly onInstance: (p: string) => Promise<boolean>
+
+  constructor(onInstance: (p: string) => Promise<boolean>) {
+    this.onInstance = onInstance
+  }
+
+  async fillInAncestors(destination: string): Promise<void> {
+    const missing: string[] = []
+    let parent = path.posix.dirname(destination)
+    while (parent !== '.' && parent !== '/' && !(await this.onInstance(parent))) {
+      missing.unshift(parent)
+      parent = path.posix.dirname(parent)
+    }
+    for (const d of missing) this.mkdir(d)
+  }
+
+  copy(source: string, destination: string): void {
+    const to = path.posix.resolve('/', destination)
+    if (this.copies.has(to))
+      fail(
+        `The deployment failed because the application specification file specifies two source files named ${source} and ${this.copies.get(to)} for the same destination (${to}). Remove one of the source file paths from the AppSpec file, and then try again.`
+      )
+    if (this.folders.has(to))
+      fail(
+        `The deployment failed because the application specification file calls for installing the file ${source}, but a file with that name already exists at the location (${to}). Update your AppSpec file or directory structure, and then try again.`
+      )
+    this.steps.push({ op: 'copy', path: to, source })
+    this.copies.set(to, source)
+  }
+
+  mkdir(destination: string): void {
+    const to = path.posix.resolve('/', destination)
+    if (this.copies.has(to))
+      fail(
+        `The deployment failed because the application specification file includes an mkdir command more than once for the same destination path (${to}) from (${this.copies.get(to)}). Update the files section of the AppSpec file, and then try again.`
+      )
+    if (!this.folders.has(to)) this.steps.push({ op: 'mkdir', path: to })
+    this.folders.add(to)
+  }
+
+  copying(p: string): boolean {
+    return this.copies.has(path.posix.resolve('/', p))
+  }
+
+  makingDirectory(p: string): boolean {
+    return this.folders.has(path.posix.resolve('/', p))
+  }
+
+  // find_matches: installed files (then folders) under the object, by pattern and except.
+  matches(p: Permission): string[] {
+    const found: string[] = []
+    const base = path.posix.resolve('/', p.object).replace(/\/?$/, '/')
+    const hit = (name: string): boolean => {
+      if (!name.startsWith(base)) return false
+      const rel = name.slice(base.length)
+      return (
+        (p.pattern === '**' || simpleGlob(rel, p.pattern)) &&
+        !p.except.some((e) => simpleGlob(rel, e))
+      )
+    }
+    if (p.type.includes('file')) {
+      for (const f of this.copies.keys()) {
+        if (!hit(f)) continue
+        if (p.acls?.some((a) => a.default)) fail(DEFAULT_ACL_ON_FILE)
+        found.push(f)
+      }
+    }
+    if (p.type.includes('directory')) found.push(...[...this.folders].filter(hit))
+    return found
+  }
+
+  setPermissions(object: string, p: Permission): void {
+    const at = path.posix.resolve('/', object)
+    if (this.permissionTargets.has(at))
+      fail(
+        `The deployment failed because the permissions setting for (${at}) is specified more than once in the application specification file. Update the files section of the AppSpec file, and then try again.`
+      )
+    this.permissionTargets.add(at)
+    if (p.mode !== undefined) this.steps.push({ op: 'chmod', path: at, mode: p.mode })
+    if (p.acls !== undefined) this.steps.push({ op: 'setfacl', path: at, acl: p.acls })
+    if (p.context !== undefined) this.steps.push({ op: 'semanage', path: at, context: p.context })
+    if (p.owner !== undefined || p.group !== undefined)
+      this.steps.push({
+        op: 'chown',
+        path: at,
+        ...(p.owner !== undefined ? { owner: p.owner } : {}),
+        ...(p.group !== undefined ? { group: p.group } : {})
+      })
+  }
+}
+
+// matches_simple_glob: `*` is the only wildcard, and never crosses a '/'.
+function simpleGlob(name: string, pattern: string): boolean {
+  if (name.includes('/')) return false
+  const regex = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
+  return new RegExp(`^${regex}$`, 's').test(name)
+}
+
+// ChangeAclCommand#get_full_acl: the entries given, then the base ones from the file's mode.
+function fullAcl(acl: AceEntry[], mode: string): string {
+  const [u, g, o] = [...mode].map(Number) as [number, number, number]
+  const rwx = (n: number): string => `${n & 4 ? 'r' : '-'}${n & 2 ? 'w' : '-'}${n & 1 ? 'x' : '-'}`
+  const text = (a: { default: boolean; type: string; name: string; perms: string }): string =>
+    `${a.default ? 'default:' : ''}${a.type}:${a.name}:${a.perms}`
+  const all = [
+    ...acl,
+    { default: false, type: 'user', name: '', perms: rwx(u) },
+    { default: false, type: 'group', name: '', perms: rwx(g) },
+    { default: false, type: 'other', name: '', perms: rwx(o) }
+  ]
+  const named = acl.some((a) => !a.default && a.name !== '')
+  if (named && !acl.some((a) => !a.default && a.type === 'mask'))
+    all.push({ default: false, type: 'mask', name: '', perms: rwx(g) })
+  if (acl.some((a) => a.default)) {
+    const has = (type: string): boolean =>
+      acl.some((a) => a.default && a.type === type && a.name === '')
+    if (!has('user')) all.push({ default: true, type: 'user', name: '', perms: rwx(u) })
+    if (!has('group')) all.push({ default: true, type: 'group', name: '', perms: rwx(g) })
+    if (!has('other')) all.push({ default: true, type: 'other', name: '', perms: rwx(o) })
+  }
+  return all.map(text).join(',')
 }

@@ -19,6 +19,9 @@ export interface GroupConfig {
   deploymentConfig: string
   isolation: Isolation
   autoRollback?: AutoRollbackConfiguration
+  // Set when the group's instances run the real CodeDeploy agent (`agent: real`, or `auto` with
+  // a runner at hand): the path of its local-mode runner, codedeploy-local. Unset: emulated.
+  agentRunner?: string
 }
 
 export interface ApplicationConfig {
@@ -86,6 +89,25 @@ function str(v: unknown, where: string): string {
   return v
 }
 
+export const NO_AGENT_RUNNER =
+  'agent: real needs the real CodeDeploy agent: set CODEDEPLOY_LOCAL_RUNNER (or TESTBED_AGENT_RUNNER) to its codedeploy-local, or provide ../shared/tools/codedeploy-agent beside the repository (see testbed/README.md, "The real agent"); agent: auto falls back to the emulated agent'
+
+// `agent: emulated` (default), `real` (the runner is required) or `auto` (real when the runner is
+// at hand, else emulated): the runner's path for real instances, undefined for emulated ones.
+function parseAgent(
+  v: unknown,
+  isolation: Isolation,
+  runner: string | undefined,
+  where: string
+): string | undefined {
+  if (v === undefined || v === 'emulated') return undefined
+  if (v !== 'real' && v !== 'auto') fail(where, 'must be emulated, real or auto')
+  if (isolation !== 'namespace')
+    fail(where, `agent: ${v} needs isolation: namespace (the agent keeps its state in /opt)`)
+  if (!runner && v === 'real') fail(where, NO_AGENT_RUNNER)
+  return runner
+}
+
 function parseRollback(v: unknown, where: string): AutoRollbackConfiguration | undefined {
   if (v === undefined) return undefined
   if (typeof v !== 'object' || v === null) fail(where, 'must be {enabled, events}')
@@ -97,7 +119,12 @@ function parseRollback(v: unknown, where: string): AutoRollbackConfiguration | u
   return { enabled: r.enabled !== false, events: events as RollbackEvent[] }
 }
 
-export function parseFleet(text: string, defaultIsolation: Isolation): FleetConfig {
+// `agentRunner`: the real agent's runner the bed resolved at start (TESTBED_AGENT_RUNNER), if any.
+export function parseFleet(
+  text: string,
+  defaultIsolation: Isolation,
+  agentRunner?: string
+): FleetConfig {
   const raw = (parse(text) ?? {}) as Record<string, unknown>
   const configs = [...BUILTIN_DEPLOYMENT_CONFIGS]
   for (const [i, c] of ((raw.deploymentConfigs ?? []) as Record<string, unknown>[]).entries()) {
@@ -148,7 +175,8 @@ export function parseFleet(text: string, defaultIsolation: Isolation): FleetConf
           instances,
           deploymentConfig,
           isolation,
-          autoRollback: parseRollback(g.autoRollback, `${gw}.autoRollback`)
+          autoRollback: parseRollback(g.autoRollback, `${gw}.autoRollback`),
+          agentRunner: parseAgent(g.agent, isolation, agentRunner, `${gw}.agent`)
         }
       })
     }
@@ -167,6 +195,14 @@ export function parseFleet(text: string, defaultIsolation: Isolation): FleetConf
   return { applications, deploymentConfigs: configs, timing, faults }
 }
 
-export function loadFleet(file: string | undefined, defaultIsolation: Isolation): FleetConfig {
-  return parseFleet(file ? readFileSync(file, 'utf8') : DEFAULT_FLEET_YAML, defaultIsolation)
+export function loadFleet(
+  file: string | undefined,
+  defaultIsolation: Isolation,
+  agentRunner?: string
+): FleetConfig {
+  return parseFleet(
+    file ? readFileSync(file, 'utf8') : DEFAULT_FLEET_YAML,
+    defaultIsolation,
+    agentRunner
+  )
 }

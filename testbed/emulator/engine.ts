@@ -1,7 +1,8 @@
 // The service side of CodeDeploy: the fleet, deployments moving through their statuses,
 // instances taken in batches by the deployment config's minimum healthy hosts, one active
 // deployment per group, stop, and automatic rollback to the last successful revision.
-import { Agent, IN_PLACE_EVENTS } from './agent.ts'
+import { Agent, IN_PLACE_EVENTS, type AgentSpec } from './agent.ts'
+import { RealAgent } from './real-agent.ts'
 import type { BundleStore } from './bundles.ts'
 import type {
   ApplicationConfig,
@@ -158,6 +159,7 @@ export class Engine {
     group: string
     application: string
     isolation: string
+    agent: 'real' | 'emulated'
     pid: number
     flags: string[]
     root: string
@@ -172,6 +174,7 @@ export class Engine {
             group: g.config.name,
             application: app.name,
             isolation: i.host.isolation,
+            agent: g.config.agentRunner ? ('real' as const) : ('emulated' as const),
             ...i.host.enterInfo()
           })
         }
@@ -284,7 +287,7 @@ export class Engine {
       while (queue.length > 0 && !d.stopRequested && mayTakeAnother()) {
         const instance = queue.shift()!
         const p = this.limiter
-          .run(() => this.runOnInstance(d, instance))
+          .run(() => this.runOnInstance(d, group, instance))
           .then((status) => {
             if (status === 'Succeeded') {
               successes++
@@ -321,6 +324,7 @@ export class Engine {
 
   private async runOnInstance(
     d: Deployment,
+    group: Group,
     instance: Instance
   ): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
     const t = d.targets.get(instance.id)!
@@ -331,7 +335,7 @@ export class Engine {
     }
     t.status = 'InProgress'
     t.lastUpdatedAt = Date.now()
-    const agent = new Agent(instance.host, this.opts.bundles, {
+    const spec: AgentSpec = {
       deploymentId: d.id,
       applicationName: d.applicationName,
       groupName: d.groupName,
@@ -340,7 +344,11 @@ export class Engine {
       fileExistsBehavior: d.fileExistsBehavior,
       ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
       hang: d.hang
-    })
+    }
+    const runner = group.config.agentRunner
+    const agent = runner
+      ? new RealAgent(instance.host, this.opts.bundles, spec, runner)
+      : new Agent(instance.host, this.opts.bundles, spec)
     const event = (name: string) => t.lifecycleEvents.find((e) => e.lifecycleEventName === name)!
     const status = await agent.run({
       started: (name) => {

@@ -5,6 +5,7 @@
 // Everything dies with the namespace's init, which exits when the emulator's pipe to it closes.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { lstat, readlink, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Isolation } from './config.ts'
 
@@ -13,6 +14,9 @@ export interface RunOptions {
   env: Record<string, string>
   timeoutMs: number
   onLine: (line: string) => void
+  // Aborting kills the process and every descendant (namespace instances only: the real agent,
+  // whose hooks run in process groups of their own, is not allowed on shared instances).
+  signal?: AbortSignal
 }
 
 export interface RunResult {
@@ -147,6 +151,36 @@ class NamespaceInit {
   }
 }
 
+// SIGKILL to `pid` and all its descendants, found by walking /proc once (the host sees every
+// namespace's processes). Services a hook started earlier have been reparented to the instance's
+// init by now, so they are not descendants and keep running.
+function killTree(pid: number): void {
+  const children = new Map<number, number[]>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue // gone meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    const list = children.get(ppid) ?? []
+    list.push(Number(name))
+    children.set(ppid, list)
+  }
+  const tree = [pid]
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []))
+  for (const p of tree) {
+    try {
+      process.kill(p, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
+
 function runProcess(argv: string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
     let child: ChildProcess
@@ -201,6 +235,7 @@ function runProcess(argv: string[], opts: RunOptions): Promise<RunResult> {
         finish()
       })
     }
+    opts.signal?.addEventListener('abort', () => child.pid && killTree(child.pid), { once: true })
     child.on('error', (e) => {
       if (done) return
       done = true

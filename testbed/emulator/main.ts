@@ -1,5 +1,6 @@
 // The CodeDeploy emulator's entry point. Settings come from the environment testbed/run sets.
 import path from 'node:path'
+import { accessSync, constants } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { loadFleet, type Isolation } from './config.ts'
 import { BundleStore } from './bundles.ts'
@@ -19,7 +20,16 @@ async function main(): Promise<void> {
   const isolation = (env.TESTBED_ISOLATION ?? 'namespace') as Isolation
   if (isolation !== 'namespace' && isolation !== 'shared')
     throw new Error('TESTBED_ISOLATION must be namespace or shared')
-  const config = loadFleet(env.TESTBED_CONFIG || undefined, isolation)
+  // The real agent's runner, resolved by testbed/lib/bed.sh when the fleet asks for it.
+  const agentRunner = env.TESTBED_AGENT_RUNNER || undefined
+  if (agentRunner) {
+    try {
+      accessSync(agentRunner, constants.X_OK)
+    } catch {
+      throw new Error(`TESTBED_AGENT_RUNNER=${agentRunner} is not an executable file`)
+    }
+  }
+  const config = loadFleet(env.TESTBED_CONFIG || undefined, isolation, agentRunner)
   const faults = new FaultInjector()
   faults.set(config.faults)
   const requests = new RequestLog()
@@ -48,7 +58,7 @@ async function main(): Promise<void> {
     },
     faults,
     requests,
-    admin: admin({ engine, faults, requests, isolation }),
+    admin: admin({ engine, faults, requests, isolation, agentRunner }),
     applicationOf: (input) => engine.applicationOf(input),
     log
   })

@@ -57,11 +57,31 @@ testbed_settings() {
   unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 }
 
+# The real CodeDeploy agent's runner (codedeploy-local) for `agent: real|auto` groups, resolved once
+# per start by scripts/agent-runner.sh (about a second; apt the first time), only when the fleet
+# file names such a group or TESTBED_AGENT_RUNNER is set. Exported for the emulator and CMD. A
+# fleet that requires it (`agent: real`) fails here, before anything starts, when it is missing;
+# the emulator checks the parsed fleet again (and PUT /fleet) with the same words.
+testbed_agent_runner() {
+  local config=${TESTBED_CONFIG:-}
+  export TESTBED_AGENT_RUNNER=${TESTBED_AGENT_RUNNER:-}
+  if [ -z "$TESTBED_AGENT_RUNNER" ]; then
+    [ -n "$config" ] && grep -Eq "agent:[[:space:]]*[\"']?(real|auto)" "$config" || return 0
+    TESTBED_AGENT_RUNNER=$("$TESTBED_REPO/scripts/agent-runner.sh")
+  elif [ ! -x "$TESTBED_AGENT_RUNNER" ]; then
+    die "TESTBED_AGENT_RUNNER=$TESTBED_AGENT_RUNNER is not an executable file"
+  fi
+  if [ -z "$TESTBED_AGENT_RUNNER" ] && grep -Eq "agent:[[:space:]]*[\"']?real" "$config"; then
+    die "agent: real needs the real CodeDeploy agent: set CODEDEPLOY_LOCAL_RUNNER (or TESTBED_AGENT_RUNNER) to its codedeploy-local, or provide ../shared/tools/codedeploy-agent beside the repository (see testbed/README.md, \"The real agent\"); agent: auto falls back to the emulated agent"
+  fi
+  step "real agent: ${TESTBED_AGENT_RUNNER:-none}"
+}
+
 testbed_env_file() {
   local k
   for k in TESTBED_STATE_DIR AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_DEFAULT_REGION \
     AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CODEDEPLOY TESTBED_ADMIN_URL TESTBED_BUCKET \
-    TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED; do
+    TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED TESTBED_AGENT_RUNNER; do
     printf "export %s='%s'\n" "$k" "${!k}"
   done
 }
@@ -117,6 +137,7 @@ testbed_start() {
   local watch=${1:-} t0=$SECONDS
   testbed_install
   testbed_settings
+  testbed_agent_runner
   local dir=$TESTBED_STATE_DIR
   [ -e "$dir/emulator.pid" ] && die "$dir already holds a running bed"
   mkdir -p "$dir"

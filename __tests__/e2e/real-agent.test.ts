@@ -1,0 +1,239 @@
+// dist/index.js deploying to test bed instances that run the REAL CodeDeploy agent's code (agent
+// 1.8.1, local mode) instead of the emulated one: fleet.yml's e2e-real-agent groups say
+// `agent: auto`, so they are real when the bed found the agent's runner (it exports
+// TESTBED_AGENT_RUNNER) and these tests skip otherwise.
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  BatchGetDeploymentTargetsCommand,
+  ListDeploymentTargetsCommand,
+  type LifecycleEvent
+} from '@aws-sdk/client-codedeploy'
+import { execFile } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { bed, codedeploy, type Bed } from './bed.js'
+import { REPO, runAction, type ActionRun } from './harness.js'
+import { writeFiles } from './workspace.js'
+
+const APP = 'e2e-real-agent'
+// Straight to stderr: jest shows no console output of a suite whose tests are all skipped.
+// `npm run test:unit` runs this file too, without the bed: it skips then as well.
+const skipping = !process.env.TESTBED_ADMIN_URL
+  ? 'the test bed is not running (npm test starts it): skipping the real-agent tests'
+  : !process.env.TESTBED_AGENT_RUNNER
+    ? 'real CodeDeploy agent not available (set CODEDEPLOY_LOCAL_RUNNER or provide ../shared/tools/codedeploy-agent): skipping'
+    : undefined
+if (skipping) process.stderr.write(`${skipping}\n`)
+const describeReal = skipping ? describe.skip : describe
+
+let b: Bed
+
+/** Hooks that leave proof on the instance, and a ValidateService that checks it. */
+function appWorkspace(validate: string): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), `${APP}-`))
+  writeFiles(ws, {
+    'deploy/appspec.yml': `version: 0.0
+os: linux
+files:
+  - source: /site
+    destination: /opt/${APP}
+hooks:
+  ApplicationStop:
+    - location: scripts/stop.sh
+      timeout: 30
+  AfterInstall:
+    - location: scripts/after-install.sh
+      timeout: 30
+  ValidateService:
+    - location: scripts/validate.sh
+      timeout: 30
+`,
+    'deploy/site/index.html': `hello ${Math.random()}\n`,
+    'deploy/scripts/stop.sh': '#!/bin/bash\necho "stopping the revision of $DEPLOYMENT_ID"\n',
+    'deploy/scripts/after-install.sh':
+      '#!/bin/bash\nset -e\nmkdir -p /var/lib/proof\necho "$LIFECYCLE_EVENT $DEPLOYMENT_ID" > /var/lib/proof/after-install\n',
+    'deploy/scripts/validate.sh': validate
+  })
+  return ws
+}
+
+// Passes only if AfterInstall wrote its proof in this same deployment, whose id is local mode's
+// own (d-XXXXXXXXX-local): the emulated agent's ids have no -local.
+const VALIDATE_PROOF = `#!/bin/bash
+set -e
+cat /var/lib/proof/after-install
+test "$(cat /var/lib/proof/after-install)" = "AfterInstall $DEPLOYMENT_ID"
+case "$DEPLOYMENT_ID" in *-local) echo "validated by the real agent" ;; *) exit 7 ;; esac
+test -f /opt/${APP}/index.html
+`
+
+const FAILING_VALIDATE =
+  '#!/bin/bash\necho "checking 127.0.0.1:8080"\necho "health check failed: connection refused" >&2\nexit 3\n'
+
+function deploy(
+  group: string,
+  ws: string,
+  inputs: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction({
+    workspace: ws,
+    inputs: {
+      application: APP,
+      'deployment-group': group,
+      bucket: b.bucket,
+      source: 'deploy',
+      'wait-timeout': '2',
+      ...inputs
+    },
+    env: b.env,
+    timeoutMs: 180_000
+  })
+}
+
+/** Each instance's lifecycle events, in order. */
+async function eventsOf(deploymentId: string): Promise<Record<string, LifecycleEvent[]>> {
+  const cd = codedeploy(b)
+  const ids = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }))).targetIds ?? []
+  const out = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids }))
+  return Object.fromEntries(
+    (out.deploymentTargets ?? []).map((t) => [
+      t.instanceTarget?.targetId ?? '',
+      t.instanceTarget?.lifecycleEvents ?? []
+    ])
+  )
+}
+
+function onInstance(id: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(path.join(REPO, 'testbed', 'exec'), [id, 'sh', '-c', command], (e, stdout, stderr) =>
+      e ? reject(new Error(`${command} on ${id}: ${stderr}`)) : resolve(stdout)
+    )
+  )
+}
+
+describeReal('deploying through the real CodeDeploy agent', () => {
+  beforeAll(async () => {
+    b = bed()
+    // The group must really be real here, not quietly emulated.
+    const res = await fetch(`${b.admin}/instances`)
+    const { instances } = (await res.json()) as {
+      instances: { application: string; agent: string }[]
+    }
+    const mine = instances.filter((i) => i.application === APP)
+    expect(mine.length).toBe(4)
+    expect(mine.every((i) => i.agent === 'real')).toBe(true)
+  })
+
+  it('runs every hook through the agent and succeeds; the next deployment stops the last revision', async () => {
+    const ws = appWorkspace(VALIDATE_PROOF)
+    const r = await deploy('fleet', ws)
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+    expect(r.outputs['deployment-status']).toBe('Succeeded')
+    const events = await eventsOf(r.outputs['deployment-id'] as string)
+    expect(Object.keys(events)).toHaveLength(2)
+    for (const [instance, list] of Object.entries(events)) {
+      expect(list.map((e) => [e.lifecycleEventName, e.status])).toEqual([
+        ['ApplicationStop', 'Succeeded'],
+        ['DownloadBundle', 'Succeeded'],
+        ['BeforeInstall', 'Succeeded'],
+        ['Install', 'Succeeded'],
+        ['AfterInstall', 'Succeeded'],
+        ['ApplicationStart', 'Succeeded'],
+        ['ValidateService', 'Succeeded']
+      ])
+      const validate = list.find((e) => e.lifecycleEventName === 'ValidateService')
+      expect(validate?.diagnostics?.logTail).toContain('LifecycleEvent - ValidateService')
+      expect(validate?.diagnostics?.logTail).toContain('[stdout]validated by the real agent')
+      // The agent's own files on the instance: its log, and its scripts.log under the group's id.
+      const logs = await onInstance(
+        instance,
+        'ls /opt/codedeploy-agent/log/codedeploy-local.log && cat /opt/codedeploy-agent/deployment-root/*/d-*-local/logs/scripts.log'
+      )
+      expect(logs).toContain('/opt/codedeploy-agent/log/codedeploy-local.log')
+      expect(logs).toMatch(/LifecycleEvent - AfterInstall\n.*Script - scripts\/after-install.sh/)
+    }
+
+    // The agent remembers the group's last successful revision (-g is the group's id): the next
+    // deployment's ApplicationStop runs that revision's stop.sh.
+    const again = await deploy('fleet', appWorkspace(VALIDATE_PROOF))
+    expect(again.code).toBe(0)
+    for (const list of Object.values(await eventsOf(again.outputs['deployment-id'] as string))) {
+      const stop = list.find((e) => e.lifecycleEventName === 'ApplicationStop')
+      expect(stop?.status).toBe('Succeeded')
+      expect(stop?.diagnostics?.logTail).toMatch(
+        /Script - scripts\/stop.sh\n\[stdout\]stopping the revision of d-[A-Z0-9]{9}-local/
+      )
+    }
+  })
+
+  it("reports a failing hook with the agent's own message and log tail", async () => {
+    const r = await deploy('broken', appWorkspace(FAILING_VALIDATE))
+    expect(r.code).toBe(1)
+    expect(r.outputs['deployment-status']).toBe('Failed')
+    const failed = JSON.parse(r.outputs['failed-instances'] ?? '[]') as {
+      lifecycleEvent: string
+      errorCode: string
+      script: string
+      message: string
+    }[]
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({
+      lifecycleEvent: 'ValidateService',
+      errorCode: 'ScriptFailed',
+      script: 'scripts/validate.sh',
+      message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
+    })
+    expect(r.stdout).toContain('health check failed: connection refused')
+
+    const [list] = Object.values(await eventsOf(r.outputs['deployment-id'] as string))
+    expect(list?.map((e) => e.status)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Failed'
+    ])
+    const validate = list?.at(-1)?.diagnostics
+    expect(validate).toMatchObject({
+      errorCode: 'ScriptFailed',
+      scriptName: 'scripts/validate.sh',
+      message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
+    })
+    // The agent reads stdout and stderr in two threads: their lines' order may differ.
+    expect(validate?.logTail).toMatch(
+      /^LifecycleEvent - ValidateService\nScript - scripts\/validate.sh\n/
+    )
+    expect(validate?.logTail).toContain('[stdout]checking 127.0.0.1:8080\n')
+    expect(validate?.logTail).toContain('[stderr]health check failed: connection refused\n')
+  })
+
+  it('stops the agent and its running hook when the deployment is stopped', async () => {
+    // ValidateService never ends by itself: the action's wait times out (6 s) and stops it.
+    const hanging = '#!/bin/bash\necho "waiting forever"\nexec sleep 3600\n'
+    const r = await deploy('stopped', appWorkspace(hanging), {
+      'wait-timeout': '0.1',
+      'on-timeout': 'stop'
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs['deployment-status']).toBe('Stopped')
+    const targets = Object.entries(await eventsOf(r.outputs['deployment-id'] as string))
+    expect(targets).toHaveLength(1)
+    const [instance, list] = targets[0]!
+    expect(list.at(-1)).toMatchObject({
+      lifecycleEventName: 'ValidateService',
+      status: 'Failed',
+      diagnostics: {
+        errorCode: 'UnknownError',
+        message: 'The deployment was stopped: the test bed ended the agent during this event'
+      }
+    })
+    // Neither the agent (ruby) nor its hook's sleep is left in the instance.
+    const ps = await onInstance(instance, 'ps -eo args')
+    expect(ps).not.toContain('sleep 3600')
+    expect(ps).not.toContain('codedeploy-local')
+  })
+})
