@@ -1509,10 +1509,6 @@ function checkHooks(parsed, hooks, windows, report) {
             ? `Did you mean ${meant.map(([e, m]) => `"${m}" for "${e}"`).join(', ')}? Event names are case-sensitive.`
             : `Use only these events: ${lifecycle/* SCRIPTABLE_EVENTS */.Sr.join(', ')}.`);
     }
-    const stop = byEvent.get('ApplicationStop');
-    if (stop && stop.length > 0) {
-        report('warning', ['hooks', 'ApplicationStop'], "ApplicationStop runs the scripts of the revision deployed before this one, from the previous bundle: these scripts first run at the next deployment, and not at all on an instance's first deployment.", 'Keep stop scripts backward compatible; change them one deployment ahead of relying on them.');
-    }
     if (byEvent.has('ApplicationStart') && !byEvent.has('ValidateService')) {
         report('warning', ['hooks', 'ApplicationStart'], 'ApplicationStart starts the app but no ValidateService hook checks that it came up: the deployment succeeds even if the app crashes right after starting.', 'Add a ValidateService hook with a script that fails unless the app answers, e.g. `curl --fail --retry 10 --retry-connrefused http://localhost:8080/health`.');
     }

@@ -370,7 +370,7 @@ describe('deploying to the test bed', () => {
       expect(r.errors).toHaveLength(1)
     }
     const broken = appWorkspace('e2e-refused')
-    writeFiles(broken, { 'deploy/scripts/validate.sh': 'echo no shebang\r\n' })
+    writeFiles(broken, { 'deploy/scripts/validate.sh': '#!/bin/bash\r\necho crlf\r\n' })
     expect((await deploy('e2e-refused', broken)).code).toBe(1)
     expect(await requestsFor(b, 'e2e-refused')).toEqual([])
     expect(await objectsUnder(b, b.bucket, 'e2e-refused/')).toEqual([])

@@ -344,9 +344,9 @@ const cases: RefusedCase[] = [
     message: /scripts\/missing\.sh/
   },
   {
-    name: 'appspec hook script without #!',
-    workspace: (ws) => writeFiles(ws, { 'deploy/scripts/start.sh': 'echo no shebang\n' }),
-    message: /start\.sh.*#!/
+    name: 'appspec hook location naming a folder',
+    workspace: appspec(`${HEAD}hooks:\n  ApplicationStart:\n    - location: scripts\n`),
+    message: /Errno::EACCES with message Permission denied/
   },
   {
     name: 'appspec hook script with CRLF',
@@ -359,14 +359,16 @@ const cases: RefusedCase[] = [
     message: /timeout: soon/
   },
   {
-    name: 'appspec timeout above 3600',
-    workspace: appspec(`${HEAD}${HOOK}      timeout: 4000\n`),
-    message: /timeout 4000.*3600/
+    name: 'appspec timeout that is a boolean',
+    workspace: appspec(`${HEAD}${HOOK}      timeout: yes\n`),
+    message: /undefined method `to_i' for true:TrueClass/
   },
   {
-    name: 'appspec files destination relative',
-    workspace: appspec(`${HEAD}files:\n  - source: /\n    destination: opt/app\n${HOOK}`),
-    message: /destination 'opt\/app' is not an absolute path/
+    name: 'appspec files with two sources for one destination',
+    workspace: appspec(
+      `${HEAD}files:\n  - source: scripts/start.sh\n    destination: /opt/app\n  - source: scripts/start.sh\n    destination: /opt/app\n${HOOK}`
+    ),
+    message: /two source files named .* for the same destination \(\/opt\/app\/start\.sh\)/
   },
   {
     name: 'appspec files source not in the bundle',
@@ -378,7 +380,7 @@ const cases: RefusedCase[] = [
   {
     name: 'appspec files source climbing out',
     workspace: appspec(`${HEAD}files:\n  - source: ../etc\n    destination: /opt/app\n${HOOK}`),
-    message: /climbs out of the bundle/
+    message: /rb_sysopen - .*\/\.\.\/etc: files source '\.\.\/etc' is not in the bundle/
   },
   {
     name: 'appspec hooks as a list',
@@ -386,14 +388,14 @@ const cases: RefusedCase[] = [
     message: /hooks.*must map/
   },
   {
-    name: 'appspec event with no scripts',
-    workspace: appspec(`${HEAD}hooks:\n  ApplicationStart:\n`),
-    message: /ApplicationStart lists no scripts/
+    name: 'appspec script written as a map, not a list item',
+    workspace: appspec(`${HEAD}hooks:\n  ApplicationStart:\n    location: scripts/start.sh\n`),
+    message: /undefined method `has_key\?' for \["location", "scripts\/start\.sh"\]:Array/
   },
   {
-    name: 'appspec scripts on a reserved event',
-    workspace: appspec(`${HEAD}hooks:\n  DownloadBundle:\n    - location: scripts/start.sh\n`),
-    message: /DownloadBundle is a reserved lifecycle event/
+    name: 'appspec scripts on an event CodeDeploy does not know',
+    workspace: appspec(`${HEAD}hooks:\n  Deploy:\n    - location: scripts/start.sh\n`),
+    message: /unknown lifecycle events: \["Deploy"\]/
   },
   {
     name: 'appspec files entry without destination',
@@ -418,9 +420,9 @@ const cases: RefusedCase[] = [
     message: /appspec/
   },
   {
-    name: 'empty hook script',
-    workspace: (ws) => writeFiles(ws, { 'deploy/scripts/start.sh': '' }),
-    message: /start\.sh/
+    name: 'appspec permission mode of five digits',
+    workspace: appspec(`${HEAD}permissions:\n  - object: /opt/app\n    mode: 12345\n${HOOK}`),
+    message: /length of a permissions mode \(12345\)/
   },
   {
     name: 'hook script named with a space, missing',

@@ -626,15 +626,6 @@ function checkHooks(
     )
   }
 
-  const stop = byEvent.get('ApplicationStop')
-  if (stop && stop.length > 0) {
-    report(
-      'warning',
-      ['hooks', 'ApplicationStop'],
-      "ApplicationStop runs the scripts of the revision deployed before this one, from the previous bundle: these scripts first run at the next deployment, and not at all on an instance's first deployment.",
-      'Keep stop scripts backward compatible; change them one deployment ahead of relying on them.'
-    )
-  }
   if (byEvent.has('ApplicationStart') && !byEvent.has('ValidateService')) {
     report(
       'warning',

@@ -334,8 +334,11 @@ export class Agent {
     log.append(`LifecycleEvent - ${event}\n`)
     for (const script of scripts) {
       // File.join(archive, location); the agent reports it through File.expand_path.
-      const viewScript = `${archiveView}/${script.location.replace(/^\/+/, '')}`
-      const hostScript = await this.host.hostPath(path.posix.resolve(viewScript))
+      const relative = script.location.replace(/^\/+/, '')
+      const viewScript = `${archiveView}/${relative}`
+      const hostScript = await this.host.hostPath(
+        path.posix.resolve(`${deploymentRoot}/deployment-archive`, relative)
+      )
       const who = script.runas ? `${script.location} run as user ${script.runas}` : script.location
       // File.exist? follows links: a dangling one is missing.
       if (!(await stat(hostScript).catch(() => undefined))) {
