@@ -13,6 +13,7 @@ import {
   archive,
   materialize,
   runAgent,
+  runAll,
   type AgentRun
 } from './real-agent.js'
 import { expectedVerdict, judge } from './verdict.js'
@@ -71,18 +72,12 @@ function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
 }
 
 describe('the built action (dry-run) conforms to the CodeDeploy agent', () => {
-  const results = new Map<string, Result | Error>()
+  let results = new Map<string, Result | Error>()
   let work = ''
   beforeAll(async () => {
     work = agentWorkDir()
     const agent = agentRunner()
-    const queue = [...CASES]
-    const worker = async (): Promise<void> => {
-      for (let c = queue.shift(); c; c = queue.shift()) {
-        results.set(c.id, await dryRun(c, work, agent).catch((e: unknown) => e as Error))
-      }
-    }
-    await Promise.all([worker(), worker(), worker()])
+    results = await runAll(CASES, 3, (c) => dryRun(c, work, agent))
   }, 600_000)
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true })

@@ -4,26 +4,27 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import { CASES } from './cases.js'
-import { agentRunner, agentWorkDir, NO_AGENT_LINE, runCase, type AgentRun } from './real-agent.js'
+import {
+  agentRunner,
+  agentWorkDir,
+  NO_AGENT_LINE,
+  runAll,
+  runCase,
+  type AgentRun
+} from './real-agent.js'
 
 const runner = agentRunner()
 if (!runner) console.log(NO_AGENT_LINE)
 const maybe = runner ? describe : describe.skip
 
 maybe('the real CodeDeploy agent does what cases.ts records', () => {
-  const runs = new Map<string, AgentRun | Error>()
+  let runs = new Map<string, AgentRun | Error>()
   let work = ''
 
   beforeAll(async () => {
     work = agentWorkDir()
-    const queue = [...CASES]
     // Three agents at a time: each is a Ruby process that mostly waits on tar and its hooks.
-    const worker = async (): Promise<void> => {
-      for (let c = queue.shift(); c; c = queue.shift()) {
-        runs.set(c.id, await runCase(c, work, runner as string).catch((e: unknown) => e as Error))
-      }
-    }
-    await Promise.all([worker(), worker(), worker()])
+    runs = await runAll(CASES, 3, (c) => runCase(c, work, runner as string))
   }, 600_000)
 
   afterAll(() => {

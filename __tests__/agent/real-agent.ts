@@ -197,3 +197,24 @@ export function agentWorkDir(): string {
   chmodSync(dir, 0o755)
   return dir
 }
+
+/**
+ * Runs `run` on every case, `width` at a time, and keeps each result or error by case id: the
+ * suites run every case once up front, then assert case by case.
+ */
+export async function runAll<T>(
+  cases: readonly AgentCase[],
+  width: number,
+  run: (c: AgentCase, index: number) => Promise<T>
+): Promise<Map<string, T | Error>> {
+  const results = new Map<string, T | Error>()
+  const queue = cases.map((c, i) => [c, i] as const)
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [c, i] = next
+      results.set(c.id, await run(c, i).catch((e: unknown) => e as Error))
+    }
+  }
+  await Promise.all(Array.from({ length: width }, worker))
+  return results
+}

@@ -14,7 +14,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { CASES, type AgentCase, type AgentOutcome, type ArchiveForm } from '../agent/cases.js'
-import { agentWorkDir, archive, materialize } from '../agent/real-agent.js'
+import { agentWorkDir, archive, materialize, runAll } from '../agent/real-agent.js'
 import { addFleet, bed, codedeploy, onInstance, s3, settled, type Bed } from './bed.js'
 
 const APP = 'agent-conformance'
@@ -101,7 +101,7 @@ describe("the bed's emulated agent does what the real agent does", () => {
   const b = bed()
   const cd = codedeploy(b)
   const s3c = s3(b)
-  const results = new Map<string, Deployed | Error>()
+  let results = new Map<string, Deployed | Error>()
   let work = ''
 
   beforeAll(async () => {
@@ -165,14 +165,7 @@ describe("the bed's emulated agent does what the real agent does", () => {
       return { outcome: (await outcomeOf(cd, id, groupId, dest)).outcome, groupId }
     }
 
-    const queue = CASES.map((c, i) => [c, i] as const)
-    const worker = async (): Promise<void> => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [c, i] = next
-        results.set(c.id, await runCase(c, i).catch((e: unknown) => e as Error))
-      }
-    }
-    await Promise.all([worker(), worker(), worker(), worker()])
+    results = await runAll(CASES, 4, runCase)
   }, 900_000)
 
   afterAll(() => {

@@ -109,7 +109,8 @@ const SYSTEM_FOLDERS = new Set([
 const EXAMPLE_HOOK = '`AfterInstall:` then `  - location: scripts/deploy.sh`'
 const RUBY_FAILS = "The agent fails reading appspec.yml with Ruby's error"
 
-type Report = (
+/** Reports a finding at a place in appspec.yml. */
+export type Report = (
   severity: Finding['severity'],
   path: readonly PathSegment[],
   message: string,

@@ -7,17 +7,10 @@ import path from 'node:path'
 import { AGENT, ARCHIVE_DIR } from './agent-words.js'
 import type { RootedBundle } from './bundle-index.js'
 import { rootRelative } from './bundle-index.js'
-import type { PermissionSpec } from './check-document.js'
+import type { PermissionSpec, Report } from './check-document.js'
 import type { PathSegment } from './parse.js'
 import { rubyInspect } from './ruby.js'
-import type { FileMapping, Finding } from './types.js'
-
-type Report = (
-  severity: Finding['severity'],
-  path: readonly PathSegment[],
-  message: string,
-  fix: string
-) => void
+import type { FileMapping } from './types.js'
 
 /** `File.expand_path` of an instance path; relative ones against the agent's working folder, /. */
 function expand(p: string): string {
