@@ -9,7 +9,7 @@
 export type YamlValue = unknown
 
 /** Ruby's class name of a loaded YAML value. */
-export function rubyClass(value: YamlValue): string {
+function rubyClass(value: YamlValue): string {
   if (value === null || value === undefined) return 'NilClass'
   if (value === true) return 'TrueClass'
   if (value === false) return 'FalseClass'
@@ -50,7 +50,7 @@ function floatText(value: number): string {
 }
 
 /** `String#to_i`: optional blanks and sign, then digits (underscores between them), else 0. */
-export function stringToI(text: string): number {
+function stringToI(text: string): number {
   const match = /^\s*([+-]?)(\d+(?:_\d+)*)/.exec(text)
   if (!match) return 0
   const digits = Number((match[2] ?? '0').replaceAll('_', ''))
