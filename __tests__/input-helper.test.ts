@@ -55,6 +55,8 @@ describe('getSettings defaults', () => {
       waitTimeoutMinutes: 60,
       onTimeout: 'fail',
       stopOnCancel: true,
+      agentSilenceTimeoutMinutes: 5,
+      onAgentSilence: 'warn',
       dryRun: false
     })
     expect(s.autoRollback).toBeUndefined()
@@ -91,6 +93,12 @@ describe('getSettings defaults', () => {
     expect(s.autoRollback).toBe(true)
     expect(s.sse).toBe('aws:kms')
     expect(s.waitTimeoutMinutes).toBe(0.5)
+  })
+
+  it('reads the silent-agent watch: decimals, 0 turns it off, fail', () => {
+    expect(settingsOf({ [Input.AgentSilenceTimeout]: '2.5' }).agentSilenceTimeoutMinutes).toBe(2.5)
+    expect(settingsOf({ [Input.AgentSilenceTimeout]: '0' }).agentSilenceTimeoutMinutes).toBe(0)
+    expect(settingsOf({ [Input.OnAgentSilence]: 'fail' }).onAgentSilence).toBe('fail')
   })
 
   it('takes a pre-built archive and its type from its name', () => {
@@ -285,6 +293,24 @@ const BAD: [string, Partial<Record<Input, string>>, Input, RegExp][] = [
     { [Input.WaitTimeout]: '3600' },
     Input.WaitTimeout,
     /1440/
+  ],
+  [
+    'agent-silence-timeout with a unit',
+    { [Input.AgentSilenceTimeout]: '5m' },
+    Input.AgentSilenceTimeout,
+    /'5m' is not a number of minutes from 0 to 60.*or 0 to turn the check off/
+  ],
+  [
+    'agent-silence-timeout past CodeDeploy\'s own hour',
+    { [Input.AgentSilenceTimeout]: '90' },
+    Input.AgentSilenceTimeout,
+    /from 0 to 60/
+  ],
+  [
+    'unknown on-agent-silence',
+    { [Input.OnAgentSilence]: 'stop' },
+    Input.OnAgentSilence,
+    /Write warn or fail/
   ],
   [
     'deployment-config too long',

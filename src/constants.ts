@@ -24,6 +24,8 @@ export enum Input {
   WaitTimeout = 'wait-timeout',
   OnTimeout = 'on-timeout',
   StopOnCancel = 'stop-on-cancel',
+  AgentSilenceTimeout = 'agent-silence-timeout',
+  OnAgentSilence = 'on-agent-silence',
   DryRun = 'dry-run'
 }
 
@@ -56,5 +58,6 @@ export enum State {
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 export const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}'
 export const DEFAULT_WAIT_TIMEOUT_MINUTES = 60
+export const DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES = 5
 /** CodeDeploy rejects longer descriptions; we cut rather than fail. */
 export const DESCRIPTION_MAX_LENGTH = 256

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { bucketNameProblem } from './bucket-name.js'
 import { parseFileRules } from './bundle/file-rules.js'
 import {
+  DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES,
   DEFAULT_KEY,
   DEFAULT_WAIT_TIMEOUT_MINUTES,
   DESCRIPTION_MAX_LENGTH,
@@ -102,6 +103,8 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     waitTimeoutMinutes,
     onTimeout: readEnum(read, Input.OnTimeout, ['fail', 'stop'] as const, 'fail'),
     stopOnCancel: readBoolean(read, Input.StopOnCancel, true),
+    agentSilenceTimeoutMinutes: readAgentSilenceTimeout(read),
+    onAgentSilence: readEnum(read, Input.OnAgentSilence, ['warn', 'fail'] as const, 'warn'),
     dryRun,
     run
   }
@@ -360,6 +363,22 @@ function readWaitTimeout(read: InputReader): number {
       Input.WaitTimeout,
       `'${raw}' is not a number of minutes between 0 and ${MAX_WAIT_TIMEOUT_MINUTES}.`,
       `Write the minutes to wait, e.g. ${DEFAULT_WAIT_TIMEOUT_MINUTES} (decimals allowed).`
+    )
+  return minutes
+}
+
+/** CodeDeploy itself fails a silent instance after an hour: a longer watch would never fire. */
+const MAX_AGENT_SILENCE_MINUTES = 60
+
+function readAgentSilenceTimeout(read: InputReader): number {
+  const raw = read(Input.AgentSilenceTimeout)
+  if (!raw) return DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES
+  const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN
+  if (!(minutes >= 0) || minutes > MAX_AGENT_SILENCE_MINUTES)
+    throw new InputError(
+      Input.AgentSilenceTimeout,
+      `'${raw}' is not a number of minutes from 0 to ${MAX_AGENT_SILENCE_MINUTES}.`,
+      `Write the minutes an instance may wait for its CodeDeploy agent, e.g. ${DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES} (decimals allowed), or 0 to turn the check off.`
     )
   return minutes
 }

@@ -72,6 +72,10 @@ export interface Settings {
   waitTimeoutMinutes: number
   onTimeout: 'fail' | 'stop'
   stopOnCancel: boolean
+  /** Minutes an instance's next lifecycle event may wait for its agent before we call the agent silent; 0: never. */
+  agentSilenceTimeoutMinutes: number
+  /** warn: say so and keep waiting; fail: stop the deployment and fail the step. */
+  onAgentSilence: 'warn' | 'fail'
   dryRun: boolean
   run: RunContext
 }

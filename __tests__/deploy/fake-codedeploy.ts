@@ -44,7 +44,19 @@ export interface InstancePlan {
   eventMs?: number
   /** Hook that fails, and how. */
   failAt?: { event: string } & EventFailure
+  /** Its turn comes this long after the deployment starts (OneAtATime): Pending until then (default 0). */
+  turnAtMs?: number
+  /**
+   * After its turn comes, its agent picks up the first event this much later (target InProgress,
+   * events Pending meanwhile). Infinity: never; CodeDeploy fails the event after its hour.
+   */
+  agentSilentMs?: number
 }
+
+/** CodeDeploy's hour for an agent to pick up a lifecycle event. */
+export const AGENT_HOUR_MS = 3_600_000
+export const AGENT_NOT_RECEIVED_TEXT =
+  'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
 
 export interface DeploymentPlan {
   instances: InstancePlan[]
@@ -280,10 +292,32 @@ export class FakeCodeDeploy {
     return d.createdAt + (d.plan.startDelayMs ?? 2000)
   }
 
+  private turnOf(d: Deployment, p: InstancePlan): number {
+    return this.startOf(d) + (p.turnAtMs ?? 0)
+  }
+
   /** Lifecycle events of one instance as of time t (frozen at the stop time when stopped). */
   private events(d: Deployment, p: InstancePlan): LifecycleEvent[] {
     const t = d.stoppedAt !== undefined ? Math.min(this.clock.t, d.stoppedAt) : this.clock.t
-    let at = this.startOf(d)
+    if (p.agentSilentMs === Infinity) {
+      const failsAt = this.turnOf(d, p) + AGENT_HOUR_MS
+      return HOOKS.map((name, i) => {
+        if (t < failsAt) return { lifecycleEventName: name, status: 'Pending' }
+        if (i > 0) return { lifecycleEventName: name, status: 'Skipped' }
+        return {
+          lifecycleEventName: name,
+          status: 'Failed',
+          endTime: new Date(failsAt),
+          diagnostics: {
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: AGENT_NOT_RECEIVED_TEXT,
+            logTail: ''
+          }
+        }
+      })
+    }
+    let at = this.turnOf(d, p) + (p.agentSilentMs ?? 0)
     let failed = false
     return HOOKS.map((name) => {
       const ms = p.eventMs ?? 2000
@@ -312,10 +346,12 @@ export class FakeCodeDeploy {
     })
   }
 
-  private instanceStatus(events: LifecycleEvent[]): string {
+  private instanceStatus(d: Deployment, p: InstancePlan): string {
+    const events = this.events(d, p)
+    const t = d.stoppedAt !== undefined ? Math.min(this.clock.t, d.stoppedAt) : this.clock.t
     if (events.some((e) => e.status === 'Failed')) return 'Failed'
     if (events.every((e) => e.status === 'Succeeded')) return 'Succeeded'
-    if (events.every((e) => e.status === 'Pending')) return 'Pending'
+    if (events.every((e) => e.status === 'Pending') && t < this.turnOf(d, p)) return 'Pending'
     return 'InProgress'
   }
 
@@ -323,9 +359,10 @@ export class FakeCodeDeploy {
   private endOf(d: Deployment): number {
     return Math.max(
       ...d.plan.instances.map((p) => {
+        if (p.agentSilentMs === Infinity) return this.turnOf(d, p) + AGENT_HOUR_MS
         const ms = p.eventMs ?? 2000
         const upTo = p.failAt ? HOOKS.indexOf(p.failAt.event) + 1 : HOOKS.length
-        return this.startOf(d) + upTo * ms
+        return this.turnOf(d, p) + (p.agentSilentMs ?? 0) + upTo * ms
       })
     )
   }
@@ -334,12 +371,15 @@ export class FakeCodeDeploy {
     const p = d.plan.instances.find((x) => x.id === targetId)
     if (!p) return {}
     const events = this.events(d, p)
+    const status = this.instanceStatus(d, p)
     return {
       deploymentTargetType: 'InstanceTarget',
       instanceTarget: {
         deploymentId: d.id,
         targetId,
-        status: this.instanceStatus(events) as 'Pending',
+        status: status as 'Pending',
+        // What a silent-agent check reads: when the instance's turn came (the rest is not modelled).
+        ...(status === 'Pending' ? {} : { lastUpdatedAt: new Date(this.turnOf(d, p)) }),
         lifecycleEvents: events
       }
     }
@@ -373,7 +413,7 @@ export class FakeCodeDeploy {
       autoRollbackConfiguration: d.plan.autoRollback ?? { enabled: false }
     }
     if (t < this.startOf(d) && d.stoppedAt === undefined) return { ...base, status: 'Created' }
-    const statuses = d.plan.instances.map((p) => this.instanceStatus(this.events(d, p)))
+    const statuses = d.plan.instances.map((p) => this.instanceStatus(d, p))
     const overview = {
       Pending: statuses.filter((s) => s === 'Pending').length,
       InProgress: statuses.filter((s) => s === 'InProgress').length,
@@ -461,6 +501,8 @@ export function testSettings(over: Partial<Settings> = {}): Settings {
     wait: true,
     waitTimeoutMinutes: 60,
     onTimeout: 'fail',
+    agentSilenceTimeoutMinutes: 5,
+    onAgentSilence: 'warn',
     stopOnCancel: true,
     dryRun: false,
     run: {

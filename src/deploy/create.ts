@@ -258,7 +258,10 @@ export async function createDeployment(o: CreateOptions): Promise<CreateResult> 
       trackInstances: false,
       random: o.random
     })
-    if (r.kind !== 'terminal') return { kind: r.kind, activeDeploymentId: activeId }
+    // No onInstances here, so never 'halted'.
+    if (r.kind === 'timed-out' || r.kind === 'cancelled')
+      return { kind: r.kind, activeDeploymentId: activeId }
+    if (r.kind !== 'terminal') continue
     o.log.info(`Deployment ${activeId} ended (${r.info.status}); deploying to '${o.group}' now.`)
   }
 }

@@ -1,6 +1,7 @@
 // Why a deployment failed: per failed instance, the event, error code, script, message and log tail.
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Logger } from '../log.js'
+import { agentChecksText, isAgentNotReceived } from './agent-silence.js'
 import type { FailedInstance, InstanceView } from './types.js'
 
 /** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
@@ -91,7 +92,8 @@ export function reportFailure(
   deploymentId: string,
   info: DeploymentInfo,
   failed: FailedInstance[],
-  url: string
+  url: string,
+  region = ''
 ): void {
   const ei = info.errorInformation
   const status = info.status ?? 'Failed'
@@ -116,7 +118,14 @@ export function reportFailure(
   }
   const causes = distinctCauses(failed)
   const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`
-  for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX)) log.error(causeText(c), { title })
+  // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
+  for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
+    log.error(
+      isAgentNotReceived(c.message)
+        ? `${causeText(c)} ${agentChecksText(region, false)}`
+        : causeText(c),
+      { title }
+    )
   if (causes.length > ANNOTATED_CAUSES_MAX) {
     const rest = causes.slice(ANNOTATED_CAUSES_MAX)
     const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0)

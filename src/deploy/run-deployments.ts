@@ -3,6 +3,14 @@ import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeplo
 import { ActionError } from '../errors.js'
 import type { Logger, Sleep } from '../log.js'
 import type { Settings } from '../settings.js'
+import {
+  agentChecksText,
+  AgentWatch,
+  isAgentNotReceived,
+  minutesText,
+  silenceWarning,
+  silentList
+} from './agent-silence.js'
 import { deploymentConsoleUrl } from './console-url.js'
 import { formatDuration } from './duration.js'
 import { createDeployment } from './create.js'
@@ -11,7 +19,7 @@ import type { S3Revision } from './request.js'
 import { findRollbackId } from './rollback.js'
 import { rollbackOnStop, stopDeployment } from './stop.js'
 import { fetchInstances } from './targets.js'
-import type { DeploymentsResult, GroupResult } from './types.js'
+import type { DeploymentsResult, GroupResult, InstanceView } from './types.js'
 import { waitForDeployment } from './wait.js'
 
 /** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
@@ -49,6 +57,10 @@ function applyInfo(r: GroupResult, info: DeploymentInfo | undefined): void {
   r.endedAt = info.completeTime ?? r.endedAt
   r.errorInformation = info.errorInformation ?? r.errorInformation
   if (info.rollbackInfo?.rollbackDeploymentId) r.rollbackId = info.rollbackInfo.rollbackDeploymentId
+}
+
+function labelOf(r: GroupResult, instanceId: string): string | undefined {
+  return r.instances.find((i) => i.instanceId === instanceId)?.label
 }
 
 function errorText(info: DeploymentInfo | undefined): string {
@@ -91,7 +103,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       `Not deploying to ${notAttempted.join(', ')}: the deployment to '${firstBad.group}' did not succeed.`
     )
   }
-  return { groups, ok: !firstBad, error: firstBad?.error }
+  return { groups, ok: !firstBad, error: firstBad?.error, ...(region ? { region } : {}) }
 
   async function deployOne(r: GroupResult): Promise<void> {
     const group = r.group
@@ -136,6 +148,11 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       return
     }
 
+    const watch =
+      settings.agentSilenceTimeoutMinutes > 0
+        ? new AgentWatch(settings.agentSilenceTimeoutMinutes * 60_000)
+        : undefined
+    const warnedOnce = { done: false }
     const w = await waitForDeployment({
       deploymentId: id,
       codedeploy,
@@ -144,10 +161,31 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       now,
       deadline,
       signal,
-      random
+      random,
+      ...(watch
+        ? { onInstances: (instances: InstanceView[]) => watchAgents(id, watch, instances, warnedOnce) }
+        : {})
     })
     applyInfo(r, w.info)
     r.instances = w.instances ?? []
+    if (watch?.everSilent().length) r.silentAgents = watch.everSilent()
+
+    if (w.kind === 'halted') {
+      // on-agent-silence: fail. Stopped as on-timeout: stop does, honouring auto-rollback.
+      const silent = watch!.silentNow()
+      r.silentAgents = watch!.everSilent()
+      log.info(
+        `Stopping deployment ${id}: the CodeDeploy agent on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`
+      )
+      await stopAndConfirm(r, w.info, STOP_CONFIRM_MS)
+      r.outcome = 'stopped'
+      r.failedInstances = failedInstancesOf(r.instances)
+      r.error = new ActionError(
+        `Deployment ${id} to '${group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${minutesText(settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`,
+        `${agentChecksText(region, silent.every((s) => s.label === 'Green'))} Console: ${r.url}`
+      )
+      return
+    }
 
     if (w.kind === 'terminal') {
       if (r.status === 'Succeeded') {
@@ -167,16 +205,19 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       }
       r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed'
       r.failedInstances = failedInstancesOf(r.instances)
-      reportFailure(log, id, w.info, r.failedInstances, r.url)
+      reportFailure(log, id, w.info, r.failedInstances, r.url, region)
       const rollback = await followRollback(r, w.info, deadline)
       const causes = distinctCauses(r.failedInstances)
       const first = causes[0]
       const why = first
         ? ` ${r.failedInstances.length} instance${r.failedInstances.length === 1 ? '' : 's'} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
         : ''
+      const agentFailed = r.failedInstances.filter((f) => isAgentNotReceived(f.message))
       r.error = new ActionError(
         `Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`,
-        `The failing instances and their script output are above; console: ${r.url}`
+        first && isAgentNotReceived(first.message)
+          ? `No CodeDeploy agent picked up the lifecycle event on ${agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`}. ${agentChecksText(region, agentFailed.every((f) => labelOf(r, f.instanceId) === 'Green'))} Console: ${r.url}`
+          : `The failing instances and their script output are above; console: ${r.url}`
       )
       return
     }
@@ -215,6 +256,35 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       `The workflow was cancelled while deployment ${id} to '${group}' was running; ${settings.stopOnCancel ? `it was stopped (status ${r.status})` : 'it was left running'}.`,
       `Console: ${r.url}`
     )
+  }
+
+  /** One look at the instances for silent agents: a warning (once, then a line per newly silent instance), or 'halt' with on-agent-silence: fail. */
+  function watchAgents(
+    id: string,
+    watch: AgentWatch,
+    instances: InstanceView[],
+    warned: { done: boolean }
+  ): 'continue' | 'halt' {
+    const { newlySilent, answered } = watch.observe(instances, now())
+    for (const s of answered)
+      log.info(
+        `${id} ${s.instanceId}: the CodeDeploy agent picked up ${s.event} after ${formatDuration(now() - s.since)}.`
+      )
+    if (newlySilent.length === 0) return 'continue'
+    if (settings.onAgentSilence === 'fail') return 'halt'
+    if (!warned.done) {
+      warned.done = true
+      const silent = watch.silentNow()
+      log.warning(silenceWarning(silent, settings.agentSilenceTimeoutMinutes, region), {
+        title: `CodeDeploy agent not responding on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`}`
+      })
+      log.info(
+        `Still waiting for deployment ${id} (on-agent-silence: warn); CodeDeploy fails these instances after an hour unless their agent answers.`
+      )
+    } else {
+      log.info(`${id}: the agent is silent on more instances now: ${silentList(newlySilent)}.`)
+    }
+    return 'continue'
   }
 
   /** StopDeployment, then a short wait for CodeDeploy to say Stopped (the signal may be aborted: not used here). */

@@ -1,4 +1,5 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
+import { agentChecks, isAgentNotReceived } from './agent-silence.js'
 import { causeText, distinctCauses } from './diagnose.js'
 import { HOOK_ORDER } from './progress.js'
 import { formatDuration } from './duration.js'
@@ -159,7 +160,7 @@ function link(text: string, url: string): string {
   return url ? `[${escapeInline(text)}](${url})` : escapeInline(text)
 }
 
-function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
+function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): string[] {
   const out: string[] = [
     '',
     `#### ${groupStatusText(g)} ${escapeInline(g.group)}: ${link(g.id, g.url)}`,
@@ -214,6 +215,8 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
     }
   }
 
+  out.push(...silentAgentsSection(g, limits, region))
+
   if (g.instances.length) {
     const columns = eventColumns(g.instances)
     const failed = g.instances.filter((i) => i.status === 'Failed')
@@ -235,6 +238,41 @@ function renderGroup(g: GroupResult, limits: SummaryLimits): string[] {
   return out
 }
 
+/** Instances whose agent did not answer (found by the action, or failed so by CodeDeploy), and what to check. */
+function silentAgentsSection(g: GroupResult, limits: SummaryLimits, region: string): string[] {
+  const silent = g.silentAgents ?? []
+  const failedSo = g.failedInstances.filter((f) => isAgentNotReceived(f.message))
+  if (silent.length === 0 && failedSo.length === 0) return []
+  const out: string[] = []
+  if (silent.length) {
+    out.push(
+      `##### Silent agents (${silent.length} instance${silent.length === 1 ? '' : 's'})`,
+      '',
+      'The CodeDeploy agent did not pick up its lifecycle event within agent-silence-timeout:',
+      ''
+    )
+    const rows = Math.max(limits.causes, 3)
+    for (const s of silent.slice(0, rows)) {
+      const who = s.label ? `${s.instanceId} (${s.label})` : s.instanceId
+      out.push(`- ${escapeInline(who)}: ${escapeInline(s.event)} waited ${formatDuration(s.silentMs)}`)
+    }
+    if (silent.length > rows) out.push(`- …and ${silent.length - rows} more`)
+    out.push('')
+  } else {
+    out.push('##### No agent answered', '')
+    out.push(
+      `CodeDeploy failed ${failedSo.length === 1 ? '1 instance' : `${failedSo.length} instances`} because no CodeDeploy agent picked up the lifecycle event.`,
+      ''
+    )
+  }
+  // Our own text; the region is validated input. Backticks stay code spans.
+  const justLaunched = silent.length > 0 && silent.every((s) => s.label === 'Green')
+  out.push('Check, in order:', '')
+  agentChecks(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`))
+  out.push('')
+  return out
+}
+
 function render(result: DeploymentsResult, limits: SummaryLimits): string {
   const lines = [
     '### Deployments',
@@ -248,7 +286,7 @@ function render(result: DeploymentsResult, limits: SummaryLimits): string {
     )
   }
   for (const g of result.groups)
-    if (g.outcome !== 'not-attempted') lines.push(...renderGroup(g, limits))
+    if (g.outcome !== 'not-attempted') lines.push(...renderGroup(g, limits, result.region ?? ''))
   return lines.join('\n') + '\n'
 }
 

@@ -64,7 +64,13 @@ export function toInstanceView(target: DeploymentTarget): InstanceView | undefin
     message: e.diagnostics?.message,
     logTail: e.diagnostics?.logTail
   }))
-  return { instanceId: t.targetId, status: t.status ?? 'Unknown', events }
+  return {
+    instanceId: t.targetId,
+    status: t.status ?? 'Unknown',
+    events,
+    ...(t.lastUpdatedAt ? { lastUpdatedAt: t.lastUpdatedAt } : {}),
+    ...(t.instanceLabel ? { label: t.instanceLabel } : {})
+  }
 }
 
 /** The instances with these ids, in the order given. */

@@ -1,6 +1,7 @@
 // Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
 import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
 import type { ActionError } from '../errors.js'
+import type { SilentInstance } from './agent-silence.js'
 
 /** One lifecycle event on one instance, as CodeDeploy last reported it. */
 export interface LifecycleEventView {
@@ -21,6 +22,10 @@ export interface InstanceView {
   /** Pending, InProgress, Succeeded, Failed, Skipped, Ready or Unknown. */
   status: string
   events: LifecycleEventView[]
+  /** When CodeDeploy last changed this instance's state (its turn coming, an event starting or ending). */
+  lastUpdatedAt?: Date
+  /** Blue/green: Blue (original) or Green (replacement); absent for in-place. */
+  label?: string
 }
 
 /** What the user needs to fix one failed instance. Also the shape of the `failed-instances` output. */
@@ -52,12 +57,16 @@ export interface GroupResult {
   failedInstances: FailedInstance[]
   instances: InstanceView[]
   outcome: GroupOutcome
+  /** Instances whose CodeDeploy agent did not pick up a lifecycle event within agent-silence-timeout. */
+  silentAgents?: SilentInstance[]
   /** Why this group did not succeed, with the user's next step. */
   error?: ActionError
 }
 
 export interface DeploymentsResult {
   groups: GroupResult[]
+  /** The region deployed to (for the checks the summary suggests); absent when unknown. */
+  region?: string
   /** Every group succeeded (or was created, with wait: false). */
   ok: boolean
   /** The first group's failure: the step fails with it. Absent when ok. */

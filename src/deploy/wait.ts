@@ -58,6 +58,11 @@ export interface WaitOptions {
   /** Fetch and print each instance's lifecycle event while InProgress (default true). */
   trackInstances?: boolean
   random?: () => number
+  /**
+   * Called with the instances after each refresh while the deployment runs; 'halt' ends the wait
+   * (kind 'halted') so the caller can act, e.g. stop a deployment whose agents are silent.
+   */
+  onInstances?: (instances: InstanceView[]) => 'continue' | 'halt'
 }
 
 /** `instances`: the last fetched, refreshed at the terminal state when tracking; absent when never fetched. */
@@ -65,6 +70,7 @@ export type WaitResult =
   | { kind: 'terminal'; info: DeploymentInfo; instances?: InstanceView[] }
   | { kind: 'timed-out'; info?: DeploymentInfo; instances?: InstanceView[] }
   | { kind: 'cancelled'; info?: DeploymentInfo; instances?: InstanceView[] }
+  | { kind: 'halted'; info: DeploymentInfo; instances: InstanceView[] }
 
 function toOverview(info: DeploymentInfo): Overview | undefined {
   const o = info.deploymentOverview
@@ -105,7 +111,7 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       if (targetIds.length) instances = await getInstances(deploymentId, targetIds, targetsClient)
     } catch (err) {
       if (err instanceof AwsCallError && isAccessDenied(err.cause)) {
-        log.warning(`Not showing per-instance progress: ${err.describe()}`)
+        log.warning(`Not showing per-instance progress (nor watching for silent agents): ${err.describe()}`)
         trackInstances = false
       } else if (final) {
         log.warning(
@@ -144,8 +150,11 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       }
       const snapshot: Snapshot = { status, overview, instances }
       for (const line of describeChanges(deploymentId, printed, snapshot)) log.info(line)
+      const refreshed = instances !== printed?.instances
       printed = snapshot
       if (terminal) return { kind: 'terminal', info, instances }
+      if (refreshed && instances && opts.onInstances?.(instances) === 'halt')
+        return { kind: 'halted', info, instances }
       delay = pollDelayMs(now() - started)
     } catch (err) {
       if (signal?.aborted) return { kind: 'cancelled', info, instances }
