@@ -301,7 +301,7 @@ const BAD: [string, Partial<Record<Input, string>>, Input, RegExp][] = [
     /'5m' is not a number of minutes from 0 to 60.*or 0 to turn the check off/
   ],
   [
-    'agent-silence-timeout past CodeDeploy\'s own hour',
+    "agent-silence-timeout past CodeDeploy's own hour",
     { [Input.AgentSilenceTimeout]: '90' },
     Input.AgentSilenceTimeout,
     /from 0 to 60/

@@ -107,6 +107,161 @@ function editDistance(a, b) {
 
 /***/ }),
 
+/***/ 1368:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BI: () => (/* binding */ minutesText),
+/* harmony export */   FO: () => (/* binding */ AgentWatch),
+/* harmony export */   If: () => (/* binding */ silenceWarning),
+/* harmony export */   Kq: () => (/* binding */ isAgentNotReceived),
+/* harmony export */   U$: () => (/* binding */ agentChecksText),
+/* harmony export */   bc: () => (/* binding */ agentChecks),
+/* harmony export */   iI: () => (/* binding */ silentList)
+/* harmony export */ });
+/* unused harmony exports AGENT_NOT_RECEIVED, eventAwaitingAgent */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5039);
+
+/** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
+const AGENT_NOT_RECEIVED = 'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.';
+/** Events CodeDeploy runs itself (the load balancer's), which no agent picks up. */
+const SERVICE_EVENTS = new Set(['BlockTraffic', 'AllowTraffic']);
+const DONE = new Set(['Succeeded', 'Skipped']);
+/** The event an instance's agent has yet to pick up, or undefined when it is not waiting for its agent. */
+function eventAwaitingAgent(instance, all) {
+    if (instance.status !== 'InProgress')
+        return undefined;
+    const events = instance.events;
+    if (events.some((e) => e.status === 'InProgress'))
+        return undefined;
+    const next = events.findIndex((e) => e.status === 'Pending');
+    if (next < 0)
+        return undefined;
+    if (!events.slice(0, next).every((e) => DONE.has(e.status)))
+        return undefined;
+    const event = events[next];
+    if (SERVICE_EVENTS.has(event.name))
+        return undefined;
+    if (instance.label === 'Blue' &&
+        all.some((i) => i.label === 'Green' && (i.status === 'Pending' || i.status === 'InProgress')))
+        return undefined;
+    const since = next === 0 ? instance.lastUpdatedAt : events[next - 1].endedAt;
+    return { event: event.name, since: since?.getTime() };
+}
+/**
+ * Follows the instances across looks: which have waited for their agent longer than the timeout.
+ * Times CodeDeploy gives are used when present; otherwise the wait counts from our first sight of it.
+ */
+class AgentWatch {
+    timeoutMs;
+    firstSeen = new Map();
+    silent = new Map();
+    seen = new Map();
+    constructor(timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+    /** Looks at the instances once: the ones newly silent, and the silent ones whose agent has now answered. */
+    observe(instances, now) {
+        const newlySilent = [];
+        const answered = [];
+        const waiting = new Set();
+        for (const i of instances) {
+            const awaiting = eventAwaitingAgent(i, instances);
+            if (!awaiting)
+                continue;
+            const key = `${i.instanceId}\n${awaiting.event}`;
+            waiting.add(key);
+            if (!this.firstSeen.has(key))
+                this.firstSeen.set(key, now);
+            const since = Math.min(awaiting.since ?? now, this.firstSeen.get(key));
+            const s = {
+                instanceId: i.instanceId,
+                ...(i.label ? { label: i.label } : {}),
+                event: awaiting.event,
+                since,
+                silentMs: now - since
+            };
+            if (s.silentMs < this.timeoutMs)
+                continue;
+            if (!this.silent.has(key))
+                newlySilent.push(s);
+            this.silent.set(key, s);
+            this.seen.set(i.instanceId, s);
+        }
+        for (const [key, s] of this.silent) {
+            if (waiting.has(key))
+                continue;
+            this.silent.delete(key);
+            // No longer waiting: answered only if the event has started (not failed by CodeDeploy or skipped by a stop).
+            const event = instances
+                .find((i) => i.instanceId === s.instanceId)
+                ?.events.find((e) => e.name === s.event);
+            if (event && (event.status === 'InProgress' || event.status === 'Succeeded'))
+                answered.push(s);
+        }
+        return { newlySilent, answered };
+    }
+    /** Every instance found silent at some look, with its longest silence. */
+    everSilent() {
+        return [...this.seen.values()];
+    }
+    /** The instances silent at the last look. */
+    silentNow() {
+        return [...this.silent.values()];
+    }
+}
+/** Did CodeDeploy fail this event because no agent picked it up? */
+function isAgentNotReceived(message) {
+    return !!message && message.startsWith('CodeDeploy agent was not able to receive');
+}
+function name(s) {
+    return s.label ? `${s.instanceId} (${s.label})` : s.instanceId;
+}
+/** "i-1 (Green) waiting for ApplicationStop for 5m 12s" per instance. */
+function silentList(silent, max = 10) {
+    const parts = silent
+        .slice(0, max)
+        .map((s) => `${name(s)} waiting for ${s.event} for ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(s.silentMs)}`);
+    if (silent.length > max)
+        parts.push(`and ${silent.length - max} more`);
+    return parts.join('; ');
+}
+/**
+ * What to check on an instance whose agent does not answer, in the order that finds the cause
+ * fastest. `justLaunched`: the instances are new (blue/green replacements), so their agent install
+ * at boot is the first suspect.
+ */
+function agentChecks(region, justLaunched) {
+    const r = region || '<region>';
+    return [
+        'the agent runs: `sudo systemctl status codedeploy-agent` (start it with `sudo systemctl start codedeploy-agent`; not installed: see "Install the CodeDeploy agent" in the AWS docs)',
+        'its log: `/var/log/aws/codedeploy-agent/codedeploy-agent.log` (errors polling CodeDeploy, credentials, TLS)',
+        `${justLaunched ? 'these instances were just launched: ' : 'on an instance launched recently (Auto Scaling, blue/green replacement): '}\`/var/log/cloud-init-output.log\`, where the agent's install at boot may have failed (no route to the internet to download it)`,
+        `outbound HTTPS (443) from the instance to CodeDeploy and S3 in ${r}: a NAT gateway or proxy for a private subnet, or VPC endpoints com.amazonaws.${r}.codedeploy, com.amazonaws.${r}.codedeploy-commands-secure and an S3 gateway endpoint`,
+        'the instance profile: the instance needs an IAM role (instance profile) the agent can use, allowed to read the bundle from S3 (s3:GetObject)'
+    ];
+}
+/** The checks as one numbered paragraph, for an annotation or an error's fix. */
+function agentChecksText(region, justLaunched) {
+    return `Check, in order: ${agentChecks(region, justLaunched)
+        .map((c, i) => `(${i + 1}) ${c}`)
+        .join('; ')}.`;
+}
+/** The warning for instances found silent: who, how long, why it matters, what to check. */
+function silenceWarning(silent, timeoutMinutes, region) {
+    const n = silent.length;
+    const justLaunched = silent.every((s) => s.label === 'Green');
+    return (`${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${n} instances have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
+        `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
+        agentChecksText(region, justLaunched));
+}
+function minutesText(minutes) {
+    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+
+/***/ }),
+
 /***/ 7083:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -117,6 +272,8 @@ function editDistance(a, b) {
 /* harmony export */   xv: () => (/* binding */ causeText)
 /* harmony export */ });
 /* unused harmony exports LOGGED_INSTANCES_MAX, ANNOTATED_CAUSES_MAX, quoteLogTail */
+/* harmony import */ var _agent_silence_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1368);
+
 /** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
 const LOGGED_INSTANCES_MAX = 30;
 /** GitHub shows at most 10 error annotations per step; keep room for the step's own failure line. */
@@ -186,7 +343,7 @@ function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 /** Prints the diagnosis: CodeDeploy's own error, a group per failed instance, one error annotation per distinct cause. */
-function reportFailure(log, deploymentId, info, failed, url) {
+function reportFailure(log, deploymentId, info, failed, url, region = '') {
     const ei = info.errorInformation;
     const status = info.status ?? 'Failed';
     log.info(`Deployment ${deploymentId} ${status}${ei?.code || ei?.message ? `: ${[ei.code, ei.message].filter(Boolean).join(': ')}` : ''}`);
@@ -204,8 +361,11 @@ function reportFailure(log, deploymentId, info, failed, url) {
     }
     const causes = distinctCauses(failed);
     const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`;
+    // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
     for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
-        log.error(causeText(c), { title });
+        log.error((0,_agent_silence_js__WEBPACK_IMPORTED_MODULE_0__/* .isAgentNotReceived */ .Kq)(c.message)
+            ? `${causeText(c)} ${(0,_agent_silence_js__WEBPACK_IMPORTED_MODULE_0__/* .agentChecksText */ .U$)(region, false)}`
+            : causeText(c), { title });
     if (causes.length > ANNOTATED_CAUSES_MAX) {
         const rest = causes.slice(ANNOTATED_CAUSES_MAX);
         const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0);
@@ -4010,6 +4170,8 @@ async function hashFile(file) {
 
 // EXTERNAL MODULE: ./src/deploy/request.ts
 var request = __webpack_require__(4046);
+// EXTERNAL MODULE: ./src/deploy/agent-silence.ts
+var agent_silence = __webpack_require__(1368);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
 var diagnose = __webpack_require__(7083);
 // EXTERNAL MODULE: ./src/deploy/progress.ts
@@ -4018,6 +4180,7 @@ var progress = __webpack_require__(524);
 var duration = __webpack_require__(5039);
 ;// CONCATENATED MODULE: ./src/deploy/summary.ts
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
+
 
 
 
@@ -4155,7 +4318,7 @@ function eventStatsTable(instances, columns) {
 function summary_link(text, url) {
     return url ? `[${escapeInline(text)}](${url})` : escapeInline(text);
 }
-function renderGroup(g, limits) {
+function renderGroup(g, limits, region) {
     const out = [
         '',
         `#### ${groupStatusText(g)} ${escapeInline(g.group)}: ${summary_link(g.id, g.url)}`,
@@ -4194,6 +4357,7 @@ function renderGroup(g, limits) {
             out.push(`_Log tails of ${withTails - limits.logTails} more failed instances are in the step log and the failed-instances output._`, '');
         }
     }
+    out.push(...silentAgentsSection(g, limits, region));
     if (g.instances.length) {
         const columns = eventColumns(g.instances);
         const failed = g.instances.filter((i) => i.status === 'Failed');
@@ -4212,6 +4376,35 @@ function renderGroup(g, limits) {
     }
     return out;
 }
+/** Instances whose agent did not answer (found by the action, or failed so by CodeDeploy), and what to check. */
+function silentAgentsSection(g, limits, region) {
+    const silent = g.silentAgents ?? [];
+    const failedSo = g.failedInstances.filter((f) => (0,agent_silence/* isAgentNotReceived */.Kq)(f.message));
+    if (silent.length === 0 && failedSo.length === 0)
+        return [];
+    const out = [];
+    if (silent.length) {
+        out.push(`##### Silent agents (${silent.length} instance${silent.length === 1 ? '' : 's'})`, '', 'The CodeDeploy agent did not pick up its lifecycle event within agent-silence-timeout:', '');
+        const rows = Math.max(limits.causes, 3);
+        for (const s of silent.slice(0, rows)) {
+            const who = s.label ? `${s.instanceId} (${s.label})` : s.instanceId;
+            out.push(`- ${escapeInline(who)}: ${escapeInline(s.event)} waited ${(0,duration/* formatDuration */.a)(s.silentMs)}`);
+        }
+        if (silent.length > rows)
+            out.push(`- …and ${silent.length - rows} more`);
+        out.push('');
+    }
+    else {
+        out.push('##### No agent answered', '');
+        out.push(`CodeDeploy failed ${failedSo.length === 1 ? '1 instance' : `${failedSo.length} instances`} because no CodeDeploy agent picked up the lifecycle event.`, '');
+    }
+    // Our own text; the region is validated input. Backticks stay code spans.
+    const justLaunched = silent.length > 0 && silent.every((s) => s.label === 'Green');
+    out.push('Check, in order:', '');
+    (0,agent_silence/* agentChecks */.bc)(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`));
+    out.push('');
+    return out;
+}
 function render(result, limits) {
     const lines = [
         '### Deployments',
@@ -4224,7 +4417,7 @@ function render(result, limits) {
     }
     for (const g of result.groups)
         if (g.outcome !== 'not-attempted')
-            lines.push(...renderGroup(g, limits));
+            lines.push(...renderGroup(g, limits, result.region ?? ''));
     return lines.join('\n') + '\n';
 }
 /** Markdown for the deployments; shrinks detail until it fits `budgetBytes`. */
@@ -4689,6 +4882,8 @@ function getSettings(read, env) {
         waitTimeoutMinutes,
         onTimeout: readEnum(read, constants/* Input */.pd.OnTimeout, ['fail', 'stop'], 'fail'),
         stopOnCancel: readBoolean(read, constants/* Input */.pd.StopOnCancel, true),
+        agentSilenceTimeoutMinutes: readAgentSilenceTimeout(read),
+        onAgentSilence: readEnum(read, constants/* Input */.pd.OnAgentSilence, ['warn', 'fail'], 'warn'),
         dryRun,
         run
     };
@@ -4871,6 +5066,17 @@ function readWaitTimeout(read) {
     const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes > 0) || minutes > MAX_WAIT_TIMEOUT_MINUTES)
         throw new src_errors/* InputError */.dz(constants/* Input */.pd.WaitTimeout, `'${raw}' is not a number of minutes between 0 and ${MAX_WAIT_TIMEOUT_MINUTES}.`, `Write the minutes to wait, e.g. ${constants/* DEFAULT_WAIT_TIMEOUT_MINUTES */.uO} (decimals allowed).`);
+    return minutes;
+}
+/** CodeDeploy itself fails a silent instance after an hour: a longer watch would never fire. */
+const MAX_AGENT_SILENCE_MINUTES = 60;
+function readAgentSilenceTimeout(read) {
+    const raw = read(constants/* Input */.pd.AgentSilenceTimeout);
+    if (!raw)
+        return constants/* DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES */.IE;
+    const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    if (!(minutes >= 0) || minutes > MAX_AGENT_SILENCE_MINUTES)
+        throw new src_errors/* InputError */.dz(constants/* Input */.pd.AgentSilenceTimeout, `'${raw}' is not a number of minutes from 0 to ${MAX_AGENT_SILENCE_MINUTES}.`, `Write the minutes an instance may wait for its CodeDeploy agent, e.g. ${constants/* DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES */.IE} (decimals allowed), or 0 to turn the check off.`);
     return minutes;
 }
 const TRUE = ['true', 'True', 'TRUE'];

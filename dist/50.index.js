@@ -330,6 +330,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/deploy/agent-silence.ts
+var agent_silence = __webpack_require__(1368);
 ;// CONCATENATED MODULE: ./src/deploy/console-url.ts
 // The AWS console link for a deployment. The console host depends on the partition of the region.
 function consoleHost(region) {
@@ -399,7 +401,13 @@ function toInstanceView(target) {
         message: e.diagnostics?.message,
         logTail: e.diagnostics?.logTail
     }));
-    return { instanceId: t.targetId, status: t.status ?? 'Unknown', events };
+    return {
+        instanceId: t.targetId,
+        status: t.status ?? 'Unknown',
+        events,
+        ...(t.lastUpdatedAt ? { lastUpdatedAt: t.lastUpdatedAt } : {}),
+        ...(t.instanceLabel ? { label: t.instanceLabel } : {})
+    };
 }
 /** The instances with these ids, in the order given. */
 async function getInstances(deploymentId, targetIds, c) {
@@ -497,7 +505,7 @@ async function waitForDeployment(opts) {
         }
         catch (err) {
             if (err instanceof errors/* AwsCallError */.iQ && (0,codedeploy_errors/* isAccessDenied */.w7)(err.cause)) {
-                log.warning(`Not showing per-instance progress: ${err.describe()}`);
+                log.warning(`Not showing per-instance progress (nor watching for silent agents): ${err.describe()}`);
                 trackInstances = false;
             }
             else if (final) {
@@ -533,9 +541,12 @@ async function waitForDeployment(opts) {
             const snapshot = { status, overview, instances };
             for (const line of (0,progress/* describeChanges */.DT)(deploymentId, printed, snapshot))
                 log.info(line);
+            const refreshed = instances !== printed?.instances;
             printed = snapshot;
             if (terminal)
                 return { kind: 'terminal', info, instances };
+            if (refreshed && instances && opts.onInstances?.(instances) === 'halt')
+                return { kind: 'halted', info, instances };
             delay = pollDelayMs(now() - started);
         }
         catch (err) {
@@ -767,8 +778,11 @@ async function createDeployment(o) {
             trackInstances: false,
             random: o.random
         });
-        if (r.kind !== 'terminal')
+        // No onInstances here, so never 'halted'.
+        if (r.kind === 'timed-out' || r.kind === 'cancelled')
             return { kind: r.kind, activeDeploymentId: activeId };
+        if (r.kind !== 'terminal')
+            continue;
         o.log.info(`Deployment ${activeId} ended (${r.info.status}); deploying to '${o.group}' now.`);
     }
 }
@@ -836,6 +850,7 @@ var stop = __webpack_require__(9448);
 
 
 
+
 /** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
 const STOP_CONFIRM_MS = 60_000;
 /** On cancellation the runner kills us 10 s after SIGINT: confirm the stop only briefly. */
@@ -859,6 +874,9 @@ function applyInfo(r, info) {
     r.errorInformation = info.errorInformation ?? r.errorInformation;
     if (info.rollbackInfo?.rollbackDeploymentId)
         r.rollbackId = info.rollbackInfo.rollbackDeploymentId;
+}
+function labelOf(r, instanceId) {
+    return r.instances.find((i) => i.instanceId === instanceId)?.label;
 }
 function errorText(info) {
     const ei = info?.errorInformation;
@@ -899,7 +917,7 @@ async function deployToGroups(opts) {
     if (firstBad && notAttempted.length) {
         log.info(`Not deploying to ${notAttempted.join(', ')}: the deployment to '${firstBad.group}' did not succeed.`);
     }
-    return { groups, ok: !firstBad, error: firstBad?.error };
+    return { groups, ok: !firstBad, error: firstBad?.error, ...(region ? { region } : {}) };
     async function deployOne(r) {
         const group = r.group;
         const deadline = now() + timeoutMs;
@@ -937,6 +955,10 @@ async function deployToGroups(opts) {
             r.outcome = 'created';
             return;
         }
+        const watch = settings.agentSilenceTimeoutMinutes > 0
+            ? new agent_silence/* AgentWatch */.FO(settings.agentSilenceTimeoutMinutes * 60_000)
+            : undefined;
+        const warnedOnce = { done: false };
         const w = await waitForDeployment({
             deploymentId: id,
             codedeploy,
@@ -945,10 +967,28 @@ async function deployToGroups(opts) {
             now,
             deadline,
             signal,
-            random
+            random,
+            ...(watch
+                ? {
+                    onInstances: (instances) => watchAgents(id, watch, instances, warnedOnce)
+                }
+                : {})
         });
         applyInfo(r, w.info);
         r.instances = w.instances ?? [];
+        if (watch?.everSilent().length)
+            r.silentAgents = watch.everSilent();
+        if (w.kind === 'halted') {
+            // on-agent-silence: fail. Stopped as on-timeout: stop does, honouring auto-rollback.
+            const silent = watch.silentNow();
+            r.silentAgents = watch.everSilent();
+            log.info(`Stopping deployment ${id}: the CodeDeploy agent on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`);
+            await stopAndConfirm(r, w.info, STOP_CONFIRM_MS);
+            r.outcome = 'stopped';
+            r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
+            r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${(0,agent_silence/* minutesText */.BI)(settings.agentSilenceTimeoutMinutes)}) on ${(0,agent_silence/* silentList */.iI)(silent)}.${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`, `${(0,agent_silence/* agentChecksText */.U$)(region, silent.every((s) => s.label === 'Green'))} Console: ${r.url}`);
+            return;
+        }
         if (w.kind === 'terminal') {
             if (r.status === 'Succeeded') {
                 r.outcome = 'succeeded';
@@ -963,14 +1003,17 @@ async function deployToGroups(opts) {
             }
             r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed';
             r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
-            (0,diagnose/* reportFailure */.xV)(log, id, w.info, r.failedInstances, r.url);
+            (0,diagnose/* reportFailure */.xV)(log, id, w.info, r.failedInstances, r.url, region);
             const rollback = await followRollback(r, w.info, deadline);
             const causes = (0,diagnose/* distinctCauses */.x6)(r.failedInstances);
             const first = causes[0];
             const why = first
                 ? ` ${r.failedInstances.length} instance${r.failedInstances.length === 1 ? '' : 's'} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
                 : '';
-            r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`, `The failing instances and their script output are above; console: ${r.url}`);
+            const agentFailed = r.failedInstances.filter((f) => (0,agent_silence/* isAgentNotReceived */.Kq)(f.message));
+            r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`, first && (0,agent_silence/* isAgentNotReceived */.Kq)(first.message)
+                ? `No CodeDeploy agent picked up the lifecycle event on ${agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`}. ${(0,agent_silence/* agentChecksText */.U$)(region, agentFailed.every((f) => labelOf(r, f.instanceId) === 'Green'))} Console: ${r.url}`
+                : `The failing instances and their script output are above; console: ${r.url}`);
             return;
         }
         if (w.kind === 'timed-out') {
@@ -995,6 +1038,28 @@ async function deployToGroups(opts) {
             log.info(`The workflow was cancelled; deployment ${id} keeps running (stop-on-cancel: false). ${r.url}`);
         }
         r.error = new errors/* ActionError */.lZ(`The workflow was cancelled while deployment ${id} to '${group}' was running; ${settings.stopOnCancel ? `it was stopped (status ${r.status})` : 'it was left running'}.`, `Console: ${r.url}`);
+    }
+    /** One look at the instances for silent agents: a warning (once, then a line per newly silent instance), or 'halt' with on-agent-silence: fail. */
+    function watchAgents(id, watch, instances, warned) {
+        const { newlySilent, answered } = watch.observe(instances, now());
+        for (const s of answered)
+            log.info(`${id} ${s.instanceId}: the CodeDeploy agent picked up ${s.event} after ${(0,duration/* formatDuration */.a)(now() - s.since)}.`);
+        if (newlySilent.length === 0)
+            return 'continue';
+        if (settings.onAgentSilence === 'fail')
+            return 'halt';
+        if (!warned.done) {
+            warned.done = true;
+            const silent = watch.silentNow();
+            log.warning((0,agent_silence/* silenceWarning */.If)(silent, settings.agentSilenceTimeoutMinutes, region), {
+                title: `CodeDeploy agent not responding on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`}`
+            });
+            log.info(`Still waiting for deployment ${id} (on-agent-silence: warn); CodeDeploy fails these instances after an hour unless their agent answers.`);
+        }
+        else {
+            log.info(`${id}: the agent is silent on more instances now: ${(0,agent_silence/* silentList */.iI)(newlySilent)}.`);
+        }
+        return 'continue';
     }
     /** StopDeployment, then a short wait for CodeDeploy to say Stopped (the signal may be aborted: not used here). */
     async function stopAndConfirm(r, info, confirmMs) {

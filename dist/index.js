@@ -6,6 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H$: () => (/* binding */ DESCRIPTION_MAX_LENGTH),
+/* harmony export */   IE: () => (/* binding */ DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES),
 /* harmony export */   Uw: () => (/* binding */ State),
 /* harmony export */   k7: () => (/* binding */ Output),
 /* harmony export */   pd: () => (/* binding */ Input),
@@ -38,6 +39,8 @@ var Input;
     Input["WaitTimeout"] = "wait-timeout";
     Input["OnTimeout"] = "on-timeout";
     Input["StopOnCancel"] = "stop-on-cancel";
+    Input["AgentSilenceTimeout"] = "agent-silence-timeout";
+    Input["OnAgentSilence"] = "on-agent-silence";
     Input["DryRun"] = "dry-run";
 })(Input || (Input = {}));
 var Output;
@@ -69,6 +72,7 @@ var State;
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}';
 const DEFAULT_WAIT_TIMEOUT_MINUTES = 60;
+const DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES = 5;
 /** CodeDeploy rejects longer descriptions; we cut rather than fail. */
 const DESCRIPTION_MAX_LENGTH = 256;
 

@@ -161,7 +161,9 @@ describe('AgentWatch', () => {
       ...i,
       status: 'Failed',
       events: i.events.map((e, n) =>
-        n === 0 ? { ...e, status: 'Failed', message: AGENT_NOT_RECEIVED } : { ...e, status: 'Skipped' }
+        n === 0
+          ? { ...e, status: 'Failed', message: AGENT_NOT_RECEIVED }
+          : { ...e, status: 'Skipped' }
       )
     }
     expect(watch.observe([failed], T0 + 61 * MIN).answered).toEqual([])

@@ -400,3 +400,131 @@ describe('deployToGroups', () => {
     )
   })
 })
+
+describe('a silent CodeDeploy agent', () => {
+  const MIN = 60_000
+  const warnings = (log: MemoryLogger) => log.lines.filter((l) => l.level === 'warning')
+
+  it('warn: one annotation naming the silent instance of two, keeps waiting, then explains CodeDeploy own failure', async () => {
+    const { cd, clock, log, run } = setup({ waitTimeoutMinutes: 90 })
+    cd.nextPlans = [{ instances: [{ id: 'i-1' }, { id: 'i-2', agentSilentMs: Infinity }] }]
+    const result = await run()
+    const [g] = result.groups
+
+    const w = warnings(log)
+    expect(w).toHaveLength(1)
+    expect(w[0]!.props?.title).toBe('CodeDeploy agent not responding on 1 instance')
+    expect(w[0]!.message).toMatch(
+      /^The CodeDeploy agent on 1 instance has not picked up its lifecycle event for over 5 minutes \(agent-silence-timeout\): i-2 waiting for ApplicationStop for 5m \d+s\./
+    )
+    expect(w[0]!.message).toContain('sudo systemctl status codedeploy-agent')
+    // Noticed within a refresh of the 5 minutes, not after CodeDeploy's hour.
+    const warnedAt = log.lines.findIndex((l) => l.level === 'warning')
+    expect(log.lines.slice(warnedAt + 1).map((l) => l.message)).toContainEqual(
+      expect.stringContaining('Still waiting for deployment')
+    )
+    expect(w[0]!.message).not.toContain('i-1')
+    // warn keeps waiting: CodeDeploy fails the instance after its hour.
+    expect(cd.count('StopDeployment')).toBe(0)
+    expect(clock.elapsed()).toBeGreaterThan(60 * MIN)
+    expect(g).toMatchObject({ outcome: 'failed', status: 'Failed' })
+    expect(g!.silentAgents?.map((s) => [s.instanceId, s.event])).toEqual([
+      ['i-2', 'ApplicationStop']
+    ])
+    const errors = log.lines.filter((l) => l.level === 'error')
+    expect(errors[0]!.message).toContain(
+      'ApplicationStop failed on instance (i-2): UnknownError: CodeDeploy agent was not able to receive the lifecycle event.'
+    )
+    expect(errors[0]!.message).toContain('Check, in order: (1) the agent runs')
+    expect(result.error?.fix).toMatch(
+      /^No CodeDeploy agent picked up the lifecycle event on that instance\. Check, in order: \(1\) the agent runs/
+    )
+  })
+
+  it('fail: stops the deployment once the timeout passes and fails the step with the explanation', async () => {
+    const { cd, clock, log, run } = setup({
+      onAgentSilence: 'fail',
+      agentSilenceTimeoutMinutes: 2.5
+    })
+    cd.nextPlans = [{ instances: [{ id: 'i-1' }, { id: 'i-2', agentSilentMs: Infinity }] }]
+    const result = await run()
+    const [g] = result.groups
+    const stop = cd.mock.commandCalls(StopDeploymentCommand)
+    expect(stop).toHaveLength(1)
+    // Honours auto-rollback as on-timeout: stop does (the group's setting: off here).
+    expect(stop[0]!.args[0].input).toEqual({ deploymentId: g!.id, autoRollbackEnabled: false })
+    // Stopped within a refresh (5 s) of 2.5 minutes after the instance's turn came (2 s after creation).
+    expect(clock.elapsed()).toBeLessThan(2.5 * MIN + 2000 + 6000 + 2000)
+    expect(g).toMatchObject({ outcome: 'stopped', status: 'Stopped' })
+    expect(warnings(log)).toEqual([])
+    expect(log.text()).toContain('(on-agent-silence: fail)')
+    expect(result.error?.message).toMatch(
+      new RegExp(
+        `^Deployment ${g!.id} to 'blue' was stopped \\(status Stopped\\): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout \\(2.5 minutes\\) on i-2 waiting for ApplicationStop for 2m \\d+s\\.$`
+      )
+    )
+    expect(result.error?.fix).toContain('Check, in order: (1) the agent runs')
+    expect(result.error?.fix).toContain(`Console: ${g!.url}`)
+  })
+
+  it('fail with auto-rollback: the stop rolls back', async () => {
+    const { cd, run } = setup({ onAgentSilence: 'fail', autoRollback: true })
+    cd.nextPlans = [{ instances: [{ id: 'i-1', agentSilentMs: Infinity }] }]
+    const result = await run()
+    expect(cd.mock.commandCalls(StopDeploymentCommand)[0]!.args[0].input.autoRollbackEnabled).toBe(
+      true
+    )
+    expect(result.error?.message).toContain(
+      `CodeDeploy started rollback ${result.groups[0]!.rollbackId}`
+    )
+  })
+
+  it('OneAtATime with long hooks never warns: waiting for a turn is not silence', async () => {
+    const { cd, log, run } = setup({ waitTimeoutMinutes: 90 })
+    // Each instance runs 7 hooks of 3 minutes; the next one's turn comes when the previous is done.
+    cd.nextPlans = [
+      {
+        instances: [
+          { id: 'i-1', eventMs: 3 * MIN },
+          { id: 'i-2', eventMs: 3 * MIN, turnAtMs: 21 * MIN },
+          { id: 'i-3', eventMs: 3 * MIN, turnAtMs: 42 * MIN }
+        ]
+      }
+    ]
+    const result = await run()
+    expect(result.ok).toBe(true)
+    expect(warnings(log)).toEqual([])
+    expect(result.groups[0]!.silentAgents).toBeUndefined()
+  })
+
+  it('every agent silent: one warning naming all; an agent that answers late is reported and the deployment succeeds', async () => {
+    const { cd, log, run } = setup()
+    cd.nextPlans = [
+      {
+        instances: [
+          { id: 'i-1', agentSilentMs: 7 * MIN },
+          { id: 'i-2', agentSilentMs: 7 * MIN }
+        ]
+      }
+    ]
+    const result = await run()
+    expect(result.ok).toBe(true)
+    const w = warnings(log)
+    expect(w).toHaveLength(1)
+    expect(w[0]!.props?.title).toBe('CodeDeploy agent not responding on 2 instances')
+    expect(w[0]!.message).toMatch(/i-1 waiting for ApplicationStop for 5m \d+s; i-2 waiting/)
+    expect(log.text()).toMatch(
+      /i-1: the CodeDeploy agent picked up ApplicationStop after 7m \d+s\./
+    )
+    expect(result.groups[0]!.silentAgents).toHaveLength(2)
+  })
+
+  it('agent-silence-timeout: 0 turns the watch off', async () => {
+    const { cd, log, run } = setup({ agentSilenceTimeoutMinutes: 0, onAgentSilence: 'fail' })
+    cd.nextPlans = [{ instances: [{ id: 'i-1', agentSilentMs: 10 * MIN }] }]
+    const result = await run()
+    expect(result.ok).toBe(true)
+    expect(warnings(log)).toEqual([])
+    expect(cd.count('StopDeployment')).toBe(0)
+  })
+})

@@ -122,4 +122,60 @@ describe('deploymentsMarkdown', () => {
     expect(small).toMatch(/- …and 9\d\d more distinct causes/)
     expect(small).toContain('| ValidateService | 0 | 1000 | 0 | 0 | 1s | 1s |')
   })
+  it('lists silent agents with what to check, in order, for the region', () => {
+    const md = deploymentsMarkdown({
+      ok: false,
+      region: 'eu-west-1',
+      groups: [
+        group({
+          status: 'Stopped',
+          outcome: 'stopped',
+          silentAgents: [
+            {
+              instanceId: 'i-0abc<b>',
+              label: 'Green',
+              event: 'ApplicationStop',
+              since: t0.getTime(),
+              silentMs: 312_000
+            }
+          ]
+        })
+      ]
+    })
+    expect(md).toContain('##### Silent agents (1 instance)')
+    expect(md).toContain('- i-0abc&lt;b&gt; (Green): ApplicationStop waited 5m 12s')
+    expect(md).toContain('1. the agent runs: `sudo systemctl status codedeploy-agent`')
+    expect(md).toContain('3. these instances were just launched: `/var/log/cloud-init-output.log`')
+    expect(md).toContain('com.amazonaws.eu-west-1.codedeploy-commands-secure')
+    expect(md).toContain('5. the instance profile')
+  })
+
+  it('explains CodeDeploy own failure of a silent agent even when the action did not see it', () => {
+    const md = deploymentsMarkdown({
+      ok: false,
+      groups: [
+        group({
+          status: 'Failed',
+          outcome: 'failed',
+          failedInstances: [
+            {
+              instanceId: 'i-1',
+              lifecycleEvent: 'ApplicationStop',
+              errorCode: 'UnknownError',
+              script: '',
+              message:
+                'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.',
+              logTail: ''
+            }
+          ]
+        })
+      ]
+    })
+    expect(md).toContain('##### No agent answered')
+    expect(md).toContain(
+      'CodeDeploy failed 1 instance because no CodeDeploy agent picked up the lifecycle event.'
+    )
+    expect(md).toContain('on an instance launched recently')
+    expect(md).toContain('com.amazonaws.&lt;region&gt;.codedeploy')
+  })
 })

@@ -62,7 +62,7 @@ describe('waitForDeployment', () => {
     const warnings = log.lines.filter((l) => l.level === 'warning').map((l) => l.message)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(
-      /^Not showing per-instance progress: ListDeploymentTargets failed: AccessDeniedException: not authorized\. .*codedeploy:ListDeploymentTargets/
+      /^Not showing per-instance progress \(nor watching for silent agents\): ListDeploymentTargets failed: AccessDeniedException: not authorized\. .*codedeploy:ListDeploymentTargets/
     )
   })
 

@@ -170,7 +170,11 @@ export function agentChecksText(region: string, justLaunched: boolean): string {
 }
 
 /** The warning for instances found silent: who, how long, why it matters, what to check. */
-export function silenceWarning(silent: SilentInstance[], timeoutMinutes: number, region: string): string {
+export function silenceWarning(
+  silent: SilentInstance[],
+  timeoutMinutes: number,
+  region: string
+): string {
   const n = silent.length
   const justLaunched = silent.every((s) => s.label === 'Green')
   return (

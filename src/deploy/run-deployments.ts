@@ -163,7 +163,10 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       signal,
       random,
       ...(watch
-        ? { onInstances: (instances: InstanceView[]) => watchAgents(id, watch, instances, warnedOnce) }
+        ? {
+            onInstances: (instances: InstanceView[]) =>
+              watchAgents(id, watch, instances, warnedOnce)
+          }
         : {})
     })
     applyInfo(r, w.info)
@@ -182,7 +185,10 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       r.failedInstances = failedInstancesOf(r.instances)
       r.error = new ActionError(
         `Deployment ${id} to '${group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${minutesText(settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`,
-        `${agentChecksText(region, silent.every((s) => s.label === 'Green'))} Console: ${r.url}`
+        `${agentChecksText(
+          region,
+          silent.every((s) => s.label === 'Green')
+        )} Console: ${r.url}`
       )
       return
     }
@@ -216,7 +222,10 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       r.error = new ActionError(
         `Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`,
         first && isAgentNotReceived(first.message)
-          ? `No CodeDeploy agent picked up the lifecycle event on ${agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`}. ${agentChecksText(region, agentFailed.every((f) => labelOf(r, f.instanceId) === 'Green'))} Console: ${r.url}`
+          ? `No CodeDeploy agent picked up the lifecycle event on ${agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`}. ${agentChecksText(
+              region,
+              agentFailed.every((f) => labelOf(r, f.instanceId) === 'Green')
+            )} Console: ${r.url}`
           : `The failing instances and their script output are above; console: ${r.url}`
       )
       return

@@ -254,7 +254,9 @@ function silentAgentsSection(g: GroupResult, limits: SummaryLimits, region: stri
     const rows = Math.max(limits.causes, 3)
     for (const s of silent.slice(0, rows)) {
       const who = s.label ? `${s.instanceId} (${s.label})` : s.instanceId
-      out.push(`- ${escapeInline(who)}: ${escapeInline(s.event)} waited ${formatDuration(s.silentMs)}`)
+      out.push(
+        `- ${escapeInline(who)}: ${escapeInline(s.event)} waited ${formatDuration(s.silentMs)}`
+      )
     }
     if (silent.length > rows) out.push(`- …and ${silent.length - rows} more`)
     out.push('')

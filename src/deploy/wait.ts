@@ -111,7 +111,9 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       if (targetIds.length) instances = await getInstances(deploymentId, targetIds, targetsClient)
     } catch (err) {
       if (err instanceof AwsCallError && isAccessDenied(err.cause)) {
-        log.warning(`Not showing per-instance progress (nor watching for silent agents): ${err.describe()}`)
+        log.warning(
+          `Not showing per-instance progress (nor watching for silent agents): ${err.describe()}`
+        )
         trackInstances = false
       } else if (final) {
         log.warning(
