@@ -154,9 +154,10 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       for (const line of describeChanges(deploymentId, printed, snapshot)) log.info(line)
       const refreshed = instances !== printed?.instances
       printed = snapshot
+      // Also shown the final instances (an agent that answered just before the end is reported).
+      const verdict = refreshed && instances ? opts.onInstances?.(instances) : undefined
       if (terminal) return { kind: 'terminal', info, instances }
-      if (refreshed && instances && opts.onInstances?.(instances) === 'halt')
-        return { kind: 'halted', info, instances }
+      if (verdict === 'halt') return { kind: 'halted', info, instances: instances! }
       delay = pollDelayMs(now() - started)
     } catch (err) {
       if (signal?.aborted) return { kind: 'cancelled', info, instances }

@@ -1,4 +1,4 @@
-// The bed's admin endpoint: request log, fault switches, reset, instance list.
+// The bed's admin endpoint: request log, fault switches, reset, fleet, instance list, agents.
 import type { Engine } from './engine.ts'
 import { parseFaults, type FaultInjector } from './faults.ts'
 import { parseFleet, type Isolation } from './config.ts'
@@ -78,6 +78,31 @@ export function admin(deps: AdminDeps) {
       }
       case 'GET /instances':
         return { status: 200, body: { instances: deps.engine.instances() } }
+      case 'PUT /agent':
+      case 'POST /agent': {
+        // Stops or starts one instance's CodeDeploy agent (see README "A silent agent").
+        const id = query.get('instance')
+        if (!id) return { status: 400, body: { error: 'PUT /agent needs ?instance=<instance id>' } }
+        let state: unknown
+        try {
+          state = (JSON.parse(body) as { state?: unknown } | null)?.state
+        } catch {
+          state = undefined
+        }
+        if (state !== 'stopped' && state !== 'running')
+          return {
+            status: 400,
+            body: {
+              error: 'PUT /agent: the body must be {"state":"stopped"} or {"state":"running"}'
+            }
+          }
+        if (!deps.engine.setAgentState(id, state))
+          return {
+            status: 404,
+            body: { error: `PUT /agent: no instance ${id} (GET /instances lists them)` }
+          }
+        return { status: 200, body: { instance: id, state } }
+      }
       default:
         return {
           status: 404,
@@ -88,7 +113,9 @@ export function admin(deps: AdminDeps) {
               'GET|DELETE /requests',
               'GET|PUT|DELETE /faults',
               'POST /reset',
-              'GET /instances'
+              'PUT /fleet',
+              'GET /instances',
+              'PUT /agent?instance=ID'
             ]
           }
         }

@@ -71,6 +71,10 @@ export interface AgentSpec {
 }
 
 export interface AgentReporter {
+  // Resolves when the instance's agent would pick up this event's host command: 'go' once it runs
+  // (at once when it is running), 'timed-out' when CodeDeploy gave up waiting (the service has
+  // then recorded the event's failure), 'stopped' on StopDeployment.
+  awaitAgent(event: string): Promise<'go' | 'timed-out' | 'stopped'>
   started(event: string): void
   finished(event: string, status: EventStatus, diagnostics: Diagnostics): void
   stopRequested(): boolean
@@ -143,6 +147,11 @@ export class Agent {
   async run(report: AgentReporter): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
     for (const event of IN_PLACE_EVENTS) {
       if (report.stopRequested()) return 'Stopped'
+      // Each event is a host command the agent polls for: a stopped agent (even one stopped
+      // while the previous event ran, which it finished) leaves this one Pending.
+      const agent = await report.awaitAgent(event)
+      if (agent === 'stopped') return 'Stopped'
+      if (agent === 'timed-out') return 'Failed'
       report.started(event)
       if (this.spec.hang) {
         while (!report.stopRequested()) await new Promise((r) => setTimeout(r, 200))

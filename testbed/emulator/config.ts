@@ -5,6 +5,8 @@ import { parse } from 'yaml'
 import { parseFaults, type FaultSettings } from './faults.ts'
 
 export type Isolation = 'namespace' | 'shared'
+// Whether an instance's CodeDeploy agent is polling for commands (see README "A silent agent").
+export type AgentState = 'running' | 'stopped'
 export type RollbackEvent =
   'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST'
 
@@ -22,11 +24,17 @@ export interface GroupConfig {
   // Set when the group's instances run the real CodeDeploy agent (`agent: real`, or `auto` with
   // a runner at hand): the path of its local-mode runner, codedeploy-local. Unset: emulated.
   agentRunner?: string
+  // Each instance's agent state at start, one per instance (`agent: stopped` on the group, or an
+  // instance's own `{agent: stopped}` in an `instances` list).
+  agentStates: AgentState[]
 }
 
 export interface ApplicationConfig {
   name: string
   groups: GroupConfig[]
+  // The timing.timeScale of the document that declared the application (the start file, or a
+  // PUT /fleet body): suites sharing a bed each scale their own applications' waits.
+  timeScale: number
 }
 
 export interface MinimumHealthyHosts {
@@ -44,6 +52,9 @@ export interface Timing {
   createdMs: number
   // Concurrent instance runs at most (a 1,000-instance AllAtOnce runs in waves of this size).
   maxParallelInstances: number
+  // Multiplies the service's own durations (for now the agent's one-hour timeout), so a test can
+  // see in seconds what takes an hour on AWS. Never changes what the API returns.
+  timeScale: number
 }
 
 export interface FleetConfig {
@@ -92,20 +103,47 @@ function str(v: unknown, where: string): string {
 export const NO_AGENT_RUNNER =
   'agent: real needs the real CodeDeploy agent: set CODEDEPLOY_LOCAL_RUNNER (or TESTBED_AGENT_RUNNER) to its codedeploy-local, or provide ../shared/tools/codedeploy-agent beside the repository (see testbed/README.md, "The real agent"); agent: auto falls back to the emulated agent'
 
-// `agent: emulated` (default), `real` (the runner is required) or `auto` (real when the runner is
-// at hand, else emulated): the runner's path for real instances, undefined for emulated ones.
+// `agent: emulated` (default), `real` (the runner is required), `auto` (real when the runner is
+// at hand, else emulated) or `stopped` (emulated, every instance's agent stopped at start): the
+// runner's path for real instances, undefined for emulated ones.
 function parseAgent(
   v: unknown,
   isolation: Isolation,
   runner: string | undefined,
   where: string
 ): string | undefined {
-  if (v === undefined || v === 'emulated') return undefined
-  if (v !== 'real' && v !== 'auto') fail(where, 'must be emulated, real or auto')
+  if (v === undefined || v === 'emulated' || v === 'stopped') return undefined
+  if (v !== 'real' && v !== 'auto') fail(where, 'must be emulated, real, auto or stopped')
   if (isolation !== 'namespace')
     fail(where, `agent: ${v} needs isolation: namespace (the agent keeps its state in /opt)`)
   if (!runner && v === 'real') fail(where, NO_AGENT_RUNNER)
   return runner
+}
+
+const INSTANCES_FORM =
+  'must be a whole number from 0 to 1000, or a list of at most 1000 instances ({} or {agent: stopped})'
+
+// `instances`: a count, or a list whose entries are `{}` (the group's agent state) or
+// `{agent: stopped|running}` (that instance's own). Returns each instance's agent state.
+function parseInstances(v: unknown, groupState: AgentState, where: string): AgentState[] {
+  if (v === undefined) return [groupState]
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 0 || v > 1000) fail(where, INSTANCES_FORM)
+    return new Array<AgentState>(v).fill(groupState)
+  }
+  if (!Array.isArray(v) || v.length > 1000) fail(where, INSTANCES_FORM)
+  return v.map((entry: unknown, k): AgentState => {
+    const ew = `${where}[${k}]`
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      fail(ew, 'must be {} or {agent: stopped} (or {agent: running})')
+    const e = entry as Record<string, unknown>
+    const other = Object.keys(e).find((key) => key !== 'agent')
+    if (other !== undefined) fail(ew, `unknown setting ${other} (an instance takes only agent)`)
+    if (e.agent === undefined) return groupState
+    if (e.agent !== 'stopped' && e.agent !== 'running')
+      fail(`${ew}.agent`, 'must be stopped or running')
+    return e.agent
+  })
 }
 
 function parseRollback(v: unknown, where: string): AutoRollbackConfiguration | undefined {
@@ -140,6 +178,15 @@ export function parseFleet(
       minimumHealthyHosts: { type: m.type, value: m.value }
     })
   }
+  const t = (raw.timing ?? {}) as Record<string, unknown>
+  const timeScale = t.timeScale ?? 1
+  if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0)
+    fail('timing.timeScale', 'must be a number > 0 (1 = real durations)')
+  const timing: Timing = {
+    createdMs: typeof t.createdMs === 'number' ? t.createdMs : 1000,
+    maxParallelInstances: typeof t.maxParallelInstances === 'number' ? t.maxParallelInstances : 200,
+    timeScale
+  }
   const apps = raw.applications
   if (!Array.isArray(apps) || apps.length === 0)
     fail('applications', 'must list at least one application')
@@ -150,17 +197,14 @@ export function parseFleet(
       fail(`${where}.groups`, 'must list at least one group')
     return {
       name: str(a.name, `${where}.name`),
+      timeScale,
       groups: groups.map((g: Record<string, unknown>, j): GroupConfig => {
         const gw = `${where}.groups[${j}]`
-        const instances = g.instances ?? 1
-        if (
-          typeof instances !== 'number' ||
-          !Number.isInteger(instances) ||
-          instances < 0 ||
-          instances > 1000
-        ) {
-          fail(`${gw}.instances`, 'must be a whole number from 0 to 1000')
-        }
+        const agentStates = parseInstances(
+          g.instances,
+          g.agent === 'stopped' ? 'stopped' : 'running',
+          `${gw}.instances`
+        )
         const deploymentConfig =
           g.deploymentConfig === undefined
             ? 'CodeDeployDefault.OneAtATime'
@@ -172,20 +216,16 @@ export function parseFleet(
           fail(`${gw}.isolation`, 'must be namespace or shared')
         return {
           name: str(g.name, `${gw}.name`),
-          instances,
+          instances: agentStates.length,
           deploymentConfig,
           isolation,
           autoRollback: parseRollback(g.autoRollback, `${gw}.autoRollback`),
-          agentRunner: parseAgent(g.agent, isolation, agentRunner, `${gw}.agent`)
+          agentRunner: parseAgent(g.agent, isolation, agentRunner, `${gw}.agent`),
+          agentStates
         }
       })
     }
   })
-  const t = (raw.timing ?? {}) as Record<string, unknown>
-  const timing: Timing = {
-    createdMs: typeof t.createdMs === 'number' ? t.createdMs : 1000,
-    maxParallelInstances: typeof t.maxParallelInstances === 'number' ? t.maxParallelInstances : 200
-  }
   let faults: FaultSettings
   try {
     faults = parseFaults(raw.faults)

@@ -5,6 +5,7 @@ import { Agent, IN_PLACE_EVENTS, type AgentSpec } from './agent.ts'
 import { RealAgent } from './real-agent.ts'
 import type { BundleStore } from './bundles.ts'
 import type {
+  AgentState,
   ApplicationConfig,
   AutoRollbackConfiguration,
   DeploymentConfigSpec,
@@ -32,6 +33,15 @@ import type { FileExistsBehavior } from './appspec.ts'
 
 const HEALTH_CONSTRAINTS_MESSAGE =
   'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
+// CodeDeploy's wait for an agent to pick up a lifecycle event's host command ("CodeDeploy has a
+// one-hour timeout for the CodeDeploy agent to respond to pending deployments"), times the
+// application's timing.timeScale; then the event fails with these words (aws-codedeploy-agent
+// issue #307; AWS does not document the errorCode paired with them).
+const AGENT_TIMEOUT_MS = 3600_000
+const AGENT_TIMEOUT_MESSAGE =
+  'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
+// How often a waiting event looks at the agent's state (and at StopDeployment).
+const AGENT_POLL_MS = 200
 const NO_INSTANCES_MESSAGE =
   'The deployment failed because no instances were found for your deployment group. Check your deployment group settings to make sure the tags for your EC2 instances or Auto Scaling groups correctly identify the instances you want to deploy to, and then try again.'
 
@@ -104,17 +114,24 @@ export class Engine {
       }
       const app: Application = { id: uuid(), name: a.name, createTime: now, groups: new Map() }
       for (const g of a.groups) {
-        const group: Group = { id: uuid(), applicationName: a.name, config: g, instances: [] }
+        const group: Group = {
+          id: uuid(),
+          applicationName: a.name,
+          config: g,
+          timeScale: a.timeScale,
+          instances: []
+        }
         app.groups.set(g.name, group)
         for (let i = 0; i < g.instances; i++) {
           const id = instanceId(a.name, g.name, i)
+          const agentState = g.agentStates[i] ?? 'running'
           if (g.isolation === 'shared') {
             this.shared ??= new SharedNamespace(this.opts.stateDir)
             const host = new SharedInstance(id, this.shared)
             this.hosts.push(host)
-            group.instances.push({ id, host })
+            group.instances.push({ id, host, agentState })
           } else {
-            const instance = { id } as Instance
+            const instance = { id, agentState } as Instance
             group.instances.push(instance)
             starts.push(
               startLimiter.run(async () => {
@@ -160,6 +177,7 @@ export class Engine {
     application: string
     isolation: string
     agent: 'real' | 'emulated'
+    agentState: AgentState
     pid: number
     flags: string[]
     root: string
@@ -175,12 +193,27 @@ export class Engine {
             application: app.name,
             isolation: i.host.isolation,
             agent: g.config.agentRunner ? ('real' as const) : ('emulated' as const),
+            agentState: i.agentState,
             ...i.host.enterInfo()
           })
         }
       }
     }
     return out
+  }
+
+  // Starts or stops an instance's CodeDeploy agent (PUT /agent); undefined for an unknown id.
+  setAgentState(id: string, state: AgentState): Instance | undefined {
+    for (const app of this.world.applications.values()) {
+      for (const g of app.groups.values()) {
+        const instance = g.instances.find((i) => i.id === id)
+        if (instance) {
+          instance.agentState = state
+          return instance
+        }
+      }
+    }
+    return undefined
   }
 
   create(req: NewDeployment): Deployment {
@@ -350,7 +383,34 @@ export class Engine {
       ? new RealAgent(instance.host, this.opts.bundles, spec, runner)
       : new Agent(instance.host, this.opts.bundles, spec)
     const event = (name: string) => t.lifecycleEvents.find((e) => e.lifecycleEventName === name)!
+    // When the next event's host command was dispatched: the target turning InProgress for the
+    // first, the previous event's end after that. CodeDeploy's timeout counts from there.
+    let dispatchedAt = t.lastUpdatedAt
     const status = await agent.run({
+      // A stopped agent does not poll, so the event stays Pending (no startTime, the target's
+      // lastUpdatedAt untouched) until the agent runs again, StopDeployment, or the timeout.
+      awaitAgent: async (name) => {
+        const deadline = dispatchedAt + AGENT_TIMEOUT_MS * group.timeScale
+        for (;;) {
+          if (d.stopRequested) return 'stopped'
+          if (instance.agentState === 'running') return 'go'
+          const left = deadline - Date.now()
+          if (left <= 0) break
+          await new Promise((r) => setTimeout(r, Math.min(AGENT_POLL_MS, left)))
+        }
+        // Failed with an endTime but no startTime: the agent never acknowledged the command.
+        const e = event(name)
+        e.status = 'Failed'
+        e.endTime = Date.now()
+        e.diagnostics = {
+          errorCode: 'UnknownError',
+          scriptName: '',
+          message: AGENT_TIMEOUT_MESSAGE,
+          logTail: ''
+        }
+        t.lastUpdatedAt = e.endTime
+        return 'timed-out'
+      },
       started: (name) => {
         const e = event(name)
         e.status = 'InProgress'
@@ -363,6 +423,7 @@ export class Engine {
         e.endTime = Date.now()
         e.diagnostics = diagnostics
         t.lastUpdatedAt = e.endTime
+        dispatchedAt = e.endTime
       },
       stopRequested: () => d.stopRequested
     })

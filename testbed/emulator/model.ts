@@ -1,6 +1,11 @@
 // The emulator's records, shaped like the CodeDeploy API's own (times are epoch milliseconds
 // here and become epoch seconds on the wire).
-import type { AutoRollbackConfiguration, DeploymentConfigSpec, GroupConfig } from './config.ts'
+import type {
+  AgentState,
+  AutoRollbackConfiguration,
+  DeploymentConfigSpec,
+  GroupConfig
+} from './config.ts'
 import type { FileExistsBehavior } from './appspec.ts'
 import type { InstanceHost } from './instances.ts'
 
@@ -86,6 +91,9 @@ export interface Deployment {
 export interface Instance {
   id: string
   host: InstanceHost
+  // Whether its CodeDeploy agent polls for commands: a stopped one leaves its next lifecycle event
+  // Pending until it runs again or CodeDeploy's one-hour timeout (PUT /agent switches it).
+  agentState: AgentState
   // Revision key of the last deployment that succeeded here (updateOutdatedInstancesOnly).
   lastSucceededRevision?: string
 }
@@ -94,6 +102,8 @@ export interface Group {
   id: string
   applicationName: string
   config: GroupConfig
+  // The application's timing.timeScale: multiplies the service's own waits for this group.
+  timeScale: number
   instances: Instance[]
   lastSuccessful?: Deployment
   lastAttempted?: Deployment

@@ -154,6 +154,11 @@ export class RealAgent {
   // Runs the deployment; returns the instance's final status.
   async run(report: AgentReporter): Promise<Outcome> {
     if (report.stopRequested()) return 'Stopped'
+    // One codedeploy-local run does every event, so the agent's state is looked at once, before
+    // the first: stopping it during the run takes effect for the next deployment only.
+    const agent = await report.awaitAgent(IN_PLACE_EVENTS[0]!)
+    if (agent === 'stopped') return 'Stopped'
+    if (agent === 'timed-out') return 'Failed'
     if (this.spec.hang) {
       // The hangDeployments fault holds the first event until StopDeployment, as for the emulated agent.
       report.started(IN_PLACE_EVENTS[0]!)

@@ -1,0 +1,224 @@
+// dist/index.js under Node 24 against the test bed, with CodeDeploy agents that do not answer:
+// instances declared `agent: stopped`, and agents started again through the admin endpoint.
+// The bed's time scale shortens CodeDeploy's one-hour wait for an agent to a few seconds.
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { bed, deployment } from './bed.js'
+import { runAction, type ActionRun } from './harness.js'
+import { writeFiles } from './workspace.js'
+
+const b = bed()
+
+// CodeDeploy's hour for an agent to pick up an event becomes 3,600 s × 0.006 = 21.6 s here.
+const FLEET = `
+timing:
+  createdMs: 300
+  timeScale: 0.006
+applications:
+  - name: silent-one
+    groups:
+      - name: fleet
+        deploymentConfig: CodeDeployDefault.OneAtATime
+        instances: [{ agent: stopped }, {}]
+  - name: silent-fail
+    groups:
+      - name: fleet
+        deploymentConfig: CodeDeployDefault.AllAtOnce
+        instances: [{}, { agent: stopped }]
+  - name: silent-none
+    groups:
+      - { name: fleet, instances: 2, deploymentConfig: CodeDeployDefault.OneAtATime }
+  - name: silent-all
+    groups:
+      - { name: fleet, instances: 2, agent: stopped, deploymentConfig: CodeDeployDefault.AllAtOnce }
+`
+
+async function admin(method: string, route: string, body?: string): Promise<unknown> {
+  const res = await fetch(`${b.admin}${route}`, { method, body })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`admin ${method} ${route}: ${res.status} ${text}`)
+  return JSON.parse(text) as unknown
+}
+
+async function instancesOf(application: string): Promise<string[]> {
+  const out = (await admin('GET', '/instances')) as {
+    instances: { id: string; application: string }[]
+  }
+  return out.instances.filter((i) => i.application === application).map((i) => i.id)
+}
+
+function workspace(app: string, afterInstall = 'echo installed'): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), `${app}-`))
+  writeFiles(ws, {
+    'deploy/appspec.yml': `version: 0.0
+os: linux
+files:
+  - source: /
+    destination: /opt/${app}
+hooks:
+  AfterInstall:
+    - location: scripts/after-install.sh
+      timeout: 60
+`,
+    'deploy/scripts/after-install.sh': `#!/bin/bash\n${afterInstall}\n`,
+    'deploy/app.txt': `${app} ${Math.random()}\n`
+  })
+  return ws
+}
+
+function deploy(
+  app: string,
+  inputs: Record<string, string>,
+  extra: Partial<Parameters<typeof runAction>[0]> = {}
+): Promise<ActionRun> {
+  return runAction({
+    workspace: workspace(app, inputs['after-install'] ?? 'echo installed'),
+    inputs: {
+      application: app,
+      'deployment-group': 'fleet',
+      bucket: b.bucket,
+      source: 'deploy',
+      'wait-timeout': '3',
+      // 3 s: the bed's instances answer within a second when their agent runs.
+      'agent-silence-timeout': '0.05',
+      ...inputs
+    },
+    env: b.env,
+    timeoutMs: 180_000,
+    ...extra
+  })
+}
+
+/** The ::warning:: annotations: [title, message]. */
+function warnings(r: ActionRun): [string, string][] {
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::warning'))
+    .map((l) => {
+      const m = /^::warning(?: title=([^:]*))?::(.*)$/.exec(l)
+      return [m?.[1] ?? '', m?.[2] ?? '']
+    })
+}
+
+function json<T>(text: string | undefined): T {
+  return JSON.parse(text ?? 'null') as T
+}
+
+describe('a silent CodeDeploy agent, seen by the built action', () => {
+  let ids: Record<string, string[]>
+  beforeAll(async () => {
+    await admin('PUT', '/fleet', FLEET)
+    ids = {}
+    for (const app of ['silent-one', 'silent-fail', 'silent-none', 'silent-all'])
+      ids[app] = await instancesOf(app)
+  })
+
+  it('warn: names the silent instance (not the one waiting its turn), keeps waiting, then explains CodeDeploy own failure', async () => {
+    const [silent, waiting] = ids['silent-one']!
+    const r = await deploy('silent-one', {})
+    const w = warnings(r)
+    expect(w).toHaveLength(1)
+    expect(w[0]![0]).toBe('CodeDeploy agent not responding on 1 instance')
+    expect(w[0]![1]).toMatch(
+      new RegExp(
+        `^The CodeDeploy agent on 1 instance has not picked up its lifecycle event for over 0.05 minutes \\(agent-silence-timeout\\): ${silent} waiting for ApplicationStop for \\d+s\\.`
+      )
+    )
+    expect(w[0]![1]).not.toContain(waiting)
+    expect(w[0]![1]).toContain('Check, in order: (1) the agent runs: `sudo systemctl status')
+    // Kept waiting until CodeDeploy failed the instance after its (scaled) hour.
+    expect(r.stdout).toContain('on-agent-silence: warn')
+    expect(r.code).toBe(1)
+    expect(r.outputs['deployment-status']).toBe('Failed')
+    const failed = json<{ instanceId: string; lifecycleEvent: string; message: string }[]>(
+      r.outputs['failed-instances']
+    )
+    expect(failed).toEqual([
+      expect.objectContaining({
+        instanceId: silent,
+        lifecycleEvent: 'ApplicationStop',
+        message:
+          'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
+      })
+    ])
+    // The cause annotation and the step's failure both carry the checks.
+    expect(r.errors.some((e) => e.includes('UnknownError') && e.includes('Check, in order'))).toBe(
+      true
+    )
+    expect(r.errors.at(-1)).toContain('No CodeDeploy agent picked up the lifecycle event')
+    expect(r.summary).toContain('##### Silent agents (1 instance)')
+    expect(r.summary).toContain(`- ${silent}: ApplicationStop waited`)
+    expect(r.summary).toContain('1. the agent runs: `sudo systemctl status codedeploy-agent`')
+  })
+
+  it('fail: stops the deployment and fails the step naming the silent instance', async () => {
+    const [, silent] = ids['silent-fail']!
+    const r = await deploy('silent-fail', { 'on-agent-silence': 'fail' })
+    expect(r.code).toBe(1)
+    expect(warnings(r)).toEqual([])
+    const id = r.outputs['deployment-id'] as string
+    expect(r.outputs['deployment-status']).toBe('Stopped')
+    expect((await deployment(b, id)).status).toBe('Stopped')
+    const last = r.errors.at(-1) ?? ''
+    expect(last).toMatch(
+      new RegExp(
+        `Deployment ${id} to 'fleet' was stopped \\(status Stopped\\): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout \\(0.05 minutes\\) on ${silent} waiting for ApplicationStop`
+      )
+    )
+    expect(last).toContain('Check, in order')
+    // Well before CodeDeploy's own (scaled) hour of 21.6 s would have failed it.
+    expect(r.durationMs).toBeLessThan(20_000)
+    expect(r.summary).toContain('##### Silent agents (1 instance)')
+  })
+
+  it('OneAtATime on a healthy fleet with a long hook never warns', async () => {
+    // Each instance's AfterInstall runs 6 s, twice the silence timeout: the second instance waits
+    // its turn (Pending) that long, and the running hook is not silence either.
+    const r = await deploy('silent-none', { 'after-install': 'sleep 6' })
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+    expect(warnings(r)).toEqual([])
+    expect(r.summary).not.toContain('Silent agents')
+  })
+
+  it('every agent silent: one warning naming both; agents started again are picked up and it succeeds', async () => {
+    const both = ids['silent-all']!
+    let restarted = false
+    const r = await deploy(
+      'silent-all',
+      {},
+      {
+        onSpawn: (_child, output) => {
+          const timer = setInterval(() => {
+            if (restarted || !output().includes('::warning')) return
+            restarted = true
+            clearInterval(timer)
+            for (const id of both)
+              void admin(
+                'PUT',
+                `/agent?instance=${encodeURIComponent(id)}`,
+                JSON.stringify({ state: 'running' })
+              )
+          }, 200)
+          // Bounded: the action's own wait-timeout ends it long before.
+          setTimeout(() => clearInterval(timer), 120_000).unref()
+        }
+      }
+    )
+    expect(restarted).toBe(true)
+    const w = warnings(r)
+    expect(w).toHaveLength(1)
+    expect(w[0]![0]).toBe('CodeDeploy agent not responding on 2 instances')
+    for (const id of both) expect(w[0]![1]).toContain(`${id} waiting for ApplicationStop`)
+    for (const id of both)
+      expect(r.stdout).toMatch(
+        new RegExp(`${id}: the CodeDeploy agent picked up ApplicationStop after \\d+s\\.`)
+      )
+    expect(r.errors).toEqual([])
+    expect(r.code).toBe(0)
+    expect(r.outputs['deployment-status']).toBe('Succeeded')
+    expect(r.summary).toContain('##### Silent agents (2 instances)')
+  })
+})
