@@ -72,7 +72,8 @@ describe('the agent setting', () => {
     const bogus = await putGroup(unique('bed-agent-bogus'), ', agent: docker')
     expect(bogus.status).toBe(400)
     expect(JSON.parse(bogus.body)).toEqual({
-      error: 'fleet config: applications[0].groups[0].agent: must be emulated, real, auto or stopped'
+      error:
+        'fleet config: applications[0].groups[0].agent: must be emulated, real, auto or stopped'
     })
     const shared = await putGroup(unique('bed-agent-shared'), ', isolation: shared, agent: auto')
     expect(shared.status).toBe(400)
