@@ -113,6 +113,8 @@ describe('AgentWatch', () => {
     const watch = new AgentWatch(5 * MIN)
     const waiting = instance('i-1', 'InProgress', { lastUpdatedAt: T0, label: 'Green' })
     const other = instance('i-2', 'InProgress', { done: 1, running: true, lastUpdatedAt: T0 })
+    // The action watches from the deployment's start: it sees the turn come.
+    expect(watch.observe([waiting, other], T0)).toEqual({ newlySilent: [], answered: [] })
     expect(watch.observe([waiting, other], T0 + 4 * MIN)).toEqual({ newlySilent: [], answered: [] })
     const first = watch.observe([waiting, other], T0 + 5 * MIN + 1000)
     expect(first.newlySilent).toEqual([
@@ -150,13 +152,27 @@ describe('AgentWatch', () => {
     const watch = new AgentWatch(5 * MIN)
     const i = instance('i-1', 'InProgress', { lastUpdatedAt: T0 + 10 * MIN })
     expect(watch.observe([i], T0).newlySilent).toEqual([])
-    expect(watch.observe([i], T0 + 5 * MIN).newlySilent).toHaveLength(1)
+    expect(watch.observe([i], T0 + 14 * MIN).newlySilent).toEqual([])
+    expect(watch.observe([i], T0 + 15 * MIN).newlySilent).toHaveLength(1)
+  })
+
+  it('a lastUpdatedAt older than the turn (or a clock ahead of AWS) does not call it silent at once', () => {
+    const watch = new AgentWatch(5 * MIN)
+    // Seen Pending for 20 minutes (OneAtATime), then its turn comes with an old lastUpdatedAt.
+    const pending = instance('i-2', 'Pending', { lastUpdatedAt: T0 })
+    for (let m = 0; m <= 20; m += 5)
+      expect(watch.observe([pending], T0 + m * MIN).newlySilent).toEqual([])
+    const turn = instance('i-2', 'InProgress', { lastUpdatedAt: T0 })
+    expect(watch.observe([turn], T0 + 20 * MIN + 5000).newlySilent).toEqual([])
+    expect(watch.observe([turn], T0 + 25 * MIN).newlySilent).toEqual([])
+    expect(watch.observe([turn], T0 + 25 * MIN + 5000).newlySilent).toHaveLength(1)
   })
 
   it('an instance CodeDeploy failed, or a stop skipped, is not reported as answered', () => {
     const watch = new AgentWatch(MIN)
     const i = instance('i-1', 'InProgress', { lastUpdatedAt: T0 })
-    watch.observe([i], T0 + 2 * MIN)
+    watch.observe([i], T0)
+    expect(watch.observe([i], T0 + 2 * MIN).newlySilent).toHaveLength(1)
     const failed: InstanceView = {
       ...i,
       status: 'Failed',

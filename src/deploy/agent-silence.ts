@@ -66,7 +66,10 @@ export function eventAwaitingAgent(
 
 /**
  * Follows the instances across looks: which have waited for their agent longer than the timeout.
- * Times CodeDeploy gives are used when present; otherwise the wait counts from our first sight of it.
+ * The wait counts from the later of CodeDeploy's time (lastUpdatedAt, the previous event's end)
+ * and our first sight of it: the action watches a deployment from its creation, so our sight lags
+ * by one refresh at most, and a lastUpdatedAt older than the instance's turn (or a clock that
+ * differs from AWS's) can never make an instance silent the moment its turn comes.
  */
 export class AgentWatch {
   private readonly timeoutMs: number
@@ -92,7 +95,7 @@ export class AgentWatch {
       const key = `${i.instanceId}\n${awaiting.event}`
       waiting.add(key)
       if (!this.firstSeen.has(key)) this.firstSeen.set(key, now)
-      const since = Math.min(awaiting.since ?? now, this.firstSeen.get(key)!)
+      const since = Math.max(awaiting.since ?? 0, this.firstSeen.get(key)!)
       const s: SilentInstance = {
         instanceId: i.instanceId,
         ...(i.label ? { label: i.label } : {}),
