@@ -330,8 +330,24 @@ describe('multipart upload of a bundle larger than a part', () => {
         throw s3Error('InternalError', 500, 'We encountered an internal error. Please try again.')
       }
       if (input.PartNumber === 2) part2Sent()
-      await new Promise((r) => setTimeout(r, 20))
-      part2CancelledInFlight = partSignal(2)?.aborted
+      // The part stays in flight until it is cancelled (bounded at 2 s): a fixed short wait made
+      // the result depend on how busy the machine was.
+      await Promise.resolve()
+      const signal = partSignal(input.PartNumber ?? 0)
+      const cancelled = await new Promise<boolean>((resolve) => {
+        if (!signal) return resolve(false)
+        if (signal.aborted) return resolve(true)
+        const timer = setTimeout(() => resolve(false), 2000)
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve(true)
+          },
+          { once: true }
+        )
+      })
+      if (input.PartNumber === 2) part2CancelledInFlight = cancelled
       return { ETag: `"part-${input.PartNumber}"` }
     })
     const err = await failure(uploadBundle(largeOpts({ queueSize: 2 })))
