@@ -121,6 +121,8 @@ function editDistance(a, b) {
 /* harmony export */ });
 /* unused harmony exports AGENT_NOT_RECEIVED, eventAwaitingAgent */
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5039);
+/* harmony import */ var _plural_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9133);
+
 
 /** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
 const AGENT_NOT_RECEIVED = 'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.';
@@ -254,12 +256,12 @@ function agentChecksText(region, justLaunched) {
 function silenceWarning(silent, timeoutMinutes, region) {
     const n = silent.length;
     const justLaunched = silent.every((s) => s.label === 'Green');
-    return (`${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${n} instances have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
+    return (`${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${(0,_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(n, 'instance')} have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
         `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
         agentChecksText(region, justLaunched));
 }
 function minutesText(minutes) {
-    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    return (0,_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(minutes, 'minute');
 }
 
 
@@ -751,8 +753,11 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/plural.ts
+var plural = __webpack_require__(9133);
 ;// CONCATENATED MODULE: ./src/appspec/format.ts
 // Findings as the user sees them: one log line each, an annotation, and a job summary section.
+
 /**
  * `appspec.yml:12:5: <message> <fix>`. `displayPath` maps a bundle path to the path the user
  * edits (e.g. prefixing the `source` folder); by default the bundle path is shown.
@@ -776,14 +781,14 @@ function annotationOf(finding, displayPath = (f) => f) {
 function countFindings(findings) {
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.length - errors;
-    return `${plural(errors, 'problem')} the agent fails on, ${plural(warnings, 'warning')} of advice`;
+    return `${(0,plural/* plural */.L)(errors, 'problem')} the agent fails on, ${(0,plural/* plural */.L)(warnings, 'warning')} of advice`;
 }
 /** A Markdown section for the job summary. */
 function summaryMarkdown(report, displayPath = (f) => f) {
     const title = `### appspec: ${report.appspecPath ? displayPath(report.appspecPath) : 'appspec.yml'}`;
     const lines = [title, ''];
     if (report.findings.length === 0) {
-        lines.push(`No problems found. ${plural(report.hookScripts.length, 'hook script')} checked${report.hookScripts.length ? `: ${report.hookScripts.map(code).join(', ')}` : ''}.`);
+        lines.push(`No problems found. ${(0,plural/* plural */.L)(report.hookScripts.length, 'hook script')} checked${report.hookScripts.length ? `: ${report.hookScripts.map(code).join(', ')}` : ''}.`);
     }
     else {
         lines.push(`${countFindings(report.findings)}.`, '');
@@ -809,9 +814,6 @@ function where(finding, displayPath) {
     return finding.column === undefined
         ? `${file}:${finding.line}`
         : `${file}:${finding.line}:${finding.column}`;
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 function code(text) {
     return `\`${text.replace(/`/g, "'")}\``;
@@ -3953,6 +3955,7 @@ function topFolderToStrip(entries) {
 
 ;// CONCATENATED MODULE: ./src/bundle/listing.ts
 // The bundle listing printed to the log: one line per entry, like `ls -l`, then totals.
+
 function listingTotals(entries) {
     const totals = { files: 0, directories: 0, symlinks: 0, bytes: 0 };
     for (const e of entries) {
@@ -3986,10 +3989,10 @@ function renderListing(entries, options = {}) {
     return lines;
 }
 function totalsLine(t) {
-    const parts = [listing_plural(t.files, 'file'), listing_plural(t.directories, 'folder')];
+    const parts = [(0,plural/* plural */.L)(t.files, 'file'), (0,plural/* plural */.L)(t.directories, 'folder')];
     if (t.symlinks > 0)
-        parts.push(listing_plural(t.symlinks, 'symlink'));
-    return `${parts.join(', ')}; ${listing_plural(t.bytes, 'byte')} of content (${humanBytes(t.bytes)})`;
+        parts.push((0,plural/* plural */.L)(t.symlinks, 'symlink'));
+    return `${parts.join(', ')}; ${(0,plural/* plural */.L)(t.bytes, 'byte')} of content (${humanBytes(t.bytes)})`;
 }
 function modeString(e) {
     const type = e.type === 'directory' ? 'd' : e.type === 'symlink' ? 'l' : '-';
@@ -3998,9 +4001,6 @@ function modeString(e) {
     for (let i = 0; i < 9; i++)
         out += e.mode & (1 << (8 - i)) ? bits[i] : '-';
     return out;
-}
-function listing_plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 function humanBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -4187,6 +4187,7 @@ var duration = __webpack_require__(5039);
 
 
 
+
 /** GitHub refuses a step summary over 1 MiB; this leaves room for the bundle and S3 parts. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
 const DEFAULT_LIMITS = {
@@ -4340,7 +4341,7 @@ function renderGroup(g, limits, region) {
         out.push(`Rollback: ${summary_link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`, '');
     }
     if (g.failedInstances.length) {
-        out.push(`##### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`, '');
+        out.push(`##### Failures (${(0,plural/* plural */.L)(g.failedInstances.length, 'instance')})`, '');
         const causes = (0,diagnose/* distinctCauses */.x6)(g.failedInstances);
         for (const c of causes.slice(0, limits.causes))
             out.push(`- ${escapeInline((0,diagnose/* causeText */.xv)(c))}`);
@@ -4387,7 +4388,7 @@ function silentAgentsSection(g, limits, region) {
         return [];
     const out = [];
     if (silent.length) {
-        out.push(`##### Silent agents (${silent.length} instance${silent.length === 1 ? '' : 's'})`, '', 'The CodeDeploy agent did not pick up its lifecycle event within agent-silence-timeout:', '');
+        out.push(`##### Silent agents (${(0,plural/* plural */.L)(silent.length, 'instance')})`, '', 'The CodeDeploy agent did not pick up its lifecycle event within agent-silence-timeout:', '');
         const rows = Math.max(limits.causes, 3);
         for (const s of silent.slice(0, rows)) {
             const who = s.label ? `${s.instanceId} (${s.label})` : s.instanceId;
@@ -4399,7 +4400,7 @@ function silentAgentsSection(g, limits, region) {
     }
     else {
         out.push('##### No agent answered', '');
-        out.push(`CodeDeploy failed ${failedSo.length === 1 ? '1 instance' : `${failedSo.length} instances`} because no CodeDeploy agent picked up the lifecycle event.`, '');
+        out.push(`CodeDeploy failed ${(0,plural/* plural */.L)(failedSo.length, 'instance')} because no CodeDeploy agent picked up the lifecycle event.`, '');
     }
     // Our own text; the region is validated input. Backticks stay code spans.
     const justLaunched = silent.length > 0 && silent.every((s) => s.label === 'Green');
@@ -5227,6 +5228,20 @@ function main_fail(err) {
     if (e.stack)
         core/* debug */.Yz(e.stack);
     core/* setFailed */.C1(`Unexpected error: ${e.message}. This is a bug in the action: please report it with the step's debug log (re-run with debug logging).`);
+}
+
+
+/***/ }),
+
+/***/ 9133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ plural)
+/* harmony export */ });
+// Counts in words: "1 instance", "3 instances". English plurals with a trailing s only.
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 

@@ -842,7 +842,10 @@ async function findRollbackId(opts) {
 
 // EXTERNAL MODULE: ./src/deploy/stop.ts
 var stop = __webpack_require__(9448);
+// EXTERNAL MODULE: ./src/plural.ts
+var plural = __webpack_require__(9133);
 ;// CONCATENATED MODULE: ./src/deploy/run-deployments.ts
+
 
 
 
@@ -889,7 +892,7 @@ async function deployToGroups(opts) {
     const { settings, codedeploy, log, sleep, now, signal, random } = opts;
     const region = await resolveRegion(settings, codedeploy);
     const timeoutMs = settings.waitTimeoutMinutes * 60_000;
-    const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`;
+    const minutes = (0,agent_silence/* minutesText */.BI)(settings.waitTimeoutMinutes);
     const groups = settings.deploymentGroups.map((group) => ({
         group,
         id: '',
@@ -983,8 +986,7 @@ async function deployToGroups(opts) {
         if (w.kind === 'halted') {
             // on-agent-silence: fail. Stopped as on-timeout: stop does, honouring auto-rollback.
             const silent = watch.silentNow();
-            r.silentAgents = watch.everSilent();
-            log.info(`Stopping deployment ${id}: the CodeDeploy agent on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`);
+            log.info(`Stopping deployment ${id}: the CodeDeploy agent on ${(0,plural/* plural */.L)(silent.length, 'instance')} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`);
             await stopAndConfirm(r, w.info, STOP_CONFIRM_MS);
             r.outcome = 'stopped';
             r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);
@@ -1010,7 +1012,7 @@ async function deployToGroups(opts) {
             const causes = (0,diagnose/* distinctCauses */.x6)(r.failedInstances);
             const first = causes[0];
             const why = first
-                ? ` ${r.failedInstances.length} instance${r.failedInstances.length === 1 ? '' : 's'} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
+                ? ` ${(0,plural/* plural */.L)(r.failedInstances.length, 'instance')} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
                 : '';
             const agentFailed = r.failedInstances.filter((f) => (0,agent_silence/* isAgentNotReceived */.Kq)(f.message));
             r.error = new errors/* ActionError */.lZ(`Deployment ${id} to '${group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(w.info)}.${why}${rollback}`, first && (0,agent_silence/* isAgentNotReceived */.Kq)(first.message)
@@ -1054,7 +1056,7 @@ async function deployToGroups(opts) {
             warned.done = true;
             const silent = watch.silentNow();
             log.warning((0,agent_silence/* silenceWarning */.If)(silent, settings.agentSilenceTimeoutMinutes, region), {
-                title: `CodeDeploy agent not responding on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`}`
+                title: `CodeDeploy agent not responding on ${(0,plural/* plural */.L)(silent.length, 'instance')}`
             });
             log.info(`Still waiting for deployment ${id} (on-agent-silence: warn); CodeDeploy fails these instances after an hour unless their agent answers.`);
         }

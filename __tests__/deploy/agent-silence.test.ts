@@ -8,18 +8,10 @@ import {
   silenceWarning
 } from '../../src/deploy/agent-silence.js'
 import type { InstanceView, LifecycleEventView } from '../../src/deploy/types.js'
+import { HOOKS } from './fake-codedeploy.js'
 
 const T0 = 1_700_000_000_000
 const MIN = 60_000
-const HOOKS = [
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService'
-]
 
 /** An instance whose first `done` events succeeded (a minute each from T0), the rest as given. */
 function instance(

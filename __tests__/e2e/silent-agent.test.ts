@@ -2,14 +2,9 @@
 // instances declared `agent: stopped`, and agents started again through the admin endpoint.
 // The bed's time scale shortens CodeDeploy's one-hour wait for an agent to a few seconds.
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { bed, deployment } from './bed.js'
-import { runAction, type ActionRun } from './harness.js'
-import { writeFiles } from './workspace.js'
-
-const b = bed()
+import { appWorkspace, b, deploy as deployApp, type RunExtra } from '../reliability/rel.js'
+import { deployment } from './bed.js'
+import type { ActionRun } from './harness.js'
 
 // CodeDeploy's hour for an agent to pick up an event becomes 3,600 s × 0.006 = 21.6 s here.
 const FLEET = `
@@ -49,46 +44,20 @@ async function instancesOf(application: string): Promise<string[]> {
   return out.instances.filter((i) => i.application === application).map((i) => i.id)
 }
 
-function workspace(app: string, afterInstall = 'echo installed'): string {
-  const ws = mkdtempSync(path.join(os.tmpdir(), `${app}-`))
-  writeFiles(ws, {
-    'deploy/appspec.yml': `version: 0.0
-os: linux
-files:
-  - source: /
-    destination: /opt/${app}
-hooks:
-  AfterInstall:
-    - location: scripts/after-install.sh
-      timeout: 60
-`,
-    'deploy/scripts/after-install.sh': `#!/bin/bash\n${afterInstall}\n`,
-    'deploy/app.txt': `${app} ${Math.random()}\n`
-  })
-  return ws
-}
-
+/** The reliability suites' app and run, with a 3 s silence timeout: the bed's instances answer
+ * within a second when their agent runs. `start`: ApplicationStart's script. */
 function deploy(
   app: string,
-  inputs: Record<string, string>,
-  extra: Partial<Parameters<typeof runAction>[0]> = {}
+  inputs: Record<string, string> = {},
+  extra: RunExtra = {},
+  start?: string
 ): Promise<ActionRun> {
-  return runAction({
-    workspace: workspace(app, inputs['after-install'] ?? 'echo installed'),
-    inputs: {
-      application: app,
-      'deployment-group': 'fleet',
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '3',
-      // 3 s: the bed's instances answer within a second when their agent runs.
-      'agent-silence-timeout': '0.05',
-      ...inputs
-    },
-    env: b.env,
-    timeoutMs: 180_000,
-    ...extra
-  })
+  return deployApp(
+    app,
+    appWorkspace(app, start ? { start } : {}),
+    { 'wait-timeout': '3', 'agent-silence-timeout': '0.05', ...inputs },
+    extra
+  )
 }
 
 /** The ::warning:: annotations: [title, message]. */
@@ -174,9 +143,9 @@ describe('a silent CodeDeploy agent, seen by the built action', () => {
   })
 
   it('OneAtATime on a healthy fleet with a long hook never warns', async () => {
-    // Each instance's AfterInstall runs 6 s, twice the silence timeout: the second instance waits
-    // its turn (Pending) that long, and the running hook is not silence either.
-    const r = await deploy('silent-none', { 'after-install': 'sleep 6' })
+    // Each instance's ApplicationStart runs 6 s, twice the silence timeout: the second instance
+    // waits its turn (Pending) that long, and the running hook is not silence either.
+    const r = await deploy('silent-none', {}, {}, '#!/bin/bash\nsleep 6\n')
     expect(r.errors).toEqual([])
     expect(r.code).toBe(0)
     expect(warnings(r)).toEqual([])

@@ -2,6 +2,7 @@
 
 import type { AnnotationProps } from '../log.js'
 import type { AppspecReport, Finding } from './types.js'
+import { plural } from '../plural.js'
 
 /**
  * `appspec.yml:12:5: <message> <fix>`. `displayPath` maps a bundle path to the path the user
@@ -76,10 +77,6 @@ function where(finding: Finding, displayPath: (file: string) => string): string 
   return finding.column === undefined
     ? `${file}:${finding.line}`
     : `${file}:${finding.line}:${finding.column}`
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 function code(text: string): string {

@@ -1,6 +1,7 @@
 // The bundle listing printed to the log: one line per entry, like `ls -l`, then totals.
 
 import type { BundleEntry } from './bundle-view.js'
+import { plural } from '../plural.js'
 
 export interface ListingTotals {
   files: number
@@ -55,10 +56,6 @@ function modeString(e: BundleEntry): string {
   let out = type
   for (let i = 0; i < 9; i++) out += e.mode & (1 << (8 - i)) ? bits[i] : '-'
   return out
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 function humanBytes(n: number): string {

@@ -21,6 +21,7 @@
 //   every replacement (Green) instance is done; until then they are not counted either.
 import type { InstanceView } from './types.js'
 import { formatDuration } from './duration.js'
+import { plural } from '../plural.js'
 
 /** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
 export const AGENT_NOT_RECEIVED =
@@ -181,12 +182,12 @@ export function silenceWarning(
   const n = silent.length
   const justLaunched = silent.every((s) => s.label === 'Green')
   return (
-    `${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${n} instances have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
+    `${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${plural(n, 'instance')} have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
     `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
     agentChecksText(region, justLaunched)
   )
 }
 
 export function minutesText(minutes: number): string {
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
+  return plural(minutes, 'minute')
 }

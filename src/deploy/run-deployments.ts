@@ -21,6 +21,7 @@ import { rollbackOnStop, stopDeployment } from './stop.js'
 import { fetchInstances } from './targets.js'
 import type { DeploymentsResult, GroupResult, InstanceView } from './types.js'
 import { waitForDeployment } from './wait.js'
+import { plural } from '../plural.js'
 
 /** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
 export const STOP_CONFIRM_MS = 60_000
@@ -73,7 +74,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
   const { settings, codedeploy, log, sleep, now, signal, random } = opts
   const region = await resolveRegion(settings, codedeploy)
   const timeoutMs = settings.waitTimeoutMinutes * 60_000
-  const minutes = `${settings.waitTimeoutMinutes} minute${settings.waitTimeoutMinutes === 1 ? '' : 's'}`
+  const minutes = minutesText(settings.waitTimeoutMinutes)
   const groups: GroupResult[] = settings.deploymentGroups.map((group) => ({
     group,
     id: '',
@@ -176,9 +177,8 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
     if (w.kind === 'halted') {
       // on-agent-silence: fail. Stopped as on-timeout: stop does, honouring auto-rollback.
       const silent = watch!.silentNow()
-      r.silentAgents = watch!.everSilent()
       log.info(
-        `Stopping deployment ${id}: the CodeDeploy agent on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`
+        `Stopping deployment ${id}: the CodeDeploy agent on ${plural(silent.length, 'instance')} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`
       )
       await stopAndConfirm(r, w.info, STOP_CONFIRM_MS)
       r.outcome = 'stopped'
@@ -216,7 +216,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       const causes = distinctCauses(r.failedInstances)
       const first = causes[0]
       const why = first
-        ? ` ${r.failedInstances.length} instance${r.failedInstances.length === 1 ? '' : 's'} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
+        ? ` ${plural(r.failedInstances.length, 'instance')} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
         : ''
       const agentFailed = r.failedInstances.filter((f) => isAgentNotReceived(f.message))
       r.error = new ActionError(
@@ -285,7 +285,7 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
       warned.done = true
       const silent = watch.silentNow()
       log.warning(silenceWarning(silent, settings.agentSilenceTimeoutMinutes, region), {
-        title: `CodeDeploy agent not responding on ${silent.length === 1 ? '1 instance' : `${silent.length} instances`}`
+        title: `CodeDeploy agent not responding on ${plural(silent.length, 'instance')}`
       })
       log.info(
         `Still waiting for deployment ${id} (on-agent-silence: warn); CodeDeploy fails these instances after an hour unless their agent answers.`

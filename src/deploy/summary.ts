@@ -4,6 +4,7 @@ import { causeText, distinctCauses } from './diagnose.js'
 import { HOOK_ORDER } from './progress.js'
 import { formatDuration } from './duration.js'
 import type { DeploymentsResult, GroupResult, InstanceView, LifecycleEventView } from './types.js'
+import { plural } from '../plural.js'
 
 /** GitHub refuses a step summary over 1 MiB; this leaves room for the bundle and S3 parts. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
@@ -181,10 +182,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
   }
 
   if (g.failedInstances.length) {
-    out.push(
-      `##### Failures (${g.failedInstances.length} instance${g.failedInstances.length === 1 ? '' : 's'})`,
-      ''
-    )
+    out.push(`##### Failures (${plural(g.failedInstances.length, 'instance')})`, '')
     const causes = distinctCauses(g.failedInstances)
     for (const c of causes.slice(0, limits.causes)) out.push(`- ${escapeInline(causeText(c))}`)
     if (causes.length > limits.causes)
@@ -246,7 +244,7 @@ function silentAgentsSection(g: GroupResult, limits: SummaryLimits, region: stri
   const out: string[] = []
   if (silent.length) {
     out.push(
-      `##### Silent agents (${silent.length} instance${silent.length === 1 ? '' : 's'})`,
+      `##### Silent agents (${plural(silent.length, 'instance')})`,
       '',
       'The CodeDeploy agent did not pick up its lifecycle event within agent-silence-timeout:',
       ''
@@ -263,7 +261,7 @@ function silentAgentsSection(g: GroupResult, limits: SummaryLimits, region: stri
   } else {
     out.push('##### No agent answered', '')
     out.push(
-      `CodeDeploy failed ${failedSo.length === 1 ? '1 instance' : `${failedSo.length} instances`} because no CodeDeploy agent picked up the lifecycle event.`,
+      `CodeDeploy failed ${plural(failedSo.length, 'instance')} because no CodeDeploy agent picked up the lifecycle event.`,
       ''
     )
   }
