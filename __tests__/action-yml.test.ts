@@ -3,8 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { Input, Output } from '../src/constants.js'
-import { getSettings } from '../src/input-helper.js'
+import { Input, Output } from '../src/settings/constants.js'
+import { getSettings } from '../src/settings/inputs.js'
 
 interface ActionYml {
   name: string

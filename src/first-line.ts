@@ -2,7 +2,7 @@
 // (about 1.7 MB of bundled JavaScript, most of it @actions/core and its HTTP client), so the log
 // shows at once that the step started. Raw inputs are read the way @actions/core's getInput reads
 // them; nothing is validated here (bad inputs are reported right after, by the settings).
-import { Input, State } from './constants.js'
+import { Input, State } from './settings/constants.js'
 import pkg from '../package.json' with { type: 'json' }
 
 /** The line for the main step; undefined for the post step. */

@@ -1,10 +1,10 @@
 // The thin edge: wires the runner (@actions/core, signals, the environment) to the flow.
 import * as core from '@actions/core'
-import { State } from './constants.js'
-import { ActionError, ValidationError } from './errors.js'
-import { runDeployFlow } from './flow.js'
-import { getSettings } from './input-helper.js'
-import { realSleep } from './log.js'
+import { State } from './settings/constants.js'
+import { ActionError, ValidationError } from './common/errors.js'
+import { runDeployFlow } from './pipeline.js'
+import { getSettings } from './settings/inputs.js'
+import { realSleep } from './common/log.js'
 import { runPost } from './post.js'
 import { runnerLog } from './runner-log.js'
 

@@ -1,8 +1,8 @@
 // The post step: a backstop for cancellation. If the main step saved a deployment id and was
 // killed before it saw the deployment end, stop that deployment (when stop-on-cancel).
-import { State } from './constants.js'
-import type { Logger } from './log.js'
-import { realSleep } from './log.js'
+import { State } from './settings/constants.js'
+import type { Logger } from './common/log.js'
+import { realSleep } from './common/log.js'
 
 /** Reads what the main step saved (the runner passes it as STATE_<name>). */
 export function readState(env: NodeJS.ProcessEnv, name: State): string {

@@ -1,6 +1,6 @@
 // The Logger, backed by the runner's workflow commands.
 import * as core from '@actions/core'
-import type { AnnotationProps, Logger } from './log.js'
+import type { AnnotationProps, Logger } from './common/log.js'
 
 export const runnerLog: Logger = {
   info: (m) => core.info(m),

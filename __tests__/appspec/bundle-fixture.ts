@@ -1,6 +1,6 @@
 // In-memory bundles for the appspec tests: a map of paths to contents, links and modes.
 
-import type { BundleEntry, BundleView } from '../../src/bundle/bundle-view.js'
+import type { BundleEntry, BundleView } from '../../src/common/bundle-view.js'
 
 export interface FixtureFile {
   content?: string | Buffer

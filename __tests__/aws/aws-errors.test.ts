@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { AwsCallError } from '../../src/errors.js'
+import { AwsCallError } from '../../src/common/errors.js'
 import { isAbortError, redactSecrets, toAwsCallError } from '../../src/aws/aws-errors.js'
 
 function sdkError(name: string, status: number, message: string): Error {

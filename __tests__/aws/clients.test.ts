@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { ListApplicationsCommand } from '@aws-sdk/client-codedeploy'
 import { createAwsClients, endpointFrom, regionFrom } from '../../src/aws/clients.js'
-import { ActionError, InputError } from '../../src/errors.js'
+import { ActionError, InputError } from '../../src/common/errors.js'
 
 // A local stand-in for S3 and CodeDeploy that records what the clients send.
 let server: Server

@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-s3'
 import { createAwsClients } from '../../src/aws/clients.js'
 import { uploadBundle, type UploadBundleOptions } from '../../src/aws/s3-upload.js'
-import { ActionError } from '../../src/errors.js'
-import { MemoryLogger, type Logger } from '../../src/log.js'
+import { ActionError } from '../../src/common/errors.js'
+import { MemoryLogger, type Logger } from '../../src/common/log.js'
 
 const bucket = process.env.TESTBED_BUCKET
 const unversioned = process.env.TESTBED_BUCKET_UNVERSIONED

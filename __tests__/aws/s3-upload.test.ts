@@ -15,8 +15,8 @@ import {
   type UploadPartCommandInput
 } from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
-import { ActionError, AwsCallError } from '../../src/errors.js'
-import { MemoryLogger } from '../../src/log.js'
+import { ActionError, AwsCallError } from '../../src/common/errors.js'
+import { MemoryLogger } from '../../src/common/log.js'
 import { choosePartSize, uploadBundle, type UploadBundleOptions } from '../../src/aws/s3-upload.js'
 
 const MIB = 1024 * 1024

@@ -7,8 +7,8 @@ import { readArchive, topFolderToStrip, type ArchiveView } from '../../src/bundl
 import { writeArchive } from '../../src/bundle/archive-writer.js'
 import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles } from '../../src/bundle/select.js'
-import { ActionError } from '../../src/errors.js'
-import type { BundleType } from '../../src/settings.js'
+import { ActionError } from '../../src/common/errors.js'
+import type { BundleType } from '../../src/settings/settings.js'
 import { APPSPEC, makeDir, noise, sh, tutorialTree, writeTree } from './workspace-fixture.js'
 
 let dir: string

@@ -12,8 +12,8 @@ import path from 'node:path'
 import { writeArchive, type WrittenArchive } from '../../src/bundle/archive-writer.js'
 import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SourcedEntry } from '../../src/bundle/select.js'
-import { ActionError } from '../../src/errors.js'
-import type { BundleType } from '../../src/settings.js'
+import { ActionError } from '../../src/common/errors.js'
+import type { BundleType } from '../../src/settings/settings.js'
 import { makeDir, noise, sh, tutorialTree, writeTree, type Tree } from './workspace-fixture.js'
 
 const TYPES: BundleType[] = ['tgz', 'tar', 'zip']

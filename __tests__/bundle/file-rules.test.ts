@@ -1,6 +1,6 @@
 import { parseFileRules } from '../../src/bundle/file-rules.js'
-import { InputError } from '../../src/errors.js'
-import type { FileRule } from '../../src/settings.js'
+import { InputError } from '../../src/common/errors.js'
+import type { FileRule } from '../../src/settings/settings.js'
 
 describe('parseFileRules: accepted lines', () => {
   it.each<[string, string, FileRule[]]>([

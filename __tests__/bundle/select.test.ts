@@ -5,7 +5,7 @@ import path from 'node:path'
 import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SelectedBundle } from '../../src/bundle/select.js'
 import { selectionView } from '../../src/bundle/selection-view.js'
-import { ActionError, InputError } from '../../src/errors.js'
+import { ActionError, InputError } from '../../src/common/errors.js'
 import { makeDir, noise, tutorialTree, writeTree, type Tree } from './workspace-fixture.js'
 
 let ws: string

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { activeIdFromMessage, createDeployment } from '../../src/deploy/create.js'
-import { AwsCallError } from '../../src/errors.js'
-import { MemoryLogger } from '../../src/log.js'
-import type { Settings } from '../../src/settings.js'
+import { AwsCallError } from '../../src/common/errors.js'
+import { MemoryLogger } from '../../src/common/log.js'
+import type { Settings } from '../../src/settings/settings.js'
 import { awsError, FakeClock, FakeCodeDeploy, REVISION, testSettings } from './fake-codedeploy.js'
 
 function setup(over: Partial<Settings> = {}, group = 'blue') {

@@ -7,7 +7,7 @@ import {
   reportFailure
 } from '../../src/deploy/diagnose.js'
 import type { FailedInstance } from '../../src/deploy/types.js'
-import { MemoryLogger } from '../../src/log.js'
+import { MemoryLogger } from '../../src/common/log.js'
 
 const failed = (id: string, over: Partial<FailedInstance> = {}): FailedInstance => ({
   instanceId: id,

@@ -18,8 +18,8 @@ import {
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
-import type { Sleep } from '../../src/log.js'
-import type { Settings } from '../../src/settings.js'
+import type { Sleep } from '../../src/common/log.js'
+import type { Settings } from '../../src/settings/settings.js'
 
 export const HOOKS = [
   'ApplicationStop',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { MemoryLogger } from '../../src/log.js'
+import { MemoryLogger } from '../../src/common/log.js'
 import { deployToGroups } from '../../src/deploy/run-deployments.js'
-import { deploymentsMarkdown } from '../../src/deploy/summary.js'
+import { deploymentsMarkdown } from '../../src/report/deployments-section.js'
 import {
   FakeClock,
   FakeCodeDeploy,

@@ -1,7 +1,7 @@
 import { CreateDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { describe, expect, it } from '@jest/globals'
-import { MemoryLogger } from '../../src/log.js'
-import type { Settings } from '../../src/settings.js'
+import { MemoryLogger } from '../../src/common/log.js'
+import type { Settings } from '../../src/settings/settings.js'
 import { deployToGroups } from '../../src/deploy/run-deployments.js'
 import {
   awsError,

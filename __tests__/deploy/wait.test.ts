@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { stopDeployment, rollbackOnStop } from '../../src/deploy/stop.js'
 import { listTargetIds } from '../../src/deploy/targets.js'
 import { pollDelayMs, targetsRefreshMs, waitForDeployment } from '../../src/deploy/wait.js'
-import { AwsCallError } from '../../src/errors.js'
-import { MemoryLogger } from '../../src/log.js'
+import { AwsCallError } from '../../src/common/errors.js'
+import { MemoryLogger } from '../../src/common/log.js'
 import { awsError, FakeClock, FakeCodeDeploy } from './fake-codedeploy.js'
 
 function setup() {

@@ -1,7 +1,7 @@
 // The bundle as the agent sees it once unpacked: paths relative to the folder holding appspec.yml.
 
 import path from 'node:path'
-import type { BundleEntry, BundleView } from '../bundle/bundle-view.js'
+import type { BundleEntry, BundleView } from '../common/bundle-view.js'
 
 export class RootedBundle {
   private readonly byPath = new Map<string, BundleEntry>()

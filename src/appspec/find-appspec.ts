@@ -4,7 +4,7 @@
 // archive's only entry and holds a file whose name contains "appspec" (any case); then it reads
 // `appspec.yml` at the root, and nothing else, before the first hook runs.
 
-import type { BundleEntry } from '../bundle/bundle-view.js'
+import type { BundleEntry } from '../common/bundle-view.js'
 import { AGENT, ARCHIVE_DIR } from './agent-words.js'
 import type { Finding } from './types.js'
 

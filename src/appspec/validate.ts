@@ -1,7 +1,7 @@
 // Validates a bundle's appspec.yml and hook scripts the way the CodeDeploy agent will read them,
 // before anything leaves the machine. Every problem is collected; nothing stops at the first.
 
-import type { BundleView } from '../bundle/bundle-view.js'
+import type { BundleView } from '../common/bundle-view.js'
 import { RootedBundle, rootRelative } from './bundle-index.js'
 import { checkDocument } from './check-document.js'
 import { checkInstall } from './check-install.js'

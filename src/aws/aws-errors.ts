@@ -1,7 +1,7 @@
 // Turns any SDK or network error into an AwsCallError that names the call and the user's next
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
 
-import { AwsCallError, awsErrorParts } from '../errors.js'
+import { AwsCallError, awsErrorParts } from '../common/errors.js'
 
 export interface AwsErrorHints {
   /** IAM actions named when AWS says access is denied, e.g. ['s3:PutObject']. */

@@ -4,8 +4,8 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import pkg from '../../package.json' with { type: 'json' }
-import { Input } from '../constants.js'
-import { ActionError, InputError } from '../errors.js'
+import { Input } from '../settings/constants.js'
+import { ActionError, InputError } from '../common/errors.js'
 
 export interface AwsClients {
   s3: S3Client

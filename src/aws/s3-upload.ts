@@ -4,8 +4,8 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
-import { ActionError } from '../errors.js'
-import { realSleep, type Logger } from '../log.js'
+import { ActionError } from '../common/errors.js'
+import { realSleep, type Logger } from '../common/log.js'
 import {
   describeAwsError,
   isAbortError,

@@ -1,7 +1,7 @@
 // Upload progress as log lines: one every few seconds at most, so a long upload shows it is
 // moving without flooding the log. The clock is a parameter, so tests need not wait.
 
-import type { Logger } from '../log.js'
+import type { Logger } from '../common/log.js'
 
 export const PROGRESS_INTERVAL_MS = 5_000
 

@@ -4,8 +4,8 @@
 //   !PATTERN             exclude (from `source` too)
 //   # comment            also after a rule, when preceded by whitespace (YAML `|` keeps it)
 
-import { InputError } from '../errors.js'
-import type { FileRule } from '../settings.js'
+import { InputError } from '../common/errors.js'
+import type { FileRule } from './types.js'
 
 const INPUT = 'files'
 

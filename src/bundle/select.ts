@@ -6,9 +6,9 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import { ActionError, InputError } from '../errors.js'
-import type { FileRule } from '../settings.js'
-import type { BundleEntry } from './bundle-view.js'
+import { ActionError, InputError } from '../common/errors.js'
+import type { FileRule } from './types.js'
+import type { BundleEntry } from '../common/bundle-view.js'
 
 /** A bundle entry and where its content comes from. */
 export interface SourcedEntry extends BundleEntry {

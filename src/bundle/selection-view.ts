@@ -3,9 +3,9 @@
 
 import { constants as fsc } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { ActionError } from '../errors.js'
+import { ActionError } from '../common/errors.js'
 import { MAX_READ } from './archive-reader.js'
-import type { BundleView } from './bundle-view.js'
+import type { BundleView } from '../common/bundle-view.js'
 import type { SelectedBundle } from './select.js'
 
 export function selectionView(selected: SelectedBundle): BundleView {

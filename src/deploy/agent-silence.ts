@@ -20,8 +20,8 @@
 // - Blue/green: the original (Blue) instances only get their events once the traffic moves, after
 //   every replacement (Green) instance is done; until then they are not counted either.
 import type { InstanceView } from './types.js'
-import { formatDuration } from './duration.js'
-import { plural } from '../plural.js'
+import { formatDuration } from '../common/duration.js'
+import { plural } from '../common/plural.js'
 
 /** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
 export const AGENT_NOT_RECEIVED =

@@ -8,9 +8,9 @@ import {
   type CodeDeployClient,
   type CreateDeploymentInput
 } from '@aws-sdk/client-codedeploy'
-import { ActionError } from '../errors.js'
-import type { Logger, Sleep } from '../log.js'
-import type { Settings } from '../settings.js'
+import { ActionError } from '../common/errors.js'
+import type { Logger, Sleep } from '../common/log.js'
+import type { Settings } from '../settings/settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
 import {
   codeDeployCallError,
@@ -18,9 +18,9 @@ import {
   isAccessDenied,
   isThrottling,
   isTransient
-} from './codedeploy-errors.js'
+} from '../aws/codedeploy-errors.js'
 import { buildCreateDeploymentInput, type S3Revision } from './request.js'
-import { backoffMs } from './retry.js'
+import { backoffMs } from '../aws/retry.js'
 import { ACTIVE_STATUSES, pollDelayMs, waitForDeployment } from './wait.js'
 
 /** Attempts at CreateDeployment when throttled or failing transiently. */

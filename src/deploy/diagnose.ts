@@ -1,6 +1,6 @@
 // Why a deployment failed: per failed instance, the event, error code, script, message and log tail.
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
-import type { Logger } from '../log.js'
+import type { Logger } from '../common/log.js'
 import { agentChecksText, isAgentNotReceived } from './agent-silence.js'
 import type { FailedInstance, InstanceView } from './types.js'
 

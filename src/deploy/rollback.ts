@@ -4,8 +4,8 @@ import {
   type CodeDeployClient,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import type { Logger, Sleep } from '../log.js'
-import { isTransient } from './codedeploy-errors.js'
+import type { Logger, Sleep } from '../common/log.js'
+import { isTransient } from '../aws/codedeploy-errors.js'
 
 /** CodeDeploy creates the rollback a few seconds after the terminal state; we look this long for it. */
 export const ROLLBACK_APPEAR_MS = 20_000

@@ -1,8 +1,8 @@
 // The deploy phase: each deployment group in order, created, followed, explained; stops at the first failure.
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
-import { ActionError } from '../errors.js'
-import type { Logger, Sleep } from '../log.js'
-import type { Settings } from '../settings.js'
+import { ActionError } from '../common/errors.js'
+import type { Logger, Sleep } from '../common/log.js'
+import type { Settings } from '../settings/settings.js'
 import {
   agentChecksText,
   AgentWatch,
@@ -12,7 +12,7 @@ import {
   silentList
 } from './agent-silence.js'
 import { deploymentConsoleUrl } from './console-url.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../common/duration.js'
 import { createDeployment } from './create.js'
 import { distinctCauses, failedInstancesOf, reportFailure } from './diagnose.js'
 import type { S3Revision } from './request.js'
@@ -21,7 +21,7 @@ import { rollbackOnStop, stopDeployment } from './stop.js'
 import { fetchInstances } from './targets.js'
 import type { DeploymentsResult, GroupResult, InstanceView } from './types.js'
 import { waitForDeployment } from './wait.js'
-import { plural } from '../plural.js'
+import { plural } from '../common/plural.js'
 
 /** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
 export const STOP_CONFIRM_MS = 60_000

@@ -4,9 +4,9 @@ import {
   type AutoRollbackConfiguration,
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
-import { AwsCallError } from '../errors.js'
-import type { Logger, Sleep } from '../log.js'
-import { callWithRetry } from './retry.js'
+import { AwsCallError } from '../common/errors.js'
+import type { Logger, Sleep } from '../common/log.js'
+import { callWithRetry } from '../aws/retry.js'
 
 export type StopOutcome = 'stopping' | 'already-completed'
 

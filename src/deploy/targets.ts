@@ -5,10 +5,10 @@ import {
   type CodeDeployClient,
   type DeploymentTarget
 } from '@aws-sdk/client-codedeploy'
-import { AwsCallError } from '../errors.js'
-import type { Logger, Sleep } from '../log.js'
-import { isAccessDenied } from './codedeploy-errors.js'
-import { callWithRetry } from './retry.js'
+import { AwsCallError } from '../common/errors.js'
+import type { Logger, Sleep } from '../common/log.js'
+import { isAccessDenied } from '../aws/codedeploy-errors.js'
+import { callWithRetry } from '../aws/retry.js'
 import type { InstanceView, LifecycleEventView } from './types.js'
 
 /** CodeDeploy's limit for BatchGetDeploymentTargets. */

@@ -1,6 +1,6 @@
 // Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
 import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
-import type { ActionError } from '../errors.js'
+import type { ActionError } from '../common/errors.js'
 import type { SilentInstance } from './agent-silence.js'
 
 /** One lifecycle event on one instance, as CodeDeploy last reported it. */

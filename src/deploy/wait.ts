@@ -4,16 +4,16 @@ import {
   type CodeDeployClient,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import { AwsCallError } from '../errors.js'
-import type { Logger, Sleep } from '../log.js'
+import { AwsCallError } from '../common/errors.js'
+import type { Logger, Sleep } from '../common/log.js'
 import {
   codeDeployCallError,
   isAccessDenied,
   isThrottling,
   isTransient
-} from './codedeploy-errors.js'
+} from '../aws/codedeploy-errors.js'
 import { describeChanges, type Overview, type Snapshot } from './progress.js'
-import { backoffMs } from './retry.js'
+import { backoffMs } from '../aws/retry.js'
 import { getInstances, listTargetIds, TARGETS_PER_BATCH } from './targets.js'
 import type { InstanceView } from './types.js'
 

@@ -3,7 +3,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { bucketNameProblem } from './bucket-name.js'
-import { parseFileRules } from './bundle/file-rules.js'
+import { parseFileRules } from '../bundle/file-rules.js'
 import {
   DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES,
   DEFAULT_KEY,
@@ -11,9 +11,9 @@ import {
   DESCRIPTION_MAX_LENGTH,
   Input
 } from './constants.js'
-import { InputError } from './errors.js'
+import { InputError } from '../common/errors.js'
 import { checkKeyTemplate, placeholdersUsed } from './key-template.js'
-import { resolveInWorkspace } from './paths.js'
+import { resolveInWorkspace } from '../common/paths.js'
 import type {
   BundleSource,
   BundleType,

@@ -3,9 +3,9 @@ import {
   countFindings,
   formatFinding,
   summaryMarkdown
-} from '../../src/appspec/format.js'
+} from '../../src/report/appspec-section.js'
 import { validateBundle, type Finding } from '../../src/appspec/validate.js'
-import { bundleOf, tutorialTree, withAppspec, TUTORIAL_APPSPEC } from './bundle-fixture.js'
+import { bundleOf, tutorialTree, withAppspec, TUTORIAL_APPSPEC } from '../appspec/bundle-fixture.js'
 
 const unknownEvent: Finding = {
   severity: 'error',
@@ -112,9 +112,26 @@ describe('summaryMarkdown', () => {
     const markdown = summaryMarkdown(report)
     expect(markdown).toContain('1 problem the agent fails on, 1 warning of advice.')
     expect(markdown).toContain(
-      '| :x: error | `appspec.yml:1:1` | The deployment failed because an invalid version value (1.0) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again. | Write `version: 0.0`, the only AppSpec version for EC2/on-premises deployments. |'
+      '| :x: error | `appspec.yml:1:1` | The deployment failed because an invalid version value (1.0) was entered in the application specification file. Make sure your AppSpec file specifies &quot;0.0&quot; as the version, and then try again. | Write \\`version: 0.0\\`, the only AppSpec version for EC2/on-premises deployments. |'
     )
     expect(markdown).toContain('| :warning: warning | `a\\|b.sh` | x \\| y | z |')
+  })
+
+  it('lets no HTML or Markdown from the appspec into the summary', async () => {
+    const report = await validateBundle(bundleOf(withAppspec(TUTORIAL_APPSPEC)), {
+      origin: 'built'
+    })
+    report.findings.push({
+      severity: 'warning',
+      file: '<b>x</b>.sh',
+      message: '<img src=x onerror=alert(1)> [link](http://evil)',
+      fix: '</td><script>x</script>'
+    })
+    const markdown = summaryMarkdown(report)
+    expect(markdown).not.toMatch(/<img|<script|<\/td>/)
+    expect(markdown).toContain(
+      '| :warning: warning | `<b>x</b>.sh` | &lt;img src=x onerror=alert(1)&gt; \\[link\\](http://evil) | &lt;/td&gt;&lt;script&gt;x&lt;/script&gt; |'
+    )
   })
 
   it('names appspec.yml when the bundle has none', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { Input } from '../src/constants.js'
-import { InputError } from '../src/errors.js'
-import { getSettings, readInputsFromEnv } from '../src/input-helper.js'
+import { Input } from '../../src/settings/constants.js'
+import { InputError } from '../../src/common/errors.js'
+import { getSettings, readInputsFromEnv } from '../../src/settings/inputs.js'
 
 const WORKSPACE = '/home/runner/work/app/app'
 const ENV = {

@@ -1,7 +1,7 @@
 // The bundle listing printed to the log: one line per entry, like `ls -l`, then totals.
 
-import type { BundleEntry } from './bundle-view.js'
-import { plural } from '../plural.js'
+import type { BundleEntry } from '../common/bundle-view.js'
+import { plural } from '../common/plural.js'
 
 export interface ListingTotals {
   files: number

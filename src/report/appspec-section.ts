@@ -1,8 +1,9 @@
 // Findings as the user sees them: one log line each, an annotation, and a job summary section.
 
-import type { AnnotationProps } from '../log.js'
-import type { AppspecReport, Finding } from './types.js'
-import { plural } from '../plural.js'
+import type { AnnotationProps } from '../common/log.js'
+import type { AppspecReport, Finding } from '../appspec/types.js'
+import { plural } from '../common/plural.js'
+import { codeSpan, escapeText } from './escape.js'
 
 /**
  * `appspec.yml:12:5: <message> <fix>`. `displayPath` maps a bundle path to the path the user
@@ -43,11 +44,11 @@ export function summaryMarkdown(
   report: AppspecReport,
   displayPath: (file: string) => string = (f) => f
 ): string {
-  const title = `### appspec: ${report.appspecPath ? displayPath(report.appspecPath) : 'appspec.yml'}`
+  const title = `### appspec: ${escapeText(report.appspecPath ? displayPath(report.appspecPath) : 'appspec.yml')}`
   const lines = [title, '']
   if (report.findings.length === 0) {
     lines.push(
-      `No problems found. ${plural(report.hookScripts.length, 'hook script')} checked${report.hookScripts.length ? `: ${report.hookScripts.map(code).join(', ')}` : ''}.`
+      `No problems found. ${plural(report.hookScripts.length, 'hook script')} checked${report.hookScripts.length ? `: ${report.hookScripts.map(codeSpan).join(', ')}` : ''}.`
     )
   } else {
     lines.push(`${countFindings(report.findings)}.`, '')
@@ -55,7 +56,7 @@ export function summaryMarkdown(
     for (const f of report.findings) {
       const icon = f.severity === 'error' ? ':x: error' : ':warning: warning'
       lines.push(
-        `| ${icon} | ${cell(code(where(f, displayPath)))} | ${cell(f.message)} | ${cell(f.fix)} |`
+        `| ${icon} | ${codeSpan(where(f, displayPath))} | ${escapeText(f.message)} | ${escapeText(f.fix)} |`
       )
     }
   }
@@ -63,9 +64,10 @@ export function summaryMarkdown(
     lines.push('', '| Lifecycle event | Scripts |', '|---|---|')
     for (const hook of report.appspec.hooks) {
       const scripts = hook.scripts.map(
-        (s) => `${code(s.location)} (${s.timeout} s${s.runas ? `, as ${s.runas}` : ''})`
+        (s) =>
+          `${codeSpan(s.location)} (${s.timeout} s${s.runas ? `, as ${escapeText(s.runas)}` : ''})`
       )
-      lines.push(`| ${hook.event} | ${cell(scripts.join(', '))} |`)
+      lines.push(`| ${escapeText(hook.event)} | ${scripts.join(', ')} |`)
     }
   }
   return `${lines.join('\n')}\n`
@@ -77,13 +79,4 @@ function where(finding: Finding, displayPath: (file: string) => string): string 
   return finding.column === undefined
     ? `${file}:${finding.line}`
     : `${file}:${finding.line}:${finding.column}`
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``
-}
-
-/** Table cells: pipes and line breaks would end the cell. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }

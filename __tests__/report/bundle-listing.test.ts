@@ -1,5 +1,5 @@
-import type { BundleEntry } from '../../src/bundle/bundle-view.js'
-import { listingTotals, renderListing } from '../../src/bundle/listing.js'
+import type { BundleEntry } from '../../src/common/bundle-view.js'
+import { listingTotals, renderListing } from '../../src/report/bundle-listing.js'
 
 const entries: BundleEntry[] = [
   { path: 'application.jar', type: 'file', mode: 0o644, size: 20_481_233 },

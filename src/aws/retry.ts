@@ -1,5 +1,5 @@
 // Retrying one CodeDeploy call on throttling and transient failures, with jittered exponential backoff.
-import type { Logger, Sleep } from '../log.js'
+import type { Logger, Sleep } from '../common/log.js'
 import { codeDeployCallError, isThrottling, isTransient } from './codedeploy-errors.js'
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */

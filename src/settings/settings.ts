@@ -1,19 +1,9 @@
-// The one typed settings object every module works from. Built by input-helper.ts only.
+// The one typed settings object, built by inputs.ts only. Each stage takes its slice (below).
+import type { BundleType, FileRule } from '../bundle/types.js'
 
-export type BundleType = 'tgz' | 'zip' | 'tar'
+export type { BundleType, FileRule }
 export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
 export type ServerSideEncryption = 'AES256' | 'aws:kms'
-
-/** One line of the `files` input, parsed. `line` is 1-based within the input, for messages. */
-export type FileRule =
-  | {
-      kind: 'include'
-      pattern: string
-      /** Absent: keep the workspace-relative path. Ends with '/': a folder in the bundle. Else: rename of exactly one file. */
-      target?: string
-      line: number
-    }
-  | { kind: 'exclude'; pattern: string; line: number }
 
 export type BundleSource =
   | {
@@ -79,3 +69,44 @@ export interface Settings {
   dryRun: boolean
   run: RunContext
 }
+
+// The slices: each stage declares the few settings it reads, so its tests build only those.
+
+/** The bundle stage: where the files come from and where the archive goes. */
+export type BundleSettings = Pick<Settings, 'workspace' | 'tempDir' | 'bundle'>
+/** The S3 key: the template and what its placeholders draw from. */
+export type KeySettings = Pick<Settings, 'application' | 'keyTemplate' | 'run'>
+/** The upload: where, and how the object is encrypted and owned. */
+export type UploadSettings = Pick<
+  Settings,
+  'bucket' | 'sse' | 'sseKmsKeyId' | 'expectedBucketOwner'
+>
+/** One CreateDeployment request (also printed by a dry run). */
+export type RequestSettings = Pick<
+  Settings,
+  | 'application'
+  | 'description'
+  | 'deploymentConfig'
+  | 'fileExistsBehavior'
+  | 'ignoreApplicationStopFailures'
+  | 'updateOutdatedInstancesOnly'
+  | 'autoRollback'
+>
+/** Creating, following, stopping and explaining the deployments. */
+export type DeploySettings = RequestSettings &
+  Pick<
+    Settings,
+    | 'deploymentGroups'
+    | 'ifActiveDeployment'
+    | 'wait'
+    | 'waitTimeoutMinutes'
+    | 'onTimeout'
+    | 'stopOnCancel'
+    | 'agentSilenceTimeoutMinutes'
+    | 'onAgentSilence'
+  >
+/** What the job summary names. */
+export type ReportSettings = Pick<
+  Settings,
+  'application' | 'deploymentGroups' | 'bucket' | 'dryRun'
+>

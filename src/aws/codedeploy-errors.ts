@@ -1,6 +1,6 @@
 // How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
-import { THROTTLING_CODES, describeAwsError } from '../aws/aws-errors.js'
-import { AwsCallError, awsErrorParts } from '../errors.js'
+import { THROTTLING_CODES, describeAwsError } from './aws-errors.js'
+import { AwsCallError, awsErrorParts } from '../common/errors.js'
 
 const NETWORK_CODES = new Set([
   'ECONNRESET',

@@ -1,14 +1,14 @@
 // One run of the action: bundle, key, (dry run | upload, deploy), outputs, job summary.
 // Collaborators come in as parameters, so the whole flow runs in tests without the runner.
-import { Input, Output, State } from './constants.js'
-import { ActionError, InputError } from './errors.js'
-import { MAX_KEY_BYTES, renderKey, type KeyValues } from './key-template.js'
-import type { Logger, Sleep } from './log.js'
-import { prepareBundle, type PreparedBundle } from './bundle/prepare.js'
+import { Input, Output, State } from './settings/constants.js'
+import { ActionError, InputError } from './common/errors.js'
+import { MAX_KEY_BYTES, renderKey, type KeyValues } from './settings/key-template.js'
+import type { Logger, Sleep } from './common/log.js'
+import { prepareBundle, type PreparedBundle } from './stages/bundle.js'
 import { buildCreateDeploymentInput, type S3Revision } from './deploy/request.js'
 import type { DeploymentsResult } from './deploy/types.js'
-import type { Settings } from './settings.js'
-import { renderSummary, type SummaryInput, type UploadFacts } from './summary.js'
+import type { Settings } from './settings/settings.js'
+import { renderSummary, type SummaryInput, type UploadFacts } from './report/summary.js'
 
 export interface FlowDeps {
   log: Logger

@@ -1,12 +1,12 @@
 // The job summary, as Markdown: bundle, appspec, S3 object, and each deployment (or the dry-run request).
 import type { CreateDeploymentInput } from '@aws-sdk/client-codedeploy'
-import { summaryMarkdown as appspecMarkdown } from './appspec/format.js'
-import { renderListing } from './bundle/listing.js'
-import type { PreparedBundle } from './bundle/prepare.js'
-import { deploymentsMarkdown } from './deploy/summary.js'
-import type { DeploymentsResult } from './deploy/types.js'
-import { escapeCell } from './markdown.js'
-import type { Settings } from './settings.js'
+import { summaryMarkdown as appspecMarkdown } from './appspec-section.js'
+import { renderListing } from './bundle-listing.js'
+import type { PreparedBundle } from '../stages/bundle.js'
+import { deploymentsMarkdown } from './deployments-section.js'
+import type { DeploymentsResult } from '../deploy/types.js'
+import { codeSpan, escapeText, inFence } from './escape.js'
+import type { Settings } from '../settings/settings.js'
 
 export interface UploadFacts {
   bucket: string
@@ -34,10 +34,10 @@ const LISTED_ENTRIES = 200
 export function renderSummary(input: SummaryInput): string {
   const { settings, bundle } = input
   const title = settings.dryRun
-    ? `## CodeDeploy dry run: ${escapeCell(settings.application)}`
-    : `## CodeDeploy: ${escapeCell(settings.application)} → ${settings.deploymentGroups.map(escapeCell).join(', ')}`
+    ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
+    : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`
   const parts = [title]
-  if (input.failure) parts.push(`> [!CAUTION]\n> ${escapeCell(input.failure)}`)
+  if (input.failure) parts.push(`> [!CAUTION]\n> ${escapeText(input.failure)}`)
   parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (input.upload) parts.push(uploadSection(input.upload))
   else if (settings.dryRun) parts.push(keySection(settings, input.key))
@@ -53,7 +53,7 @@ function bundleSection(bundle: PreparedBundle): string {
     '',
     '| | |',
     '|---|---|',
-    `| Archive | \`${escapeCell(bundle.path)}\` (${bundle.type}${bundle.origin === 'archive' ? ', pre-built' : ''}) |`,
+    `| Archive | ${codeSpan(bundle.path)} (${bundle.type}${bundle.origin === 'archive' ? ', pre-built' : ''}) |`,
     `| Files | ${files.length} |`,
     `| Size | ${formatBytes(bundle.size)} (${bundle.size} bytes) |`,
     `| sha256 | \`${bundle.sha256}\` |`
@@ -64,7 +64,7 @@ function bundleSection(bundle: PreparedBundle): string {
     '<details><summary>Files in the bundle</summary>',
     '',
     '```text',
-    ...listing.map(noFence),
+    ...listing.map(inFence),
     '```',
     '',
     '</details>'
@@ -78,8 +78,8 @@ function keySection(settings: Settings, key: string): string {
     '',
     '| | |',
     '|---|---|',
-    `| Bucket | ${settings.bucket ? `\`${escapeCell(settings.bucket)}\`` : '(not set)'} |`,
-    `| Key | \`${escapeCell(key)}\` |`
+    `| Bucket | ${settings.bucket ? `${codeSpan(settings.bucket)}` : '(not set)'} |`,
+    `| Key | ${codeSpan(key)} |`
   ].join('\n')
 }
 
@@ -89,9 +89,9 @@ function uploadSection(u: UploadFacts): string {
     '',
     '| | |',
     '|---|---|',
-    `| URI | \`${escapeCell(u.uri)}\` |`,
-    `| ETag | \`${escapeCell(u.etag)}\` |`,
-    `| Version | ${u.versionId ? `\`${escapeCell(u.versionId)}\`` : '(unversioned bucket)'} |`,
+    `| URI | ${codeSpan(u.uri)} |`,
+    `| ETag | ${codeSpan(u.etag)} |`,
+    `| Version | ${u.versionId ? `${codeSpan(u.versionId)}` : '(unversioned bucket)'} |`,
     `| Upload | ${u.uploaded ? 'uploaded' : 'reused: an identical object (same sha256) was already there'} |`
   ].join('\n')
 }
@@ -101,16 +101,11 @@ function requestSection(requests: CreateDeploymentInput[]): string {
     '### CreateDeployment request (not sent: dry run)',
     '',
     '```json',
-    noFence(JSON.stringify(requests.length === 1 ? requests[0] : requests, null, 2)),
+    inFence(JSON.stringify(requests.length === 1 ? requests[0] : requests, null, 2)),
     '```',
     '',
     "After the upload, the S3 location is also pinned by the object's eTag and version."
   ].join('\n')
-}
-
-/** A file name cannot close the code fence it is listed in. */
-function noFence(text: string): string {
-  return text.replace(/```/g, '`\u200b``')
 }
 
 export function formatBytes(bytes: number): string {

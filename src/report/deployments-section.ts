@@ -1,10 +1,16 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
-import { agentChecks, isAgentNotReceived } from './agent-silence.js'
-import { causeText, distinctCauses } from './diagnose.js'
-import { HOOK_ORDER } from './progress.js'
-import { formatDuration } from './duration.js'
-import type { DeploymentsResult, GroupResult, InstanceView, LifecycleEventView } from './types.js'
-import { plural } from '../plural.js'
+import { escapeHtml, escapeText } from './escape.js'
+import { agentChecks, isAgentNotReceived } from '../deploy/agent-silence.js'
+import { causeText, distinctCauses } from '../deploy/diagnose.js'
+import { HOOK_ORDER } from '../deploy/progress.js'
+import { formatDuration } from '../common/duration.js'
+import type {
+  DeploymentsResult,
+  GroupResult,
+  InstanceView,
+  LifecycleEventView
+} from '../deploy/types.js'
+import { plural } from '../common/plural.js'
 
 /** GitHub refuses a step summary over 1 MiB; this leaves room for the bundle and S3 parts. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
@@ -34,21 +40,6 @@ const FALLBACK_LIMITS: SummaryLimits[] = [
   { failedRows: 10, otherRows: 5, logTails: 2, logTailChars: 1024, causes: 5 },
   { failedRows: 0, otherRows: 0, logTails: 0, logTailChars: 0, causes: 3 }
 ]
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-}
-
-/** Text for one line of Markdown (a table cell, a list item): no markup, no HTML, no line breaks. */
-export function escapeInline(text: string): string {
-  return escapeHtml(text)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-}
 
 const STATUS_ICON: Record<string, string> = {
   Succeeded: '✅',
@@ -109,13 +100,13 @@ function eventCell(e: LifecycleEventView | undefined): string {
 
 function instanceTable(instances: InstanceView[], columns: string[]): string[] {
   const lines = [
-    `| Instance | Status | ${columns.map(escapeInline).join(' | ')} |`,
+    `| Instance | Status | ${columns.map(escapeText).join(' | ')} |`,
     `|---|---|${columns.map(() => '---|').join('')}`
   ]
   for (const i of instances) {
     const cells = columns.map((c) => eventCell(i.events.find((e) => e.name === c)))
     lines.push(
-      `| ${escapeInline(i.instanceId)} | ${icon(i.status)} ${escapeInline(i.status)} | ${cells.join(' | ')} |`
+      `| ${escapeText(i.instanceId)} | ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`
     )
   }
   return lines
@@ -150,30 +141,28 @@ function eventStatsTable(instances: InstanceView[], columns: string[]): string[]
     durations.sort((a, b) => a - b)
     const med = durations.length ? formatDuration(median(durations)) : ''
     const max = durations.length ? formatDuration(durations[durations.length - 1] ?? 0) : ''
-    lines.push(
-      `| ${escapeInline(c)} | ${ok} | ${failed} | ${skipped} | ${other} | ${med} | ${max} |`
-    )
+    lines.push(`| ${escapeText(c)} | ${ok} | ${failed} | ${skipped} | ${other} | ${med} | ${max} |`)
   }
   return lines
 }
 
 function link(text: string, url: string): string {
-  return url ? `[${escapeInline(text)}](${url})` : escapeInline(text)
+  return url ? `[${escapeText(text)}](${url})` : escapeText(text)
 }
 
 function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): string[] {
   const out: string[] = [
     '',
-    `#### ${groupStatusText(g)} ${escapeInline(g.group)}: ${link(g.id, g.url)}`,
+    `#### ${groupStatusText(g)} ${escapeText(g.group)}: ${link(g.id, g.url)}`,
     ''
   ]
   const duration = durationOf(g.startedAt, g.endedAt)
   if (duration) out.push(`Duration: ${duration}`, '')
   const ei = g.errorInformation
   // The error already quotes CodeDeploy's errorInformation, and its fix points at the log: the message only.
-  if (g.error) out.push(`**${escapeInline(g.error.message)}**`, '')
+  if (g.error) out.push(`**${escapeText(g.error.message)}**`, '')
   else if (ei?.code || ei?.message)
-    out.push(`> ${escapeInline([ei.code, ei.message].filter(Boolean).join(': '))}`, '')
+    out.push(`> ${escapeText([ei.code, ei.message].filter(Boolean).join(': '))}`, '')
   if (g.rollbackId) {
     out.push(
       `Rollback: ${link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`,
@@ -184,7 +173,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
   if (g.failedInstances.length) {
     out.push(`##### Failures (${plural(g.failedInstances.length, 'instance')})`, '')
     const causes = distinctCauses(g.failedInstances)
-    for (const c of causes.slice(0, limits.causes)) out.push(`- ${escapeInline(causeText(c))}`)
+    for (const c of causes.slice(0, limits.causes)) out.push(`- ${escapeText(causeText(c))}`)
     if (causes.length > limits.causes)
       out.push(
         `- …and ${causes.length - limits.causes} more distinct causes (see the failed-instances output)`
@@ -220,7 +209,7 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
     const failed = g.instances.filter((i) => i.status === 'Failed')
     const others = g.instances.filter((i) => i.status !== 'Failed')
     const rows = [...failed.slice(0, limits.failedRows), ...others.slice(0, limits.otherRows)]
-    out.push(`##### Instances (${escapeInline(instanceCounts(g.instances))})`, '')
+    out.push(`##### Instances (${escapeText(instanceCounts(g.instances))})`, '')
     if (rows.length) out.push(...instanceTable(rows, columns), '')
     const hidden = g.instances.length - rows.length
     if (hidden > 0) {
@@ -252,9 +241,7 @@ function silentAgentsSection(g: GroupResult, limits: SummaryLimits, region: stri
     const rows = Math.max(limits.causes, 3)
     for (const s of silent.slice(0, rows)) {
       const who = s.label ? `${s.instanceId} (${s.label})` : s.instanceId
-      out.push(
-        `- ${escapeInline(who)}: ${escapeInline(s.event)} waited ${formatDuration(s.silentMs)}`
-      )
+      out.push(`- ${escapeText(who)}: ${escapeText(s.event)} waited ${formatDuration(s.silentMs)}`)
     }
     if (silent.length > rows) out.push(`- …and ${silent.length - rows} more`)
     out.push('')
@@ -282,7 +269,7 @@ function render(result: DeploymentsResult, limits: SummaryLimits): string {
   ]
   for (const g of result.groups) {
     lines.push(
-      `| ${escapeInline(g.group)} | ${g.id ? link(g.id, g.url) : '—'} | ${groupStatusText(g)} | ${durationOf(g.startedAt, g.endedAt)} | ${escapeInline(instanceCounts(g.instances))} |`
+      `| ${escapeText(g.group)} | ${g.id ? link(g.id, g.url) : '—'} | ${groupStatusText(g)} | ${durationOf(g.startedAt, g.endedAt)} | ${escapeText(instanceCounts(g.instances))} |`
     )
   }
   for (const g of result.groups)

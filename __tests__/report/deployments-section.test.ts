@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { deploymentsMarkdown, escapeInline } from '../../src/deploy/summary.js'
+import { deploymentsMarkdown } from '../../src/report/deployments-section.js'
+import { escapeText } from '../../src/report/escape.js'
 import type { DeploymentsResult, GroupResult } from '../../src/deploy/types.js'
-import { ActionError } from '../../src/errors.js'
+import { ActionError } from '../../src/common/errors.js'
 
 const t0 = new Date('2026-01-01T10:00:00Z')
 const at = (s: number) => new Date(t0.getTime() + s * 1000)
@@ -92,7 +93,7 @@ describe('deploymentsMarkdown', () => {
   })
 
   it('escapes everything that could become markup in one line', () => {
-    expect(escapeInline('a|b\n<i>*x*</i> `c` [d] ~e~ _f_ & \\')).toBe(
+    expect(escapeText('a|b\n<i>*x*</i> `c` [d] ~e~ _f_ & \\')).toBe(
       'a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt; \\`c\\` \\[d\\] \\~e\\~ \\_f\\_ &amp; \\\\'
     )
   })
