@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { ListApplicationsCommand } from '@aws-sdk/client-codedeploy'
-import { createAwsClients, endpointFrom, regionFrom } from '../../src/aws/clients.js'
+import { createAwsClients, endpointFrom } from '../../src/aws/clients.js'
 import { ActionError, InputError } from '../../src/common/errors.js'
 
 // A local stand-in for S3 and CodeDeploy that records what the clients send.
@@ -52,27 +52,6 @@ afterEach(() => {
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
   Object.assign(process.env, saved)
   rmSync(dir, { recursive: true, force: true })
-})
-
-describe('regionFrom', () => {
-  it.each([
-    ['eu-west-3', { AWS_REGION: 'us-east-1' }, 'eu-west-3'],
-    ['', { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-1' }, 'us-east-2'],
-    ['', { AWS_DEFAULT_REGION: 'us-west-1' }, 'us-west-1'],
-    ['  ', {}, undefined]
-  ])('input %p with %p gives %p', (input, env, region) => {
-    expect(regionFrom(input, env)).toBe(region)
-  })
-
-  it('refuses a region that cannot be one', () => {
-    expect(() => regionFrom('us-east-1/../x', {})).toThrow(
-      new InputError(
-        'region',
-        "'us-east-1/../x' is not a region name.",
-        'Write a region such as `us-east-1`.'
-      )
-    )
-  })
 })
 
 describe('endpointFrom', () => {

@@ -16,7 +16,8 @@ export interface AwsErrorHints {
   fallback?: string
 }
 
-const NETWORK_CODES = new Set([
+// Connection-level failures: the request may not have reached AWS, or its answer was lost.
+const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',
@@ -26,6 +27,16 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'NetworkingError'
+])
+
+// TLS failures: also "could not reach", but trying again will not help.
+const TLS_CODES = new Set([
   'EPROTO',
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'CERT_HAS_EXPIRED',
@@ -110,9 +121,38 @@ export function describeAwsError(err: unknown): { code: string; message: string;
 export function networkCode(err: unknown): string | undefined {
   if (!err || typeof err !== 'object') return undefined
   const e = err as { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: number } }
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || TLS_CODES.has(e.code)))
+    return e.code
   if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode) return 'TimeoutError'
   return undefined
+}
+
+// The one classification every retry uses, S3 and CodeDeploy alike.
+
+export function errorCode(err: unknown): string {
+  return awsErrorParts(err).code
+}
+
+export function isThrottling(err: unknown): boolean {
+  const { code, message, status } = awsErrorParts(err)
+  return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message)
+}
+
+/** Worth trying again: throttling, a 5xx, or the connection failing (not a TLS problem). */
+export function isTransient(err: unknown): boolean {
+  if (isThrottling(err)) return true
+  const { code, message, status } = awsErrorParts(err)
+  if (status !== undefined && status >= 500) return true
+  const sysCode = (err as { code?: unknown } | null)?.code
+  if (typeof sysCode === 'string' && CONNECTION_CODES.has(sysCode)) return true
+  if (CONNECTION_CODES.has(code)) return true
+  if ((err as { $retryable?: unknown } | null)?.$retryable) return true
+  return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message)
+}
+
+export function isAccessDenied(err: unknown): boolean {
+  const { code, status } = awsErrorParts(err)
+  return ACCESS_DENIED_CODES.has(code) || code === 'UnauthorizedOperation' || status === 403
 }
 
 /** An abort the caller asked for (signal), as the SDK reports it. */

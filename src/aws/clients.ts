@@ -5,11 +5,14 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import pkg from '../../package.json' with { type: 'json' }
 import { Input } from '../settings/constants.js'
+import { regionFrom } from '../settings/region.js'
 import { ActionError, InputError } from '../common/errors.js'
 
 export interface AwsClients {
   s3: S3Client
   codedeploy: CodeDeployClient
+  /** The region both clients use: resolved here once, and read from here by everything after. */
+  region: string
 }
 
 export interface AwsClientOptions {
@@ -34,20 +37,6 @@ const CODEDEPLOY_HTTP = {
 // Adaptive retry rate-limits the client itself when CodeDeploy throttles the poller.
 const S3_RETRY = { retryMode: 'standard', maxAttempts: 4 }
 const CODEDEPLOY_RETRY = { retryMode: 'adaptive', maxAttempts: 8 }
-
-/** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; undefined when none is set. */
-export function regionFrom(input: string, env: NodeJS.ProcessEnv): string | undefined {
-  const region = input.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim()
-  if (!region) return undefined
-  if (!/^[A-Za-z0-9-]+$/.test(region)) {
-    throw new InputError(
-      Input.Region,
-      `'${region}' is not a region name.`,
-      'Write a region such as `us-east-1`.'
-    )
-  }
-  return region
-}
 
 /**
  * The endpoint the SDK's standard variables name for a service (AWS_ENDPOINT_URL_S3, then
@@ -110,7 +99,7 @@ export async function createAwsClients(opts: AwsClientOptions): Promise<AwsClien
     ...retryFrom(CODEDEPLOY_RETRY, opts.env),
     ...(codedeployEndpoint ? { endpoint: codedeployEndpoint } : {})
   })
-  return { s3, codedeploy }
+  return { s3, codedeploy, region }
 }
 
 // The SDK's own chain: the region of the profile in ~/.aws/config (AWS_PROFILE, AWS_CONFIG_FILE).

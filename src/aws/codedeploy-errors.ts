@@ -1,55 +1,6 @@
-// How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
-import { THROTTLING_CODES, describeAwsError } from './aws-errors.js'
+// How CodeDeploy API errors are explained (what the user should check); aws-errors.ts classifies them.
+import { describeAwsError, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
 import { AwsCallError, awsErrorParts } from '../common/errors.js'
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'NetworkingError'
-])
-
-export function isThrottling(err: unknown): boolean {
-  const { code, message, status } = awsErrorParts(err)
-  return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message)
-}
-
-/** Worth trying again: throttling, a 5xx, or the connection failing. */
-export function isTransient(err: unknown): boolean {
-  if (isThrottling(err)) return true
-  const { code, message, status } = awsErrorParts(err)
-  if (status !== undefined && status >= 500) return true
-  const sysCode = (err as { code?: unknown } | null)?.code
-  if (typeof sysCode === 'string' && NETWORK_CODES.has(sysCode)) return true
-  if (NETWORK_CODES.has(code)) return true
-  if ((err as { $retryable?: unknown } | null)?.$retryable) return true
-  return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message)
-}
-
-export function isAccessDenied(err: unknown): boolean {
-  const { code, status } = awsErrorParts(err)
-  return (
-    code === 'AccessDeniedException' ||
-    code === 'AccessDenied' ||
-    code === 'UnauthorizedOperation' ||
-    status === 403
-  )
-}
-
-export function errorCode(err: unknown): string {
-  return awsErrorParts(err).code
-}
 
 /** What to check, for errors any CodeDeploy call can meet. */
 function genericCheck(call: string, err: unknown): string {

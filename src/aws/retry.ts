@@ -1,6 +1,8 @@
-// Retrying one CodeDeploy call on throttling and transient failures, with jittered exponential backoff.
+// The one retry loop for AWS calls (S3 and CodeDeploy): attempts, the delay before each retry,
+// and what is worth retrying are the caller's policy; the sleep is always injected.
 import type { Logger, Sleep } from '../common/log.js'
-import { codeDeployCallError, isThrottling, isTransient } from './codedeploy-errors.js'
+import { isThrottling, isTransient } from './aws-errors.js'
+import { codeDeployCallError } from './codedeploy-errors.js'
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
 export function backoffMs(
@@ -14,6 +16,56 @@ export function backoffMs(
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }
 
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number
+  /** Whether this error is worth another attempt. */
+  retryable(err: unknown): boolean
+  /** Milliseconds to wait before retry number `attempt` (1-based) after `err`. */
+  delayMs(attempt: number, err: unknown): number
+  sleep: Sleep
+  /** Aborted: no further attempt; the last error is thrown. */
+  signal?: AbortSignal
+  /** Told before each wait, to log it or to note that the failed call may have had an effect. */
+  onRetry?(err: unknown, attempt: number, delayMs: number): void
+}
+
+/** Calls `fn` until it succeeds, throws an error not worth retrying, or the attempts run out; throws the last error as it came. */
+export async function retry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (err) {
+      if (attempt >= policy.attempts || policy.signal?.aborted || !policy.retryable(err)) throw err
+      const delay = policy.delayMs(attempt, err)
+      policy.onRetry?.(err, attempt, delay)
+      await policy.sleep(delay, policy.signal)
+      if (policy.signal?.aborted) throw err
+    }
+  }
+}
+
+/** The policy for AWS API calls: transient errors, jittered exponential backoff, longer when throttled. */
+export function awsPolicy(opts: {
+  attempts: number
+  sleep: Sleep
+  signal?: AbortSignal
+  random?: () => number
+  onRetry?: RetryPolicy['onRetry']
+}): RetryPolicy {
+  return {
+    attempts: opts.attempts,
+    retryable: isTransient,
+    delayMs: (attempt, err) => backoffMs(attempt, isThrottling(err), opts.random),
+    sleep: opts.sleep,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
+  }
+}
+
 export interface RetryOptions {
   log: Logger
   sleep: Sleep
@@ -23,26 +75,28 @@ export interface RetryOptions {
   random?: () => number
 }
 
-/** Calls `fn` until it succeeds, a non-transient error occurs, or the attempts run out; errors become AwsCallError naming `call`. */
+/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
 export async function callWithRetry<T>(
   call: string,
   fn: () => Promise<T>,
   opts: RetryOptions,
   check?: (err: unknown) => string | undefined
 ): Promise<T> {
-  const attempts = opts.attempts ?? 6
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn()
-    } catch (err) {
-      if (!isTransient(err) || attempt >= attempts || opts.signal?.aborted) {
-        throw codeDeployCallError(call, err, check?.(err))
-      }
-      const delay = backoffMs(attempt, isThrottling(err), opts.random)
-      opts.log.debug(
-        `${call}: ${isThrottling(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`
-      )
-      await opts.sleep(delay, opts.signal)
-    }
+  try {
+    return await retry(
+      fn,
+      awsPolicy({
+        attempts: opts.attempts ?? 6,
+        sleep: opts.sleep,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
+        onRetry: (err, _attempt, delay) =>
+          opts.log.debug(
+            `${call}: ${isThrottling(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`
+          )
+      })
+    )
+  } catch (err) {
+    throw codeDeployCallError(call, err, check?.(err))
   }
 }

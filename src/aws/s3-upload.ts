@@ -5,14 +5,15 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { ActionError } from '../common/errors.js'
-import { realSleep, type Logger } from '../common/log.js'
+import { realSleep, type Logger, type Sleep } from '../common/log.js'
 import {
   describeAwsError,
   isAbortError,
-  networkCode,
+  isTransient,
   toAwsCallError,
   type AwsErrorHints
 } from './aws-errors.js'
+import { retry } from './retry.js'
 import { UploadProgress, formatDuration, formatMiB, formatRate } from './upload-progress.js'
 
 export interface UploadBundleOptions {
@@ -27,6 +28,8 @@ export interface UploadBundleOptions {
   sseKmsKeyId?: string
   expectedBucketOwner?: string
   log: Logger
+  /** Waits between retries (tests pass a fake one); the real timer by default. */
+  sleep?: Sleep
   /** Aborting it cancels the upload in flight and aborts the multipart upload. */
   signal?: AbortSignal
   now?: () => number
@@ -334,35 +337,37 @@ async function abortMultipart(
   uri: string,
   uploadId: string
 ): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await opts.s3.send(
-        new sdk.AbortMultipartUploadCommand({
-          Bucket: opts.bucket,
-          Key: opts.key,
-          UploadId: uploadId,
-          ExpectedBucketOwner: opts.expectedBucketOwner
-        })
-      )
-      opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`)
-      return
-    } catch (err) {
-      const { code, status } = describeAwsError(err)
-      if (code === 'NoSuchUpload') return
-      const delay = ABORT_RETRY_DELAYS_MS[attempt]
-      if (delay !== undefined && (networkCode(err) || (status ?? 0) >= 500)) {
-        opts.log.debug(`Aborting multipart upload ${uploadId} failed (${code}); trying again.`)
-        await realSleep(delay)
-        continue
+  try {
+    await retry(
+      () =>
+        opts.s3.send(
+          new sdk.AbortMultipartUploadCommand({
+            Bucket: opts.bucket,
+            Key: opts.key,
+            UploadId: uploadId,
+            ExpectedBucketOwner: opts.expectedBucketOwner
+          })
+        ),
+      {
+        attempts: ABORT_RETRY_DELAYS_MS.length + 1,
+        retryable: isTransient,
+        delayMs: (attempt) => ABORT_RETRY_DELAYS_MS[attempt - 1] ?? 0,
+        sleep: opts.sleep ?? realSleep,
+        onRetry: (err) =>
+          opts.log.debug(
+            `Aborting multipart upload ${uploadId} failed (${describeAwsError(err).code}); trying again.`
+          )
       }
-      const why =
-        networkCode(err) || (status ?? 0) >= 500 ? '' : ' The role needs s3:AbortMultipartUpload.'
-      opts.log.warning(
-        `Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
-          `until an AbortIncompleteMultipartUpload lifecycle rule removes them.${why}`
-      )
-      return
-    }
+    )
+    opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`)
+  } catch (err) {
+    const { code } = describeAwsError(err)
+    if (code === 'NoSuchUpload') return
+    const why = isTransient(err) ? '' : ' The role needs s3:AbortMultipartUpload.'
+    opts.log.warning(
+      `Could not abort multipart upload ${uploadId} of ${uri} (${code}): its parts stay in the bucket (not as an object) ` +
+        `until an AbortIncompleteMultipartUpload lifecycle rule removes them.${why}`
+    )
   }
 }
 

@@ -6,21 +6,17 @@ import {
   ListDeploymentGroupsCommand,
   ListDeploymentsCommand,
   type CodeDeployClient,
+  type CreateDeploymentCommandOutput,
   type CreateDeploymentInput
 } from '@aws-sdk/client-codedeploy'
 import { ActionError } from '../common/errors.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { Settings } from '../settings/settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
-import {
-  codeDeployCallError,
-  errorCode,
-  isAccessDenied,
-  isThrottling,
-  isTransient
-} from '../aws/codedeploy-errors.js'
+import { errorCode, isAccessDenied, isThrottling, isTransient } from '../aws/aws-errors.js'
+import { codeDeployCallError } from '../aws/codedeploy-errors.js'
 import { buildCreateDeploymentInput, type S3Revision } from './request.js'
-import { backoffMs } from '../aws/retry.js'
+import { awsPolicy, retry } from '../aws/retry.js'
 import { ACTIVE_STATUSES, pollDelayMs, waitForDeployment } from './wait.js'
 
 /** Attempts at CreateDeployment when throttled or failing transiently. */
@@ -178,40 +174,45 @@ type Attempt = { id: string } | { activeId: string | undefined } | { cancelled: 
 
 /** One CreateDeployment, retried on throttling and transient errors. Returns the id, or the active deployment blocking it. */
 async function tryCreate(o: CreateOptions, input: CreateDeploymentInput): Promise<Attempt> {
+  if (o.signal?.aborted) return { cancelled: true }
   let unsureIfSent = false
-  for (let attempt = 1; ; attempt++) {
-    if (o.signal?.aborted) return { cancelled: true }
-    try {
-      // No abort signal: a request cut off mid-flight may still create a deployment we could then not stop.
-      const out = await o.codedeploy.send(new CreateDeploymentCommand(input))
-      if (!out.deploymentId)
-        throw new ActionError('CreateDeployment returned no deployment id.', 'Try again.')
-      return { id: out.deploymentId }
-    } catch (err) {
-      if (err instanceof ActionError) throw err
-      if (errorCode(err) === 'DeploymentLimitExceededException') {
-        const activeId =
-          activeIdFromMessage((err as Error).message ?? '') ?? (await findActiveDeployment(o))
-        if (activeId && unsureIfSent && (await isOurs(o, activeId, input))) {
+  let out: CreateDeploymentCommandOutput
+  try {
+    // No abort signal on the request: one cut off mid-flight may still create a deployment we could then not stop.
+    out = await retry(
+      () => o.codedeploy.send(new CreateDeploymentCommand(input)),
+      awsPolicy({
+        attempts: CREATE_ATTEMPTS,
+        sleep: o.sleep,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.random ? { random: o.random } : {}),
+        onRetry: (err, _attempt, delay) => {
+          // A throttled call was refused; any other transient failure may have created the deployment anyway.
+          if (!isThrottling(err)) unsureIfSent = true
           o.log.info(
-            `CreateDeployment's answer was lost, but deployment ${activeId} with this revision is the one it created.`
+            `CreateDeployment ${isThrottling(err) ? 'was throttled' : `failed (${errorCode(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`
           )
-          return { id: activeId }
         }
-        return { activeId }
+      })
+    )
+  } catch (err) {
+    if (errorCode(err) === 'DeploymentLimitExceededException') {
+      const activeId =
+        activeIdFromMessage((err as Error).message ?? '') ?? (await findActiveDeployment(o))
+      if (activeId && unsureIfSent && (await isOurs(o, activeId, input))) {
+        o.log.info(
+          `CreateDeployment's answer was lost, but deployment ${activeId} with this revision is the one it created.`
+        )
+        return { id: activeId }
       }
-      if (!isTransient(err) || attempt >= CREATE_ATTEMPTS) {
-        throw codeDeployCallError('CreateDeployment', err, await createCheck(err, o, input))
-      }
-      // A throttled call was refused; any other transient failure may have created the deployment anyway.
-      if (!isThrottling(err)) unsureIfSent = true
-      const delay = backoffMs(attempt, isThrottling(err), o.random)
-      o.log.info(
-        `CreateDeployment ${isThrottling(err) ? 'was throttled' : `failed (${errorCode(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`
-      )
-      await o.sleep(delay, o.signal)
+      return { activeId }
     }
+    if (o.signal?.aborted && isTransient(err)) return { cancelled: true }
+    throw codeDeployCallError('CreateDeployment', err, await createCheck(err, o, input))
   }
+  if (!out.deploymentId)
+    throw new ActionError('CreateDeployment returned no deployment id.', 'Try again.')
+  return { id: out.deploymentId }
 }
 
 /**

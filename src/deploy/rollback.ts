@@ -5,7 +5,7 @@ import {
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
 import type { Logger, Sleep } from '../common/log.js'
-import { isTransient } from '../aws/codedeploy-errors.js'
+import { isTransient } from '../aws/aws-errors.js'
 
 /** CodeDeploy creates the rollback a few seconds after the terminal state; we look this long for it. */
 export const ROLLBACK_APPEAR_MS = 20_000

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
 import type { Logger, Sleep } from '../common/log.js'
-import { isAccessDenied } from '../aws/codedeploy-errors.js'
+import { isAccessDenied } from '../aws/aws-errors.js'
 import { callWithRetry } from '../aws/retry.js'
 import type { InstanceView, LifecycleEventView } from './types.js'
 

@@ -6,12 +6,8 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
 import type { Logger, Sleep } from '../common/log.js'
-import {
-  codeDeployCallError,
-  isAccessDenied,
-  isThrottling,
-  isTransient
-} from '../aws/codedeploy-errors.js'
+import { isAccessDenied, isThrottling, isTransient } from '../aws/aws-errors.js'
+import { codeDeployCallError } from '../aws/codedeploy-errors.js'
 import { describeChanges, type Overview, type Snapshot } from './progress.js'
 import { backoffMs } from '../aws/retry.js'
 import { getInstances, listTargetIds, TARGETS_PER_BATCH } from './targets.js'

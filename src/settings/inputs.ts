@@ -14,6 +14,7 @@ import {
 import { InputError } from '../common/errors.js'
 import { checkKeyTemplate, placeholdersUsed } from './key-template.js'
 import { resolveInWorkspace } from '../common/paths.js'
+import { regionInput } from './region.js'
 import type {
   BundleSource,
   BundleType,
@@ -190,14 +191,7 @@ function readBucket(read: InputReader, dryRun: boolean): string {
 }
 
 function readRegion(read: InputReader): string {
-  const region = read(Input.Region)
-  if (region && !/^[a-z]{2,}(-[a-z0-9]+)+-\d{1,2}$/.test(region))
-    throw new InputError(
-      Input.Region,
-      `'${region}' is not an AWS region code.`,
-      'Write a region code such as us-east-1, or leave it empty to use AWS_REGION.'
-    )
-  return region
+  return regionInput(read(Input.Region))
 }
 
 const ARCHIVE_TYPES: [suffix: string, type: BundleType][] = [
