@@ -8,12 +8,14 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createAwsClients: () => (/* binding */ createAwsClients)
 /* harmony export */ });
-/* unused harmony exports USER_AGENT, regionFrom, endpointFrom */
+/* unused harmony exports USER_AGENT, endpointFrom */
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8330);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7242);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _settings_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6804);
+/* harmony import */ var _settings_region_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5245);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1922);
 // Builds the S3 and CodeDeploy clients. The SDK is imported only here, on demand, so the
 // action's first log line and a dry run never pay for loading it.
+
 
 
 
@@ -31,16 +33,6 @@ const CODEDEPLOY_HTTP = {
 // Adaptive retry rate-limits the client itself when CodeDeploy throttles the poller.
 const S3_RETRY = { retryMode: 'standard', maxAttempts: 4 };
 const CODEDEPLOY_RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
-/** The region from the input, else AWS_REGION, else AWS_DEFAULT_REGION; undefined when none is set. */
-function regionFrom(input, env) {
-    const region = input.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
-    if (!region)
-        return undefined;
-    if (!/^[A-Za-z0-9-]+$/.test(region)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, `'${region}' is not a region name.`, 'Write a region such as `us-east-1`.');
-    }
-    return region;
-}
 /**
  * The endpoint the SDK's standard variables name for a service (AWS_ENDPOINT_URL_S3, then
  * AWS_ENDPOINT_URL), honouring AWS_IGNORE_CONFIGURED_ENDPOINT_URLS; undefined means AWS itself.
@@ -57,7 +49,7 @@ function endpointFrom(service, env) {
     if (!value)
         return undefined;
     if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`${name} is '${value}', which is not an http(s) URL.`, `Set it to an endpoint such as http://127.0.0.1:7480, or unset it.`);
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${name} is '${value}', which is not an http(s) URL.`, `Set it to an endpoint such as http://127.0.0.1:7480, or unset it.`);
     }
     return value;
 }
@@ -73,7 +65,7 @@ function retryFrom(defaults, env) {
  * found in the input, the environment or the SDK's profile configuration.
  */
 async function createAwsClients(opts) {
-    const explicitRegion = regionFrom(opts.region, opts.env);
+    const explicitRegion = (0,_settings_region_js__WEBPACK_IMPORTED_MODULE_2__/* .regionFrom */ .b)(opts.region, opts.env);
     const [{ S3Client }, { CodeDeployClient }] = await Promise.all([
         Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)),
         Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507)]).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19))
@@ -95,7 +87,7 @@ async function createAwsClients(opts) {
         ...retryFrom(CODEDEPLOY_RETRY, opts.env),
         ...(codedeployEndpoint ? { endpoint: codedeployEndpoint } : {})
     });
-    return { s3, codedeploy };
+    return { s3, codedeploy, region };
 }
 // The SDK's own chain: the region of the profile in ~/.aws/config (AWS_PROFILE, AWS_CONFIG_FILE).
 async function profileRegion(S3) {
@@ -111,7 +103,7 @@ async function profileRegion(S3) {
     finally {
         probe.destroy();
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, 'no AWS region is set.', 'Set the `region` input, or AWS_REGION (aws-actions/configure-aws-credentials sets it from its `aws-region`).');
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_settings_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Region, 'no AWS region is set.', 'Set the `region` input, or AWS_REGION (aws-actions/configure-aws-credentials sets it from its `aws-region`).');
 }
 
 

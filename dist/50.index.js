@@ -6,18 +6,21 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
-/* harmony export */   Jr: () => (/* binding */ THROTTLING_CODES),
+/* harmony export */   E2: () => (/* binding */ isThrottling),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   e8: () => (/* binding */ networkCode),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
-/* unused harmony export redactSecrets */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* unused harmony exports THROTTLING_CODES, networkCode, redactSecrets */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 // Turns any SDK or network error into an AwsCallError that names the call and the user's next
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
 
-const NETWORK_CODES = new Set([
+// Connection-level failures: the request may not have reached AWS, or its answer was lost.
+const CONNECTION_CODES = new Set([
     'ECONNREFUSED',
     'ECONNRESET',
     'ECONNABORTED',
@@ -27,6 +30,15 @@ const NETWORK_CODES = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH',
     'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'NetworkingError'
+]);
+// TLS failures: also "could not reach", but trying again will not help.
+const TLS_CODES = new Set([
     'EPROTO',
     'ERR_SSL_WRONG_VERSION_NUMBER',
     'CERT_HAS_EXPIRED',
@@ -86,7 +98,7 @@ const STATUS_NAMES = {
 };
 /** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
 function describeAwsError(err) {
-    const parts = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    const parts = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
     const netCode = networkCode(err);
     let code = netCode ?? parts.code;
     if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
@@ -102,11 +114,39 @@ function networkCode(err) {
     if (!err || typeof err !== 'object')
         return undefined;
     const e = err;
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+    if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || TLS_CODES.has(e.code)))
         return e.code;
     if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
         return 'TimeoutError';
     return undefined;
+}
+// The one classification every retry uses, S3 and CodeDeploy alike.
+function errorCode(err) {
+    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).code;
+}
+function isThrottling(err) {
+    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
+}
+/** Worth trying again: throttling, a 5xx, or the connection failing (not a TLS problem). */
+function isTransient(err) {
+    if (isThrottling(err))
+        return true;
+    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    if (status !== undefined && status >= 500)
+        return true;
+    const sysCode = err?.code;
+    if (typeof sysCode === 'string' && CONNECTION_CODES.has(sysCode))
+        return true;
+    if (CONNECTION_CODES.has(code))
+        return true;
+    if (err?.$retryable)
+        return true;
+    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
+}
+function isAccessDenied(err) {
+    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    return ACCESS_DENIED_CODES.has(code) || code === 'UnauthorizedOperation' || status === 403;
 }
 /** An abort the caller asked for (signal), as the SDK reports it. */
 function isAbortError(err) {
@@ -117,10 +157,10 @@ function isAbortError(err) {
  * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
  */
 function toAwsCallError(call, err, hints = {}) {
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
+    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
         return err;
     const { code, message, status } = describeAwsError(err);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
 }
 function adviceFor(err, code, status, hints) {
     const specific = hints.byCode?.[code];
@@ -133,7 +173,7 @@ function adviceFor(err, code, status, hints) {
             : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
     }
     if (code === 'CredentialsProviderError' ||
-        /could not load credentials/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
+        /could not load credentials/i.test((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
         return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
     }
     if (EXPIRED_CODES.has(code)) {
@@ -190,104 +230,57 @@ function tidy(text) {
 
 /***/ }),
 
-/***/ 6265:
+/***/ 5431:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   vO: () => (/* binding */ codeDeployCallError),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */   v: () => (/* binding */ codeDeployCallError)
 /* harmony export */ });
-/* harmony import */ var _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-// How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+// How CodeDeploy API errors are explained (what the user should check); aws-errors.ts classifies them.
 
 
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENOTFOUND',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'NetworkingError'
-]);
-function isThrottling(err) {
-    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .THROTTLING_CODES */ .Jr.has(code) || status === 429 || /rate exceeded/i.test(message);
-}
-/** Worth trying again: throttling, a 5xx, or the connection failing. */
-function isTransient(err) {
-    if (isThrottling(err))
-        return true;
-    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if (status !== undefined && status >= 500)
-        return true;
-    const sysCode = err?.code;
-    if (typeof sysCode === 'string' && NETWORK_CODES.has(sysCode))
-        return true;
-    if (NETWORK_CODES.has(code))
-        return true;
-    if (err?.$retryable)
-        return true;
-    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
-}
-function isAccessDenied(err) {
-    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return (code === 'AccessDeniedException' ||
-        code === 'AccessDenied' ||
-        code === 'UnauthorizedOperation' ||
-        status === 403);
-}
-function errorCode(err) {
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err).code;
-}
 /** What to check, for errors any CodeDeploy call can meet. */
 function genericCheck(call, err) {
-    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if (isAccessDenied(err))
+    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(err))
         return `The credentials are not allowed to call it: grant the IAM action codedeploy:${call} to the role or user this workflow runs as.`;
     if (code === 'UnrecognizedClientException' ||
         code === 'InvalidSignatureException' ||
         code === 'ExpiredTokenException')
         return 'The AWS credentials are invalid or expired: check how the workflow configures them (aws-actions/configure-aws-credentials).';
-    if (isThrottling(err))
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err))
         return 'CodeDeploy kept throttling the requests: try again later, or run fewer deployments at once.';
     if (status !== undefined && status >= 500)
         return 'CodeDeploy had an internal error: try again; if it persists check the AWS Health Dashboard.';
-    if (isTransient(err))
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err))
         return 'The CodeDeploy endpoint could not be reached: check the region and the network (or AWS_ENDPOINT_URL_CODEDEPLOY).';
     return 'Check the region, the credentials and the inputs.';
 }
 /** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
 function codeDeployCallError(call, err, check) {
     // Redacted and cleaned: AWS messages may echo request data.
-    const { code, message } = (0,_aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
-    const useGeneric = !check || isTransient(err);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
+    const { code, message } = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
+    const useGeneric = !check || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err);
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
 }
 
 
 /***/ }),
 
-/***/ 5001:
+/***/ 2495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ callWithRetry),
-/* harmony export */   j: () => (/* binding */ backoffMs)
+/* harmony export */   L5: () => (/* binding */ retry),
+/* harmony export */   ZG: () => (/* binding */ callWithRetry),
+/* harmony export */   jo: () => (/* binding */ backoffMs),
+/* harmony export */   kv: () => (/* binding */ awsPolicy)
 /* harmony export */ });
-/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6265);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
+/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5431);
+
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
 function backoffMs(attempt, throttled, random = Math.random) {
@@ -296,21 +289,47 @@ function backoffMs(attempt, throttled, random = Math.random) {
     const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-/** Calls `fn` until it succeeds, a non-transient error occurs, or the attempts run out; errors become AwsCallError naming `call`. */
-async function callWithRetry(call, fn, opts, check) {
-    const attempts = opts.attempts ?? 6;
+/** Calls `fn` until it succeeds, throws an error not worth retrying, or the attempts run out; throws the last error as it came. */
+async function retry(fn, policy) {
     for (let attempt = 1;; attempt++) {
         try {
-            return await fn();
+            return await fn(attempt);
         }
         catch (err) {
-            if (!(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err) || attempt >= attempts || opts.signal?.aborted) {
-                throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .codeDeployCallError */ .vO)(call, err, check?.(err));
-            }
-            const delay = backoffMs(attempt, (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random);
-            opts.log.debug(`${call}: ${(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`);
-            await opts.sleep(delay, opts.signal);
+            if (attempt >= policy.attempts || policy.signal?.aborted || !policy.retryable(err))
+                throw err;
+            const delay = policy.delayMs(attempt, err);
+            policy.onRetry?.(err, attempt, delay);
+            await policy.sleep(delay, policy.signal);
+            if (policy.signal?.aborted)
+                throw err;
         }
+    }
+}
+/** The policy for AWS API calls: transient errors, jittered exponential backoff, longer when throttled. */
+function awsPolicy(opts) {
+    return {
+        attempts: opts.attempts,
+        retryable: _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg,
+        delayMs: (attempt, err) => backoffMs(attempt, (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random),
+        sleep: opts.sleep,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
+    };
+}
+/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
+async function callWithRetry(call, fn, opts, check) {
+    try {
+        return await retry(fn, awsPolicy({
+            attempts: opts.attempts ?? 6,
+            sleep: opts.sleep,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.random ? { random: opts.random } : {}),
+            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
+        }));
+    }
+    catch (err) {
+        throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err));
     }
 }
 
@@ -328,8 +347,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CANCEL_CONFIRM_MS, STOP_CONFIRM_MS
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/deploy/agent-silence.ts
 var agent_silence = __webpack_require__(1368);
 ;// CONCATENATED MODULE: ./src/deploy/console-url.ts
@@ -346,16 +365,18 @@ function deploymentConsoleUrl(region, deploymentId) {
     return `https://${consoleHost(region)}/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${r}`;
 }
 
-// EXTERNAL MODULE: ./src/deploy/duration.ts
-var duration = __webpack_require__(5039);
+// EXTERNAL MODULE: ./src/common/duration.ts
+var duration = __webpack_require__(5541);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __webpack_require__(7507);
-// EXTERNAL MODULE: ./src/deploy/codedeploy-errors.ts
-var codedeploy_errors = __webpack_require__(6265);
+// EXTERNAL MODULE: ./src/aws/aws-errors.ts
+var aws_errors = __webpack_require__(8098);
+// EXTERNAL MODULE: ./src/aws/codedeploy-errors.ts
+var codedeploy_errors = __webpack_require__(5431);
 // EXTERNAL MODULE: ./src/deploy/request.ts
 var request = __webpack_require__(4046);
-// EXTERNAL MODULE: ./src/deploy/retry.ts
-var retry = __webpack_require__(5001);
+// EXTERNAL MODULE: ./src/aws/retry.ts
+var retry = __webpack_require__(2495);
 // EXTERNAL MODULE: ./src/deploy/progress.ts
 var progress = __webpack_require__(524);
 ;// CONCATENATED MODULE: ./src/deploy/targets.ts
@@ -373,9 +394,9 @@ async function listTargetIds(deploymentId, c) {
     let nextToken;
     do {
         try {
-            const page = await (0,retry/* callWithRetry */.Z)('ListDeploymentTargets', () => c.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId, nextToken }), {
+            const page = await (0,retry/* callWithRetry */.ZG)('ListDeploymentTargets', () => c.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId, nextToken }), {
                 abortSignal: c.signal
-            }), c, (err) => ((0,codedeploy_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
+            }), c, (err) => ((0,aws_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
             ids.push(...(page.targetIds ?? []));
             nextToken = page.nextToken || undefined;
         }
@@ -414,9 +435,9 @@ async function getInstances(deploymentId, targetIds, c) {
     const views = [];
     for (let i = 0; i < targetIds.length; i += TARGETS_PER_BATCH) {
         const batch = targetIds.slice(i, i + TARGETS_PER_BATCH);
-        const out = await (0,retry/* callWithRetry */.Z)('BatchGetDeploymentTargets', () => c.codedeploy.send(new dist_cjs.BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: batch }), {
+        const out = await (0,retry/* callWithRetry */.ZG)('BatchGetDeploymentTargets', () => c.codedeploy.send(new dist_cjs.BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: batch }), {
             abortSignal: c.signal
-        }), c, (err) => ((0,codedeploy_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
+        }), c, (err) => ((0,aws_errors/* isAccessDenied */.w7)(err) ? TARGETS_CHECK : undefined));
         for (const t of out.deploymentTargets ?? []) {
             const view = toInstanceView(t);
             if (view)
@@ -433,6 +454,7 @@ async function fetchInstances(deploymentId, c) {
 
 ;// CONCATENATED MODULE: ./src/deploy/wait.ts
 // Following one deployment to a terminal state: GetDeployment at a steady pace, lines only on change.
+
 
 
 
@@ -504,7 +526,7 @@ async function waitForDeployment(opts) {
                 instances = await getInstances(deploymentId, targetIds, targetsClient);
         }
         catch (err) {
-            if (err instanceof errors/* AwsCallError */.iQ && (0,codedeploy_errors/* isAccessDenied */.w7)(err.cause)) {
+            if (err instanceof errors/* AwsCallError */.iQ && (0,aws_errors/* isAccessDenied */.w7)(err.cause)) {
                 log.warning(`Not showing per-instance progress (nor watching for silent agents): ${err.describe()}`);
                 trackInstances = false;
             }
@@ -559,15 +581,15 @@ async function waitForDeployment(opts) {
                 return { kind: 'timed-out', info, instances };
             }
             failures++;
-            if (!(0,codedeploy_errors/* isTransient */.dg)(err))
-                throw (0,codedeploy_errors/* codeDeployCallError */.vO)('GetDeployment', err, (0,codedeploy_errors/* isAccessDenied */.w7)(err)
+            if (!(0,aws_errors/* isTransient */.dg)(err))
+                throw (0,codedeploy_errors/* codeDeployCallError */.v)('GetDeployment', err, (0,aws_errors/* isAccessDenied */.w7)(err)
                     ? undefined
                     : `Check that deployment ${deploymentId} exists in this region.`);
             if (failures >= MAX_CONSECUTIVE_ERRORS) {
-                const e = (0,codedeploy_errors/* codeDeployCallError */.vO)('GetDeployment', err);
+                const e = (0,codedeploy_errors/* codeDeployCallError */.v)('GetDeployment', err);
                 throw new errors/* AwsCallError */.iQ('GetDeployment', e.code, `${failures} calls in a row failed, the last with: ${err.message ?? ''}`, `Deployment ${deploymentId} may still be running: follow it in the console. ${e.fix ?? ''}`.trim(), err);
             }
-            delay = (0,retry/* backoffMs */.j)(failures, (0,codedeploy_errors/* isThrottling */.E2)(err), opts.random);
+            delay = (0,retry/* backoffMs */.jo)(failures, (0,aws_errors/* isThrottling */.E2)(err), opts.random);
             log.debug(`GetDeployment failed (${failures} in a row), retrying in ${delay} ms: ${err.message ?? ''}`);
         }
         finally {
@@ -582,6 +604,7 @@ async function waitForDeployment(opts) {
 
 ;// CONCATENATED MODULE: ./src/deploy/create.ts
 // Creating one deployment for one group, queueing behind (or refusing) a deployment already active there.
+
 
 
 
@@ -627,7 +650,7 @@ async function listAll(fetchPage) {
 async function createCheck(err, o, input) {
     const { codedeploy, region, settings, group } = o;
     const app = settings.application;
-    switch ((0,codedeploy_errors/* errorCode */.CA)(err)) {
+    switch ((0,aws_errors/* errorCode */.CA)(err)) {
         case 'ApplicationDoesNotExistException': {
             const apps = await listAll(async (nextToken) => {
                 const out = await codedeploy.send(new dist_cjs.ListApplicationsCommand({ nextToken }));
@@ -662,7 +685,7 @@ async function createCheck(err, o, input) {
         case 'InvalidFileExistsBehaviorException':
             return `Check file-exists-behavior: DISALLOW, OVERWRITE or RETAIN.`;
         default:
-            if ((0,codedeploy_errors/* isAccessDenied */.w7)(err)) {
+            if ((0,aws_errors/* isAccessDenied */.w7)(err)) {
                 return `Grant the IAM action codedeploy:CreateDeployment on the deployment group; creating a deployment also needs codedeploy:RegisterApplicationRevision and codedeploy:GetApplicationRevision on the application and codedeploy:GetDeploymentConfig (the action the message names is the one missing). Waiting and diagnosis use codedeploy:GetDeployment, ListDeployments, ListDeploymentTargets, BatchGetDeploymentTargets and StopDeployment: see examples/iam-policy.json in the action's repository.`;
             }
             return undefined;
@@ -680,7 +703,7 @@ async function findActiveDeployment(o) {
     }
     catch (err) {
         // Queueing still works through DeploymentLimitExceededException, so a missing permission here is no failure.
-        o.log.debug(`ListDeployments failed, relying on CreateDeployment to report an active deployment: ${(0,codedeploy_errors/* errorCode */.CA)(err)}`);
+        o.log.debug(`ListDeployments failed, relying on CreateDeployment to report an active deployment: ${(0,aws_errors/* errorCode */.CA)(err)}`);
         return undefined;
     }
 }
@@ -703,39 +726,41 @@ async function isOurs(o, id, input) {
 }
 /** One CreateDeployment, retried on throttling and transient errors. Returns the id, or the active deployment blocking it. */
 async function tryCreate(o, input) {
+    if (o.signal?.aborted)
+        return { cancelled: true };
     let unsureIfSent = false;
-    for (let attempt = 1;; attempt++) {
-        if (o.signal?.aborted)
-            return { cancelled: true };
-        try {
-            // No abort signal: a request cut off mid-flight may still create a deployment we could then not stop.
-            const out = await o.codedeploy.send(new dist_cjs.CreateDeploymentCommand(input));
-            if (!out.deploymentId)
-                throw new errors/* ActionError */.lZ('CreateDeployment returned no deployment id.', 'Try again.');
-            return { id: out.deploymentId };
-        }
-        catch (err) {
-            if (err instanceof errors/* ActionError */.lZ)
-                throw err;
-            if ((0,codedeploy_errors/* errorCode */.CA)(err) === 'DeploymentLimitExceededException') {
-                const activeId = activeIdFromMessage(err.message ?? '') ?? (await findActiveDeployment(o));
-                if (activeId && unsureIfSent && (await isOurs(o, activeId, input))) {
-                    o.log.info(`CreateDeployment's answer was lost, but deployment ${activeId} with this revision is the one it created.`);
-                    return { id: activeId };
-                }
-                return { activeId };
+    let out;
+    try {
+        // No abort signal on the request: one cut off mid-flight may still create a deployment we could then not stop.
+        out = await (0,retry/* retry */.L5)(() => o.codedeploy.send(new dist_cjs.CreateDeploymentCommand(input)), (0,retry/* awsPolicy */.kv)({
+            attempts: CREATE_ATTEMPTS,
+            sleep: o.sleep,
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(o.random ? { random: o.random } : {}),
+            onRetry: (err, _attempt, delay) => {
+                // A throttled call was refused; any other transient failure may have created the deployment anyway.
+                if (!(0,aws_errors/* isThrottling */.E2)(err))
+                    unsureIfSent = true;
+                o.log.info(`CreateDeployment ${(0,aws_errors/* isThrottling */.E2)(err) ? 'was throttled' : `failed (${(0,aws_errors/* errorCode */.CA)(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`);
             }
-            if (!(0,codedeploy_errors/* isTransient */.dg)(err) || attempt >= CREATE_ATTEMPTS) {
-                throw (0,codedeploy_errors/* codeDeployCallError */.vO)('CreateDeployment', err, await createCheck(err, o, input));
-            }
-            // A throttled call was refused; any other transient failure may have created the deployment anyway.
-            if (!(0,codedeploy_errors/* isThrottling */.E2)(err))
-                unsureIfSent = true;
-            const delay = (0,retry/* backoffMs */.j)(attempt, (0,codedeploy_errors/* isThrottling */.E2)(err), o.random);
-            o.log.info(`CreateDeployment ${(0,codedeploy_errors/* isThrottling */.E2)(err) ? 'was throttled' : `failed (${(0,codedeploy_errors/* errorCode */.CA)(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`);
-            await o.sleep(delay, o.signal);
-        }
+        }));
     }
+    catch (err) {
+        if ((0,aws_errors/* errorCode */.CA)(err) === 'DeploymentLimitExceededException') {
+            const activeId = activeIdFromMessage(err.message ?? '') ?? (await findActiveDeployment(o));
+            if (activeId && unsureIfSent && (await isOurs(o, activeId, input))) {
+                o.log.info(`CreateDeployment's answer was lost, but deployment ${activeId} with this revision is the one it created.`);
+                return { id: activeId };
+            }
+            return { activeId };
+        }
+        if (o.signal?.aborted && (0,aws_errors/* isTransient */.dg)(err))
+            return { cancelled: true };
+        throw (0,codedeploy_errors/* codeDeployCallError */.v)('CreateDeployment', err, await createCheck(err, o, input));
+    }
+    if (!out.deploymentId)
+        throw new errors/* ActionError */.lZ('CreateDeployment returned no deployment id.', 'Try again.');
+    return { id: out.deploymentId };
 }
 /**
  * Creates the deployment. When the group is busy: `wait` follows the active deployment to its end
@@ -828,7 +853,7 @@ async function findRollbackId(opts) {
                     .deploymentInfo ?? info;
         }
         catch (err) {
-            if (!(0,codedeploy_errors/* isTransient */.dg)(err))
+            if (!(0,aws_errors/* isTransient */.dg)(err))
                 break;
             continue;
         }
@@ -842,8 +867,8 @@ async function findRollbackId(opts) {
 
 // EXTERNAL MODULE: ./src/deploy/stop.ts
 var stop = __webpack_require__(9448);
-// EXTERNAL MODULE: ./src/plural.ts
-var plural = __webpack_require__(9133);
+// EXTERNAL MODULE: ./src/common/plural.ts
+var plural = __webpack_require__(9627);
 ;// CONCATENATED MODULE: ./src/deploy/run-deployments.ts
 
 
@@ -860,16 +885,6 @@ var plural = __webpack_require__(9133);
 const STOP_CONFIRM_MS = 60_000;
 /** On cancellation the runner kills us 10 s after SIGINT: confirm the stop only briefly. */
 const CANCEL_CONFIRM_MS = 4000;
-async function resolveRegion(settings, codedeploy) {
-    if (settings.region)
-        return settings.region;
-    try {
-        return await codedeploy.config.region();
-    }
-    catch {
-        return '';
-    }
-}
 function applyInfo(r, info) {
     if (!info)
         return;
@@ -890,7 +905,7 @@ function errorText(info) {
 }
 async function deployToGroups(opts) {
     const { settings, codedeploy, log, sleep, now, signal, random } = opts;
-    const region = await resolveRegion(settings, codedeploy);
+    const region = opts.region;
     const timeoutMs = settings.waitTimeoutMinutes * 60_000;
     const minutes = (0,agent_silence/* minutesText */.BI)(settings.waitTimeoutMinutes);
     const groups = settings.deploymentGroups.map((group) => ({
@@ -1166,8 +1181,8 @@ async function deployToGroups(opts) {
 /* harmony export */   stopDeployment: () => (/* binding */ stopDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7507);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5001);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _aws_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2495);
 // Stopping a deployment (on timeout with on-timeout: stop, and when the workflow is cancelled).
 
 
@@ -1185,7 +1200,7 @@ function rollbackOnStop(input, config) {
 async function stopDeployment(opts) {
     const { codedeploy, log, deploymentId, autoRollbackEnabled } = opts;
     try {
-        const out = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .callWithRetry */ .Z)('StopDeployment', () => codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.StopDeploymentCommand({
+        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .callWithRetry */ .ZG)('StopDeployment', () => codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.StopDeploymentCommand({
             deploymentId,
             ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {})
         })), 
@@ -1196,7 +1211,7 @@ async function stopDeployment(opts) {
         return 'stopping';
     }
     catch (err) {
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ && err.code === 'DeploymentAlreadyCompletedException') {
+        if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ && err.code === 'DeploymentAlreadyCompletedException') {
             log.info(`Deployment ${deploymentId} had already ended; nothing to stop.`);
             return 'already-completed';
         }

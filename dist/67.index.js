@@ -6,18 +6,21 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   Dz: () => (/* binding */ toAwsCallError),
-/* harmony export */   Jr: () => (/* binding */ THROTTLING_CODES),
+/* harmony export */   E2: () => (/* binding */ isThrottling),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   e8: () => (/* binding */ networkCode),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
-/* unused harmony export redactSecrets */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* unused harmony exports THROTTLING_CODES, networkCode, redactSecrets */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 // Turns any SDK or network error into an AwsCallError that names the call and the user's next
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
 
-const NETWORK_CODES = new Set([
+// Connection-level failures: the request may not have reached AWS, or its answer was lost.
+const CONNECTION_CODES = new Set([
     'ECONNREFUSED',
     'ECONNRESET',
     'ECONNABORTED',
@@ -27,6 +30,15 @@ const NETWORK_CODES = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH',
     'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'NetworkingError'
+]);
+// TLS failures: also "could not reach", but trying again will not help.
+const TLS_CODES = new Set([
     'EPROTO',
     'ERR_SSL_WRONG_VERSION_NUMBER',
     'CERT_HAS_EXPIRED',
@@ -86,7 +98,7 @@ const STATUS_NAMES = {
 };
 /** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
 function describeAwsError(err) {
-    const parts = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    const parts = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
     const netCode = networkCode(err);
     let code = netCode ?? parts.code;
     if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
@@ -102,11 +114,39 @@ function networkCode(err) {
     if (!err || typeof err !== 'object')
         return undefined;
     const e = err;
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+    if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || TLS_CODES.has(e.code)))
         return e.code;
     if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
         return 'TimeoutError';
     return undefined;
+}
+// The one classification every retry uses, S3 and CodeDeploy alike.
+function errorCode(err) {
+    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).code;
+}
+function isThrottling(err) {
+    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
+}
+/** Worth trying again: throttling, a 5xx, or the connection failing (not a TLS problem). */
+function isTransient(err) {
+    if (isThrottling(err))
+        return true;
+    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    if (status !== undefined && status >= 500)
+        return true;
+    const sysCode = err?.code;
+    if (typeof sysCode === 'string' && CONNECTION_CODES.has(sysCode))
+        return true;
+    if (CONNECTION_CODES.has(code))
+        return true;
+    if (err?.$retryable)
+        return true;
+    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
+}
+function isAccessDenied(err) {
+    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
+    return ACCESS_DENIED_CODES.has(code) || code === 'UnauthorizedOperation' || status === 403;
 }
 /** An abort the caller asked for (signal), as the SDK reports it. */
 function isAbortError(err) {
@@ -117,10 +157,10 @@ function isAbortError(err) {
  * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
  */
 function toAwsCallError(call, err, hints = {}) {
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
+    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
         return err;
     const { code, message, status } = describeAwsError(err);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
 }
 function adviceFor(err, code, status, hints) {
     const specific = hints.byCode?.[code];
@@ -133,7 +173,7 @@ function adviceFor(err, code, status, hints) {
             : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
     }
     if (code === 'CredentialsProviderError' ||
-        /could not load credentials/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
+        /could not load credentials/i.test((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
         return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
     }
     if (EXPIRED_CODES.has(code)) {
@@ -190,104 +230,57 @@ function tidy(text) {
 
 /***/ }),
 
-/***/ 6265:
+/***/ 5431:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   vO: () => (/* binding */ codeDeployCallError),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */   v: () => (/* binding */ codeDeployCallError)
 /* harmony export */ });
-/* harmony import */ var _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-// How CodeDeploy API errors are classified (retry or not) and explained (what the user should check).
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+// How CodeDeploy API errors are explained (what the user should check); aws-errors.ts classifies them.
 
 
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENOTFOUND',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'NetworkingError'
-]);
-function isThrottling(err) {
-    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return _aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .THROTTLING_CODES */ .Jr.has(code) || status === 429 || /rate exceeded/i.test(message);
-}
-/** Worth trying again: throttling, a 5xx, or the connection failing. */
-function isTransient(err) {
-    if (isThrottling(err))
-        return true;
-    const { code, message, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if (status !== undefined && status >= 500)
-        return true;
-    const sysCode = err?.code;
-    if (typeof sysCode === 'string' && NETWORK_CODES.has(sysCode))
-        return true;
-    if (NETWORK_CODES.has(code))
-        return true;
-    if (err?.$retryable)
-        return true;
-    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
-}
-function isAccessDenied(err) {
-    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    return (code === 'AccessDeniedException' ||
-        code === 'AccessDenied' ||
-        code === 'UnauthorizedOperation' ||
-        status === 403);
-}
-function errorCode(err) {
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err).code;
-}
 /** What to check, for errors any CodeDeploy call can meet. */
 function genericCheck(call, err) {
-    const { code, status } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if (isAccessDenied(err))
+    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(err))
         return `The credentials are not allowed to call it: grant the IAM action codedeploy:${call} to the role or user this workflow runs as.`;
     if (code === 'UnrecognizedClientException' ||
         code === 'InvalidSignatureException' ||
         code === 'ExpiredTokenException')
         return 'The AWS credentials are invalid or expired: check how the workflow configures them (aws-actions/configure-aws-credentials).';
-    if (isThrottling(err))
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err))
         return 'CodeDeploy kept throttling the requests: try again later, or run fewer deployments at once.';
     if (status !== undefined && status >= 500)
         return 'CodeDeploy had an internal error: try again; if it persists check the AWS Health Dashboard.';
-    if (isTransient(err))
+    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err))
         return 'The CodeDeploy endpoint could not be reached: check the region and the network (or AWS_ENDPOINT_URL_CODEDEPLOY).';
     return 'Check the region, the credentials and the inputs.';
 }
 /** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
 function codeDeployCallError(call, err, check) {
     // Redacted and cleaned: AWS messages may echo request data.
-    const { code, message } = (0,_aws_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
-    const useGeneric = !check || isTransient(err);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
+    const { code, message } = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
+    const useGeneric = !check || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err);
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
 }
 
 
 /***/ }),
 
-/***/ 5001:
+/***/ 2495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ callWithRetry),
-/* harmony export */   j: () => (/* binding */ backoffMs)
+/* harmony export */   L5: () => (/* binding */ retry),
+/* harmony export */   ZG: () => (/* binding */ callWithRetry),
+/* harmony export */   jo: () => (/* binding */ backoffMs),
+/* harmony export */   kv: () => (/* binding */ awsPolicy)
 /* harmony export */ });
-/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6265);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
+/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5431);
+
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
 function backoffMs(attempt, throttled, random = Math.random) {
@@ -296,21 +289,47 @@ function backoffMs(attempt, throttled, random = Math.random) {
     const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-/** Calls `fn` until it succeeds, a non-transient error occurs, or the attempts run out; errors become AwsCallError naming `call`. */
-async function callWithRetry(call, fn, opts, check) {
-    const attempts = opts.attempts ?? 6;
+/** Calls `fn` until it succeeds, throws an error not worth retrying, or the attempts run out; throws the last error as it came. */
+async function retry(fn, policy) {
     for (let attempt = 1;; attempt++) {
         try {
-            return await fn();
+            return await fn(attempt);
         }
         catch (err) {
-            if (!(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err) || attempt >= attempts || opts.signal?.aborted) {
-                throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .codeDeployCallError */ .vO)(call, err, check?.(err));
-            }
-            const delay = backoffMs(attempt, (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random);
-            opts.log.debug(`${call}: ${(0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`);
-            await opts.sleep(delay, opts.signal);
+            if (attempt >= policy.attempts || policy.signal?.aborted || !policy.retryable(err))
+                throw err;
+            const delay = policy.delayMs(attempt, err);
+            policy.onRetry?.(err, attempt, delay);
+            await policy.sleep(delay, policy.signal);
+            if (policy.signal?.aborted)
+                throw err;
         }
+    }
+}
+/** The policy for AWS API calls: transient errors, jittered exponential backoff, longer when throttled. */
+function awsPolicy(opts) {
+    return {
+        attempts: opts.attempts,
+        retryable: _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg,
+        delayMs: (attempt, err) => backoffMs(attempt, (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random),
+        sleep: opts.sleep,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
+    };
+}
+/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
+async function callWithRetry(call, fn, opts, check) {
+    try {
+        return await retry(fn, awsPolicy({
+            attempts: opts.attempts ?? 6,
+            sleep: opts.sleep,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.random ? { random: opts.random } : {}),
+            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
+        }));
+    }
+    catch (err) {
+        throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err));
     }
 }
 
@@ -325,8 +344,8 @@ async function callWithRetry(call, fn, opts, check) {
 /* harmony export */   stopDeployment: () => (/* binding */ stopDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7507);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5001);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _aws_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2495);
 // Stopping a deployment (on timeout with on-timeout: stop, and when the workflow is cancelled).
 
 
@@ -344,7 +363,7 @@ function rollbackOnStop(input, config) {
 async function stopDeployment(opts) {
     const { codedeploy, log, deploymentId, autoRollbackEnabled } = opts;
     try {
-        const out = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .callWithRetry */ .Z)('StopDeployment', () => codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.StopDeploymentCommand({
+        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .callWithRetry */ .ZG)('StopDeployment', () => codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.StopDeploymentCommand({
             deploymentId,
             ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {})
         })), 
@@ -355,7 +374,7 @@ async function stopDeployment(opts) {
         return 'stopping';
     }
     catch (err) {
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ && err.code === 'DeploymentAlreadyCompletedException') {
+        if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ && err.code === 'DeploymentAlreadyCompletedException') {
             log.info(`Deployment ${deploymentId} had already ended; nothing to stop.`);
             return 'already-completed';
         }

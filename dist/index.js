@@ -1,13 +1,109 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7242:
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ watchSignals)
+/* harmony export */ });
+// Cancellation. The runner cancels with SIGINT, then SIGTERM 7.5 s later (and kills at 10 s):
+// both abort the run, which stops the deployment it is waiting for (stop-on-cancel). Installed
+// by the entry point before anything else, so a signal during start-up is not lost.
+function watchSignals(proc = process) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (!controller.signal.aborted)
+            controller.abort(name);
+    };
+    proc.on('SIGINT', onSignal);
+    proc.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            proc.off('SIGINT', onSignal);
+            proc.off('SIGTERM', onSignal);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 996:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ firstLine)
+/* harmony export */ });
+/* harmony import */ var _settings_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6804);
+/* harmony import */ var _state_helper_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7155);
+/* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8330);
+// The step's first log line, written by the entry point before the rest of the action is loaded
+// (about 1.7 MB of bundled JavaScript, most of it @actions/core and its HTTP client), so the log
+// shows at once that the step started. Raw inputs are read the way @actions/core's getInput reads
+// them; nothing is validated here (bad inputs are reported right after, by the settings).
+
+
+
+/** The line for the main step; undefined for the post step. */
+function firstLine(env) {
+    if ((0,_state_helper_js__WEBPACK_IMPORTED_MODULE_1__/* .isPostStep */ .pq)(env))
+        return undefined;
+    const input = (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+    const groups = input(_settings_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DeploymentGroup)
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+    const dryRun = input(_settings_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun).toLowerCase() === 'true';
+    return (`${_package_json__WEBPACK_IMPORTED_MODULE_2__/* .name */ .UU} ${_package_json__WEBPACK_IMPORTED_MODULE_2__/* .version */ .rE}: ${dryRun ? 'dry run for' : 'deploying'} ` +
+        `${input(_settings_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Application) || '(no application)'} to ${groups.join(', ') || '(no deployment group)'}`);
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(833);
+/* harmony import */ var _first_line_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(996);
+/* harmony import */ var _state_helper_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7155);
+// Entry point for both the main step and the post step (action.yml runs this file twice).
+// Signal handlers first (main step only), then the first log line, before the rest of the action
+// is loaded: main.js (and with it @actions/core) is imported dynamically, so the bundler keeps it
+// out of this file's chunk.
+
+
+
+
+// The post step keeps Node's default: a signal ends it.
+const cancellation = (0,_state_helper_js__WEBPACK_IMPORTED_MODULE_2__/* .isPostStep */ .pq)(process.env) ? undefined : (0,_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .watchSignals */ .R)();
+const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(process.env);
+if (line !== undefined)
+    process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
+try {
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(734)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2734));
+    await run(cancellation?.signal ?? new AbortController().signal);
+}
+finally {
+    cancellation?.dispose();
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 6804:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H$: () => (/* binding */ DESCRIPTION_MAX_LENGTH),
 /* harmony export */   IE: () => (/* binding */ DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES),
-/* harmony export */   Uw: () => (/* binding */ State),
 /* harmony export */   k7: () => (/* binding */ Output),
 /* harmony export */   pd: () => (/* binding */ Input),
 /* harmony export */   uO: () => (/* binding */ DEFAULT_WAIT_TIMEOUT_MINUTES),
@@ -60,15 +156,6 @@ var Output;
     Output["BundleVersion"] = "bundle-version";
     Output["BundleUploaded"] = "bundle-uploaded";
 })(Output || (Output = {}));
-var State;
-(function (State) {
-    State["IsPost"] = "is-post";
-    State["DeploymentId"] = "deployment-id";
-    State["DeploymentFinished"] = "deployment-finished";
-    State["Region"] = "region";
-    State["StopOnCancel"] = "stop-on-cancel";
-    State["AutoRollback"] = "auto-rollback";
-})(State || (State = {}));
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}';
 const DEFAULT_WAIT_TIMEOUT_MINUTES = 60;
@@ -79,57 +166,72 @@ const DESCRIPTION_MAX_LENGTH = 256;
 
 /***/ }),
 
-/***/ 996:
+/***/ 7155:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ firstLine)
+/* harmony export */   FC: () => (/* binding */ MainState),
+/* harmony export */   cj: () => (/* binding */ readPostState),
+/* harmony export */   pq: () => (/* binding */ isPostStep)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8330);
-// The step's first log line, written by the entry point before the rest of the action is loaded
-// (about 1.7 MB of bundled JavaScript, most of it @actions/core and its HTTP client), so the log
-// shows at once that the step started. Raw inputs are read the way @actions/core's getInput reads
-// them; nothing is validated here (bad inputs are reported right after, by the settings).
-
-
-/** The line for the main step; undefined for the post step. */
-function firstLine(env) {
-    if (env[`STATE_${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost}`] === 'true')
-        return undefined;
-    const input = (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-    const groups = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DeploymentGroup)
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
-    const dryRun = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun).toLowerCase() === 'true';
-    return (`${_package_json__WEBPACK_IMPORTED_MODULE_1__/* .name */ .UU} ${_package_json__WEBPACK_IMPORTED_MODULE_1__/* .version */ .rE}: ${dryRun ? 'dry run for' : 'deploying'} ` +
-        `${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Application) || '(no application)'} to ${groups.join(', ') || '(no deployment group)'}`);
+/* unused harmony export State */
+// The contract between the main step and the post step, in one place (as actions/checkout's
+// state-helper). The runner keeps what main saves with core.saveState and hands it to the post
+// step as STATE_<name> variables. The post step is a backstop: it stops a deployment that main
+// started but did not see end (the job was cancelled and main was killed).
+/** The names saved; the runner prefixes them with STATE_. */
+var State;
+(function (State) {
+    State["IsPost"] = "is-post";
+    State["DeploymentId"] = "deployment-id";
+    State["DeploymentFinished"] = "deployment-finished";
+    State["Region"] = "region";
+    State["StopOnCancel"] = "stop-on-cancel";
+    State["AutoRollback"] = "auto-rollback";
+})(State || (State = {}));
+/** What main writes, in the order it happens. */
+class MainState {
+    save;
+    constructor(save) {
+        this.save = save;
+    }
+    /** First thing main does: the runner's second run of the entry point is then the post step. */
+    markPostNext() {
+        this.save(State.IsPost, 'true');
+    }
+    /** Before the first deployment is created: how the post step would reach and stop it. */
+    deploying(o) {
+        this.save(State.Region, o.region);
+        this.save(State.StopOnCancel, String(o.stopOnCancel));
+        if (o.autoRollback !== undefined)
+            this.save(State.AutoRollback, String(o.autoRollback));
+    }
+    /** A deployment main is about to wait for; the post step stops it unless main saw it end. */
+    waitingFor(deploymentId) {
+        this.save(State.DeploymentId, deploymentId);
+    }
+    /** Main saw the deployments end (or gave up waiting on its own terms): nothing for the post step. */
+    finished() {
+        this.save(State.DeploymentFinished, 'true');
+    }
+}
+function isPostStep(env) {
+    return read(env, State.IsPost) === 'true';
+}
+function readPostState(env) {
+    const finished = read(env, State.DeploymentFinished) === 'true';
+    const autoRollback = read(env, State.AutoRollback);
+    return {
+        deploymentId: finished ? '' : read(env, State.DeploymentId),
+        region: read(env, State.Region),
+        stopOnCancel: read(env, State.StopOnCancel) === 'true',
+        ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})
+    };
+}
+function read(env, name) {
+    return env[`STATE_${name}`] ?? '';
 }
 
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _first_line_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(996);
-// Entry point for both the main step and the post step (action.yml runs this file twice).
-// The first log line goes out before the rest of the action is loaded: main.js (and with it
-// @actions/core) is imported dynamically, so the bundler keeps it out of this file's chunk.
-
-
-const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(process.env);
-if (line !== undefined)
-    process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(484)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5484));
-await run();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -2,12 +2,13 @@
 // (about 1.7 MB of bundled JavaScript, most of it @actions/core and its HTTP client), so the log
 // shows at once that the step started. Raw inputs are read the way @actions/core's getInput reads
 // them; nothing is validated here (bad inputs are reported right after, by the settings).
-import { Input, State } from './settings/constants.js'
+import { Input } from './settings/constants.js'
+import { isPostStep } from './state-helper.js'
 import pkg from '../package.json' with { type: 'json' }
 
 /** The line for the main step; undefined for the post step. */
 export function firstLine(env: NodeJS.ProcessEnv): string | undefined {
-  if (env[`STATE_${State.IsPost}`] === 'true') return undefined
+  if (isPostStep(env)) return undefined
   const input = (name: Input): string =>
     (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
   const groups = input(Input.DeploymentGroup)

@@ -1,39 +1,35 @@
-// The thin edge: wires the runner (@actions/core, signals, the environment) to the flow.
+// The thin edge: wires the runner (@actions/core, the environment) to the pipeline.
 import * as core from '@actions/core'
-import { State } from './settings/constants.js'
-import { ActionError, ValidationError } from './common/errors.js'
-import { runDeployFlow } from './pipeline.js'
-import { getSettings } from './settings/inputs.js'
+import { ActionError } from './common/errors.js'
 import { realSleep } from './common/log.js'
+import { runPipeline } from './pipeline.js'
 import { runPost } from './post.js'
 import { runnerLog } from './runner-log.js'
+import { getSettings } from './settings/inputs.js'
+import { isPostStep, MainState } from './state-helper.js'
 
-export async function run(): Promise<void> {
-  if (core.getState(State.IsPost) === 'true') {
+/** `cancelled` aborts when the runner cancels the job (src/cancel.ts). */
+export async function run(cancelled: AbortSignal): Promise<void> {
+  if (isPostStep(process.env)) {
     await runPost(runnerLog, process.env)
     return
   }
-
-  // The runner cancels with SIGINT, then SIGTERM 7.5 s later: both abort the flow, which
-  // stops the deployment it is waiting for (stop-on-cancel) before the process is killed.
-  const cancel = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (!cancel.signal.aborted) runnerLog.warning(`Received ${signal}: the workflow was cancelled.`)
-    cancel.abort(signal)
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const sayCancelled = (): void =>
+    runnerLog.warning(`Received ${String(cancelled.reason)}: the workflow was cancelled.`)
+  if (cancelled.aborted) sayCancelled()
+  else cancelled.addEventListener('abort', sayCancelled, { once: true })
 
   try {
-    core.saveState(State.IsPost, 'true')
+    const state = new MainState((name, value) => core.saveState(name, value))
+    state.markPostNext()
     const settings = getSettings((name) => core.getInput(name), process.env)
-    const result = await runDeployFlow(settings, {
+    const result = await runPipeline(settings, {
       log: runnerLog,
       setOutput: (name, value) => core.setOutput(name, value),
-      saveState: (name, value) => core.saveState(name, value),
-      writeSummary: writeSummary,
+      state,
+      writeSummary,
       env: process.env,
-      signal: cancel.signal,
+      signal: cancelled,
       sleep: realSleep,
       now: Date.now
     })
@@ -41,8 +37,7 @@ export async function run(): Promise<void> {
   } catch (err) {
     fail(err)
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    cancelled.removeEventListener('abort', sayCancelled)
   }
 }
 
@@ -53,10 +48,6 @@ async function writeSummary(markdown: string): Promise<void> {
 
 /** One ::error:: line the user can act on; the stack only in debug logs. */
 function fail(err: unknown): void {
-  if (err instanceof ValidationError) {
-    core.setFailed(err.describe())
-    return
-  }
   if (err instanceof ActionError) {
     core.setFailed(err.describe())
     return

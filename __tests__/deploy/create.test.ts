@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { activeIdFromMessage, createDeployment } from '../../src/deploy/create.js'
 import { AwsCallError } from '../../src/common/errors.js'
 import { MemoryLogger } from '../../src/common/log.js'
-import type { Settings } from '../../src/settings/settings.js'
+import type { DeploySettings } from '../../src/settings/settings.js'
 import { awsError, FakeClock, FakeCodeDeploy, REVISION, testSettings } from './fake-codedeploy.js'
 
-function setup(over: Partial<Settings> = {}, group = 'blue') {
+function setup(over: Partial<DeploySettings> = {}, group = 'blue') {
   const clock = new FakeClock()
   const cd = new FakeCodeDeploy(clock)
   const log = new MemoryLogger()

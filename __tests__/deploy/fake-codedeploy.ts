@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
 import type { Sleep } from '../../src/common/log.js'
-import type { Settings } from '../../src/settings/settings.js'
+import type { DeploySettings } from '../../src/settings/settings.js'
 
 export const HOOKS = [
   'ApplicationStop',
@@ -484,16 +484,11 @@ export class FakeCodeDeploy {
   }
 }
 
-export function testSettings(over: Partial<Settings> = {}): Settings {
+/** The deploy slice of the settings: all the deploy modules read. */
+export function testSettings(over: Partial<DeploySettings> = {}): DeploySettings {
   return {
     application: 'my-app',
     deploymentGroups: ['blue'],
-    bucket: 'my-bucket',
-    region: 'eu-west-1',
-    workspace: '/work',
-    tempDir: '/tmp',
-    bundle: { kind: 'build', sourceDir: '/work', rules: [], type: 'tgz' },
-    keyTemplate: '{application}/{run_number}/{bundle_hash}.{ext}',
     description: 'owner/repo abc1234 run 42',
     ignoreApplicationStopFailures: false,
     updateOutdatedInstancesOnly: false,
@@ -504,17 +499,6 @@ export function testSettings(over: Partial<Settings> = {}): Settings {
     agentSilenceTimeoutMinutes: 5,
     onAgentSilence: 'warn',
     stopOnCancel: true,
-    dryRun: false,
-    run: {
-      runNumber: '42',
-      runAttempt: '1',
-      runId: '1000',
-      sha: 'abc1234def',
-      refName: 'main',
-      repository: 'owner/repo',
-      serverUrl: 'https://github.com',
-      eventName: 'push'
-    },
     ...over
   }
 }

@@ -41,6 +41,7 @@ describe('a 1,000-instance fleet with 10% failures', () => {
     const result = await deployToGroups({
       settings: testSettings(),
       revision: REVISION,
+      region: 'eu-west-1',
       codedeploy: cd.client,
       log,
       sleep: clock.sleep,

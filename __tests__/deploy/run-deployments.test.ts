@@ -1,7 +1,7 @@
 import { CreateDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { describe, expect, it } from '@jest/globals'
 import { MemoryLogger } from '../../src/common/log.js'
-import type { Settings } from '../../src/settings/settings.js'
+import type { DeploySettings } from '../../src/settings/settings.js'
 import { deployToGroups } from '../../src/deploy/run-deployments.js'
 import {
   awsError,
@@ -12,7 +12,7 @@ import {
   type DeploymentPlan
 } from './fake-codedeploy.js'
 
-function setup(over: Partial<Settings> = {}) {
+function setup(over: Partial<DeploySettings> = {}) {
   const clock = new FakeClock()
   const cd = new FakeCodeDeploy(clock)
   const log = new MemoryLogger()
@@ -22,6 +22,7 @@ function setup(over: Partial<Settings> = {}) {
     deployToGroups({
       settings: testSettings(over),
       revision: REVISION,
+      region: 'eu-west-1',
       codedeploy: cd.client,
       log,
       sleep: clock.sleep,

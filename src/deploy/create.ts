@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { ActionError } from '../common/errors.js'
 import type { Logger, Sleep } from '../common/log.js'
-import type { Settings } from '../settings/settings.js'
+import type { DeploySettings, RequestSettings } from '../settings/settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
 import { errorCode, isAccessDenied, isThrottling, isTransient } from '../aws/aws-errors.js'
 import { codeDeployCallError } from '../aws/codedeploy-errors.js'
@@ -25,7 +25,7 @@ export const CREATE_ATTEMPTS = 6
 const NAMES_SHOWN = 20
 
 export interface CreateOptions {
-  settings: Settings
+  settings: Pick<DeploySettings, keyof RequestSettings | 'ifActiveDeployment'>
   group: string
   revision: S3Revision
   codedeploy: CodeDeployClient

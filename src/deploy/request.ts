@@ -1,6 +1,6 @@
 // The CreateDeployment request, built from settings alone so dry-run prints exactly what would be sent.
 import type { CreateDeploymentInput } from '@aws-sdk/client-codedeploy'
-import type { BundleType, Settings } from '../settings/settings.js'
+import type { BundleType, RequestSettings } from '../settings/settings.js'
 
 /** The uploaded revision, pinned so the agent refuses an object overwritten under it. */
 export interface S3Revision {
@@ -13,7 +13,7 @@ export interface S3Revision {
 }
 
 export function buildCreateDeploymentInput(
-  settings: Settings,
+  settings: RequestSettings,
   group: string,
   revision: S3Revision
 ): CreateDeploymentInput {

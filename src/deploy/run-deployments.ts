@@ -2,7 +2,7 @@
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { ActionError } from '../common/errors.js'
 import type { Logger, Sleep } from '../common/log.js'
-import type { Settings } from '../settings/settings.js'
+import type { DeploySettings } from '../settings/settings.js'
 import {
   agentChecksText,
   AgentWatch,
@@ -29,8 +29,10 @@ export const STOP_CONFIRM_MS = 60_000
 export const CANCEL_CONFIRM_MS = 4000
 
 export interface DeployToGroupsOptions {
-  settings: Settings
+  settings: DeploySettings
   revision: S3Revision
+  /** The region the clients use (for console links and the checks suggested). */
+  region: string
   codedeploy: CodeDeployClient
   log: Logger
   sleep: Sleep
@@ -40,15 +42,6 @@ export interface DeployToGroupsOptions {
   /** Called as soon as a deployment exists, before waiting (set the deployment-id output, save state). */
   onCreated?: (group: string, id: string) => void
   random?: () => number
-}
-
-async function resolveRegion(settings: Settings, codedeploy: CodeDeployClient): Promise<string> {
-  if (settings.region) return settings.region
-  try {
-    return await codedeploy.config.region()
-  } catch {
-    return ''
-  }
 }
 
 function applyInfo(r: GroupResult, info: DeploymentInfo | undefined): void {
@@ -72,7 +65,7 @@ function errorText(info: DeploymentInfo | undefined): string {
 
 export async function deployToGroups(opts: DeployToGroupsOptions): Promise<DeploymentsResult> {
   const { settings, codedeploy, log, sleep, now, signal, random } = opts
-  const region = await resolveRegion(settings, codedeploy)
+  const region = opts.region
   const timeoutMs = settings.waitTimeoutMinutes * 60_000
   const minutes = minutesText(settings.waitTimeoutMinutes)
   const groups: GroupResult[] = settings.deploymentGroups.map((group) => ({

@@ -1,6 +1,6 @@
 // Findings as the user sees them: one log line each, an annotation, and a job summary section.
 
-import type { AnnotationProps } from '../common/log.js'
+import type { AnnotationProps, Logger } from '../common/log.js'
 import type { AppspecReport, Finding } from '../appspec/types.js'
 import { plural } from '../common/plural.js'
 import { codeSpan, escapeText } from './escape.js'
@@ -26,6 +26,19 @@ export function annotationOf(
     file: displayPath(finding.file),
     ...(finding.line !== undefined ? { startLine: finding.line } : {}),
     ...(finding.column !== undefined ? { startColumn: finding.column } : {})
+  }
+}
+
+/** Each finding as a log line and an annotation on the file and line: errors as errors, advice as warnings. */
+export function logFindings(
+  report: AppspecReport,
+  log: Logger,
+  displayPath: (file: string) => string
+): void {
+  for (const f of report.findings) {
+    const line = formatFinding(f, displayPath)
+    if (f.severity === 'error') log.error(line, annotationOf(f, displayPath))
+    else log.warning(line, annotationOf(f, displayPath))
   }
 }
 

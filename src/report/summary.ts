@@ -1,52 +1,31 @@
 // The job summary, as Markdown: bundle, appspec, S3 object, and each deployment (or the dry-run request).
-import type { CreateDeploymentInput } from '@aws-sdk/client-codedeploy'
 import { summaryMarkdown as appspecMarkdown } from './appspec-section.js'
 import { renderListing } from './bundle-listing.js'
-import type { PreparedBundle } from '../stages/bundle.js'
 import { deploymentsMarkdown } from './deployments-section.js'
-import type { DeploymentsResult } from '../deploy/types.js'
+import type { BundleFacts, DryRunFacts, KeyFacts, RunFacts, UploadFacts } from '../facts.js'
 import { codeSpan, escapeText, inFence } from './escape.js'
-import type { Settings } from '../settings/settings.js'
-
-export interface UploadFacts {
-  bucket: string
-  key: string
-  uri: string
-  etag: string
-  versionId?: string
-  uploaded: boolean
-}
-
-export interface SummaryInput {
-  settings: Settings
-  bundle: PreparedBundle
-  key: string
-  upload?: UploadFacts
-  deployments?: DeploymentsResult
-  dryRunRequests?: CreateDeploymentInput[]
-  /** The error that ended the run early (upload or CreateDeployment failed). */
-  failure?: string
-}
+import type { ReportSettings } from '../settings/settings.js'
 
 /** Files listed in full up to this many; a bigger bundle is summarised so the page stays readable. */
 const LISTED_ENTRIES = 200
 
-export function renderSummary(input: SummaryInput): string {
-  const { settings, bundle } = input
+/** The whole job summary, rendered once, from what the run found out as far as it got. */
+export function renderSummary(settings: ReportSettings, facts: RunFacts): string {
+  const { bundle } = facts
   const title = settings.dryRun
     ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
     : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`
   const parts = [title]
-  if (input.failure) parts.push(`> [!CAUTION]\n> ${escapeText(input.failure)}`)
+  if (facts.failure) parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`)
   parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
-  if (input.upload) parts.push(uploadSection(input.upload))
-  else if (settings.dryRun) parts.push(keySection(settings, input.key))
-  if (input.deployments) parts.push(deploymentsMarkdown(input.deployments))
-  if (input.dryRunRequests) parts.push(requestSection(input.dryRunRequests))
+  if (facts.upload) parts.push(uploadSection(facts.upload))
+  else if (settings.dryRun) parts.push(keySection(settings, facts.key))
+  if (facts.deployments) parts.push(deploymentsMarkdown(facts.deployments))
+  if (facts.dryRun) parts.push(requestSection(facts.dryRun))
   return parts.join('\n\n') + '\n'
 }
 
-function bundleSection(bundle: PreparedBundle): string {
+function bundleSection(bundle: BundleFacts): string {
   const files = bundle.entries.filter((e) => e.type !== 'directory')
   const rows = [
     '### Bundle',
@@ -72,14 +51,14 @@ function bundleSection(bundle: PreparedBundle): string {
   return rows.join('\n')
 }
 
-function keySection(settings: Settings, key: string): string {
+function keySection(settings: ReportSettings, key: KeyFacts): string {
   return [
     '### S3 object (dry run: not uploaded)',
     '',
     '| | |',
     '|---|---|',
     `| Bucket | ${settings.bucket ? `${codeSpan(settings.bucket)}` : '(not set)'} |`,
-    `| Key | ${codeSpan(key)} |`
+    `| Key | ${codeSpan(key.key)} |`
   ].join('\n')
 }
 
@@ -96,7 +75,7 @@ function uploadSection(u: UploadFacts): string {
   ].join('\n')
 }
 
-function requestSection(requests: CreateDeploymentInput[]): string {
+function requestSection({ requests }: DryRunFacts): string {
   return [
     '### CreateDeployment request (not sent: dry run)',
     '',

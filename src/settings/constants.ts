@@ -46,15 +46,6 @@ export enum Output {
   BundleUploaded = 'bundle-uploaded'
 }
 
-export enum State {
-  IsPost = 'is-post',
-  DeploymentId = 'deployment-id',
-  DeploymentFinished = 'deployment-finished',
-  Region = 'region',
-  StopOnCancel = 'stop-on-cancel',
-  AutoRollback = 'auto-rollback'
-}
-
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 export const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}'
 export const DEFAULT_WAIT_TIMEOUT_MINUTES = 60

@@ -1,15 +1,16 @@
-// The bundle phase: select (or open) the files, validate the appspec against them, and only
+// The bundle stage: select (or open) the files, validate the appspec against them, and only
 // then write the archive. Nothing is written when validation fails.
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { annotationOf, countFindings, formatFinding } from '../report/appspec-section.js'
+import { countFindings, formatFinding, logFindings } from '../report/appspec-section.js'
 import { validateBundle, type AppspecReport } from '../appspec/validate.js'
 import { ActionError, ValidationError } from '../common/errors.js'
 import type { Logger } from '../common/log.js'
 import { isInside } from '../common/paths.js'
-import type { BundleType, Settings } from '../settings/settings.js'
+import type { BundleFacts } from '../facts.js'
+import type { BundleSettings } from '../settings/settings.js'
 import { executableMode, writeArchive } from '../bundle/archive-writer.js'
 import { readArchive } from '../bundle/archive-reader.js'
 import type { BundleEntry } from '../common/bundle-view.js'
@@ -20,35 +21,22 @@ import { selectionView } from '../bundle/selection-view.js'
 /** Entries listed in the log; a bigger bundle gets a count, so 100,000 files do not make a 3 MB log. */
 const LOGGED_ENTRIES = 1000
 
-export interface PreparedBundle {
-  /** The archive on disk: written by us, or the pre-built one. */
-  path: string
-  sha256: string
-  size: number
-  type: BundleType
-  origin: 'built' | 'archive'
-  entries: BundleEntry[]
-  appspec: AppspecReport
-  /** Maps a bundle path to the path the user edits (source folder or archive member). */
-  displayPath: (bundlePath: string) => string
-}
-
 export async function prepareBundle(
-  settings: Settings,
+  settings: BundleSettings,
   log: Logger,
   signal?: AbortSignal
-): Promise<PreparedBundle> {
+): Promise<BundleFacts> {
   return settings.bundle.kind === 'build'
     ? buildBundle(settings, settings.bundle, log, signal)
     : openArchive(settings, settings.bundle, log)
 }
 
 async function buildBundle(
-  settings: Settings,
-  source: Extract<Settings['bundle'], { kind: 'build' }>,
+  settings: BundleSettings,
+  source: Extract<BundleSettings['bundle'], { kind: 'build' }>,
   log: Logger,
   signal?: AbortSignal
-): Promise<PreparedBundle> {
+): Promise<BundleFacts> {
   // Named now (the selection must never pick it up), created only once validation passed.
   const outDir = path.join(settings.tempDir, `codedeploy-bundle-${randomUUID().slice(0, 8)}`)
   const outPath = path.join(outDir, `bundle.${source.type}`)
@@ -96,10 +84,10 @@ async function buildBundle(
 }
 
 async function openArchive(
-  settings: Settings,
-  source: Extract<Settings['bundle'], { kind: 'archive' }>,
+  settings: BundleSettings,
+  source: Extract<BundleSettings['bundle'], { kind: 'archive' }>,
   log: Logger
-): Promise<PreparedBundle> {
+): Promise<BundleFacts> {
   const info = await stat(source.path).catch(() => undefined)
   if (!info?.isFile())
     throw new ActionError(
@@ -142,17 +130,13 @@ async function openArchive(
   }
 }
 
-/** Warnings are annotations; errors are all shown, then the step fails with one line. */
+/** Every finding is shown (report/appspec-section.ts); any error then fails the step with one line. */
 function reportFindings(
   report: AppspecReport,
   log: Logger,
   displayPath: (p: string) => string
 ): void {
-  for (const f of report.findings) {
-    const line = formatFinding(f, displayPath)
-    if (f.severity === 'error') log.error(line, annotationOf(f, displayPath))
-    else log.warning(line, annotationOf(f, displayPath))
-  }
+  logFindings(report, log, displayPath)
   const errors = report.findings.filter((f) => f.severity === 'error')
   if (errors.length > 0)
     throw new ValidationError(

@@ -1,0 +1,35 @@
+// The deploy stage: the uploaded revision, pinned by eTag and version, to each deployment group in order.
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { Logger, Sleep } from '../common/log.js'
+import type { S3Revision } from '../deploy/request.js'
+import type { DeploymentsResult } from '../deploy/types.js'
+import type { BundleFacts, UploadFacts } from '../facts.js'
+import type { DeploySettings } from '../settings/settings.js'
+
+export interface DeployDeps {
+  log: Logger
+  signal: AbortSignal
+  sleep: Sleep
+  now: () => number
+  /** A deployment exists (before any waiting): for the outputs and the post step. */
+  onCreated(group: string, deploymentId: string): void
+}
+
+export async function deploy(
+  codedeploy: CodeDeployClient,
+  region: string,
+  settings: DeploySettings,
+  bundle: BundleFacts,
+  upload: UploadFacts,
+  deps: DeployDeps
+): Promise<DeploymentsResult> {
+  const { deployToGroups } = await import('../deploy/run-deployments.js')
+  const revision: S3Revision = {
+    bucket: upload.bucket,
+    key: upload.key,
+    bundleType: bundle.type,
+    eTag: upload.etag,
+    ...(upload.versionId ? { version: upload.versionId } : {})
+  }
+  return deployToGroups({ settings, revision, codedeploy, region, ...deps })
+}
