@@ -1,16 +1,15 @@
 // Creating one deployment for one group, queueing behind (or refusing) a deployment already active there.
+import type { CodeDeployContext } from './context.js'
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
   ListApplicationsCommand,
   ListDeploymentGroupsCommand,
   ListDeploymentsCommand,
-  type CodeDeployClient,
   type CreateDeploymentCommandOutput,
   type CreateDeploymentInput
 } from '@aws-sdk/client-codedeploy'
 import { ActionError } from '../common/errors.js'
-import type { Logger, Sleep } from '../common/log.js'
 import type { DeploySettings, RequestSettings } from '../settings/settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
 import { errorCode, isAccessDenied, isThrottling, isTransient } from '../aws/aws-errors.js'
@@ -24,19 +23,13 @@ export const CREATE_ATTEMPTS = 6
 /** Names listed in a "does not exist" message before "and N more". */
 const NAMES_SHOWN = 20
 
-export interface CreateOptions {
+export interface CreateOptions extends CodeDeployContext {
   settings: Pick<DeploySettings, keyof RequestSettings | 'ifActiveDeployment'>
   group: string
   revision: S3Revision
-  codedeploy: CodeDeployClient
-  log: Logger
-  sleep: Sleep
-  now: () => number
   /** Epoch ms: queueing behind an active deployment ends here. */
   deadline: number
   region: string
-  signal?: AbortSignal
-  random?: () => number
 }
 
 export type CreateResult =

@@ -1,10 +1,6 @@
 // CodeDeploy's automatic rollback after a failed or stopped deployment: find it, follow it, report it.
-import {
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo
-} from '@aws-sdk/client-codedeploy'
-import type { Logger, Sleep } from '../common/log.js'
+import type { CodeDeployContext } from './context.js'
+import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { isTransient } from '../aws/aws-errors.js'
 
 /** CodeDeploy creates the rollback a few seconds after the terminal state; we look this long for it. */
@@ -25,12 +21,7 @@ export function expectsRollback(info: DeploymentInfo): boolean {
   return false
 }
 
-export interface FindRollbackOptions {
-  codedeploy: CodeDeployClient
-  log: Logger
-  sleep: Sleep
-  now: () => number
-  signal?: AbortSignal
+export interface FindRollbackOptions extends Omit<CodeDeployContext, 'random'> {
   deploymentId: string
   /** GetDeployment's answer at the terminal state. */
   info: DeploymentInfo

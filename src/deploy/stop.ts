@@ -1,19 +1,12 @@
 // Stopping a deployment (on timeout with on-timeout: stop, and when the workflow is cancelled).
-import {
-  StopDeploymentCommand,
-  type AutoRollbackConfiguration,
-  type CodeDeployClient
-} from '@aws-sdk/client-codedeploy'
+import type { CodeDeployContext } from './context.js'
+import { StopDeploymentCommand, type AutoRollbackConfiguration } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
-import type { Logger, Sleep } from '../common/log.js'
 import { callWithRetry } from '../aws/retry.js'
 
 export type StopOutcome = 'stopping' | 'already-completed'
 
-export interface StopOptions {
-  codedeploy: CodeDeployClient
-  log: Logger
-  sleep: Sleep
+export interface StopOptions extends Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep'> {
   deploymentId: string
   /** Roll the instances back; undefined leaves CodeDeploy's default (no rollback). */
   autoRollbackEnabled?: boolean

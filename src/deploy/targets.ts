@@ -1,12 +1,11 @@
 // Fetching a deployment's instances: ListDeploymentTargets (paged) then BatchGetDeploymentTargets (25 ids a call).
+import type { CodeDeployContext } from './context.js'
 import {
   BatchGetDeploymentTargetsCommand,
   ListDeploymentTargetsCommand,
-  type CodeDeployClient,
   type DeploymentTarget
 } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
-import type { Logger, Sleep } from '../common/log.js'
 import { isAccessDenied } from '../aws/aws-errors.js'
 import { callWithRetry } from '../aws/retry.js'
 import type { InstanceView, LifecycleEventView } from './types.js'
@@ -14,11 +13,10 @@ import type { InstanceView, LifecycleEventView } from './types.js'
 /** CodeDeploy's limit for BatchGetDeploymentTargets. */
 export const TARGETS_PER_BATCH = 25
 
-export interface TargetsClient {
-  codedeploy: CodeDeployClient
-  log: Logger
-  sleep: Sleep
-  signal?: AbortSignal
+export interface TargetsClient extends Pick<
+  CodeDeployContext,
+  'codedeploy' | 'log' | 'sleep' | 'signal' | 'random'
+> {
   /** Attempts per call (default: callWithRetry's). */
   attempts?: number
 }

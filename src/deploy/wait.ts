@@ -1,11 +1,7 @@
 // Following one deployment to a terminal state: GetDeployment at a steady pace, lines only on change.
-import {
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo
-} from '@aws-sdk/client-codedeploy'
+import type { CodeDeployContext } from './context.js'
+import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
-import type { Logger, Sleep } from '../common/log.js'
 import { isAccessDenied, isThrottling, isTransient } from '../aws/aws-errors.js'
 import { codeDeployCallError } from '../aws/codedeploy-errors.js'
 import { describeChanges, type Overview, type Snapshot } from './progress.js'
@@ -42,18 +38,12 @@ export function targetsRefreshMs(instanceCount: number): number {
   return Math.max(5000, batches * 1500)
 }
 
-export interface WaitOptions {
+export interface WaitOptions extends CodeDeployContext {
   deploymentId: string
-  codedeploy: CodeDeployClient
-  log: Logger
-  sleep: Sleep
-  now: () => number
   /** Epoch ms after which we stop waiting. */
   deadline: number
-  signal?: AbortSignal
   /** Fetch and print each instance's lifecycle event while InProgress (default true). */
   trackInstances?: boolean
-  random?: () => number
   /**
    * Called with the instances after each refresh while the deployment runs; 'halt' ends the wait
    * (kind 'halted') so the caller can act, e.g. stop a deployment whose agents are silent.

@@ -1,0 +1,15 @@
+// What every CodeDeploy call site needs, defined once: the client and the run's clock, log and
+// cancellation. Option types extend it; callers pass `...ctx`.
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { Logger, Sleep } from '../common/log.js'
+
+export interface CodeDeployContext {
+  codedeploy: CodeDeployClient
+  log: Logger
+  sleep: Sleep
+  now: () => number
+  /** Aborted when the workflow is cancelled. */
+  signal?: AbortSignal
+  /** Jitter for retries (tests make it fixed). */
+  random?: () => number
+}
