@@ -493,7 +493,7 @@ describe('multipart upload of a bundle larger than a part', () => {
       'Uploading five.tgz (21.0 MiB) to s3://my-bucket/my-app/7/big.zip in 5 parts of 5.0 MiB',
       'Uploading: 47% (10.0 MiB of 21.0 MiB) at 1.7 MiB/s',
       'Uploading: 95% (20.0 MiB of 21.0 MiB) at 1.7 MiB/s',
-      'Uploaded 21.0 MiB to s3://my-bucket/my-app/7/big.zip in 15.0 s (1.4 MiB/s)'
+      'Uploaded 21.0 MiB to s3://my-bucket/my-app/7/big.zip in 15.0s (1.4 MiB/s)'
     ])
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { ListDeploymentsCommand } from '@aws-sdk/client-codedeploy'
 import { activeIdFromMessage, createDeployment } from '../../src/deploy/create.js'
 import { AwsCallError } from '../../src/common/errors.js'
 import { MemoryLogger } from '../../src/common/log.js'
@@ -135,6 +136,41 @@ describe('createDeployment errors', () => {
     expect(log.text()).toContain(
       "CreateDeployment's answer was lost, but deployment d-LOSTANSWR with this revision is the one it created."
     )
+  })
+})
+
+describe('the queue calls are bounded', () => {
+  it('ListDeployments runs under a signal that ends with the run (and, at the latest, wait-timeout plus a grace)', async () => {
+    const clock = new FakeClock()
+    const cd = new FakeCodeDeploy(clock)
+    const controller = new AbortController()
+    await createDeployment({
+      settings: testSettings(),
+      group: 'blue',
+      revision: REVISION,
+      codedeploy: cd.client,
+      log: new MemoryLogger(),
+      sleep: clock.sleep,
+      now: clock.now,
+      deadline: clock.t + 60_000,
+      region: 'eu-west-1',
+      signal: controller.signal
+    })
+    const list = cd.mock.calls().find((c) => c.args[0] instanceof ListDeploymentsCommand)
+    const signal = (list?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
+    expect(signal).toBeInstanceOf(AbortSignal)
+    expect(signal?.aborted).toBe(false)
+    controller.abort()
+    expect(signal?.aborted).toBe(true)
+  })
+
+  it('ListDeployments is bounded even when the run has no cancellation signal', async () => {
+    const { cd, create } = setup()
+    await create()
+    const list = cd.mock.calls().find((c) => c.args[0] instanceof ListDeploymentsCommand)
+    const signal = (list?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
+    expect(signal).toBeInstanceOf(AbortSignal)
+    expect(signal?.aborted).toBe(false)
   })
 })
 

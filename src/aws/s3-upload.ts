@@ -14,7 +14,8 @@ import {
   type AwsErrorHints
 } from './aws-errors.js'
 import { retry } from './retry.js'
-import { UploadProgress, formatDuration, formatMiB, formatRate } from './upload-progress.js'
+import { formatDuration } from '../common/duration.js'
+import { UploadProgress, formatMiB, formatRate } from './upload-progress.js'
 
 export interface UploadBundleOptions {
   s3: S3Client
@@ -282,7 +283,7 @@ async function transfer(
     progress.update(opts.size)
     const ms = progress.elapsed()
     log.info(
-      `Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms)} (${formatRate(opts.size, ms)})`
+      `Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms, { precise: true })} (${formatRate(opts.size, ms)})`
     )
     return {
       etag: out.ETag ? stripQuotes(out.ETag) : undefined,

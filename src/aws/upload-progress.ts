@@ -15,12 +15,6 @@ export function formatRate(bytes: number, ms: number): string {
   return ms > 0 ? `${((bytes / MIB) * (1000 / ms)).toFixed(1)} MiB/s` : '-'
 }
 
-export function formatDuration(ms: number): string {
-  return ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
-}
-
 export class UploadProgress {
   private readonly started: number
   private lastLine: number

@@ -77,9 +77,9 @@ export async function writeArchive(opts: WriteArchiveOptions): Promise<WrittenAr
   }
   const modeOf = (e: SourcedEntry): number =>
     e.type === 'file' && opts.executable.has(e.path) ? executableMode(e.mode) : e.mode & 0o777
-  let out: Output | undefined
+  let out: ArchiveSink | undefined
   try {
-    out = await Output.open(opts.outPath, opts.type === 'tgz')
+    out = await ArchiveSink.open(opts.outPath, opts.type === 'tgz')
     const reader = new ChunkReader()
     if (opts.type === 'zip') await writeZip(entries, modeOf, out, reader)
     else await writeTar(entries, modeOf, out, reader)
@@ -108,7 +108,7 @@ type ModeOf = (e: SourcedEntry) => number
 async function writeTar(
   entries: SourcedEntry[],
   modeOf: ModeOf,
-  out: Output,
+  out: ArchiveSink,
   reader: ChunkReader
 ): Promise<void> {
   for (const e of entries) {
@@ -135,7 +135,7 @@ async function writeTar(
 async function writeZip(
   entries: SourcedEntry[],
   modeOf: ModeOf,
-  out: Output,
+  out: ArchiveSink,
   reader: ChunkReader
 ): Promise<void> {
   const records: ZipRecord[] = []
@@ -179,7 +179,7 @@ async function writeZipWhole(
   e: SourcedEntry,
   data: Buffer,
   r: ZipRecord,
-  out: Output,
+  out: ArchiveSink,
   deflater: SmallDeflater
 ): Promise<void> {
   let body = data
@@ -201,7 +201,7 @@ async function writeZipWhole(
 async function writeZipStreamed(
   e: SourcedEntry,
   r: ZipRecord,
-  out: Output,
+  out: ArchiveSink,
   reader: ChunkReader
 ): Promise<void> {
   r.descriptor = true
@@ -325,7 +325,7 @@ class ChunkReader {
 
   /**
    * A file's content, opened without following links and checked against its size. Each chunk
-   * is overwritten by the next read: consume it (the Output.write promise) before asking for more.
+   * is overwritten by the next read: consume it (the ArchiveSink.write promise) before asking for more.
    */
   async *chunks(e: SourcedEntry): AsyncGenerator<Buffer> {
     const source = e.source as string
@@ -359,7 +359,7 @@ class ChunkReader {
  * A buffer given to write() may be reused as soon as its promise resolves: small ones are
  * copied, big ones are consumed (by gzip) or written to the file before it resolves.
  */
-class Output {
+class ArchiveSink {
   written = 0
   private readonly hash = createHash('sha256')
   private size = 0
@@ -376,8 +376,8 @@ class Output {
     this.gzip = gzip ? new GzipStream((b, borrowed) => this.toFile(b, borrowed)) : undefined
   }
 
-  static async open(outPath: string, gzip: boolean): Promise<Output> {
-    return new Output(await open(outPath, 'w', 0o644), gzip)
+  static async open(outPath: string, gzip: boolean): Promise<ArchiveSink> {
+    return new ArchiveSink(await open(outPath, 'w', 0o644), gzip)
   }
 
   async write(buf: Buffer): Promise<void> {

@@ -16,7 +16,7 @@ import { errorCode, isAccessDenied, isThrottling, isTransient } from '../aws/aws
 import { codeDeployCallError } from '../aws/codedeploy-errors.js'
 import { buildCreateDeploymentInput, type S3Revision } from './request.js'
 import { awsPolicy, retry } from '../aws/retry.js'
-import { ACTIVE_STATUSES, pollDelayMs, waitForDeployment } from './wait.js'
+import { ACTIVE_STATUSES, CALL_GRACE_MS, pollDelayMs, waitForDeployment } from './wait.js'
 
 /** Attempts at CreateDeployment when throttled or failing transiently. */
 export const CREATE_ATTEMPTS = 6
@@ -119,6 +119,15 @@ async function createCheck(
   }
 }
 
+/**
+ * The queue's own calls end, like the main wait's GetDeployment, at the deadline plus a grace:
+ * a CodeDeploy that stops answering cannot hold the step past wait-timeout. Also ends on cancel.
+ */
+function boundedSignal(o: CreateOptions): AbortSignal {
+  const overdue = AbortSignal.timeout(Math.max(0, o.deadline - o.now()) + CALL_GRACE_MS)
+  return o.signal ? AbortSignal.any([o.signal, overdue]) : overdue
+}
+
 /** The group's active deployment per ListDeployments; undefined when none, or when we may not list. */
 async function findActiveDeployment(o: CreateOptions): Promise<string | undefined> {
   try {
@@ -128,7 +137,7 @@ async function findActiveDeployment(o: CreateOptions): Promise<string | undefine
         deploymentGroupName: o.group,
         includeOnlyStatuses: [...ACTIVE_STATUSES]
       }),
-      { abortSignal: o.signal }
+      { abortSignal: boundedSignal(o) }
     )
     return out.deployments?.[0]
   } catch (err) {
@@ -147,8 +156,11 @@ async function isOurs(
   input: CreateDeploymentInput
 ): Promise<boolean> {
   try {
-    const info = (await o.codedeploy.send(new GetDeploymentCommand({ deploymentId: id })))
-      .deploymentInfo
+    const info = (
+      await o.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }), {
+        abortSignal: boundedSignal(o)
+      })
+    ).deploymentInfo
     const theirs = info?.revision?.s3Location
     const ours = input.revision?.s3Location
     return (
