@@ -157,7 +157,9 @@ describe('the queue calls are bounded', () => {
       signal: controller.signal
     })
     const list = cd.mock.calls().find((c) => c.args[0] instanceof ListDeploymentsCommand)
-    const signal = (list?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
+    const signal = (
+      (list?.args as unknown[] | undefined)?.[1] as { abortSignal?: AbortSignal } | undefined
+    )?.abortSignal
     expect(signal).toBeInstanceOf(AbortSignal)
     expect(signal?.aborted).toBe(false)
     controller.abort()
@@ -168,7 +170,9 @@ describe('the queue calls are bounded', () => {
     const { cd, create } = setup()
     await create()
     const list = cd.mock.calls().find((c) => c.args[0] instanceof ListDeploymentsCommand)
-    const signal = (list?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal
+    const signal = (
+      (list?.args as unknown[] | undefined)?.[1] as { abortSignal?: AbortSignal } | undefined
+    )?.abortSignal
     expect(signal).toBeInstanceOf(AbortSignal)
     expect(signal?.aborted).toBe(false)
   })

@@ -4,7 +4,8 @@ import path from 'node:path'
 /** True when `child` is `parent` or lies below it (both absolute, normalised). */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  // '..' or '../x' escapes; '..config' is an ordinary name inside.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
 }
 
 /** The absolute path of a workspace-relative (or absolute but inside) input path, or undefined when it escapes. */
