@@ -359,6 +359,8 @@ var log = __webpack_require__(1095);
 var aws_errors = __webpack_require__(8098);
 // EXTERNAL MODULE: ./src/aws/retry.ts
 var retry = __webpack_require__(2495);
+// EXTERNAL MODULE: ./src/common/duration.ts
+var duration = __webpack_require__(5541);
 ;// CONCATENATED MODULE: ./src/aws/upload-progress.ts
 // Upload progress as log lines: one every few seconds at most, so a long upload shows it is
 // moving without flooding the log. The clock is a parameter, so tests need not wait.
@@ -369,11 +371,6 @@ function formatMiB(bytes) {
 }
 function formatRate(bytes, ms) {
     return ms > 0 ? `${((bytes / MIB) * (1000 / ms)).toFixed(1)} MiB/s` : '-';
-}
-function formatDuration(ms) {
-    return ms < 60_000
-        ? `${(ms / 1000).toFixed(1)} s`
-        : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 class UploadProgress {
     total;
@@ -408,6 +405,7 @@ class UploadProgress {
 ;// CONCATENATED MODULE: ./src/aws/s3-upload.ts
 // Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
 // up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
+
 
 
 
@@ -599,7 +597,7 @@ async function transfer(sdk, opts, uri, where, headRefused) {
         }
         progress.update(opts.size);
         const ms = progress.elapsed();
-        log.info(`Uploaded ${formatMiB(opts.size)} to ${uri} in ${formatDuration(ms)} (${formatRate(opts.size, ms)})`);
+        log.info(`Uploaded ${formatMiB(opts.size)} to ${uri} in ${(0,duration/* formatDuration */.a)(ms, { precise: true })} (${formatRate(opts.size, ms)})`);
         return {
             etag: out.ETag ? stripQuotes(out.ETag) : undefined,
             versionId: versionOf(out.VersionId)

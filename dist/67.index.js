@@ -346,7 +346,6 @@ async function callWithRetry(call, fn, opts, check) {
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7507);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _aws_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2495);
-// Stopping a deployment (on timeout with on-timeout: stop, and when the workflow is cancelled).
 
 
 
