@@ -721,7 +721,7 @@ describe('runPipeline: settings it is given', () => {
     expect(h.summaries[0]).toContain("> [!CAUTION]\n> AWS\\_REGION is 'Europe (Ireland)'")
   })
 
-  it('a failing appspec stops the run before any AWS call, with no summary', async () => {
+  it('a failing appspec stops the run before any AWS call; the summary shows the findings', async () => {
     const h = harness(
       {},
       { tree: { ...APP, 'codedeploy/appspec.yml': APPSPEC.replace('install.sh', 'gone.sh') } }
@@ -729,7 +729,14 @@ describe('runPipeline: settings it is given', () => {
     const err = await rejection(h.run())
     expect(err.message).toMatch(/^The CodeDeploy agent would fail on this bundle/)
     expect(s3.calls()).toHaveLength(0)
-    expect(h.summaries).toEqual([])
+    expect(h.summaries).toHaveLength(1)
+    expect(h.summaries[0]).toContain(
+      '> [!CAUTION]\n> The CodeDeploy agent would fail on this bundle'
+    )
+    expect(h.summaries[0]).toMatch(
+      /\| :x: error \| `codedeploy\/appspec\.yml:\d+(:\d+)?` \|.*gone\.sh/
+    )
+    expect(h.summaries[0]).not.toContain('### Bundle')
     expect(bundleDirs(h.temp)).toEqual([])
   })
 })

@@ -709,7 +709,7 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var common_errors = __webpack_require__(1922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/log.ts
 var common_log = __webpack_require__(1095);
 // EXTERNAL MODULE: ./src/settings/constants.ts
@@ -1202,10 +1202,7 @@ const LISTED_ENTRIES = 200;
 /** The whole job summary, rendered once, from what the run found out as far as it got. */
 function renderSummary(settings, facts) {
     const { bundle } = facts;
-    const title = settings.dryRun
-        ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
-        : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`;
-    const parts = [title];
+    const parts = [title(settings)];
     if (facts.failure)
         parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`);
     parts.push(bundleSection(bundle), summaryMarkdown(bundle.appspec, bundle.displayPath));
@@ -1218,6 +1215,19 @@ function renderSummary(settings, facts) {
     if (facts.dryRun)
         parts.push(requestSection(facts.dryRun));
     return parts.join('\n\n') + '\n';
+}
+/** The summary of a run whose bundle the appspec check refused: the findings, nothing else happened. */
+function renderRejection(settings, failure, appspec, displayPath) {
+    return ([
+        title(settings),
+        `> [!CAUTION]\n> ${escapeText(failure)}`,
+        summaryMarkdown(appspec, displayPath)
+    ].join('\n\n') + '\n');
+}
+function title(settings) {
+    return settings.dryRun
+        ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
+        : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`;
 }
 function bundleSection(bundle) {
     const files = bundle.entries.filter((e) => e.type !== 'directory');
@@ -3106,7 +3116,7 @@ async function selectBundleFiles(opts) {
             const why = excluded
                 ? ` (${excluded} match${excluded === 1 ? '' : 'es'} excluded by '!' lines)`
                 : '';
-            throw new common_errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern}' matched no file in ${opts.workspace}${why}.`, 'Check the path, or that the build step that makes it ran before this one.');
+            throw new errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern}' matched no file in ${opts.workspace}${why}.`, 'Check the path, or that the build step that makes it ran before this one.');
         }
         const target = rule.target;
         if (target === undefined) {
@@ -3137,11 +3147,11 @@ function renamed(rule, found, target) {
     const tops = found.filter((f) => !hasAncestor(f.wsRel));
     const folder = tops.find((f) => f.type === 'directory');
     if (folder)
-        throw new common_errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern} => ${target}' renames one file, but '${folder.wsRel}' is a folder.`, `To put a folder's contents in the bundle, end the target with '/': '${rule.pattern} => ${target}/'.`);
+        throw new errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern} => ${target}' renames one file, but '${folder.wsRel}' is a folder.`, `To put a folder's contents in the bundle, end the target with '/': '${rule.pattern} => ${target}/'.`);
     if (tops.length > 1) {
         const names = tops.map((f) => f.wsRel);
         const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '');
-        throw new common_errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern} => ${target}' renames one file, but the pattern matched ${names.length}: ${shown}.`, `Narrow the pattern, or add an exclusion line such as '${suggestExclusion(names)}'.`);
+        throw new errors/* InputError */.dz('files', `line ${rule.line}: '${rule.pattern} => ${target}' renames one file, but the pattern matched ${names.length}: ${shown}.`, `Narrow the pattern, or add an exclusion line such as '${suggestExclusion(names)}'.`);
     }
     return tops[0];
 }
@@ -3159,7 +3169,7 @@ function addPlaced(placed, found, bundlePath, origin) {
             return;
         if (existing.source === found.abs)
             return;
-        throw new common_errors/* InputError */.dz('files', `${existing.origin} and ${origin} both put something at '${bundlePath}' in the bundle: '${existing.wsRel}' and '${found.wsRel}'.`, `Exclude one of them with a '!' line, or give one a different target.`);
+        throw new errors/* InputError */.dz('files', `${existing.origin} and ${origin} both put something at '${bundlePath}' in the bundle: '${existing.wsRel}' and '${found.wsRel}'.`, `Exclude one of them with a '!' line, or give one a different target.`);
     }
     placed.set(bundlePath, {
         path: bundlePath,
@@ -3175,7 +3185,7 @@ function addPlaced(placed, found, bundlePath, origin) {
 function finish(placed, opts) {
     placed.delete('');
     if (![...placed.values()].some((p) => p.type !== 'directory')) {
-        throw new common_errors/* InputError */.dz('source', `the bundle would be empty: '${external_node_path_default().relative(opts.workspace, opts.sourceDir) || '.'}' holds no file${opts.rules.some((r) => r.kind === 'include') ? ' and the files rules added none' : ''}.`, 'Point source at the folder holding appspec.yml, or add files lines.');
+        throw new errors/* InputError */.dz('source', `the bundle would be empty: '${external_node_path_default().relative(opts.workspace, opts.sourceDir) || '.'}' holds no file${opts.rules.some((r) => r.kind === 'include') ? ' and the files rules added none' : ''}.`, 'Point source at the folder holding appspec.yml, or add files lines.');
     }
     const dirs = new Set();
     for (const p of placed.values()) {
@@ -3189,7 +3199,7 @@ function finish(placed, opts) {
         const p = placed.get(dir);
         if (p && p.type !== 'directory') {
             const child = [...placed.values()].find((o) => o.path.startsWith(dir + '/'));
-            throw new common_errors/* InputError */.dz('files', `${p.origin} puts ${p.type === 'symlink' ? 'a symlink' : 'a file'} at '${dir}', but ${child.origin} needs a folder there for '${child.path}'.`, `Exclude one of them with a '!' line, or give one a different target.`);
+            throw new errors/* InputError */.dz('files', `${p.origin} puts ${p.type === 'symlink' ? 'a symlink' : 'a file'} at '${dir}', but ${child.origin} needs a folder there for '${child.path}'.`, `Exclude one of them with a '!' line, or give one a different target.`);
         }
         if (!p)
             entries.push({ path: dir, type: 'directory', mode: DIR_MODE, size: 0 });
@@ -3225,7 +3235,7 @@ class Walker {
     static create(opts) {
         const wsReal = tryReal(opts.workspace);
         if (wsReal === undefined)
-            throw new common_errors/* ActionError */.lZ(`The workspace '${opts.workspace}' does not exist.`, 'Run actions/checkout before this step.');
+            throw new errors/* ActionError */.lZ(`The workspace '${opts.workspace}' does not exist.`, 'Run actions/checkout before this step.');
         const excludes = opts.rules
             .filter((r) => r.kind === 'exclude')
             .map((r) => picomatch_default()(r.pattern, { dot: true }));
@@ -3243,17 +3253,17 @@ class Walker {
     checkSource(sourceDir, rel) {
         const shown = rel || '.';
         const outside = () => {
-            throw new common_errors/* InputError */.dz('source', `'${shown}' is outside the workspace.`, 'Give a folder relative to the workspace, e.g. codedeploy.');
+            throw new errors/* InputError */.dz('source', `'${shown}' is outside the workspace.`, 'Give a folder relative to the workspace, e.g. codedeploy.');
         };
         if (rel === '..' || rel.startsWith('../') || external_node_path_default().isAbsolute(rel))
             outside();
         const real = tryReal(sourceDir);
         if (real === undefined)
-            throw new common_errors/* InputError */.dz('source', `folder '${shown}' does not exist in the workspace ${this.workspace}.`, 'Check the path, or that the step that creates it ran before this one.');
+            throw new errors/* InputError */.dz('source', `folder '${shown}' does not exist in the workspace ${this.workspace}.`, 'Check the path, or that the step that creates it ran before this one.');
         if (!inside(real, this.wsReal))
             outside();
         if (!(0,external_node_fs_.statSync)(real).isDirectory())
-            throw new common_errors/* InputError */.dz('source', `'${shown}' is a file, not a folder.`, `Set source to the folder that holds appspec.yml, and add single files with the files input.`);
+            throw new errors/* InputError */.dz('source', `'${shown}' is a file, not a folder.`, `Set source to the folder that holds appspec.yml, and add single files with the files input.`);
     }
     /** Everything one include pattern selects, and how many matches exclusions removed. */
     match(pattern) {
@@ -3349,7 +3359,7 @@ class Walker {
         if (real === undefined)
             return undefined;
         if (!inside(real, this.wsReal))
-            throw new common_errors/* ActionError */.lZ(`'${this.relative(dir)}' resolves to '${real}', outside the workspace: nothing is bundled from there.`, 'Copy what you need into the workspace in an earlier step, or fix the path in files.');
+            throw new errors/* ActionError */.lZ(`'${this.relative(dir)}' resolves to '${real}', outside the workspace: nothing is bundled from there.`, 'Copy what you need into the workspace in an earlier step, or fix the path in files.');
         return real;
     }
     describe(abs, wsRel, baseRel, st, parentReal) {
@@ -3363,12 +3373,12 @@ class Walker {
             this.checkLink(wsRel, linkTarget, parentReal);
             return { ...common, type: 'symlink', mode: 0o777, size: 0, linkTarget };
         }
-        throw new common_errors/* ActionError */.lZ(`'${wsRel}' is a ${specialKind(st)}, which a bundle cannot hold.`, `Exclude it with a '!${wsRel}' line in files.`);
+        throw new errors/* ActionError */.lZ(`'${wsRel}' is a ${specialKind(st)}, which a bundle cannot hold.`, `Exclude it with a '!${wsRel}' line in files.`);
     }
     /** A link is kept only when what it points to, followed all the way, is in the workspace. */
     checkLink(wsRel, linkTarget, parentReal) {
         if (linkTarget.includes('\n') || linkTarget.includes('\r'))
-            throw new common_errors/* ActionError */.lZ(`The symlink '${wsRel}' has a line break in its target.`, `Fix the link, or exclude it with a '!${wsRel}' line in files.`);
+            throw new errors/* ActionError */.lZ(`The symlink '${wsRel}' has a line break in its target.`, `Fix the link, or exclude it with a '!${wsRel}' line in files.`);
         const lexical = external_node_path_default().resolve(parentReal, linkTarget);
         let resolved;
         try {
@@ -3384,7 +3394,7 @@ class Walker {
     }
 }
 function refusedLink(wsRel, linkTarget) {
-    return new common_errors/* ActionError */.lZ(`The symlink '${wsRel}' points to '${linkTarget}', outside the workspace; it is not bundled.`, `Copy the file it points to into the workspace, or exclude the link with a '!${wsRel}' line in files.`);
+    return new errors/* ActionError */.lZ(`The symlink '${wsRel}' points to '${linkTarget}', outside the workspace; it is not bundled.`, `Copy the file it points to into the workspace, or exclude the link with a '!${wsRel}' line in files.`);
 }
 function nameProblem(raw) {
     let name;
@@ -3399,7 +3409,7 @@ function nameProblem(raw) {
     return undefined;
 }
 function badName(wsRel, problem) {
-    return new common_errors/* ActionError */.lZ(`The path ${JSON.stringify(wsRel)} ${problem}.`, `Rename it, or exclude it with a '!' line in files.`);
+    return new errors/* ActionError */.lZ(`The path ${JSON.stringify(wsRel)} ${problem}.`, `Rename it, or exclude it with a '!' line in files.`);
 }
 function attempt(abs, call) {
     try {
@@ -3407,7 +3417,7 @@ function attempt(abs, call) {
     }
     catch (err) {
         const e = err;
-        throw new common_errors/* ActionError */.lZ(`Cannot read '${abs}' while selecting bundle files: ${e.code ?? e.message}.`, 'Check that the build step finished and that the runner user can read the workspace.');
+        throw new errors/* ActionError */.lZ(`Cannot read '${abs}' while selecting bundle files: ${e.code ?? e.message}.`, 'Check that the build step finished and that the runner user can read the workspace.');
     }
 }
 function tryReal(p) {
@@ -3712,7 +3722,7 @@ async function writeArchive(opts) {
     for (const e of entries) {
         const problem = bundlePathProblem(e.path);
         if (problem)
-            throw new common_errors/* ActionError */.lZ(`Bundle path '${e.path}' ${problem}.`, 'Fix the files rules.');
+            throw new errors/* ActionError */.lZ(`Bundle path '${e.path}' ${problem}.`, 'Fix the files rules.');
     }
     const modeOf = (e) => e.type === 'file' && opts.executable.has(e.path) ? executableMode(e.mode) : e.mode & 0o777;
     let out;
@@ -3730,10 +3740,10 @@ async function writeArchive(opts) {
     catch (err) {
         await out?.abort();
         await (0,promises_.rm)(opts.outPath, { force: true });
-        if (err instanceof common_errors/* ActionError */.lZ)
+        if (err instanceof errors/* ActionError */.lZ)
             throw err;
         const e = err;
-        throw new common_errors/* ActionError */.lZ(`Cannot write the bundle to '${opts.outPath}': ${e.code ?? e.message}.`, 'Check that the folder exists, is writable and has room (RUNNER_TEMP on the runner).');
+        throw new errors/* ActionError */.lZ(`Cannot write the bundle to '${opts.outPath}': ${e.code ?? e.message}.`, 'Check that the folder exists, is writable and has room (RUNNER_TEMP on the runner).');
     }
 }
 /** A hook script's mode in the archive: x added wherever r is set; the owner always gets it. */
@@ -3899,7 +3909,7 @@ function readSmall(e) {
     }
 }
 function changed(source, detail) {
-    return new common_errors/* ActionError */.lZ(`'${source}' changed while the bundle was written (${detail}), so the archive would not match what was checked.`, 'Make sure no other process writes to the workspace while this step runs, then run it again.');
+    return new errors/* ActionError */.lZ(`'${source}' changed while the bundle was written (${detail}), so the archive would not match what was checked.`, 'Make sure no other process writes to the workspace while this step runs, then run it again.');
 }
 /**
  * One raw-deflate engine reused for every small zip entry (finished and reset per entry):
@@ -4190,15 +4200,15 @@ async function readArchive(file, type) {
     return type === 'zip' ? readZip(file) : readTar(file, type === 'tgz');
 }
 function corrupt(file, type, err) {
-    if (err instanceof common_errors/* ActionError */.lZ)
+    if (err instanceof errors/* ActionError */.lZ)
         return err;
     // Errors from zlib may come from another realm (jest): read the message, not the class.
     const message = err?.message;
     const detail = typeof message === 'string' ? message : String(err);
-    return new common_errors/* ActionError */.lZ(`The archive '${file}' cannot be read as a ${type} file (${detail}).`, `Check that it is complete and really a ${type} (its name decides the type), or let the action build the bundle from source and files.`);
+    return new errors/* ActionError */.lZ(`The archive '${file}' cannot be read as a ${type} file (${detail}).`, `Check that it is complete and really a ${type} (its name decides the type), or let the action build the bundle from source and files.`);
 }
 function refused(file, entry, why) {
-    return new common_errors/* ActionError */.lZ(`The archive '${file}' is refused: its entry '${entry}' ${why}.`, 'Rebuild the archive from a folder holding only regular files, folders and links that stay inside it, or let the action build the bundle from source and files.');
+    return new errors/* ActionError */.lZ(`The archive '${file}' is refused: its entry '${entry}' ${why}.`, 'Rebuild the archive from a folder holding only regular files, folders and links that stay inside it, or let the action build the bundle from source and files.');
 }
 /** Archive names are relative: './' prefixes and a trailing '/' are dropped; '' is the root. */
 function normalize(name) {
@@ -4392,9 +4402,9 @@ function view(file, all, access) {
         async read(p) {
             const entry = byPath.get(p);
             if (!entry || entry.type !== 'file')
-                throw new common_errors/* ActionError */.lZ(`'${p}' is not a file in the archive '${file}'.`);
+                throw new errors/* ActionError */.lZ(`'${p}' is not a file in the archive '${file}'.`);
             if (entry.size > MAX_READ)
-                throw new common_errors/* ActionError */.lZ(`'${p}' in '${file}' is ${entry.size} bytes; only files up to ${MAX_READ} bytes are read for validation.`, 'Keep appspec.yml and hook scripts small.');
+                throw new errors/* ActionError */.lZ(`'${p}' in '${file}' is ${entry.size} bytes; only files up to ${MAX_READ} bytes are read for validation.`, 'Keep appspec.yml and hook scripts small.');
             try {
                 return await access.read(entry);
             }
@@ -4435,9 +4445,9 @@ function selectionView(selected) {
         async read(p) {
             const entry = byPath.get(p);
             if (!entry || entry.type !== 'file' || !entry.source)
-                throw new common_errors/* ActionError */.lZ(`'${p}' is not a file in the bundle.`);
+                throw new errors/* ActionError */.lZ(`'${p}' is not a file in the bundle.`);
             if (entry.size > MAX_READ)
-                throw new common_errors/* ActionError */.lZ(`'${p}' is ${entry.size} bytes; only files up to ${MAX_READ} bytes are read for validation.`, 'Keep appspec.yml and hook scripts small.');
+                throw new errors/* ActionError */.lZ(`'${p}' is ${entry.size} bytes; only files up to ${MAX_READ} bytes are read for validation.`, 'Keep appspec.yml and hook scripts small.');
             const fh = await (0,promises_.open)(entry.source, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
             try {
                 const buf = Buffer.alloc(entry.size);
@@ -4494,7 +4504,7 @@ async function buildBundle(settings, source, log, signal) {
     const appspec = await validateBundle(view, { origin: 'built' });
     reportFindings(appspec, log, displayPath);
     if (signal?.aborted)
-        throw new common_errors/* ActionError */.lZ('Cancelled while bundling: nothing was uploaded.');
+        throw new errors/* ActionError */.lZ('Cancelled while bundling: nothing was uploaded.');
     const executable = new Set(appspec.hookScripts);
     await (0,promises_.mkdir)(outDir, { recursive: true });
     const written = await writeArchive({
@@ -4519,12 +4529,12 @@ async function buildBundle(settings, source, log, signal) {
 async function openArchive(settings, source, log) {
     const info = await (0,promises_.stat)(source.path).catch(() => undefined);
     if (!info?.isFile())
-        throw new common_errors/* ActionError */.lZ(`Input 'archive': '${source.path}' does not exist or is not a file.`, 'Check the path, and that the step that builds the archive ran before this one.');
+        throw new errors/* ActionError */.lZ(`Input 'archive': '${source.path}' does not exist or is not a file.`, 'Check the path, and that the step that builds the archive ran before this one.');
     // The input path is inside the workspace, but a symlink there could point anywhere: the file
     // read, hashed and uploaded is the link's target, which must be inside too.
     const real = await (0,promises_.realpath)(source.path);
     if (!isInside(await (0,promises_.realpath)(settings.workspace), real))
-        throw new common_errors/* ActionError */.lZ(`Input 'archive': '${external_node_path_default().relative(settings.workspace, source.path)}' resolves through a symlink to ${real}, outside the workspace.`, 'Build or copy the archive into the workspace in an earlier step.');
+        throw new errors/* ActionError */.lZ(`Input 'archive': '${external_node_path_default().relative(settings.workspace, source.path)}' resolves through a symlink to ${real}, outside the workspace.`, 'Build or copy the archive into the workspace in an earlier step.');
     const view = await readArchive(real, source.type);
     try {
         if (view.strippedFolder)
@@ -4555,7 +4565,19 @@ function reportFindings(report, log, displayPath) {
     logFindings(report, log, displayPath);
     const errors = report.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0)
-        throw new common_errors/* ValidationError */.yI(`The CodeDeploy agent would fail on this bundle: ${countFindings(report.findings)} in ${report.appspecPath ? displayPath(report.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`, errors.map((f) => formatFinding(f, displayPath)), 'Fix them and run again.');
+        throw new BundleRejected(report, displayPath);
+}
+/** The appspec check refused the bundle; carries the findings so the job summary can show them. */
+class BundleRejected extends errors/* ValidationError */.yI {
+    appspec;
+    displayPath;
+    constructor(appspec, displayPath) {
+        super(`The CodeDeploy agent would fail on this bundle: ${countFindings(appspec.findings)} in ${appspec.appspecPath ? displayPath(appspec.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`, appspec.findings
+            .filter((f) => f.severity === 'error')
+            .map((f) => formatFinding(f, displayPath)), 'Fix them and run again.');
+        this.appspec = appspec;
+        this.displayPath = displayPath;
+    }
 }
 function logListing(log, entries, archive, size, sha256) {
     log.startGroup(`Bundle: ${archive} (${size} bytes, sha256 ${sha256})`);
@@ -4664,7 +4686,7 @@ function s3Key(settings, bucket, bundle) {
     const key = renderKey(settings.keyTemplate, keyValues(settings, bundle));
     const bytes = Buffer.byteLength(key);
     if (bytes > MAX_KEY_BYTES)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.Key, `renders to a key of ${bytes} bytes; S3 allows ${MAX_KEY_BYTES}.`, 'Use a shorter template.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Key, `renders to a key of ${bytes} bytes; S3 allows ${MAX_KEY_BYTES}.`, 'Use a shorter template.');
     return { key, uri: bucket ? `s3://${bucket}/${key}` : '' };
 }
 function keyValues(settings, bundle) {
@@ -4722,7 +4744,12 @@ async function runPipeline(settings, deps) {
     // The first line (action, version, application, groups) is written by the entry point.
     const { log, signal } = deps;
     const set = (values) => values.forEach(([n, v]) => deps.setOutput(n, v));
-    const bundle = await prepareBundle(settings, log, signal);
+    const bundle = await prepareBundle(settings, log, signal).catch(async (err) => {
+        // Refused by the appspec check: the summary shows the findings (the only summary of this run).
+        if (err instanceof BundleRejected)
+            await writeSummarySafely(deps, renderRejection(settings, err.describe(), err.appspec, err.displayPath));
+        throw err;
+    });
     const key = s3Key(settings, settings.bucket, bundle);
     set(bundleOutputs(bundle, key));
     let facts = { bundle, key };
@@ -4733,7 +4760,7 @@ async function runPipeline(settings, deps) {
             return {};
         }
         if (signal.aborted)
-            throw new common_errors/* ActionError */.lZ('Cancelled before the upload: nothing was uploaded.');
+            throw new errors/* ActionError */.lZ('Cancelled before the upload: nothing was uploaded.');
         const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
         const uploaded = await upload(aws.s3, settings, bundle, key, deps);
@@ -4763,12 +4790,12 @@ async function runPipeline(settings, deps) {
         return deployments.ok
             ? {}
             : {
-                failure: (deployments.error ?? new common_errors/* ActionError */.lZ('The deployment did not succeed.')).describe()
+                failure: (deployments.error ?? new errors/* ActionError */.lZ('The deployment did not succeed.')).describe()
             };
     }
     catch (err) {
         // The step fails with the error (main.ts); the summary still shows what was done before it.
-        facts = { ...facts, failure: err instanceof common_errors/* ActionError */.lZ ? err.describe() : String(err) };
+        facts = { ...facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
         throw err;
     }
     finally {
@@ -4943,7 +4970,7 @@ function stripDotSlash(p) {
     return out === '' ? '.' : out;
 }
 function fail(line, raw, problem, fix) {
-    throw new common_errors/* InputError */.dz(INPUT, `line ${line} ('${raw.trim()}'): ${problem}.`, fix);
+    throw new errors/* InputError */.dz(INPUT, `line ${line} ('${raw.trim()}'): ${problem}.`, fix);
 }
 
 // EXTERNAL MODULE: ./src/settings/region.ts
@@ -4981,12 +5008,12 @@ function getSettings(read, env) {
     const sse = readSse(read);
     const sseKmsKeyId = read(constants/* Input */.pd.SseKmsKeyId);
     if (sseKmsKeyId && sse !== 'aws:kms')
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.SseKmsKeyId, 'is set but `sse` is not aws:kms, so the key would be ignored.', 'Add `sse: aws:kms`, or remove sse-kms-key-id.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.SseKmsKeyId, 'is set but `sse` is not aws:kms, so the key would be ignored.', 'Add `sse: aws:kms`, or remove sse-kms-key-id.');
     if (/\s/.test(sseKmsKeyId))
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.SseKmsKeyId, 'contains whitespace.', 'Write one KMS key id, alias or ARN.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.SseKmsKeyId, 'contains whitespace.', 'Write one KMS key id, alias or ARN.');
     const expectedBucketOwner = read(constants/* Input */.pd.ExpectedBucketOwner);
     if (expectedBucketOwner && !/^\d{12}$/.test(expectedBucketOwner))
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.ExpectedBucketOwner, `'${expectedBucketOwner}' is not an AWS account id.`, 'Write the 12-digit account id that owns the bucket, or leave it empty.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.ExpectedBucketOwner, `'${expectedBucketOwner}' is not an AWS account id.`, 'Write the 12-digit account id that owns the bucket, or leave it empty.');
     const deploymentConfig = read(constants/* Input */.pd.DeploymentConfig);
     if (deploymentConfig)
         checkName(constants/* Input */.pd.DeploymentConfig, deploymentConfig, 'a deployment configuration name such as CodeDeployDefault.OneAtATime');
@@ -5025,19 +5052,19 @@ function optional(key, value) {
 }
 function singleLine(name, value) {
     if (/[\r\n]/.test(value))
-        throw new common_errors/* InputError */.dz(name, 'spans several lines.', 'Write a single value on one line.');
+        throw new errors/* InputError */.dz(name, 'spans several lines.', 'Write a single value on one line.');
 }
 function checkName(name, value, what) {
     singleLine(name, value);
     if (value.length > MAX_NAME_LENGTH)
-        throw new common_errors/* InputError */.dz(name, `is ${value.length} characters long; CodeDeploy allows ${MAX_NAME_LENGTH}.`, `Write ${what}.`);
+        throw new errors/* InputError */.dz(name, `is ${value.length} characters long; CodeDeploy allows ${MAX_NAME_LENGTH}.`, `Write ${what}.`);
     if (/[\p{Cc}]/u.test(value))
-        throw new common_errors/* InputError */.dz(name, 'contains control characters.', `Write ${what}.`);
+        throw new errors/* InputError */.dz(name, 'contains control characters.', `Write ${what}.`);
 }
 function readName(read, name, what) {
     const value = read(name);
     if (!value)
-        throw new common_errors/* InputError */.dz(name, 'is required.', `Set \`${name}\` to ${what}.`);
+        throw new errors/* InputError */.dz(name, 'is required.', `Set \`${name}\` to ${what}.`);
     checkName(name, value, what);
     return value;
 }
@@ -5048,12 +5075,12 @@ function readGroups(read) {
         .map((l) => l.trim())
         .filter((l) => l !== '' && !l.startsWith('#'));
     if (groups.length === 0)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.DeploymentGroup, 'is required.', 'Set `deployment-group` to a deployment group name (several, one per line, deploy in order).');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.DeploymentGroup, 'is required.', 'Set `deployment-group` to a deployment group name (several, one per line, deploy in order).');
     const seen = new Set();
     for (const g of groups) {
         checkName(constants/* Input */.pd.DeploymentGroup, g, 'one deployment group name per line');
         if (seen.has(g))
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.DeploymentGroup, `lists '${g}' twice.`, 'List each deployment group once; they are deployed in order.');
+            throw new errors/* InputError */.dz(constants/* Input */.pd.DeploymentGroup, `lists '${g}' twice.`, 'List each deployment group once; they are deployed in order.');
         seen.add(g);
     }
     return groups;
@@ -5063,13 +5090,13 @@ function readBucket(read, dryRun) {
     if (!bucket) {
         if (dryRun)
             return '';
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.Bucket, 'is required to upload the revision.', 'Set `bucket` to the S3 bucket name, or set `dry-run: true` to only build and validate.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Bucket, 'is required to upload the revision.', 'Set `bucket` to the S3 bucket name, or set `dry-run: true` to only build and validate.');
     }
     singleLine(constants/* Input */.pd.Bucket, bucket);
     const problem = bucketNameProblem(bucket);
     if (problem) {
         const bare = bucket.replace(/^s3:\/\//i, '').split('/')[0];
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.Bucket, `'${bucket}' ${problem}.`, problem.startsWith('is a URI')
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Bucket, `'${bucket}' ${problem}.`, problem.startsWith('is a URI')
             ? `Write only the bucket name (e.g. '${bare}'); the key comes from \`key\`.`
             : 'Write the name of an existing S3 bucket.');
     }
@@ -5092,16 +5119,16 @@ function readBundleSource(read, workspace) {
     if (archive) {
         singleLine(constants/* Input */.pd.Archive, archive);
         if ((source && source !== '.') || files)
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.Archive, `is set together with \`${files ? constants/* Input */.pd.Files : constants/* Input */.pd.Source}\`; a pre-built archive is deployed as it is.`, 'Remove `archive` to build the bundle from source/files, or remove source and files.');
+            throw new errors/* InputError */.dz(constants/* Input */.pd.Archive, `is set together with \`${files ? constants/* Input */.pd.Files : constants/* Input */.pd.Source}\`; a pre-built archive is deployed as it is.`, 'Remove `archive` to build the bundle from source/files, or remove source and files.');
         const match = ARCHIVE_TYPES.find(([suffix]) => archive.toLowerCase().endsWith(suffix));
         if (!match)
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.Archive, `'${archive}' does not end in .tgz, .tar.gz, .tar or .zip, so its type is unknown.`, 'Name the archive with one of those extensions.');
+            throw new errors/* InputError */.dz(constants/* Input */.pd.Archive, `'${archive}' does not end in .tgz, .tar.gz, .tar or .zip, so its type is unknown.`, 'Name the archive with one of those extensions.');
         const type = match[1];
         if (bundleType && bundleType.toLowerCase() !== 'tgz' && bundleType.toLowerCase() !== type)
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.BundleType, `is '${bundleType}' but the archive '${archive}' is a ${type}.`, 'Remove `bundle-type`: a pre-built archive takes its type from its name.');
+            throw new errors/* InputError */.dz(constants/* Input */.pd.BundleType, `is '${bundleType}' but the archive '${archive}' is a ${type}.`, 'Remove `bundle-type`: a pre-built archive takes its type from its name.');
         const abs = resolveInWorkspace(workspace, archive);
         if (!abs)
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.Archive, `'${archive}' is outside the workspace (${workspace}).`, 'Give a path inside the workspace, e.g. build/deploy.tgz.');
+            throw new errors/* InputError */.dz(constants/* Input */.pd.Archive, `'${archive}' is outside the workspace (${workspace}).`, 'Give a path inside the workspace, e.g. build/deploy.tgz.');
         return { kind: 'archive', path: abs, type };
     }
     const type = readEnum(read, constants/* Input */.pd.BundleType, ['tgz', 'zip', 'tar'], 'tgz');
@@ -5109,14 +5136,14 @@ function readBundleSource(read, workspace) {
     singleLine(constants/* Input */.pd.Source, src);
     const sourceDir = resolveInWorkspace(workspace, src);
     if (!sourceDir)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.Source, `'${src}' is outside the workspace (${workspace}).`, 'Give a folder relative to the workspace, e.g. codedeploy.');
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Source, `'${src}' is outside the workspace (${workspace}).`, 'Give a folder relative to the workspace, e.g. codedeploy.');
     return { kind: 'build', sourceDir, rules: parseFileRules(files), type };
 }
 function readKeyTemplate(read) {
     const key = read(constants/* Input */.pd.Key) || constants/* DEFAULT_KEY */.uh;
     const problem = checkKeyTemplate(key);
     if (problem)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.Key, `'${key}' ${problem}.`, 'Use only {application} {run_number} {run_attempt} {run_id} {sha} {short_sha} {ref_name} {bundle_hash} {ext}, e.g. ' +
+        throw new errors/* InputError */.dz(constants/* Input */.pd.Key, `'${key}' ${problem}.`, 'Use only {application} {run_number} {run_attempt} {run_id} {sha} {short_sha} {ref_name} {bundle_hash} {ext}, e.g. ' +
             `'${constants/* DEFAULT_KEY */.uh}'.`);
     return key;
 }
@@ -5145,7 +5172,7 @@ function checkRunContextFor(template, run) {
     for (const name of placeholdersUsed(template)) {
         const v = CONTEXT_VARIABLE[name];
         if (v && !run[v[0]])
-            throw new common_errors/* InputError */.dz(constants/* Input */.pd.Key, `uses {${name}} but ${v[1]} is not set (the runner sets it in GitHub Actions).`, `Run inside GitHub Actions, set ${v[1]}, or remove {${name}} from the key.`);
+            throw new errors/* InputError */.dz(constants/* Input */.pd.Key, `uses {${name}} but ${v[1]} is not set (the runner sets it in GitHub Actions).`, `Run inside GitHub Actions, set ${v[1]}, or remove {${name}} from the key.`);
     }
 }
 function readSse(read) {
@@ -5156,7 +5183,7 @@ function readSse(read) {
         return 'AES256';
     if (value.toLowerCase() === 'aws:kms')
         return 'aws:kms';
-    throw new common_errors/* InputError */.dz(constants/* Input */.pd.Sse, `'${value}' is not supported.`, 'Write AES256 or aws:kms, or leave it empty for the bucket default.');
+    throw new errors/* InputError */.dz(constants/* Input */.pd.Sse, `'${value}' is not supported.`, 'Write AES256 or aws:kms, or leave it empty for the bucket default.');
 }
 function readDescription(read, run) {
     const given = read(constants/* Input */.pd.Description);
@@ -5186,7 +5213,7 @@ function readFileExistsBehavior(read) {
     const upper = value.toUpperCase();
     if (upper === 'DISALLOW' || upper === 'OVERWRITE' || upper === 'RETAIN')
         return upper;
-    throw new common_errors/* InputError */.dz(constants/* Input */.pd.FileExistsBehavior, `'${value}' is not a CodeDeploy file-exists behavior.`, 'Write DISALLOW, OVERWRITE or RETAIN, or leave it empty for DISALLOW.');
+    throw new errors/* InputError */.dz(constants/* Input */.pd.FileExistsBehavior, `'${value}' is not a CodeDeploy file-exists behavior.`, 'Write DISALLOW, OVERWRITE or RETAIN, or leave it empty for DISALLOW.');
 }
 function readWaitTimeout(read) {
     const raw = read(constants/* Input */.pd.WaitTimeout);
@@ -5194,7 +5221,7 @@ function readWaitTimeout(read) {
         return constants/* DEFAULT_WAIT_TIMEOUT_MINUTES */.uO;
     const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes > 0) || minutes > MAX_WAIT_TIMEOUT_MINUTES)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.WaitTimeout, `'${raw}' is not a number of minutes between 0 and ${MAX_WAIT_TIMEOUT_MINUTES}.`, `Write the minutes to wait, e.g. ${constants/* DEFAULT_WAIT_TIMEOUT_MINUTES */.uO} (decimals allowed).`);
+        throw new errors/* InputError */.dz(constants/* Input */.pd.WaitTimeout, `'${raw}' is not a number of minutes between 0 and ${MAX_WAIT_TIMEOUT_MINUTES}.`, `Write the minutes to wait, e.g. ${constants/* DEFAULT_WAIT_TIMEOUT_MINUTES */.uO} (decimals allowed).`);
     return minutes;
 }
 /** CodeDeploy itself fails a silent instance after an hour: a longer watch would never fire. */
@@ -5205,7 +5232,7 @@ function readAgentSilenceTimeout(read) {
         return constants/* DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES */.IE;
     const minutes = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes >= 0) || minutes > MAX_AGENT_SILENCE_MINUTES)
-        throw new common_errors/* InputError */.dz(constants/* Input */.pd.AgentSilenceTimeout, `'${raw}' is not a number of minutes from 0 to ${MAX_AGENT_SILENCE_MINUTES}.`, `Write the minutes an instance may wait for its CodeDeploy agent, e.g. ${constants/* DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES */.IE} (decimals allowed), or 0 to turn the check off.`);
+        throw new errors/* InputError */.dz(constants/* Input */.pd.AgentSilenceTimeout, `'${raw}' is not a number of minutes from 0 to ${MAX_AGENT_SILENCE_MINUTES}.`, `Write the minutes an instance may wait for its CodeDeploy agent, e.g. ${constants/* DEFAULT_AGENT_SILENCE_TIMEOUT_MINUTES */.IE} (decimals allowed), or 0 to turn the check off.`);
     return minutes;
 }
 const TRUE = ['true', 'True', 'TRUE'];
@@ -5218,7 +5245,7 @@ function readOptionalBoolean(read, name) {
         return true;
     if (FALSE.includes(value))
         return false;
-    throw new common_errors/* InputError */.dz(name, `'${value}' is not a boolean.`, 'Write true or false.');
+    throw new errors/* InputError */.dz(name, `'${value}' is not a boolean.`, 'Write true or false.');
 }
 function readBoolean(read, name, fallback) {
     return readOptionalBoolean(read, name) ?? fallback;
@@ -5230,7 +5257,7 @@ function readEnum(read, name, allowed, fallback) {
     const found = allowed.find((a) => a === value.toLowerCase());
     if (found)
         return found;
-    throw new common_errors/* InputError */.dz(name, `'${value}' is not one of ${allowed.join(', ')}.`, `Write ${allowed.join(' or ')}.`);
+    throw new errors/* InputError */.dz(name, `'${value}' is not one of ${allowed.join(', ')}.`, `Write ${allowed.join(' or ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -5285,7 +5312,7 @@ async function writeSummary(markdown) {
 }
 /** One ::error:: line the user can act on; the stack only in debug logs. */
 function main_fail(err) {
-    if (err instanceof common_errors/* ActionError */.lZ) {
+    if (err instanceof errors/* ActionError */.lZ) {
         core/* setFailed */.C1(err.describe());
         return;
     }

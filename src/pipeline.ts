@@ -13,10 +13,10 @@ import {
   uploadOutputs,
   type OutputValues
 } from './report/outputs.js'
-import { renderSummary } from './report/summary.js'
+import { renderRejection, renderSummary } from './report/summary.js'
 import type { Output } from './settings/constants.js'
 import type { Settings } from './settings/settings.js'
-import { prepareBundle } from './stages/bundle.js'
+import { BundleRejected, prepareBundle } from './stages/bundle.js'
 import { deploy } from './stages/deploy.js'
 import { dryRun } from './stages/dry-run.js'
 import { s3Key } from './stages/key.js'
@@ -46,7 +46,15 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const { log, signal } = deps
   const set = (values: OutputValues): void => values.forEach(([n, v]) => deps.setOutput(n, v))
 
-  const bundle = await prepareBundle(settings, log, signal)
+  const bundle = await prepareBundle(settings, log, signal).catch(async (err: unknown) => {
+    // Refused by the appspec check: the summary shows the findings (the only summary of this run).
+    if (err instanceof BundleRejected)
+      await writeSummarySafely(
+        deps,
+        renderRejection(settings, err.describe(), err.appspec, err.displayPath)
+      )
+    throw err
+  })
   const key = s3Key(settings, settings.bucket, bundle)
   set(bundleOutputs(bundle, key))
   let facts: RunFacts = { bundle, key }

@@ -5,6 +5,7 @@ import { deploymentsMarkdown } from './deployments-section.js'
 import type { BundleFacts, DryRunFacts, KeyFacts, RunFacts, UploadFacts } from '../facts.js'
 import { codeSpan, escapeText, inFence } from './escape.js'
 import type { ReportSettings } from '../settings/settings.js'
+import type { AppspecReport } from '../appspec/types.js'
 
 /** Files listed in full up to this many; a bigger bundle is summarised so the page stays readable. */
 const LISTED_ENTRIES = 200
@@ -12,10 +13,7 @@ const LISTED_ENTRIES = 200
 /** The whole job summary, rendered once, from what the run found out as far as it got. */
 export function renderSummary(settings: ReportSettings, facts: RunFacts): string {
   const { bundle } = facts
-  const title = settings.dryRun
-    ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
-    : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`
-  const parts = [title]
+  const parts = [title(settings)]
   if (facts.failure) parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`)
   parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (facts.upload) parts.push(uploadSection(facts.upload))
@@ -23,6 +21,28 @@ export function renderSummary(settings: ReportSettings, facts: RunFacts): string
   if (facts.deployments) parts.push(deploymentsMarkdown(facts.deployments))
   if (facts.dryRun) parts.push(requestSection(facts.dryRun))
   return parts.join('\n\n') + '\n'
+}
+
+/** The summary of a run whose bundle the appspec check refused: the findings, nothing else happened. */
+export function renderRejection(
+  settings: ReportSettings,
+  failure: string,
+  appspec: AppspecReport,
+  displayPath: (bundlePath: string) => string
+): string {
+  return (
+    [
+      title(settings),
+      `> [!CAUTION]\n> ${escapeText(failure)}`,
+      appspecMarkdown(appspec, displayPath)
+    ].join('\n\n') + '\n'
+  )
+}
+
+function title(settings: ReportSettings): string {
+  return settings.dryRun
+    ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
+    : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`
 }
 
 function bundleSection(bundle: BundleFacts): string {

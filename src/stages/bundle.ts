@@ -138,12 +138,23 @@ function reportFindings(
 ): void {
   logFindings(report, log, displayPath)
   const errors = report.findings.filter((f) => f.severity === 'error')
-  if (errors.length > 0)
-    throw new ValidationError(
-      `The CodeDeploy agent would fail on this bundle: ${countFindings(report.findings)} in ${report.appspecPath ? displayPath(report.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`,
-      errors.map((f) => formatFinding(f, displayPath)),
+  if (errors.length > 0) throw new BundleRejected(report, displayPath)
+}
+
+/** The appspec check refused the bundle; carries the findings so the job summary can show them. */
+export class BundleRejected extends ValidationError {
+  constructor(
+    readonly appspec: AppspecReport,
+    readonly displayPath: (bundlePath: string) => string
+  ) {
+    super(
+      `The CodeDeploy agent would fail on this bundle: ${countFindings(appspec.findings)} in ${appspec.appspecPath ? displayPath(appspec.appspecPath) : 'the bundle'} (listed above). Nothing was uploaded.`,
+      appspec.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => formatFinding(f, displayPath)),
       'Fix them and run again.'
     )
+  }
 }
 
 function logListing(
