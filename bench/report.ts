@@ -185,14 +185,16 @@ const whyKey = (name: string): string => name.replace(/^[^:]+: /, '')
 /** What bounds a metric, from profiles (how to reproduce them is in bench/README.md). */
 const WHY: Record<string, string> = {
   'peak RSS':
-    'Profiled with process.memoryUsage() sampled every 100 ms (bench/README.md): Node 24 itself is ~45 MB, ' +
-    "the action's code plus the AWS SDK ~55 MB more (RSS 100 MB with no buffers alive, between bundle and upload). " +
-    'On top of that, during bundling up to ~65 MB of 1 MiB read/copy buffers that are already garbage: V8 frees ' +
-    'external (ArrayBuffer) memory only when it grows past its ~64 MB GC trigger (reading the 2 GB set with a fresh ' +
-    '1 MiB buffer per read peaks at 119 MB RSS, reusing one buffer at 52 MB). During the upload, lib-storage holds ' +
-    '4 parts of 8 MiB plus the part being assembled (45-72 MB of ArrayBuffers). Ways down: reuse the read buffers in ' +
-    'src/bundle/archive-writer.ts (write through a FileHandle so a buffer is free once its write resolves), and send ' +
-    'UploadPart bodies as file-range streams instead of buffered parts in src/aws/s3-upload.ts.',
+    'Profiled with process.memoryUsage() sampled every 50 ms on the 2 GB set (bench/README.md; 2026-11-30, ' +
+    'after bundling reuses its read buffers and the upload reuses queueSize x partSize buffers): RSS is 83 MB ' +
+    'at start, climbs to ~150 MB by the end of bundling, and holds 159-162 MB through the upload. At the end ' +
+    'of bundling 40-57 MB of ArrayBuffers are alive, most of them garbage: the 16 KiB output chunks zlib ' +
+    'makes for each deflated class/text file, which V8 frees only when external memory passes its GC ' +
+    'trigger. During the upload the V8 heap is 51 MB (the S3 client loaded) and the four 8 MiB part buffers ' +
+    '32 MB; the rest is memory freed during bundling that the allocator keeps (RSS never shrinks). A dry ' +
+    'run (no SDK) peaks at 126 MB. Ways down: deflate into one reused output buffer (zlib deflateRawSync ' +
+    'with a preallocated chunk, or the engine handle directly) so bundling makes no chunk garbage; fewer ' +
+    'parts in flight for multi-GB bundles (3 x 8 MiB); UploadPart bodies as file-range streams.',
   upload:
     "The action's upload phase starts at its Bundle line, so it also holds loading the S3 client (~1 MB of " +
     'SDK code) and the HeadObject that looks for an identical object (0.5-1.5 s on this machine); the transfer ' +
