@@ -1,6 +1,25 @@
 // ts-jest in ESM mode: tests import the sources exactly as the bundle does.
-/** @type {import('jest').Config} */
-export default {
+//
+// Three projects, by where a suite lives (CONTRIBUTING.md, "Test"):
+//   unit  in process: the sources, the examples, action.yml, the README. No child process running
+//         dist/, no test bed. Every suite that is not dist or bed is a unit suite.
+//   dist  out of process without the bed: the built action (dist/index.js under Node 24), the
+//         real CodeDeploy agent.
+//   bed   needs the local AWS test bed, which `npm test` starts (testbed/run).
+// `npm run test:unit` and `npm run test:dist` run one project; `npm test` runs the three.
+
+/** Suites that run dist/ or the real agent and need no bed. */
+const DIST = [
+  '/__tests__/e2e/dry-run\\.test\\.ts$',
+  '/__tests__/agent/(dry-run|real-agent)\\.test\\.ts$',
+  '/__tests__/examples/sample-app\\.test\\.ts$',
+  '/__tests__/reliability/big-bundles\\.test\\.ts$'
+]
+/** Suites that need the bed: three folders (less the dist suites in them), and `*.bed.test.ts`. */
+const BED = ['/__tests__/(e2e|reliability|testbed)/.*\\.test\\.ts$', '\\.bed\\.test\\.ts$']
+const IGNORED = ['/node_modules/', '/dist/']
+
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -10,9 +29,26 @@ export default {
       'ts-jest',
       { useESM: true, tsconfig: 'tsconfig.test.json', diagnostics: { ignoreCodes: ['TS151001'] } }
     ]
-  },
-  testMatch: ['**/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  }
+}
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: [...IGNORED, ...DIST, ...BED]
+    },
+    { ...common, displayName: 'dist', testRegex: DIST, testPathIgnorePatterns: IGNORED },
+    {
+      ...common,
+      displayName: 'bed',
+      testRegex: BED,
+      testPathIgnorePatterns: [...IGNORED, ...DIST]
+    }
+  ],
   testTimeout: 30000,
   verbose: false
 }
