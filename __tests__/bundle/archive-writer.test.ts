@@ -251,8 +251,9 @@ describe('writeArchive: what the system tools list', () => {
       executable: new Set()
     })
     expect(written.fileCount).toBe(0)
-    const tail = sh('sh', ['-c', `unzip -l '${written.path}' | tail -n 1`]).trim()
-    expect(tail).toMatch(/\s66000 files$/)
+    // zipinfo's totals line reads the whole central directory, as `unzip -l` does, without
+    // printing 66,000 lines.
+    expect(sh('zipinfo', ['-t', written.path])).toMatch(/^66000 files,/)
     const bytes = readFileSync(written.path)
     expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true)
   })
