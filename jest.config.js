@@ -50,6 +50,7 @@ export default {
       testPathIgnorePatterns: [...IGNORED, ...DIST]
     }
   ],
+  testSequencer: '<rootDir>/__tests__/sequencer.js',
   testTimeout: 30000,
   verbose: false
 }

@@ -1,7 +1,7 @@
 // dist/index.js under Node 24 against the test bed, with CodeDeploy agents that do not answer:
 // instances declared `agent: stopped`, and agents started again through the admin endpoint.
 // The bed's time scale shortens CodeDeploy's one-hour wait for an agent to a few seconds.
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { appWorkspace, b, deploy as deployApp, type RunExtra } from '../reliability/rel.js'
 import { deployment } from './bed.js'
 import type { ActionRun } from './harness.js'
@@ -75,6 +75,7 @@ function json<T>(text: string | undefined): T {
   return JSON.parse(text ?? 'null') as T
 }
 
+// The four runs are concurrent (each on its application): they mostly wait on hooks and timeouts.
 describe('a silent CodeDeploy agent, seen by the built action', () => {
   let ids: Record<string, string[]>
   beforeAll(async () => {
@@ -84,110 +85,126 @@ describe('a silent CodeDeploy agent, seen by the built action', () => {
       ids[app] = await instancesOf(app)
   })
 
-  it('warn: names the silent instance (not the one waiting its turn), keeps waiting, then explains CodeDeploy own failure', async () => {
-    const [silent, waiting] = ids['silent-one']!
-    const r = await deploy('silent-one', {})
-    const w = warnings(r)
-    expect(w).toHaveLength(1)
-    expect(w[0]![0]).toBe('CodeDeploy agent not responding on 1 instance')
-    expect(w[0]![1]).toMatch(
-      new RegExp(
-        `^The CodeDeploy agent on 1 instance has not picked up its lifecycle event for over 0.05 minutes \\(agent-silence-timeout\\): ${silent} waiting for ApplicationStop for \\d+s\\.`
+  test.concurrent(
+    'warn: names the silent instance (not the one waiting its turn), keeps waiting, then explains CodeDeploy own failure',
+    async () => {
+      const [silent, waiting] = ids['silent-one']!
+      const r = await deploy('silent-one', {})
+      const w = warnings(r)
+      expect(w).toHaveLength(1)
+      expect(w[0]![0]).toBe('CodeDeploy agent not responding on 1 instance')
+      expect(w[0]![1]).toMatch(
+        new RegExp(
+          `^The CodeDeploy agent on 1 instance has not picked up its lifecycle event for over 0.05 minutes \\(agent-silence-timeout\\): ${silent} waiting for ApplicationStop for \\d+s\\.`
+        )
       )
-    )
-    expect(w[0]![1]).not.toContain(waiting)
-    expect(w[0]![1]).toContain('Check, in order: (1) the agent runs: `sudo systemctl status')
-    // Kept waiting until CodeDeploy failed the instance after its (scaled) hour.
-    expect(r.stdout).toContain('on-agent-silence: warn')
-    expect(r.code).toBe(1)
-    expect(r.outputs['deployment-status']).toBe('Failed')
-    const failed = json<{ instanceId: string; lifecycleEvent: string; message: string }[]>(
-      r.outputs['failed-instances']
-    )
-    expect(failed).toEqual([
-      expect.objectContaining({
-        instanceId: silent,
-        lifecycleEvent: 'ApplicationStop',
-        message:
-          'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
-      })
-    ])
-    // The cause annotation and the step's failure both carry the checks.
-    expect(r.errors.some((e) => e.includes('UnknownError') && e.includes('Check, in order'))).toBe(
-      true
-    )
-    expect(r.errors.at(-1)).toContain('No CodeDeploy agent picked up the lifecycle event')
-    expect(r.summary).toContain('##### Silent agents (1 instance)')
-    expect(r.summary).toContain(`- ${silent}: ApplicationStop waited`)
-    expect(r.summary).toContain('1. the agent runs: `sudo systemctl status codedeploy-agent`')
-  })
-
-  it('fail: stops the deployment and fails the step naming the silent instance', async () => {
-    const [, silent] = ids['silent-fail']!
-    const r = await deploy('silent-fail', { 'on-agent-silence': 'fail' })
-    expect(r.code).toBe(1)
-    expect(warnings(r)).toEqual([])
-    const id = r.outputs['deployment-id'] as string
-    expect(r.outputs['deployment-status']).toBe('Stopped')
-    expect((await deployment(b, id)).status).toBe('Stopped')
-    const last = r.errors.at(-1) ?? ''
-    expect(last).toMatch(
-      new RegExp(
-        `Deployment ${id} to 'fleet' was stopped \\(status Stopped\\): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout \\(0.05 minutes\\) on ${silent} waiting for ApplicationStop`
+      expect(w[0]![1]).not.toContain(waiting)
+      expect(w[0]![1]).toContain('Check, in order: (1) the agent runs: `sudo systemctl status')
+      // Kept waiting until CodeDeploy failed the instance after its (scaled) hour.
+      expect(r.stdout).toContain('on-agent-silence: warn')
+      expect(r.code).toBe(1)
+      expect(r.outputs['deployment-status']).toBe('Failed')
+      const failed = json<{ instanceId: string; lifecycleEvent: string; message: string }[]>(
+        r.outputs['failed-instances']
       )
-    )
-    expect(last).toContain('Check, in order')
-    // Well before CodeDeploy's own (scaled) hour of 21.6 s would have failed it.
-    expect(r.durationMs).toBeLessThan(20_000)
-    expect(r.summary).toContain('##### Silent agents (1 instance)')
-  })
+      expect(failed).toEqual([
+        expect.objectContaining({
+          instanceId: silent,
+          lifecycleEvent: 'ApplicationStop',
+          message:
+            'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
+        })
+      ])
+      // The cause annotation and the step's failure both carry the checks.
+      expect(
+        r.errors.some((e) => e.includes('UnknownError') && e.includes('Check, in order'))
+      ).toBe(true)
+      expect(r.errors.at(-1)).toContain('No CodeDeploy agent picked up the lifecycle event')
+      expect(r.summary).toContain('##### Silent agents (1 instance)')
+      expect(r.summary).toContain(`- ${silent}: ApplicationStop waited`)
+      expect(r.summary).toContain('1. the agent runs: `sudo systemctl status codedeploy-agent`')
+    },
+    90_000
+  )
 
-  it('OneAtATime on a healthy fleet with a long hook never warns', async () => {
-    // Each instance's ApplicationStart runs 6 s, twice the silence timeout: the second instance
-    // waits its turn (Pending) that long, and the running hook is not silence either.
-    const r = await deploy('silent-none', {}, {}, '#!/bin/bash\nsleep 6\n')
-    expect(r.errors).toEqual([])
-    expect(r.code).toBe(0)
-    expect(warnings(r)).toEqual([])
-    expect(r.summary).not.toContain('Silent agents')
-  })
+  test.concurrent(
+    'fail: stops the deployment and fails the step naming the silent instance',
+    async () => {
+      const [, silent] = ids['silent-fail']!
+      const r = await deploy('silent-fail', { 'on-agent-silence': 'fail' })
+      expect(r.code).toBe(1)
+      expect(warnings(r)).toEqual([])
+      const id = r.outputs['deployment-id'] as string
+      expect(r.outputs['deployment-status']).toBe('Stopped')
+      expect((await deployment(b, id)).status).toBe('Stopped')
+      const last = r.errors.at(-1) ?? ''
+      expect(last).toMatch(
+        new RegExp(
+          `Deployment ${id} to 'fleet' was stopped \\(status Stopped\\): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout \\(0.05 minutes\\) on ${silent} waiting for ApplicationStop`
+        )
+      )
+      expect(last).toContain('Check, in order')
+      // Well before CodeDeploy's own (scaled) hour of 21.6 s would have failed it.
+      expect(r.durationMs).toBeLessThan(20_000)
+      expect(r.summary).toContain('##### Silent agents (1 instance)')
+    },
+    90_000
+  )
 
-  it('every agent silent: one warning naming both; agents started again are picked up and it succeeds', async () => {
-    const both = ids['silent-all']!
-    let restarted = false
-    const r = await deploy(
-      'silent-all',
-      {},
-      {
-        onSpawn: (_child, output) => {
-          const timer = setInterval(() => {
-            if (restarted || !output().includes('::warning')) return
-            restarted = true
-            clearInterval(timer)
-            for (const id of both)
-              void admin(
-                'PUT',
-                `/agent?instance=${encodeURIComponent(id)}`,
-                JSON.stringify({ state: 'running' })
-              )
-          }, 200)
-          // Bounded: the action's own wait-timeout ends it long before.
-          setTimeout(() => clearInterval(timer), 120_000).unref()
+  test.concurrent(
+    'OneAtATime on a healthy fleet with a long hook never warns',
+    async () => {
+      // Each instance's ApplicationStart runs 6 s, twice the silence timeout: the second instance
+      // waits its turn (Pending) that long, and the running hook is not silence either.
+      const r = await deploy('silent-none', {}, {}, '#!/bin/bash\nsleep 6\n')
+      expect(r.errors).toEqual([])
+      expect(r.code).toBe(0)
+      expect(warnings(r)).toEqual([])
+      expect(r.summary).not.toContain('Silent agents')
+    },
+    90_000
+  )
+
+  test.concurrent(
+    'every agent silent: one warning naming both; agents started again are picked up and it succeeds',
+    async () => {
+      const both = ids['silent-all']!
+      let restarted = false
+      const r = await deploy(
+        'silent-all',
+        {},
+        {
+          onSpawn: (_child, output) => {
+            const timer = setInterval(() => {
+              if (restarted || !output().includes('::warning')) return
+              restarted = true
+              clearInterval(timer)
+              for (const id of both)
+                void admin(
+                  'PUT',
+                  `/agent?instance=${encodeURIComponent(id)}`,
+                  JSON.stringify({ state: 'running' })
+                )
+            }, 200)
+            // Bounded: the action's own wait-timeout ends it long before.
+            setTimeout(() => clearInterval(timer), 120_000).unref()
+          }
         }
-      }
-    )
-    expect(restarted).toBe(true)
-    const w = warnings(r)
-    expect(w).toHaveLength(1)
-    expect(w[0]![0]).toBe('CodeDeploy agent not responding on 2 instances')
-    for (const id of both) expect(w[0]![1]).toContain(`${id} waiting for ApplicationStop`)
-    for (const id of both)
-      expect(r.stdout).toMatch(
-        new RegExp(`${id}: the CodeDeploy agent picked up ApplicationStop after \\d+s\\.`)
       )
-    expect(r.errors).toEqual([])
-    expect(r.code).toBe(0)
-    expect(r.outputs['deployment-status']).toBe('Succeeded')
-    expect(r.summary).toContain('##### Silent agents (2 instances)')
-  })
+      expect(restarted).toBe(true)
+      const w = warnings(r)
+      expect(w).toHaveLength(1)
+      expect(w[0]![0]).toBe('CodeDeploy agent not responding on 2 instances')
+      for (const id of both) expect(w[0]![1]).toContain(`${id} waiting for ApplicationStop`)
+      for (const id of both)
+        expect(r.stdout).toMatch(
+          new RegExp(`${id}: the CodeDeploy agent picked up ApplicationStop after \\d+s\\.`)
+        )
+      expect(r.errors).toEqual([])
+      expect(r.code).toBe(0)
+      expect(r.outputs['deployment-status']).toBe('Succeeded')
+      expect(r.summary).toContain('##### Silent agents (2 instances)')
+    },
+    90_000
+  )
 })

@@ -2,13 +2,17 @@
 // resets the connection on chosen calls, and radosgw itself is killed in the middle of a multipart
 // upload and started again. A run either succeeds with the object really there, or fails naming
 // the call — and then no object version and no open multipart upload is left under its key.
-import { describe, expect, it } from '@jest/globals'
+//
+// The three tests are concurrent, each on deployment groups of its own. The killed radosgw is a
+// second gateway of the bed's Ceph (e2e/rgw.ts): the bed's own S3 endpoint, which every other
+// suite uses meanwhile, stays up.
+import { expect, test } from '@jest/globals'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { randomBytes } from 'node:crypto'
 import { settled } from '../e2e/bed.js'
 import { FaultProxy, pass, s3Error, type FaultAction } from '../e2e/fault-proxy.js'
 import type { ActionRun } from '../e2e/harness.js'
-import { killRadosgw, startRadosgw } from '../e2e/rgw.js'
+import { Radosgw } from '../e2e/rgw.js'
 import {
   appWorkspace,
   b,
@@ -74,8 +78,9 @@ function runCase(c: S3Case, group: string): Promise<{ r: ActionRun; proxy: Fault
 
 const reset: FaultAction = { kind: 'reset' }
 
-describe('S3 5xx and resets on each call', () => {
-  it('the first call of each kind failing: retried, the object is there, true success', async () => {
+test.concurrent(
+  'S3 5xx and resets: the first call of each kind failing: retried, the object is there, true success',
+  async () => {
     const cases: S3Case[] = [
       { name: 'HeadObject 500', op: 'HeadObject', fault: s3Error(500), always: false, mib: 0 },
       { name: 'PutObject 503', op: 'PutObject', fault: s3Error(503), always: false, mib: 0 },
@@ -127,9 +132,13 @@ describe('S3 5xx and resets on each call', () => {
       await expectStored(r)
       expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Succeeded')
     }
-  }, 240_000)
+  },
+  240_000
+)
 
-  it('a call of each kind failing every time: a failure naming it, nothing left behind', async () => {
+test.concurrent(
+  'S3 5xx and resets: a call of each kind failing every time: a failure naming it, nothing left behind',
+  async () => {
     const cases: S3Case[] = [
       { name: 'HeadObject', op: 'HeadObject', fault: s3Error(500), always: true, mib: 0 },
       { name: 'PutObject', op: 'PutObject', fault: s3Error(503), always: true, mib: 0 },
@@ -149,7 +158,7 @@ describe('S3 5xx and resets on each call', () => {
         mib: 20
       }
     ]
-    const done = await Promise.all(cases.map((c, i) => runCase(c, `s${i + 1}`)))
+    const done = await Promise.all(cases.map((c, i) => runCase(c, `s${i + 11}`)))
     for (const [i, { r, proxy }] of done.entries()) {
       const c = cases[i] as S3Case
       const error = expectCleanFailure(r)
@@ -164,20 +173,21 @@ describe('S3 5xx and resets on each call', () => {
         `S3 ${c.op} always failing: exit ${r.code} after ${r.durationMs} ms, ${proxy.requests.length} requests`
       )
     }
-  }, 240_000)
-})
+  },
+  240_000
+)
 
-describe('radosgw stopped in the middle of a multipart upload', () => {
-  it('is killed after the first part and started again 3 s later: retried or failed cleanly', async () => {
+test.concurrent(
+  'radosgw stopped in the middle of a multipart upload: killed after the first part and started again 3 s later: retried or failed cleanly',
+  async () => {
+    const gw = await Radosgw.start('outage')
     let killedAt = 0
     let restart: Promise<void> | undefined
-    const proxy = await FaultProxy.start(b.env.AWS_ENDPOINT_URL_S3 as string, (req, n) => {
+    const proxy = await FaultProxy.start(gw.endpoint, (req, n) => {
       if (req.operation === 'UploadPart' && n === 2 && !killedAt) {
         killedAt = Date.now()
-        killRadosgw()
-        restart = new Promise<void>((resolve) => setTimeout(resolve, 3000)).then(() =>
-          startRadosgw(b.env.AWS_ENDPOINT_URL_S3 as string)
-        )
+        gw.kill()
+        restart = new Promise<void>((resolve) => setTimeout(resolve, 3000)).then(() => gw.restart())
       }
       return pass
     })
@@ -186,12 +196,13 @@ describe('radosgw stopped in the middle of a multipart upload', () => {
       r = await deploy(
         APP,
         bigApp(48),
-        { 'deployment-group': 's10' },
+        { 'deployment-group': 'outage' },
         { env: { AWS_ENDPOINT_URL_S3: proxy.url } }
       )
     } finally {
       await proxy.close()
       await restart
+      gw.stop()
     }
     expect(killedAt).toBeGreaterThan(0)
     console.log(
@@ -207,5 +218,6 @@ describe('radosgw stopped in the middle of a multipart upload', () => {
       )
       await expectNothingStored(key)
     }
-  }, 180_000)
-})
+  },
+  180_000
+)

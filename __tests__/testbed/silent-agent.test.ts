@@ -1,7 +1,7 @@
 // A silent CodeDeploy agent (one that is stopped, or stops mid-deployment): its next lifecycle
 // event stays Pending until the agent comes back, or fails after CodeDeploy's one-hour timeout
 // (scaled here by timing.timeScale) with the service's words. See testbed/README.md.
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it, test } from '@jest/globals'
 import {
   BatchGetDeploymentTargetsCommand,
   CreateDeploymentCommand,
@@ -145,136 +145,153 @@ const slowBundle = (app: string, seconds: number): Tree => ({
   'slow.sh': `#!/bin/sh\nsleep ${seconds}\n`
 })
 
+// The deployments of a describe block are concurrent, each on a group of its own.
 describe('an instance whose agent never picks up its command', () => {
-  it('is InProgress with ApplicationStop Pending, then fails after the (scaled) hour with CodeDeploy’s words', async () => {
-    const [instance] = instancesOf[`${fast}/silent`]!
-    expect((await listed(fast)).find((i) => i.id === instance)).toMatchObject({
-      agent: 'emulated',
-      agentState: 'stopped'
-    })
-    const id = await deploy(fast, 'silent', slowBundle(fast, 0))
-    const waiting = await until('the target InProgress', async () => {
-      const t = await target(id, instance!)
-      return t?.status === 'InProgress' ? t : undefined
-    })
-    allPending(waiting)
-    await sleep(1500)
-    const still = (await target(id, instance!))!
-    expect(still.status).toBe('InProgress')
-    expect(still.lastUpdatedAt).toEqual(waiting.lastUpdatedAt)
-    allPending(still)
-    const info = await settled(codedeploy(b), id, 30_000)
-    expect(info.status).toBe('Failed')
-    expect(info.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')
-    const t = (await target(id, instance!))!
-    expect(t.status).toBe('Failed')
-    expect(statuses(t)).toEqual(['Failed', ...Array(6).fill('Skipped')])
-    const stop = event(t, 'ApplicationStop')
-    expect(stop.startTime).toBeUndefined()
-    expect(stop.diagnostics).toEqual({
-      errorCode: 'UnknownError',
-      scriptName: '',
-      message: NOT_RECEIVED,
-      logTail: ''
-    })
-    // The timeout counts from the target turning InProgress.
-    const waited = (stop.endTime!.getTime() - waiting.lastUpdatedAt!.getTime()) / 1000
-    expect(waited).toBeGreaterThanOrEqual(FAST_TIMEOUT_S - 0.1)
-    expect(waited).toBeLessThan(FAST_TIMEOUT_S + 3)
-  }, 45_000)
+  test.concurrent(
+    'is InProgress with ApplicationStop Pending, then fails after the (scaled) hour with CodeDeploy’s words',
+    async () => {
+      const [instance] = instancesOf[`${fast}/silent`]!
+      expect((await listed(fast)).find((i) => i.id === instance)).toMatchObject({
+        agent: 'emulated',
+        agentState: 'stopped'
+      })
+      const id = await deploy(fast, 'silent', slowBundle(fast, 0))
+      const waiting = await until('the target InProgress', async () => {
+        const t = await target(id, instance!)
+        return t?.status === 'InProgress' ? t : undefined
+      })
+      allPending(waiting)
+      await sleep(1500)
+      const still = (await target(id, instance!))!
+      expect(still.status).toBe('InProgress')
+      expect(still.lastUpdatedAt).toEqual(waiting.lastUpdatedAt)
+      allPending(still)
+      const info = await settled(codedeploy(b), id, 30_000)
+      expect(info.status).toBe('Failed')
+      expect(info.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')
+      const t = (await target(id, instance!))!
+      expect(t.status).toBe('Failed')
+      expect(statuses(t)).toEqual(['Failed', ...Array(6).fill('Skipped')])
+      const stop = event(t, 'ApplicationStop')
+      expect(stop.startTime).toBeUndefined()
+      expect(stop.diagnostics).toEqual({
+        errorCode: 'UnknownError',
+        scriptName: '',
+        message: NOT_RECEIVED,
+        logTail: ''
+      })
+      // The timeout counts from the target turning InProgress.
+      const waited = (stop.endTime!.getTime() - waiting.lastUpdatedAt!.getTime()) / 1000
+      expect(waited).toBeGreaterThanOrEqual(FAST_TIMEOUT_S - 0.1)
+      expect(waited).toBeLessThan(FAST_TIMEOUT_S + 3)
+    },
+    45_000
+  )
 
-  it('waits Pending (not InProgress) for its OneAtATime turn, then times out as the last instance', async () => {
-    const [first, second] = instancesOf[`${fast}/one`]!
-    const agents = await listed(fast)
-    expect(agents.filter((i) => i.group === 'one').map((i) => i.agentState)).toEqual([
-      'running',
-      'stopped'
-    ])
-    const id = await deploy(fast, 'one', slowBundle(fast, 3))
-    const during = await until('the first instance in BeforeInstall', async () => {
-      const ts = await targets(id, [first!, second!])
-      return ts[first!] && event(ts[first!]!, 'BeforeInstall').status === 'InProgress'
-        ? ts
-        : undefined
-    })
-    expect(during[first!]!.status).toBe('InProgress')
-    expect(during[second!]!.status).toBe('Pending')
-    allPending(during[second!]!)
-    const turn = await until('the second instance InProgress', async () => {
-      const ts = await targets(id, [first!, second!])
-      return ts[second!]?.status === 'InProgress' ? ts : undefined
-    })
-    expect(turn[first!]!.status).toBe('Succeeded')
-    allPending(turn[second!]!)
-    const info = await settled(codedeploy(b), id, 30_000)
-    // OneAtATime: only the last instance failed, so the deployment succeeds.
-    expect(info.status).toBe('Succeeded')
-    const t = (await target(id, second!))!
-    expect(t.status).toBe('Failed')
-    expect(event(t, 'ApplicationStop').diagnostics?.message).toBe(NOT_RECEIVED)
-  }, 45_000)
+  test.concurrent(
+    'waits Pending (not InProgress) for its OneAtATime turn, then times out as the last instance',
+    async () => {
+      const [first, second] = instancesOf[`${fast}/one`]!
+      const agents = await listed(fast)
+      expect(agents.filter((i) => i.group === 'one').map((i) => i.agentState)).toEqual([
+        'running',
+        'stopped'
+      ])
+      const id = await deploy(fast, 'one', slowBundle(fast, 3))
+      const during = await until('the first instance in BeforeInstall', async () => {
+        const ts = await targets(id, [first!, second!])
+        return ts[first!] && event(ts[first!]!, 'BeforeInstall').status === 'InProgress'
+          ? ts
+          : undefined
+      })
+      expect(during[first!]!.status).toBe('InProgress')
+      expect(during[second!]!.status).toBe('Pending')
+      allPending(during[second!]!)
+      const turn = await until('the second instance InProgress', async () => {
+        const ts = await targets(id, [first!, second!])
+        return ts[second!]?.status === 'InProgress' ? ts : undefined
+      })
+      expect(turn[first!]!.status).toBe('Succeeded')
+      allPending(turn[second!]!)
+      const info = await settled(codedeploy(b), id, 30_000)
+      // OneAtATime: only the last instance failed, so the deployment succeeds.
+      expect(info.status).toBe('Succeeded')
+      const t = (await target(id, second!))!
+      expect(t.status).toBe('Failed')
+      expect(event(t, 'ApplicationStop').diagnostics?.message).toBe(NOT_RECEIVED)
+    },
+    45_000
+  )
 })
 
 describe('an agent stopped and started through PUT /agent', () => {
-  it('stopped during an event, finishes it; the next stays Pending until the agent runs again', async () => {
-    const [instance] = instancesOf[`${slow}/midway`]!
-    const id = await deploy(slow, 'midway', slowBundle(slow, 3))
-    await until('BeforeInstall InProgress', async () => {
-      const t = await target(id, instance!)
-      return t && event(t, 'BeforeInstall').status === 'InProgress' ? t : undefined
-    })
-    expect(
-      await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'stopped' }))
-    ).toEqual({ instance, state: 'stopped' })
-    expect((await listed(slow)).find((i) => i.id === instance)?.agentState).toBe('stopped')
-    const after = await until('BeforeInstall to end', async () => {
-      const t = await target(id, instance!)
-      return t && event(t, 'BeforeInstall').status !== 'InProgress' ? t : undefined
-    })
-    expect(event(after, 'BeforeInstall').status).toBe('Succeeded')
-    await sleep(1500)
-    const held = (await target(id, instance!))!
-    expect(held.status).toBe('InProgress')
-    expect(statuses(held)).toEqual([
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Pending',
-      'Pending',
-      'Pending',
-      'Pending'
-    ])
-    expect(event(held, 'Install').startTime).toBeUndefined()
-    const restarted = Date.now()
-    await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'running' }))
-    const info = await settled(codedeploy(b), id, 30_000)
-    expect(info.status).toBe('Succeeded')
-    const t = (await target(id, instance!))!
-    expect(statuses(t)).toEqual(Array(7).fill('Succeeded'))
-    // Install started once the agent was back, not when BeforeInstall ended.
-    expect(event(t, 'Install').startTime!.getTime()).toBeGreaterThanOrEqual(restarted - 1000)
-  }, 45_000)
+  test.concurrent(
+    'stopped during an event, finishes it; the next stays Pending until the agent runs again',
+    async () => {
+      const [instance] = instancesOf[`${slow}/midway`]!
+      const id = await deploy(slow, 'midway', slowBundle(slow, 3))
+      await until('BeforeInstall InProgress', async () => {
+        const t = await target(id, instance!)
+        return t && event(t, 'BeforeInstall').status === 'InProgress' ? t : undefined
+      })
+      expect(
+        await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'stopped' }))
+      ).toEqual({ instance, state: 'stopped' })
+      expect((await listed(slow)).find((i) => i.id === instance)?.agentState).toBe('stopped')
+      const after = await until('BeforeInstall to end', async () => {
+        const t = await target(id, instance!)
+        return t && event(t, 'BeforeInstall').status !== 'InProgress' ? t : undefined
+      })
+      expect(event(after, 'BeforeInstall').status).toBe('Succeeded')
+      await sleep(1500)
+      const held = (await target(id, instance!))!
+      expect(held.status).toBe('InProgress')
+      expect(statuses(held)).toEqual([
+        'Succeeded',
+        'Succeeded',
+        'Succeeded',
+        'Pending',
+        'Pending',
+        'Pending',
+        'Pending'
+      ])
+      expect(event(held, 'Install').startTime).toBeUndefined()
+      const restarted = Date.now()
+      await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'running' }))
+      const info = await settled(codedeploy(b), id, 30_000)
+      expect(info.status).toBe('Succeeded')
+      const t = (await target(id, instance!))!
+      expect(statuses(t)).toEqual(Array(7).fill('Succeeded'))
+      // Install started once the agent was back, not when BeforeInstall ended.
+      expect(event(t, 'Install').startTime!.getTime()).toBeGreaterThanOrEqual(restarted - 1000)
+    },
+    45_000
+  )
 
-  it('a stopped agent started before the timeout picks the deployment up', async () => {
-    const [instance] = instancesOf[`${slow}/restart`]!
-    const id = await deploy(slow, 'restart', slowBundle(slow, 0))
-    const waiting = await until('the target InProgress', async () => {
-      const t = await target(id, instance!)
-      return t?.status === 'InProgress' ? t : undefined
-    })
-    allPending(waiting)
-    await sleep(1000)
-    await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'running' }))
-    const info = await settled(codedeploy(b), id, 30_000)
-    expect(info.status).toBe('Succeeded')
-    const t = (await target(id, instance!))!
-    expect(statuses(t)).toEqual(Array(7).fill('Succeeded'))
-    expect(event(t, 'ApplicationStop').startTime!.getTime()).toBeGreaterThan(
-      waiting.lastUpdatedAt!.getTime() + 900
-    )
-  }, 45_000)
+  test.concurrent(
+    'a stopped agent started before the timeout picks the deployment up',
+    async () => {
+      const [instance] = instancesOf[`${slow}/restart`]!
+      const id = await deploy(slow, 'restart', slowBundle(slow, 0))
+      const waiting = await until('the target InProgress', async () => {
+        const t = await target(id, instance!)
+        return t?.status === 'InProgress' ? t : undefined
+      })
+      allPending(waiting)
+      await sleep(1000)
+      await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'running' }))
+      const info = await settled(codedeploy(b), id, 30_000)
+      expect(info.status).toBe('Succeeded')
+      const t = (await target(id, instance!))!
+      expect(statuses(t)).toEqual(Array(7).fill('Succeeded'))
+      expect(event(t, 'ApplicationStop').startTime!.getTime()).toBeGreaterThan(
+        waiting.lastUpdatedAt!.getTime() + 900
+      )
+    },
+    45_000
+  )
 
-  it('answers 404 for an unknown instance and 400 for a bad body', async () => {
+  test.concurrent('answers 404 for an unknown instance and 400 for a bad body', async () => {
     const put = async (query: string, body: string) => {
       const res = await fetch(`${b.admin}/agent${query}`, { method: 'PUT', body })
       return { status: res.status, body: (await res.json()) as unknown }

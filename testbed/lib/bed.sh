@@ -6,7 +6,7 @@ TESTBED_REPO=$(cd "$TESTBED_DIR/.." && pwd)
 
 log() { echo "testbed: $*" >&2; }
 # Errors keep the state directory (logs) for a look afterwards.
-die() { echo "testbed: error: $*" >&2; TESTBED_KEEP_STATE=1; exit 1; }
+die() { echo "testbed: error: $*" >&2; TESTBED_KEEP_STATE=1; port_release; exit 1; }
 # step WHAT: progress with elapsed time, shown when TESTBED_VERBOSE=1.
 step() { [ "${TESTBED_VERBOSE:-0}" != 1 ] || echo "testbed: [$(date +%T.%3N)] $*" >&2; }
 
@@ -15,6 +15,23 @@ step() { [ "${TESTBED_VERBOSE:-0}" != 1 ] || echo "testbed: [$(date +%T.%3N)] $*
 
 port_busy() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
+# A default port is claimed (an atomic mkdir) until the bed's daemons listen on it: radosgw binds
+# its port ~20 s after the choice, and two beds starting together must not both pick it. A claim
+# older than 5 minutes is from a start that died; the port is free again.
+PORT_CLAIMS=${TMPDIR:-/tmp}/testbed-port-claims
+TESTBED_PORT_CLAIMS=
+port_claim() {
+  mkdir -p "$PORT_CLAIMS"
+  find "$PORT_CLAIMS" -mindepth 1 -maxdepth 1 -mmin +5 -exec rmdir {} + 2>/dev/null || true
+  mkdir "$PORT_CLAIMS/$1" 2>/dev/null || return 1
+  TESTBED_PORT_CLAIMS+=" $1"
+}
+port_release() {
+  local p
+  for p in $TESTBED_PORT_CLAIMS; do rmdir "$PORT_CLAIMS/$p" 2>/dev/null || true; done
+  TESTBED_PORT_CLAIMS=
+}
+
 # pick_port VAR DEFAULT: keeps an explicit setting; otherwise the default, or the next free port.
 pick_port() {
   local var=$1 port=${!1:-}
@@ -22,7 +39,7 @@ pick_port() {
     port_busy "$port" && die "$var=$port is already in use"
   else
     port=$2
-    while port_busy "$port"; do port=$((port + 1)); done
+    while port_busy "$port" || ! port_claim "$port"; do port=$((port + 1)); done
   fi
   printf -v "$var" %s "$port"
   export "$var"
@@ -111,10 +128,27 @@ create_buckets() {
     >>"$dir/setup.log" 2>&1 || { tail -n 20 "$dir/setup.log" >&2; die "could not create the buckets"; }
 }
 
+# pid_is PID WORD: the process PID runs with WORD in its command line. Pid files outlive their
+# processes (a daemon that crashed, a start that failed), and pids come round again within
+# minutes on a machine starting thousands of processes (pid_max is often 32768): a stale pid file
+# must never make the bed signal another process.
+pid_is() { [ -n "$1" ] && { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "$2"; }
+
+# start_time PID: when the process started (clock ticks since boot; the same across exec): with
+# its pid, names one process for good.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  set -- ${stat##*) }
+  echo "${20}"
+}
+
+# stop_pid_file FILE WORD: TERM, then KILL after 5 s, the process FILE names if it is still ours.
 stop_pid_file() {
-  local f=$1 pid i
+  local f=$1 word=$2 pid i
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
+  pid_is "$pid" "$word" || return 0
   kill "$pid" 2>/dev/null || return 0
   for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
@@ -123,11 +157,12 @@ stop_pid_file() {
 # testbed_stop DIR: idempotent; called by run's EXIT trap, by testbed/stop and by the watchdog.
 testbed_stop() {
   local dir=$1
+  port_release
   [ -d "$dir" ] || return 0
-  stop_pid_file "$dir/emulator.pid"
+  stop_pid_file "$dir/emulator.pid" emulator/main.ts
   rgw_stop "$dir"
   if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "${TESTBED_SELF_PID:-$$}" ]; then
-    kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
+    if pid_is "$(cat "$dir/watchdog.pid")" watchdog.sh; then kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true; fi
   fi
   if [ "${TESTBED_KEEP_STATE:-0}" = 1 ]; then log "state kept in $dir"; else rm -rf "$dir"; fi
 }
@@ -153,6 +188,12 @@ testbed_start() {
     (rgw_start "$dir") || die "S3 (Ceph radosgw) did not start twice; logs in $dir/ceph/log"
   fi
   emulator_wait "$dir"
+  # Our emulator, not another bed's on the same port.
+  kill -0 "$(cat "$dir/emulator.pid")" 2>/dev/null || {
+    tail -n 30 "$dir/emulator.log" >&2
+    die "the CodeDeploy emulator exited; log above"
+  }
+  port_release
   step "emulator up"
   create_buckets "$dir"
   step "buckets ready"

@@ -103,14 +103,21 @@ CONF
     >>"$ceph/log/setup.log" 2>&1 || rgw_fail "$dir" "radosgw-admin user create failed"
 }
 
-# Stops the three daemons by their pid files only: TERM, then KILL after 1 s (the data is
-# throwaway, so nothing is gained by waiting for a clean shutdown).
+# Stops the daemons by their pid files only: TERM, then KILL after 1 s (the data is throwaway,
+# so nothing is gained by waiting for a clean shutdown). Gateways first: the bed's, and any a test
+# started beside it (__tests__/e2e/rgw.ts) and could not stop.
 rgw_stop() {
-  local ceph="$1/ceph" n f pid i
-  for n in client.rgw.a osd.0 mon.a; do
-    f="$ceph/run/$n.pid"
+  local ceph="$1/ceph" f pid i word
+  for f in "$ceph"/run/client.rgw.*.pid "$ceph/run/osd.0.pid" "$ceph/run/mon.a.pid"; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
+    # Only a daemon of this bed (pid_is, bed.sh: a killed daemon leaves its pid file behind).
+    case $f in
+      */client.rgw.*) word=$(basename "$f" .pid) ;;
+      */osd.0.pid) word=ceph-osd ;;
+      *) word=ceph-mon ;;
+    esac
+    pid_is "$pid" "$word" || continue
     kill "$pid" 2>/dev/null || continue
     for i in $(seq 1 5); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null

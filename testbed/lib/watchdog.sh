@@ -14,8 +14,12 @@ alive() {
 while alive "$watched" && [ -d "$dir" ]; do sleep 1; done
 [ -d "$dir" ] || exit 0
 echo "testbed: process $watched is gone; stopping the bed in $dir" >&2
-# The command testbed/run was running has lost its bed: end it too.
-if [ -f "$dir/cmd.pid" ]; then kill "$(cat "$dir/cmd.pid")" 2>/dev/null || true; fi
 export TESTBED_SELF_PID=$$
 . "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+# The command testbed/run was running has lost its bed: end it too (if it is still that process).
+if [ -f "$dir/cmd.pid" ]; then
+  cmd= started=
+  read -r cmd started <"$dir/cmd.pid" || true
+  if [ -n "${started:-}" ] && [ "$(start_time "$cmd")" = "$started" ]; then kill "$cmd" 2>/dev/null || true; fi
+fi
 testbed_stop "$dir"
