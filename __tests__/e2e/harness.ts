@@ -1,7 +1,8 @@
 // Runs the built dist/index.js the way the runner does: Node 24, INPUT_* and GITHUB_* variables
 // in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files out. Used by every end-to-end test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { afterAll } from '@jest/globals'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -74,8 +75,16 @@ export function githubEnv(workspace: string, temp: string): Record<string, strin
   }
 }
 
+// Each run's files (outputs, summary, state, RUNNER_TEMP) stay until the suite ends: tests read
+// them after the run. Registered here, the clean-up runs after every suite that imports this.
+const runDirs: string[] = []
+afterAll(() => {
+  for (const d of runDirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
 export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'))
+  runDirs.push(dir)
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
