@@ -100,6 +100,26 @@ describe.each(TYPES)('writeArchive %s', (type) => {
     expect(readFileSync(again.written.path).equals(readFileSync(first.written.path))).toBe(true)
   })
 
+  it('keeps every byte in order when small writes fill and cross the reused write buffers', async () => {
+    // 150 files of 1 B to ~40 KiB (headers and contents coalesced into the two 256 KiB buffers
+    // used in turn), with files over 256 KiB between them (written through, not coalesced).
+    const tree: Tree = {}
+    for (let i = 0; i < 150; i++) {
+      const size = i % 50 === 49 ? 300_000 + i : (i * 7919) % 40_000 || 1
+      tree[`codedeploy/f/${String(i).padStart(3, '0')}.${i % 3 ? 'txt' : 'png'}`] =
+        i % 2 ? noise(size, i + 1) : `${i} `.repeat(size).slice(0, size)
+    }
+    const { written } = await build(type, { ...tutorialTree(), ...tree })
+    const dest = agentExtract(type, written.path)
+    for (const [rel, content] of Object.entries(tree)) {
+      const got = readFileSync(path.join(dest, rel.replace(/^codedeploy\//, '')))
+      expect({ rel, same: got.equals(Buffer.from(content as string | Buffer)) }).toEqual({
+        rel,
+        same: true
+      })
+    }
+  })
+
   it('unpacks as the agent unpacks it: same bytes, modes kept, hooks executable, links kept', async () => {
     const tree: Tree = {
       ...tutorialTree(),

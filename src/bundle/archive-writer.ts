@@ -364,7 +364,15 @@ class ArchiveSink {
   private readonly hash = createHash('sha256')
   private size = 0
   private readonly gzip: GzipStream | undefined
-  private pending: Buffer[] = []
+  /**
+   * Small writes (headers, small files, the reader's chunks of a small file) are copied into one
+   * of two buffers, used in turn: a copy per write and a concat per flush made twice the input
+   * in garbage, which V8 frees only when external memory passes its GC trigger. A full buffer is
+   * passed on while the other fills; it is free again once the write after it has started
+   * (toFile waits for the previous write), which is before the other fills up.
+   */
+  private readonly coalesce = [Buffer.allocUnsafe(COALESCE), Buffer.allocUnsafe(COALESCE)]
+  private current = 0
   private pendingBytes = 0
   /** The write of a buffer nobody else holds (gzip output), overlapping the next read. */
   private writing: Promise<void> = Promise.resolve()
@@ -387,9 +395,10 @@ class ArchiveSink {
       await this.push(buf)
       return
     }
-    this.pending.push(Buffer.from(buf))
+    if (this.pendingBytes + buf.length > COALESCE) await this.flush()
+    buf.copy(this.coalesce[this.current]!, this.pendingBytes)
     this.pendingBytes += buf.length
-    if (this.pendingBytes >= COALESCE) await this.flush()
+    if (this.pendingBytes === COALESCE) await this.flush()
   }
 
   /** Sets the gzip level (0: stored) for what follows; a no-op for tar and zip. */
@@ -415,8 +424,8 @@ class ArchiveSink {
 
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return
-    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)
-    this.pending = []
+    const chunk = this.coalesce[this.current]!.subarray(0, this.pendingBytes)
+    this.current ^= 1
     this.pendingBytes = 0
     await this.push(chunk, false)
   }

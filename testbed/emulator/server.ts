@@ -169,6 +169,11 @@ export function startServer(port: number, deps: ServerDeps): Promise<Server> {
       if (!res.headersSent) sendError(res, new AwsError('InternalFailure', e.message, 500))
     })
   })
+  // Idle connections stay open for a minute, as AWS endpoints keep them. With Node's 5 s a busy
+  // machine lets the server close a connection just as a client (undici, the SDK) reuses it:
+  // "other side closed" on a request that did nothing wrong.
+  server.keepAliveTimeout = 60_000
+  server.headersTimeout = 65_000
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', () => resolve(server))
