@@ -101,11 +101,11 @@ describe.each(TYPES)('writeArchive %s', (type) => {
   })
 
   it('keeps every byte in order when small writes fill and cross the reused write buffers', async () => {
-    // 150 files of 1 B to ~40 KiB (headers and contents coalesced into the two 256 KiB buffers
+    // 80 files of 1 B to ~40 KiB (headers and contents coalesced into the two 256 KiB buffers
     // used in turn), with files over 256 KiB between them (written through, not coalesced).
     const tree: Tree = {}
-    for (let i = 0; i < 150; i++) {
-      const size = i % 50 === 49 ? 300_000 + i : (i * 7919) % 40_000 || 1
+    for (let i = 0; i < 80; i++) {
+      const size = i % 30 === 29 ? 300_000 + i : (i * 7919) % 40_000 || 1
       tree[`codedeploy/f/${String(i).padStart(3, '0')}.${i % 3 ? 'txt' : 'png'}`] =
         i % 2 ? noise(size, i + 1) : `${i} `.repeat(size).slice(0, size)
     }
