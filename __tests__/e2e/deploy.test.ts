@@ -1,12 +1,10 @@
 // dist/index.js under Node 24, as the runner starts it, deploying to the local test bed
 // (radosgw + the CodeDeploy emulator, whose instances run the hooks for real).
 import { beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { bed, deployment, objectsUnder, requestsFor, setFaults, settled } from './bed.js'
 import { runAction, type ActionRun } from './harness.js'
 import { writeFiles } from './workspace.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const b = bed()
 
@@ -17,7 +15,7 @@ interface AppOptions {
 
 /** A small app whose hooks write into its own folder; ValidateService's script is chosen per test. */
 function appWorkspace(app: string, opts: AppOptions = {}): string {
-  const ws = mkdtempSync(path.join(os.tmpdir(), `${app}-`))
+  const ws = suiteTempDir(`${app}-`)
   writeFiles(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux

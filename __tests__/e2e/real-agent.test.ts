@@ -9,12 +9,11 @@ import {
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { bed, codedeploy, type Bed } from './bed.js'
 import { REPO, runAction, type ActionRun } from './harness.js'
 import { writeFiles } from './workspace.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const APP = 'e2e-real-agent'
 // Straight to stderr: jest shows no console output of a suite whose tests are all skipped.
@@ -31,7 +30,7 @@ let b: Bed
 
 /** Hooks that leave proof on the instance, and a ValidateService that checks it. */
 function appWorkspace(validate: string): string {
-  const ws = mkdtempSync(path.join(os.tmpdir(), `${APP}-`))
+  const ws = suiteTempDir(`${APP}-`)
   writeFiles(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux

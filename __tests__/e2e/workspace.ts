@@ -1,8 +1,8 @@
 // Workspaces for end-to-end tests, shaped like the tutorial's project: a codedeploy/ folder
 // (appspec.yml, hook scripts, an nginx conf) and build/libs/ with a boot jar and a -plain jar.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { suiteTempDir } from '../temp-dir.js'
 
 export const TUTORIAL_APPSPEC = `version: 0.0
 os: linux
@@ -41,7 +41,7 @@ export function writeFiles(
 
 /** A fresh tutorial-shaped workspace; scripts are written 0644 as a checkout without +x would leave them. */
 export function tutorialWorkspace(overrides: Record<string, string | Buffer> = {}): string {
-  const ws = mkdtempSync(path.join(os.tmpdir(), 'ws-'))
+  const ws = suiteTempDir('ws-')
   writeFiles(ws, {
     'codedeploy/appspec.yml': TUTORIAL_APPSPEC,
     'codedeploy/init.sh': '#!/bin/bash\nmkdir -p /home/ec2-user/app/logs\n',

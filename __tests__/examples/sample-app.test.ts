@@ -2,17 +2,17 @@
 // demo and the examples build it (dry run of dist/index.js under Node 24, no AWS).
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync } from 'node:fs'
-import os from 'node:os'
+import { cpSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from '../e2e/harness.js'
 import { REPO } from './workflow-files.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const SAMPLE = path.join(REPO, 'examples', 'sample-app')
 const FILES = 'build/libs/*.jar => application.jar\n!build/libs/*-plain.jar'
 
 function workspace(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sample-app-'))
+  const dir = suiteTempDir('sample-app-')
   cpSync(path.join(SAMPLE, 'codedeploy'), path.join(dir, 'codedeploy'), { recursive: true })
   cpSync(path.join(SAMPLE, 'build', 'libs'), path.join(dir, 'build', 'libs'), { recursive: true })
   return dir

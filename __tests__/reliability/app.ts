@@ -1,9 +1,9 @@
 // The reliability suites' small deployable app: no test bed needed to build it (the dry-run suite
 // big-bundles.test.ts uses it without one; rel.ts re-exports it for the suites that deploy it).
-import { mkdtempSync, statfsSync } from 'node:fs'
+import { statfsSync } from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { writeFiles } from '../e2e/workspace.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 export interface AppOptions {
   validate?: string
@@ -31,7 +31,9 @@ export function scratchParent(bytes: number): string {
 
 /** A small app under deploy/ whose hooks pass (or run the scripts given). */
 export function appWorkspace(app: string, opts: AppOptions = {}): string {
-  const ws = mkdtempSync(path.join(opts.parent ?? os.tmpdir(), `${app}-`))
+  // Removed when the suite ends: one left in /dev/shm holds its size in memory until the machine
+  // restarts (suites that timed out had left 8.8 GB there, and 42 GB in /tmp).
+  const ws = suiteTempDir(`${app}-`, opts.parent)
   writeFiles(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux

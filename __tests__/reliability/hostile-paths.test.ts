@@ -4,17 +4,8 @@
 // secret never reaches a bundle or the log.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import type { ActionRun } from '../e2e/harness.js'
 import { runAction } from '../e2e/harness.js'
@@ -27,6 +18,7 @@ import {
   type RefusedCase,
   type RefusedRuns
 } from './rel.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const APP = 'rel-hostile'
 const RUN_NUMBER = '7002'
@@ -34,7 +26,7 @@ const SECRET = 'aws_secret_access_key = HOSTILE0SECRET0MUST0NOT0LEAK'
 
 // Outside every workspace: a credentials file, a folder holding one (and an appspec, so a
 // followed link would make a bundle that validates), and a valid archive.
-const outside = mkdtempSync(path.join(os.tmpdir(), 'rel-outside-'))
+const outside = suiteTempDir('rel-outside-')
 const CREDENTIALS = path.join(outside, 'credentials')
 const OUTSIDE_DIR = path.join(outside, 'app')
 const OUTSIDE_ARCHIVE = path.join(outside, 'bundle.tgz')

@@ -2,9 +2,9 @@
 // as every bed test reads the bed, and the start that must fail when `agent: real` has no agent.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { REPO, addFleet, admin, bed, run, unique, type Bed } from './bed.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 let b: Bed
 // The runner the bed resolved at start (bed.sh exports it to the command it runs), or ''.
@@ -94,7 +94,7 @@ describe('starting a bed whose fleet requires the real agent', () => {
     )
     return { ...env, ...extra }
   }
-  const config = path.join(mkdtempSync(path.join(os.tmpdir(), 'bed-agent-')), 'fleet.yml')
+  const config = path.join(suiteTempDir('bed-agent-'), 'fleet.yml')
   writeFileSync(
     config,
     'applications:\n  - name: a\n    groups:\n      - { name: g, instances: 1, agent: real }\n'

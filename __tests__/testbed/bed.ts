@@ -2,8 +2,7 @@
 // by spawning processes (testbed/exec), never by importing the bed's source.
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   CodeDeployClient,
@@ -11,6 +10,7 @@ import {
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
 import { S3Client } from '@aws-sdk/client-s3'
+import { suiteTempDir } from '../temp-dir.js'
 
 const NAMES = [
   'AWS_ENDPOINT_URL_S3',
@@ -163,10 +163,7 @@ export async function settled(
 export type Tree = Record<string, string>
 
 /** Writes files (a name ending in .sh becomes executable) into a fresh folder. */
-export function writeTree(
-  files: Tree,
-  dir = mkdtempSync(path.join(os.tmpdir(), 'bed-bundle-'))
-): string {
+export function writeTree(files: Tree, dir = suiteTempDir('bed-bundle-')): string {
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name)
     mkdirSync(path.dirname(file), { recursive: true })
@@ -178,9 +175,9 @@ export function writeTree(
 
 /** A .tgz made by hand with the system tar, as the CodeDeploy tutorial does. */
 export async function tarBundle(files: Tree, top?: string): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bed-src-'))
+  const dir = suiteTempDir('bed-src-')
   writeTree(files, top ? path.join(dir, top) : dir)
-  const out = path.join(dir, '..', `${path.basename(dir)}.tgz`)
+  const out = path.join(suiteTempDir('bed-tgz-'), `${path.basename(dir)}.tgz`)
   const r = top
     ? await run('tar', ['-C', dir, '-zcf', out, `./${top}`])
     : await run('tar', ['-C', dir, '-zcf', out, '.'])

@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { randomBytes } from 'node:crypto'
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { createReadStream, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { aws, bed, s3, sha256File, unique, type Bed } from './bed.js'
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
+import { suiteTempDir } from '../temp-dir.js'
 
 let b: Bed
 let client: S3Client
-const dir = mkdtempSync(path.join(os.tmpdir(), 'bed-s3-'))
+const dir = suiteTempDir('bed-s3-')
 const prefix = unique('bed-s3')
 
 beforeAll(() => {
