@@ -1,10 +1,9 @@
 // Runs the built dist/index.js the way the runner does: Node 24, INPUT_* and GITHUB_* variables
 // in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files out. Used by every end-to-end test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { afterAll } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { suiteTempDir } from '../temp-dir.js'
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..')
 export const DIST = path.join(REPO, 'dist', 'index.js')
@@ -75,16 +74,9 @@ export function githubEnv(workspace: string, temp: string): Record<string, strin
   }
 }
 
-// Each run's files (outputs, summary, state, RUNNER_TEMP) stay until the suite ends: tests read
-// them after the run. Registered here, the clean-up runs after every suite that imports this.
-const runDirs: string[] = []
-afterAll(() => {
-  for (const d of runDirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
 export async function runAction(opts: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'))
-  runDirs.push(dir)
+  // Outputs, summary, state and RUNNER_TEMP stay until the suite ends: tests read them after the run.
+  const dir = suiteTempDir('action-run-')
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
