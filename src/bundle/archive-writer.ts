@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto'
 import { closeSync, constants as fsc, fstatSync, openSync, readSync } from 'node:fs'
 import { open, rm, type FileHandle } from 'node:fs/promises'
 import zlib from 'node:zlib'
-import { ActionError } from '../common/errors.js'
+import { ActionError, cancelledWhileBundling } from '../common/errors.js'
 import type { BundleType } from './types.js'
 import { bundlePathProblem } from './bundle-paths.js'
 import { isAlreadyCompressed } from './compressibility.js'
@@ -56,6 +56,8 @@ export interface WriteArchiveOptions {
   outPath: string
   /** Bundle paths to mark executable (the appspec's hook scripts). */
   executable: ReadonlySet<string>
+  /** The run's cancel signal: writing stops at the next entry, and the partial file is removed. */
+  signal?: AbortSignal
 }
 
 export interface WrittenArchive {
@@ -80,9 +82,12 @@ export async function writeArchive(opts: WriteArchiveOptions): Promise<WrittenAr
   let out: ArchiveSink | undefined
   try {
     out = await ArchiveSink.open(opts.outPath, opts.type === 'tgz')
-    const reader = new ChunkReader()
-    if (opts.type === 'zip') await writeZip(entries, modeOf, out, reader)
-    else await writeTar(entries, modeOf, out, reader)
+    const next = (): void => {
+      if (opts.signal?.aborted) throw cancelledWhileBundling()
+    }
+    const reader = new ChunkReader(next)
+    if (opts.type === 'zip') await writeZip(entries, modeOf, out, reader, next)
+    else await writeTar(entries, modeOf, out, reader, next)
     const { sha256, size } = await out.end()
     const fileCount = entries.filter((e) => e.type !== 'directory').length
     return { path: opts.outPath, sha256, size, fileCount }
@@ -109,9 +114,11 @@ async function writeTar(
   entries: SourcedEntry[],
   modeOf: ModeOf,
   out: ArchiveSink,
-  reader: ChunkReader
+  reader: ChunkReader,
+  next: () => void
 ): Promise<void> {
   for (const e of entries) {
+    next()
     await out.write(
       tarHeader({
         path: e.path,
@@ -136,12 +143,14 @@ async function writeZip(
   entries: SourcedEntry[],
   modeOf: ModeOf,
   out: ArchiveSink,
-  reader: ChunkReader
+  reader: ChunkReader,
+  next: () => void
 ): Promise<void> {
   const records: ZipRecord[] = []
   const deflater = new SmallDeflater()
   try {
     for (const e of entries) {
+      next()
       const typeBits = e.type === 'file' ? 0o100000 : e.type === 'directory' ? 0o040000 : 0o120000
       const record: ZipRecord = {
         name: Buffer.from(e.type === 'directory' ? `${e.path}/` : e.path),
@@ -323,6 +332,9 @@ class SmallDeflater {
 class ChunkReader {
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK)
 
+  /** `next` throws to stop (a cancel): asked before every read, so a big file stops midway. */
+  constructor(private readonly next: () => void = () => undefined) {}
+
   /**
    * A file's content, opened without following links and checked against its size. Each chunk
    * is overwritten by the next read: consume it (the ArchiveSink.write promise) before asking for more.
@@ -341,6 +353,7 @@ class ChunkReader {
       if (st.size !== e.size) throw changed(source, `size ${e.size} became ${st.size}`)
       let left = e.size
       while (left > 0) {
+        this.next()
         const want = Math.min(left, READ_CHUNK)
         const { bytesRead } = await fh.read(this.buffer, 0, want, null)
         if (bytesRead === 0) throw changed(source, 'it got shorter')

@@ -65,3 +65,8 @@ export function awsErrorParts(err: unknown): { code: string; message: string; st
   }
   return { code: 'Error', message: String(err) }
 }
+
+/** A cancel (the runner's SIGINT/SIGTERM) that came while the bundle was being made. */
+export function cancelledWhileBundling(): ActionError {
+  return new ActionError('Cancelled while bundling: nothing was uploaded.')
+}

@@ -6,7 +6,7 @@ import { mkdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { countFindings, formatFinding, logFindings } from '../report/appspec-section.js'
 import { validateBundle, type AppspecReport } from '../appspec/validate.js'
-import { ActionError, ValidationError } from '../common/errors.js'
+import { ActionError, ValidationError, cancelledWhileBundling } from '../common/errors.js'
 import type { Logger } from '../common/log.js'
 import { isInside } from '../common/paths.js'
 import type { BundleFacts } from '../facts.js'
@@ -44,7 +44,8 @@ async function buildBundle(
     workspace: settings.workspace,
     sourceDir: source.sourceDir,
     rules: source.rules,
-    outputPath: outPath
+    outputPath: outPath,
+    signal
   })
   const onDisk = new Map(
     selected.entries.filter((e) => e.source).map((e) => [e.path, e.source as string])
@@ -58,14 +59,15 @@ async function buildBundle(
   const appspec = await validateBundle(view, { origin: 'built' })
   reportFindings(appspec, log, displayPath)
 
-  if (signal?.aborted) throw new ActionError('Cancelled while bundling: nothing was uploaded.')
+  if (signal?.aborted) throw cancelledWhileBundling()
   const executable = new Set(appspec.hookScripts)
   await mkdir(outDir, { recursive: true })
   const written = await writeArchive({
     entries: selected.entries,
     type: source.type,
     outPath,
-    executable
+    executable,
+    signal
   })
   const entries = selected.entries.map(({ source: _source, ...e }) =>
     e.type === 'file' && executable.has(e.path) ? { ...e, mode: executableMode(e.mode) } : e
