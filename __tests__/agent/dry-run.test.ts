@@ -1,10 +1,20 @@
-// Every conformance case through the built action as the runner starts it (dist/index.js under
-// Node 24, dry-run): refused exactly where the agent fails on the bundle, quoting its words, with
-// the advice cases.ts asks for. Where the real agent is installed, the archive the action built
-// for an accepted case is deployed with it too: the action's own writer must give the same result.
+// Every conformance case through the action's bundle stage on disk (the folder or archive the
+// case makes, selected, validated, written or read back, in process), and through the built
+// action as the runner starts it (dist/index.js under Node 24, dry-run): refused exactly where
+// the agent fails on the bundle, quoting its words, with the advice cases.ts asks for.
+//
+// Where the real agent is installed, every case goes through dist/ and the archive the action
+// built for an accepted case is deployed with it too: the action's own writer must give the same
+// result. Without it, dist/ runs one case of each kind (form, folder or archive, verdict, advice):
+// a dist run costs a Node start and the bundled action's load (~0.6 CPU-s here), and what differs
+// between cases of a kind is the bundle stage, which the in-process pass runs for every case.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { ActionError, ValidationError } from '../../src/common/errors.js'
+import { MemoryLogger } from '../../src/common/log.js'
+import { parseFileRules } from '../../src/bundle/file-rules.js'
+import { prepareBundle } from '../../src/stages/bundle.js'
 import { runAction, type ActionRun } from '../e2e/harness.js'
 import { CASES, type AgentCase } from './cases.js'
 import {
@@ -28,25 +38,82 @@ interface Result {
 /** The line that fails the step after the findings. */
 const CLOSING_LINE = 'The CodeDeploy agent would fail on this bundle'
 
-async function dryRun(c: AgentCase, work: string, agent: string | undefined): Promise<Result> {
+/** A case's workspace: the bundle folder, or the archive made from it, as the inputs name them. */
+function workspaceOf(
+  c: AgentCase,
+  work: string
+): { ws: string; dest: string; inputs: Record<string, string> } {
   const ws = mkdtempSync(path.join(work, `${c.id.replace(/\W+/g, '-')}-`))
   const dest = path.join(ws, 'dest')
   const form = c.form ?? 'tgz'
-  const inputs: Record<string, string> = {
-    application: 'conformance',
-    'deployment-group': 'fleet',
-    'dry-run': 'true'
-  }
+  const inputs: Record<string, string> = {}
   if (c.prebuilt) {
     const src = path.join(ws, 'src')
     mkdirSync(src)
     materialize(c.tree, src, dest)
-    archive(c.tree, src, form, path.join(ws, `bundle.${form === 'tgz' ? 'tgz' : form}`))
-    inputs.archive = `bundle.${form === 'tgz' ? 'tgz' : form}`
+    archive(c.tree, src, form, path.join(ws, `bundle.${form}`))
+    inputs.archive = `bundle.${form}`
   } else {
     materialize(c.tree, path.join(ws, 'bundle'), dest)
     inputs.source = 'bundle'
     inputs['bundle-type'] = form
+  }
+  return { ws, dest, inputs }
+}
+
+/** The case through the bundle stage in process: its error and warning annotations. */
+async function staged(
+  c: AgentCase,
+  work: string
+): Promise<{ problems: string[]; refused: boolean }> {
+  const { ws, dest, inputs } = workspaceOf(c, work)
+  const form = c.form ?? 'tgz'
+  const log = new MemoryLogger()
+  const tempDir = path.join(ws, 'temp')
+  mkdirSync(tempDir)
+  const bundle = inputs.archive
+    ? { kind: 'archive' as const, path: path.join(ws, inputs.archive), type: form }
+    : {
+        kind: 'build' as const,
+        sourceDir: path.join(ws, 'bundle'),
+        rules: parseFileRules(''),
+        type: form
+      }
+  const of = (level: 'error' | 'warning') =>
+    log.lines.filter((l) => l.level === level).map((l) => l.message)
+  const errors: string[] = []
+  // Findings are logged; any other refusal is the error the step fails with (main.ts prints it).
+  const refused = await prepareBundle({ workspace: ws, tempDir, bundle }, log).then(
+    () => false,
+    (err: unknown) => {
+      if (!(err instanceof ValidationError))
+        errors.push(err instanceof ActionError ? err.describe() : String(err))
+      return true
+    }
+  )
+  errors.unshift(...of('error'))
+  return { problems: judge(c, { errors, warnings: of('warning') }, dest), refused }
+}
+
+/** One case of each kind, in the order of cases.ts: what dist/ runs without the real agent. */
+function onePerKind(cases: readonly AgentCase[]): AgentCase[] {
+  const seen = new Set<string>()
+  return cases.filter((c) => {
+    const kind = [c.form ?? 'tgz', !!c.prebuilt, expectedVerdict(c), !!c.warns].join(' ')
+    if (seen.has(kind)) return false
+    seen.add(kind)
+    return true
+  })
+}
+
+async function dryRun(c: AgentCase, work: string, agent: string | undefined): Promise<Result> {
+  const { ws, dest, inputs: bundleInputs } = workspaceOf(c, work)
+  const form = c.form ?? 'tgz'
+  const inputs: Record<string, string> = {
+    application: 'conformance',
+    'deployment-group': 'fleet',
+    'dry-run': 'true',
+    ...bundleInputs
   }
   // A run per case, none timed: they give way to the runs that other suites time (harness.ts).
   const run = await runAction({
@@ -77,23 +144,45 @@ function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
     .map((l) => l.slice(l.indexOf('::', 2) + 2))
 }
 
+const agent = agentRunner()
+/** Every case through dist/ where the agent checks what it builds; one of each kind otherwise. */
+const THROUGH_DIST = agent ? CASES : onePerKind(CASES)
+
+describe('the bundle stage, on disk, conforms to the CodeDeploy agent', () => {
+  let work = ''
+  beforeAll(() => {
+    work = agentWorkDir()
+  })
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  test.each(CASES.map((c) => [c.id, c] as const))('%s', async (id, c) => {
+    const { problems, refused } = await staged(c, work)
+    expect({ id, refused, problems }).toEqual({
+      id,
+      refused: expectedVerdict(c) === 'refuse',
+      problems: []
+    })
+  })
+})
+
 describe('the built action (dry-run) conforms to the CodeDeploy agent', () => {
   let results = new Map<string, Result | Error>()
   let work = ''
   beforeAll(async () => {
     work = agentWorkDir()
-    const agent = agentRunner()
     if (!agent)
       process.stderr.write(
-        'real CodeDeploy agent not available: the archives the action builds are not also deployed with it\n'
+        `real CodeDeploy agent not available: dist/ runs ${THROUGH_DIST.length} of the ${CASES.length} cases (one of each kind), and the archives it builds are not also deployed with it\n`
       )
-    results = await runAll(CASES, 3, (c) => dryRun(c, work, agent))
+    results = await runAll(THROUGH_DIST, 3, (c) => dryRun(c, work, agent))
   }, 600_000)
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true })
   })
 
-  test.each(CASES.map((c) => [c.id, c] as const))('%s', (id, c) => {
+  test.each(THROUGH_DIST.map((c) => [c.id, c] as const))('%s', (id, c) => {
     const result = results.get(id)
     if (result instanceof Error) throw result
     const { run, dest, agentOnBuilt } = result as Result

@@ -56,7 +56,11 @@ testbed_node() {
 
 # Sets and exports everything a client of the bed needs.
 testbed_settings() {
-  TESTBED_STATE_DIR=${TESTBED_STATE_DIR:-${TMPDIR:-/tmp}/testbed-$$}
+  # TESTBED_STATE_PARENT: where the default state folder goes when it is a writable folder (npm
+  # test gives /dev/shm: a 1,000-instance fleet writes tens of thousands of small files there).
+  local parent=${TESTBED_STATE_PARENT:-}
+  [ -n "$parent" ] && [ -d "$parent" ] && [ -w "$parent" ] || parent=${TMPDIR:-/tmp}
+  TESTBED_STATE_DIR=${TESTBED_STATE_DIR:-$parent/testbed-$$}
   pick_port TESTBED_S3_PORT 7480
   pick_port TESTBED_CODEDEPLOY_PORT 7490
   pick_port TESTBED_MON_PORT 16789
