@@ -434,7 +434,7 @@ describe('runPipeline: the upload fails', () => {
     expect(md).not.toContain('### Deployments')
   })
 
-  it('CreateMultipartUpload denied (a bundle over 8 MiB): the same', async () => {
+  it('CreateMultipartUpload denied (a bundle over one 6 MiB part): the same', async () => {
     const h = harness(
       {},
       { tree: { ...APP, 'codedeploy/lib/app.jar': randomBytes(8 * 1024 * 1024 + 1024) } }

@@ -692,8 +692,8 @@ describe('what the user is told when S3 refuses', () => {
 
 describe('choosePartSize', () => {
   it.each([
-    [1, 8 * MIB],
-    [2 * 1024 * MIB, 8 * MIB],
+    [1, 6 * MIB],
+    [2 * 1024 * MIB, 6 * MIB],
     [100 * 1024 * MIB, 11 * MIB],
     [5 * 1024 * 1024 * MIB, 525 * MIB]
   ])('%d bytes → %d-byte parts, never more than 10,000 of them', (size, part) => {

@@ -26,7 +26,7 @@ import {
 const APP = 'rel-s3-faults'
 const MIB = 1024 * 1024
 
-/** A workspace whose bundle is ~`mib` MiB (random bytes do not compress): 8 MiB parts. */
+/** A workspace whose bundle is ~`mib` MiB (random bytes do not compress): 6 MiB parts. */
 function bigApp(mib: number): string {
   return appWorkspace(APP, { extra: { 'deploy/blob.bin': randomBytes(mib * MIB) } })
 }
