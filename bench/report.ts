@@ -185,20 +185,16 @@ const whyKey = (name: string): string => name.replace(/^[^:]+: /, '')
 /** What bounds a metric, from profiles (how to reproduce them is in bench/README.md). */
 const WHY: Record<string, string> = {
   'peak RSS':
-    'Profiled with process.memoryUsage() sampled every 50 ms on the 2 GB set (bench/README.md; 2026-11-30, ' +
-    'after bundling reuses its read buffers and the upload reuses queueSize x partSize buffers): RSS is 83 MB ' +
-    'at start, climbs to ~150 MB by the end of bundling, and holds 159-162 MB through the upload. At the end ' +
-    'of bundling 40-57 MB of ArrayBuffers are alive, most of them garbage: the 16 KiB output chunks zlib ' +
-    'makes for each deflated class/text file, which V8 frees only when external memory passes its GC ' +
-    'trigger. During the upload the V8 heap is 51 MB (the S3 client loaded) and the four 8 MiB part buffers ' +
-    '32 MB; the rest is memory freed during bundling that the allocator keeps (RSS never shrinks). A dry ' +
-    'run (no SDK) peaks at 126 MB. Ways down: deflate into one reused output buffer (zlib deflateRawSync ' +
-    'with a preallocated chunk, or the engine handle directly) so bundling makes no chunk garbage; fewer ' +
-    'parts in flight for multi-GB bundles (3 x 8 MiB); UploadPart bodies as file-range streams.',
+    'Profiled with process.memoryUsage() sampled every second on the 2 GB set (bench/README.md, Profiling; ' +
+    '2026-11-30): bundling coalesces small writes into two reused 256 KiB buffers, so a dry run peaks at ' +
+    '102-103 MiB. The upload adds the S3 client (~8 MB of heap), three 6 MiB part buffers (18 MB) and, on ' +
+    "some runs, V8's young generation growing from 16 to 32 MB (RSS follows as its pages are touched); the " +
+    'memory freed during bundling stays with the allocator (RSS never shrinks). Single runs: 144-149 MiB. ' +
+    'Way down: UploadPart bodies as file-range streams, with no part buffers.',
   upload:
     "The action's upload phase starts at its Bundle line, so it also holds loading the S3 client (~1 MB of " +
     'SDK code) and the HeadObject that looks for an identical object (0.5-1.5 s on this machine); the transfer ' +
-    'itself runs 4 parts of 8 MiB at a time where aws s3 cp runs 10. Per-run figures swing by 2x under load ' +
+    'itself runs 3 parts of 6 MiB at a time where aws s3 cp runs 10 of 8 MiB. Per-run figures swing by 2x under load ' +
     '(bench/out/raw.json). Ways down: start loading the SDK while bundling, and more parts in flight once ' +
     'parts are streamed from the file rather than buffered.',
   total:

@@ -3,43 +3,17 @@
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { bed, deployment, objectsUnder, requestsFor, setFaults, settled } from './bed.js'
 import { runAction, type ActionRun } from './harness.js'
-import { writeFiles } from './workspace.js'
-import { suiteTempDir } from '../temp-dir.js'
+import { appWorkspace as appOf, writeFiles, type AppOptions } from './workspace.js'
 
 const b = bed()
 
-interface AppOptions {
-  validate?: string
-  start?: string
-}
-
-/** A small app whose hooks write into its own folder; ValidateService's script is chosen per test. */
-function appWorkspace(app: string, opts: AppOptions = {}): string {
-  const ws = suiteTempDir(`${app}-`)
-  writeFiles(ws, {
-    'deploy/appspec.yml': `version: 0.0
-os: linux
-files:
-  - source: /
-    destination: /opt/${app}
-hooks:
-  AfterInstall:
-    - location: scripts/after-install.sh
-      timeout: 30
-  ApplicationStart:
-    - location: scripts/start.sh
-      timeout: 30
-  ValidateService:
-    - location: scripts/validate.sh
-      timeout: 30
-`,
-    'deploy/scripts/after-install.sh': `#!/bin/bash\necho "installed $DEPLOYMENT_ID on $(hostname)"\n`,
-    'deploy/scripts/start.sh': opts.start ?? '#!/bin/bash\necho starting\n',
-    'deploy/scripts/validate.sh': opts.validate ?? '#!/bin/bash\necho healthy\n',
-    'deploy/app.txt': `${app} ${Math.random()}\n`
+/** The app of e2e tests: an AfterInstall hook besides the two, every hook with 30 s. */
+const appWorkspace = (app: string, opts: AppOptions = {}): string =>
+  appOf(app, {
+    afterInstall: '#!/bin/bash\necho "installed $DEPLOYMENT_ID on $(hostname)"\n',
+    hookTimeout: 30,
+    ...opts
   })
-  return ws
-}
 
 const FAILING_VALIDATE =
   '#!/bin/bash\necho "checking http://127.0.0.1:8080/script-health-check"\necho "health check failed: connection refused" >&2\nexit 1\n'

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { runAction } from '../e2e/harness.js'
-import { appWorkspace, scratchParent } from './app.js'
+import { appWorkspace, scratchParent } from '../e2e/workspace.js'
 
 const GIB = 1024 ** 3
 const MIB = 1024 ** 2

@@ -5,9 +5,9 @@ import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3'
 import { bed, objectsUnder, type Bed, type LoggedRequest } from '../e2e/bed.js'
 import { FaultProxy, type ProxiedRequest } from '../e2e/fault-proxy.js'
 import { runAction, type ActionRun, type RunOptions } from '../e2e/harness.js'
-import { appWorkspace } from './app.js'
+import { appWorkspace } from '../e2e/workspace.js'
 
-export { appWorkspace, type AppOptions } from './app.js'
+export { appWorkspace, type AppOptions } from '../e2e/workspace.js'
 
 export const b: Bed = bed()
 

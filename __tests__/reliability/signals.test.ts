@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs'
 import { settled } from '../e2e/bed.js'
 import { FaultProxy, pass } from '../e2e/fault-proxy.js'
 import type { ActionRun } from '../e2e/harness.js'
-import { scratchParent } from './app.js'
+import { scratchParent } from '../e2e/workspace.js'
 import {
   appWorkspace,
   b,
