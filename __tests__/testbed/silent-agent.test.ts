@@ -126,6 +126,14 @@ async function target(id: string, instance: string): Promise<InstanceTarget | un
   return (await targets(id, [instance]))[instance]
 }
 
+/** The instance's target once it is InProgress (the deployment has reached it). */
+function inProgress(id: string, instance: string): Promise<InstanceTarget> {
+  return until('the target InProgress', async () => {
+    const t = await target(id, instance)
+    return t?.status === 'InProgress' ? t : undefined
+  })
+}
+
 const event = (t: InstanceTarget, name: string): LifecycleEvent =>
   t.lifecycleEvents!.find((e) => e.lifecycleEventName === name)!
 
@@ -156,10 +164,7 @@ describe('an instance whose agent never picks up its command', () => {
         agentState: 'stopped'
       })
       const id = await deploy(fast, 'silent', slowBundle(fast, 0))
-      const waiting = await until('the target InProgress', async () => {
-        const t = await target(id, instance!)
-        return t?.status === 'InProgress' ? t : undefined
-      })
+      const waiting = await inProgress(id, instance!)
       allPending(waiting)
       await sleep(1500)
       const still = (await target(id, instance!))!
@@ -273,10 +278,7 @@ describe('an agent stopped and started through PUT /agent', () => {
     async () => {
       const [instance] = instancesOf[`${slow}/restart`]!
       const id = await deploy(slow, 'restart', slowBundle(slow, 0))
-      const waiting = await until('the target InProgress', async () => {
-        const t = await target(id, instance!)
-        return t?.status === 'InProgress' ? t : undefined
-      })
+      const waiting = await inProgress(id, instance!)
       allPending(waiting)
       await sleep(1000)
       await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'running' }))
