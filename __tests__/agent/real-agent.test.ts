@@ -7,6 +7,7 @@ import { CASES } from './cases.js'
 import {
   agentRunner,
   agentWorkDir,
+  closeAgentServers,
   NO_AGENT_LINE,
   runAll,
   runCase,
@@ -28,7 +29,8 @@ maybe('the real CodeDeploy agent does what cases.ts records', () => {
     runs = await runAll(CASES, 3, (c) => runCase(c, work, runner as string))
   }, 600_000)
 
-  afterAll(() => {
+  afterAll(async () => {
+    await closeAgentServers()
     if (work) rmSync(work, { recursive: true, force: true })
   })
 

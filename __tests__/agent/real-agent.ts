@@ -1,16 +1,32 @@
 // Runs a conformance case through the real CodeDeploy agent's local mode (codedeploy-local) and
 // reads what it did: the lifecycle events it ran and the error that ended the deployment, as the
 // test bed's probe (testbed/emulator/agent-probe.rb) reports them from inside the agent's process.
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  execFileSync,
+  spawn,
+  spawnSync,
+  type ChildProcessWithoutNullStreams
+} from 'node:child_process'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
 import type { FixtureFile, FixtureTree } from '../appspec/bundle-fixture.js'
 import { niced } from '../e2e/harness.js'
 import type { AgentCase, AgentOutcome, ArchiveForm } from './cases.js'
 
 const REPO = path.resolve(import.meta.dirname, '..', '..')
 const PROBE = path.join(REPO, 'testbed', 'emulator', 'agent-probe.rb')
+const SERVER = path.join(import.meta.dirname, 'agent-server.rb')
 const MARK = 'testbed-agent-event '
 
 /** The ScriptError codes of hook_executor.rb, as CodeDeploy names them. */
@@ -89,8 +105,18 @@ interface ProbeLine {
   errorCode?: number
 }
 
-/** Deploys `bundleFile` with the real agent; `root` is its deployment root, `group` its group. */
-export function runAgent(opts: {
+/** How one codedeploy-local run ended, with everything it printed. */
+interface RunnerExit {
+  output: string
+  status: number | null
+}
+
+/**
+ * Deploys `bundleFile` with the real agent; `root` is its deployment root, `group` its group.
+ * The runs go through one preloaded agent process (agent-server.rb) when the runner is the
+ * installer's; otherwise each run starts the runner.
+ */
+export async function runAgent(opts: {
   runner: string
   bundleFile: string
   form: ArchiveForm
@@ -100,58 +126,152 @@ export function runAgent(opts: {
   cwd: string
   timeoutMs?: number
 }): Promise<AgentRun> {
-  return new Promise((resolve, reject) => {
-    // Over a hundred agent runs (a second of Ruby each), none timed: they give way (harness.ts).
-    const [command, ...niceArgs] = niced(5, [opts.runner])
-    const child = spawn(
-      command as string,
-      [
-        ...niceArgs,
-        '-l',
-        opts.bundleFile,
-        '-t',
-        opts.form,
-        '-g',
-        opts.group,
-        '-a',
-        'conformance',
-        '-d',
-        opts.group
-      ],
-      {
-        cwd: opts.cwd,
-        env: { ...process.env, RUBYOPT: `-r${PROBE}`, CODEDEPLOY_LOCAL_ROOT: opts.root },
-        stdio: ['ignore', 'pipe', 'pipe']
+  const args = ['-l', opts.bundleFile, '-t', opts.form, '-g', opts.group, '-a', 'conformance']
+  args.push('-d', opts.group)
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  const server = agentServer(opts.runner)
+  const { output } = server
+    ? await server.run({ args, cwd: opts.cwd, root: opts.root, timeoutMs })
+    : await spawnRunner(opts.runner, args, opts.cwd, opts.root, timeoutMs)
+  const lines = output
+    .split('\n')
+    .filter((l) => l.startsWith(MARK))
+    .map((l) => JSON.parse(l.slice(MARK.length)) as ProbeLine)
+  if (lines.length === 0) throw new Error(`the agent reported no lifecycle event:\n${output}`)
+  const f = lines.find((l) => l.phase === 'error')
+  const outcome: AgentOutcome = f
+    ? {
+        ok: false,
+        event: f.event,
+        message: normalize(firstLine(f.message ?? ''), opts.root, opts.dest),
+        ...(f.errorCode ? { errorCode: SCRIPT_ERROR_CODES[f.errorCode] ?? 'UnknownError' } : {})
       }
-    )
+    : { ok: true }
+  const events = lines.filter((l) => l.phase === 'start').map((l) => l.event)
+  return { outcome, events, output }
+}
+
+// Over a hundred agent runs, none timed: they give way to the runs other suites time (harness.ts).
+const NICENESS = 5
+
+/** One run of the runner script as a process of its own, the probe loaded with RUBYOPT. */
+function spawnRunner(
+  runner: string,
+  args: string[],
+  cwd: string,
+  root: string,
+  timeoutMs: number
+): Promise<RunnerExit> {
+  return new Promise((resolve, reject) => {
+    const [command, ...niceArgs] = niced(NICENESS, [runner])
+    const child = spawn(command as string, [...niceArgs, ...args], {
+      cwd,
+      env: { ...process.env, RUBYOPT: `-r${PROBE}`, CODEDEPLOY_LOCAL_ROOT: root },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let output = ''
     child.stdout.on('data', (d: Buffer) => (output += d.toString()))
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', reject)
-    child.on('close', () => {
+    child.on('close', (status) => {
       clearTimeout(timer)
-      const lines = output
-        .split('\n')
-        .filter((l) => l.startsWith(MARK))
-        .map((l) => JSON.parse(l.slice(MARK.length)) as ProbeLine)
-      if (lines.length === 0) {
-        reject(new Error(`the agent reported no lifecycle event:\n${output}`))
-        return
-      }
-      const f = lines.find((l) => l.phase === 'error')
-      const outcome: AgentOutcome = f
-        ? {
-            ok: false,
-            event: f.event,
-            message: normalize(firstLine(f.message ?? ''), opts.root, opts.dest),
-            ...(f.errorCode ? { errorCode: SCRIPT_ERROR_CODES[f.errorCode] ?? 'UnknownError' } : {})
-          }
-        : { ok: true }
-      const events = lines.filter((l) => l.phase === 'start').map((l) => l.event)
-      resolve({ outcome, events, output })
+      resolve({ output, status })
     })
   })
+}
+
+/**
+ * One Ruby process that has loaded the agent and forks a run of its unchanged bin script per
+ * request (agent-server.rb): the load is ~1.2 CPU-s of each codedeploy-local run here.
+ */
+class AgentServer {
+  private readonly child: ChildProcessWithoutNullStreams
+  private readonly waiting = new Map<
+    number,
+    { out: string; settle: (r: RunnerExit | Error) => void }
+  >()
+  private readonly scratch = mkdtempSync(path.join(os.tmpdir(), 'agent-server-'))
+  private nextId = 1
+  private failure: Error | undefined
+
+  constructor(home: string) {
+    // What the runner script puts on Ruby's load path; the hooks inherit it there too.
+    const lib = [
+      'lib',
+      'vendor/gems/process_manager-0.0.13/lib',
+      'vendor/gems/simple_pid-0.2.1/lib',
+      'vendor/gems/codedeploy-commands-1.0.0/lib',
+      'docopt'
+    ].map((p) => path.join(home, p))
+    const env = { ...process.env }
+    delete env.RUBYOPT
+    if (env.RUBYLIB) lib.push(env.RUBYLIB)
+    this.child = spawn('ruby', ['-W0', SERVER, home, PROBE], {
+      env: { ...env, RUBYLIB: lib.join(':') },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    this.child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    this.child.on('error', (err) => this.fail(err))
+    this.child.on('close', (code) =>
+      this.fail(new Error(`agent-server.rb ended (${code}): ${stderr}`))
+    )
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const answer = JSON.parse(line) as { id: number; status: number | null }
+      const run = this.waiting.get(answer.id)
+      if (!run) return
+      this.waiting.delete(answer.id)
+      const output = readFileSync(run.out, 'utf8')
+      rmSync(run.out, { force: true })
+      run.settle({ output, status: answer.status })
+    })
+  }
+
+  run(req: { args: string[]; cwd: string; root: string; timeoutMs: number }): Promise<RunnerExit> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.nextId++
+    const out = path.join(this.scratch, `${id}.out`)
+    return new Promise<RunnerExit>((resolve, reject) => {
+      this.waiting.set(id, { out, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) })
+      this.child.stdin.write(`${JSON.stringify({ id, out, nice: NICENESS, ...req })}\n`)
+    })
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err
+    for (const run of this.waiting.values()) run.settle(err)
+    this.waiting.clear()
+  }
+
+  /** Ends the server once the runs in flight have answered. */
+  async close(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const closed = new Promise((resolve) => this.child.once('close', resolve))
+      this.child.stdin.end()
+      await closed
+    }
+    rmSync(this.scratch, { recursive: true, force: true })
+  }
+}
+
+const servers = new Map<string, AgentServer | undefined>()
+
+/** The preloaded agent for `runner`, when it is the installer's runner script (its `A=` line). */
+function agentServer(runner: string): AgentServer | undefined {
+  if (!servers.has(runner)) {
+    const home = /^A='([^']+)'$/m.exec(readFileSync(runner, 'utf8'))?.[1]
+    const usable = home && existsSync(path.join(home, 'bin', 'codedeploy-local'))
+    servers.set(runner, usable ? new AgentServer(home) : undefined)
+  }
+  return servers.get(runner)
+}
+
+/** Stops the preloaded agents this process started (a suite's afterAll). */
+export async function closeAgentServers(): Promise<void> {
+  const all = [...servers.values()]
+  servers.clear()
+  await Promise.all(all.map((s) => s?.close()))
 }
 
 /**
