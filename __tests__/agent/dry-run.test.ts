@@ -3,9 +3,8 @@
 // action as the runner starts it (dist/index.js under Node 24, dry-run): refused exactly where
 // the agent fails on the bundle, quoting its words, with the advice cases.ts asks for.
 //
-// Where the real agent is installed, the archive the bundle stage wrote for every accepted case
-// is deployed with it too: the action's own writer must give the agent's result. dist/ runs one
-// case of each kind (form, folder or archive, verdict, advice): a dist run costs a Node start and
+// real-agent.test.ts deploys the archive the bundle stage writes for every folder case the agent
+// accepts, where the agent is installed. dist/ runs one case of each kind (form, folder or archive, verdict, advice): a dist run costs a Node start and
 // the bundled action's load (~0.6 CPU-s here), and what differs between cases of a kind is the
 // bundle stage, which the in-process pass runs for every case. dist/ is that stage's code built
 // (.ci/run checks it is exactly what the sources build).
@@ -18,16 +17,7 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { prepareBundle } from '../../src/stages/bundle.js'
 import { runAction, type ActionRun } from '../e2e/harness.js'
 import { CASES, type AgentCase } from './cases.js'
-import {
-  agentRunner,
-  agentWorkDir,
-  closeAgentServers,
-  archive,
-  materialize,
-  runAgent,
-  runAll,
-  type AgentRun
-} from './real-agent.js'
+import { agentWorkDir, archive, materialize, runAll } from './real-agent.js'
 import { expectedVerdict, judge } from './verdict.js'
 
 interface Result {
@@ -65,12 +55,10 @@ function workspaceOf(
 interface Staged {
   problems: string[]
   refused: boolean
-  /** What the real agent did with the archive the stage wrote (accepted cases, agent at hand). */
-  agentOnBuilt?: AgentRun
 }
 
 /** The case through the bundle stage in process: its error and warning annotations. */
-async function staged(c: AgentCase, work: string, agent: string | undefined): Promise<Staged> {
+async function staged(c: AgentCase, work: string): Promise<Staged> {
   const { ws, dest, inputs } = workspaceOf(c, work)
   const form = c.form ?? 'tgz'
   const log = new MemoryLogger()
@@ -96,22 +84,7 @@ async function staged(c: AgentCase, work: string, agent: string | undefined): Pr
     }
   )
   errors.unshift(...of('error'))
-  const result: Staged = {
-    problems: judge(c, { errors, warnings: of('warning') }, dest),
-    refused: !facts
-  }
-  // A pre-built archive is uploaded as it is: real-agent.test.ts deploys that one.
-  if (agent && facts?.origin === 'built' && c.agent.ok)
-    result.agentOnBuilt = await runAgent({
-      runner: agent,
-      bundleFile: facts.path,
-      form,
-      root: path.join(ws, 'agent'),
-      group: 'group',
-      dest,
-      cwd: ws
-    })
-  return result
+  return { problems: judge(c, { errors, warnings: of('warning') }, dest), refused: !facts }
 }
 
 /** One case of each kind, in the order of cases.ts: what dist/ runs. */
@@ -151,7 +124,6 @@ function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
     .map((l) => l.slice(l.indexOf('::', 2) + 2))
 }
 
-const agent = agentRunner()
 const THROUGH_DIST = onePerKind(CASES)
 
 describe('the bundle stage, on disk, conforms to the CodeDeploy agent', () => {
@@ -159,29 +131,21 @@ describe('the bundle stage, on disk, conforms to the CodeDeploy agent', () => {
   let work = ''
   beforeAll(async () => {
     work = agentWorkDir()
-    if (!agent)
-      process.stderr.write(
-        'real CodeDeploy agent not available: the archives the bundle stage writes are not also deployed with it\n'
-      )
-    results = await runAll(CASES, 3, (c) => staged(c, work, agent))
+    results = await runAll(CASES, 3, (c) => staged(c, work))
   }, 600_000)
-  afterAll(async () => {
-    await closeAgentServers()
+  afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true })
   })
 
   test.each(CASES.map((c) => [c.id, c] as const))('%s', (id, c) => {
     const result = results.get(id)
     if (result instanceof Error) throw result
-    const { problems, refused, agentOnBuilt } = result as Staged
+    const { problems, refused } = result as Staged
     expect({ id, refused, problems }).toEqual({
       id,
       refused: expectedVerdict(c) === 'refuse',
       problems: []
     })
-    // Every archive the stage wrote for a case the agent deploys went to the agent.
-    if (agent && !refused && !c.prebuilt && c.agent.ok)
-      expect({ id, agent: agentOnBuilt?.outcome }).toEqual({ id, agent: { ok: true } })
   })
 })
 

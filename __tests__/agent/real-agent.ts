@@ -296,23 +296,40 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
 }
 
-/** Runs one case (and the deployment before it, if any) in its own folder under `work`. */
-export async function runCase(c: AgentCase, work: string, agent: string): Promise<AgentRun> {
+/** Writes the archive of the folder `src` in `form` (inside `dir`), returning its path. */
+export type ArchiveWriter = (src: string, form: ArchiveForm, dir: string) => Promise<string>
+
+/**
+ * Runs one case (and the deployment before it, if any) in its own folder under `work`. The case's
+ * bundle is archived by `tar`/`zip`, or by `write` when given.
+ */
+export async function runCase(
+  c: AgentCase,
+  work: string,
+  agent: string,
+  write?: ArchiveWriter
+): Promise<AgentRun> {
   const dir = mkdtempSync(path.join(work, `${c.id.replace(/\W+/g, '-')}-`))
   const dest = path.join(dir, 'dest')
   const root = path.join(dir, 'agent')
   const form = c.form ?? 'tgz'
-  const deploy = async (tree: typeof c.tree, name: string, group: string): Promise<AgentRun> => {
+  const deploy = async (
+    tree: typeof c.tree,
+    name: string,
+    group: string,
+    writer?: ArchiveWriter
+  ): Promise<AgentRun> => {
     const src = path.join(dir, name)
     mkdirSync(src)
     materialize(tree, src, dest)
-    const file = path.join(dir, `${name}.${form}`)
-    archive(tree, src, form, file)
+    let file = path.join(dir, `${name}.${form}`)
+    if (writer) file = await writer(src, form, dir)
+    else archive(tree, src, form, file)
     return runAgent({ runner: agent, bundleFile: file, form, root, group, dest, cwd: dir })
   }
   if (c.otherGroupFirst) await deploy(c.otherGroupFirst, 'first', 'other-group')
   if (c.sameGroupFirst) await deploy(c.sameGroupFirst, 'first', 'group')
-  return deploy(c.tree, 'bundle', 'group')
+  return deploy(c.tree, 'bundle', 'group', write)
 }
 
 /** A scratch folder for agent runs, readable by every user (runas cases switch users). */
