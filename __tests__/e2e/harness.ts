@@ -80,7 +80,16 @@ export function githubEnv(workspace: string, temp: string): Record<string, strin
   }
 }
 
-export async function runAction(opts: RunOptions): Promise<ActionRun> {
+/** The files a run writes its outputs, summary and state to, and its RUNNER_TEMP. */
+export interface RunFiles {
+  GITHUB_OUTPUT: string
+  GITHUB_STEP_SUMMARY: string
+  GITHUB_STATE: string
+  temp: string
+}
+
+/** The environment the runner gives the action for `opts`, and the files it names. */
+export function runEnvironment(opts: RunOptions): { env: Record<string, string>; files: RunFiles } {
   // Outputs, summary, state and RUNNER_TEMP stay until the suite ends: tests read them after the run.
   const dir = suiteTempDir('action-run-')
   const files = {
@@ -101,7 +110,29 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   for (const [k, v] of Object.entries(opts.inputs))
     env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v
+  return { env, files: { ...files, temp } }
+}
 
+/** What a finished run left: its outputs, summary and state files, and its ::error:: lines. */
+export function runResult(
+  files: RunFiles,
+  exit: Pick<ActionRun, 'code' | 'signal' | 'stdout' | 'stderr' | 'durationMs'>
+): ActionRun {
+  return {
+    ...exit,
+    outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+    errors: exit.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error'))
+      .map((l) => l.replace(/^::error[^:]*::/, '')),
+    tempDir: files.temp
+  }
+}
+
+export async function runAction(opts: RunOptions): Promise<ActionRun> {
+  const { env, files } = runEnvironment(opts)
   const started = Date.now()
   // Under nice(1), so that every thread of the run has the niceness.
   const [command, ...args] = niced(opts.niceness ?? 0, [runnerNode(), DIST])
@@ -120,21 +151,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     child.on('close', (c, s) => resolve([c, s]))
   )
   clearTimeout(timer)
-  return {
-    code,
-    signal,
-    stdout,
-    stderr,
-    outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
-    errors: stdout
-      .split('\n')
-      .filter((l) => l.startsWith('::error'))
-      .map((l) => l.replace(/^::error[^:]*::/, '')),
-    durationMs: Date.now() - started,
-    tempDir: temp
-  }
+  return runResult(files, { code, signal, stdout, stderr, durationMs: Date.now() - started })
 }
 
 /**

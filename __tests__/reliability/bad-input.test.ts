@@ -1,14 +1,19 @@
-// A matrix of malformed inputs and workspaces, each run as the runner runs dist/ against the bed:
-// every one fails with one ::error:: line that names the problem, and leaves no trace — no call
-// reaches S3 or CodeDeploy (a counting proxy sits in front of both), the emulator logged nothing,
-// and nothing is stored in the buckets.
+// A matrix of malformed inputs and workspaces: every one fails with one ::error:: line that names
+// the problem, and leaves no trace. Every case runs the action's main step in process with both
+// AWS clients mocked (e2e/in-process.ts): no call tried. One case of each group also runs as the
+// runner runs dist/ against the bed: no call reaches S3 or CodeDeploy (a counting proxy sits in
+// front of both), the emulator logged nothing, and nothing is stored in the buckets. A dist/ run
+// costs ~0.5 CPU-s here, and what differs between the cases of a group is the code both run.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { ActionRun } from '../e2e/harness.js'
+import { runInProcess, type InProcessRun } from '../e2e/in-process.js'
 import { writeFiles } from '../e2e/workspace.js'
 import {
+  appWorkspace,
+  b,
   expectCleanFailure,
   expectNoTrace,
   runRefused,
@@ -452,22 +457,73 @@ const cases: RefusedCase[] = [
   }
 ]
 
-describe(`${cases.length} malformed inputs and workspaces`, () => {
-  let done: RefusedRuns
+/** The first case of each group above: these also run dist/ against the bed. */
+const THROUGH_DIST = [
+  'application missing',
+  'bundle-type rar',
+  'wait-timeout 0',
+  'key with an unknown placeholder',
+  'files glob matching nothing',
+  'archive truncated zip',
+  'appspec not YAML',
+  'appspec of 2 MB of comments',
+  'file named to inject a workflow command'
+]
+
+describe(`${cases.length} malformed inputs and workspaces, in process`, () => {
+  const runs: InProcessRun[] = []
 
   beforeAll(async () => {
     const t0 = Date.now()
-    done = await runRefused(APP, RUN_NUMBER, cases)
-    console.log(`bad-input matrix: ${cases.length} runs in ${Date.now() - t0} ms`)
-  }, 300_000)
+    // One at a time: a run in process owns process.env while it runs.
+    for (const c of cases) {
+      const ws = appWorkspace(APP)
+      c.workspace?.(ws)
+      runs.push(
+        await runInProcess({
+          workspace: ws,
+          inputs: {
+            application: APP,
+            'deployment-group': 'fleet',
+            bucket: b.bucket,
+            source: 'deploy',
+            ...c.inputs
+          },
+          env: { ...b.env, GITHUB_RUN_NUMBER: RUN_NUMBER, ...c.env }
+        })
+      )
+    }
+    console.log(`bad-input matrix: ${cases.length} runs in process in ${Date.now() - t0} ms`)
+  }, 120_000)
 
   it('has at least 40 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40)
   })
 
   it.each(cases.map((c, i) => [c.name, i] as const))('%s: one clear error', (_name, i) => {
-    const r = done.runs[i] as ActionRun
+    const r = runs[i] as InProcessRun
     expect(expectCleanFailure(r)).toMatch((cases[i] as RefusedCase).message)
+    expect(r.outputs['deployment-id']).toBeUndefined()
+    expect(r.outputs['bundle-etag']).toBeUndefined()
+    expect(r.awsCalls).toEqual([])
+  })
+})
+
+describe(`one case of each group through dist/ against the bed`, () => {
+  const sample = cases.filter((c) => THROUGH_DIST.includes(c.name))
+  let done: RefusedRuns
+
+  beforeAll(async () => {
+    done = await runRefused(APP, RUN_NUMBER, sample)
+  }, 300_000)
+
+  it('names cases that exist', () => {
+    expect(sample.map((c) => c.name)).toEqual(THROUGH_DIST)
+  })
+
+  it.each(sample.map((c, i) => [c.name, i] as const))('%s: one clear error', (_name, i) => {
+    const r = done.runs[i] as ActionRun
+    expect(expectCleanFailure(r)).toMatch((sample[i] as RefusedCase).message)
     expect(r.outputs['deployment-id']).toBeUndefined()
     expect(r.outputs['bundle-etag']).toBeUndefined()
   })
