@@ -12,10 +12,9 @@ import type { ActionRun } from '../e2e/harness.js'
 import { runInProcess, type InProcessRun } from '../e2e/in-process.js'
 import { writeFiles } from '../e2e/workspace.js'
 import {
-  appWorkspace,
-  b,
-  expectCleanFailure,
   expectNoTrace,
+  expectRefused,
+  refusedRun,
   runRefused,
   type RefusedCase,
   type RefusedRuns
@@ -476,23 +475,7 @@ describe(`${cases.length} malformed inputs and workspaces, in process`, () => {
   beforeAll(async () => {
     const t0 = Date.now()
     // One at a time: a run in process owns process.env while it runs.
-    for (const c of cases) {
-      const ws = appWorkspace(APP)
-      c.workspace?.(ws)
-      runs.push(
-        await runInProcess({
-          workspace: ws,
-          inputs: {
-            application: APP,
-            'deployment-group': 'fleet',
-            bucket: b.bucket,
-            source: 'deploy',
-            ...c.inputs
-          },
-          env: { ...b.env, GITHUB_RUN_NUMBER: RUN_NUMBER, ...c.env }
-        })
-      )
-    }
+    for (const c of cases) runs.push(await runInProcess(refusedRun(APP, RUN_NUMBER, c)))
     console.log(`bad-input matrix: ${cases.length} runs in process in ${Date.now() - t0} ms`)
   }, 120_000)
 
@@ -502,9 +485,7 @@ describe(`${cases.length} malformed inputs and workspaces, in process`, () => {
 
   it.each(cases.map((c, i) => [c.name, i] as const))('%s: one clear error', (_name, i) => {
     const r = runs[i] as InProcessRun
-    expect(expectCleanFailure(r)).toMatch((cases[i] as RefusedCase).message)
-    expect(r.outputs['deployment-id']).toBeUndefined()
-    expect(r.outputs['bundle-etag']).toBeUndefined()
+    expectRefused(r, cases[i] as RefusedCase)
     expect(r.awsCalls).toEqual([])
   })
 })
@@ -522,10 +503,7 @@ describe(`one case of each group through dist/ against the bed`, () => {
   })
 
   it.each(sample.map((c, i) => [c.name, i] as const))('%s: one clear error', (_name, i) => {
-    const r = done.runs[i] as ActionRun
-    expect(expectCleanFailure(r)).toMatch((sample[i] as RefusedCase).message)
-    expect(r.outputs['deployment-id']).toBeUndefined()
-    expect(r.outputs['bundle-etag']).toBeUndefined()
+    expectRefused(done.runs[i] as ActionRun, sample[i] as RefusedCase)
   })
 
   it('made no AWS call and stored nothing', () => expectNoTrace(APP, RUN_NUMBER, done))

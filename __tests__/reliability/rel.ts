@@ -134,6 +134,30 @@ export interface RefusedRuns {
   since: number
 }
 
+/** A refused case's run: a fresh app workspace with the case's changes, inputs and environment. */
+export function refusedRun(app: string, runNumber: string, c: RefusedCase): RunOptions {
+  const ws = appWorkspace(app)
+  c.workspace?.(ws)
+  return {
+    workspace: ws,
+    inputs: {
+      application: app,
+      'deployment-group': 'fleet',
+      bucket: b.bucket,
+      source: 'deploy',
+      ...c.inputs
+    },
+    env: { ...b.env, GITHUB_RUN_NUMBER: runNumber, ...c.env }
+  }
+}
+
+/** A refused run's shape (expectCleanFailure), its error naming the problem, and no outputs. */
+export function expectRefused(r: ActionRun, c: RefusedCase): void {
+  expect(expectCleanFailure(r)).toMatch(c.message)
+  expect(r.outputs['deployment-id']).toBeUndefined()
+  expect(r.outputs['bundle-etag']).toBeUndefined()
+}
+
 /**
  * Runs each case as its own action process, `width` at a time, with both endpoints behind a
  * proxy that counts every request. `runNumber` should be one no other test uses.
@@ -150,24 +174,10 @@ export async function runRefused(
   try {
     const runs = await inBatches(
       cases.map((c) => () => {
-        const ws = appWorkspace(app)
-        c.workspace?.(ws)
+        const opts = refusedRun(app, runNumber, c)
         return runAction({
-          workspace: ws,
-          inputs: {
-            application: app,
-            'deployment-group': 'fleet',
-            bucket: b.bucket,
-            source: 'deploy',
-            ...c.inputs
-          },
-          env: {
-            ...b.env,
-            AWS_ENDPOINT_URL_CODEDEPLOY: cd.url,
-            AWS_ENDPOINT_URL_S3: s3p.url,
-            GITHUB_RUN_NUMBER: runNumber,
-            ...c.env
-          },
+          ...opts,
+          env: { ...opts.env, AWS_ENDPOINT_URL_CODEDEPLOY: cd.url, AWS_ENDPOINT_URL_S3: s3p.url },
           // Dozens of runs, none timed closely: they give way to the runs that are (harness.ts).
           niceness: 5
         })
