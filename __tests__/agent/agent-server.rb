@@ -1,16 +1,16 @@
 # Runs the real CodeDeploy agent's local mode (codedeploy-local) many times from one Ruby process
 # that has loaded the agent once: each run is a fork that executes the agent's own bin script
 # unchanged. Loading the agent and its gems is ~1.2 CPU-s of every codedeploy-local run on this
-# machine, and the conformance suites deploy some 250 bundles (real-agent.ts).
+# machine, and the conformance suites deploy some 150 bundles (real-agent.ts).
 #
 #   RUBYLIB=<as the installer's runner sets it> ruby -W0 agent-server.rb AGENT_HOME PROBE
 #
 # Requests on stdin, one JSON object per line:
 #   {"id": 1, "args": [...codedeploy-local's arguments], "cwd": DIR, "root": DEPLOYMENT_ROOT,
 #    "out": FILE, "nice": 5, "timeoutMs": 60000}
-# Answers on stdout when a run ends: {"id": 1, "status": EXIT_CODE_OR_NULL, "killed": BOOL}.
-# The run's stdout and stderr go to FILE. What the runner script does around Ruby (the agent
-# configuration with the deployment root in it) is done here the same way, per run.
+# Answers on stdout when a run ends (or is killed at its timeout): {"id": 1}. The run's stdout and
+# stderr go to FILE: the probe's lines there say what it did. What the runner script does around
+# Ruby (the agent configuration with the deployment root in it) is done here the same way, per run.
 require 'json'
 require 'fileutils'
 require 'tempfile'
@@ -82,10 +82,9 @@ while open || !runs.empty?
     sleep 0.02
   end
   while !runs.empty? && (done = Process.wait2(-1, Process::WNOHANG))
-    pid, status = done
-    run = runs.delete(pid) or next
+    run = runs.delete(done.first) or next
     run[:conf].unlink
-    $stdout.puts({ 'id' => run[:id], 'status' => status.exitstatus, 'killed' => run[:killed] }.to_json)
+    $stdout.puts({ 'id' => run[:id] }.to_json)
   end
   now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
   runs.each_value do |r|

@@ -4,10 +4,11 @@
 // the agent fails on the bundle, quoting its words, with the advice cases.ts asks for.
 //
 // real-agent.test.ts deploys the archive the bundle stage writes for every folder case the agent
-// accepts, where the agent is installed. dist/ runs one case of each kind (form, folder or archive, verdict, advice): a dist run costs a Node start and
-// the bundled action's load (~0.6 CPU-s here), and what differs between cases of a kind is the
-// bundle stage, which the in-process pass runs for every case. dist/ is that stage's code built
-// (.ci/run checks it is exactly what the sources build).
+// accepts, where the agent is installed. dist/ runs one case of each kind (form, folder or
+// archive, verdict, advice): a dist run costs a Node start and the bundled action's load (~0.4
+// CPU-s here), and what differs between cases of a kind is the bundle stage, which the in-process
+// pass runs for every case. dist/ is that stage's code built (.ci/run checks it is exactly what
+// the sources build).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'

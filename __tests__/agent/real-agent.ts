@@ -106,12 +106,6 @@ interface ProbeLine {
   errorCode?: number
 }
 
-/** How one codedeploy-local run ended, with everything it printed. */
-interface RunnerExit {
-  output: string
-  status: number | null
-}
-
 /**
  * Deploys `bundleFile` with the real agent; `root` is its deployment root, `group` its group.
  * The runs go through one preloaded agent process (agent-server.rb) when the runner is the
@@ -127,11 +121,14 @@ export async function runAgent(opts: {
   cwd: string
   timeoutMs?: number
 }): Promise<AgentRun> {
-  const args = ['-l', opts.bundleFile, '-t', opts.form, '-g', opts.group, '-a', 'conformance']
-  args.push('-d', opts.group)
+  const args = [
+    ...['-l', opts.bundleFile, '-t', opts.form],
+    ...['-g', opts.group, '-a', 'conformance', '-d', opts.group]
+  ]
   const timeoutMs = opts.timeoutMs ?? 60_000
   const server = agentServer(opts.runner)
-  const { output } = server
+  // Everything the run printed: the probe's lines among the agent's own.
+  const output = server
     ? await server.run({ args, cwd: opts.cwd, root: opts.root, timeoutMs })
     : await spawnRunner(opts.runner, args, opts.cwd, opts.root, timeoutMs)
   const lines = output
@@ -162,7 +159,7 @@ function spawnRunner(
   cwd: string,
   root: string,
   timeoutMs: number
-): Promise<RunnerExit> {
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const [command, ...niceArgs] = niced(NICENESS, [runner])
     const child = spawn(command as string, [...niceArgs, ...args], {
@@ -175,9 +172,9 @@ function spawnRunner(
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', reject)
-    child.on('close', (status) => {
+    child.on('close', () => {
       clearTimeout(timer)
-      resolve({ output, status })
+      resolve(output)
     })
   })
 }
@@ -188,10 +185,7 @@ function spawnRunner(
  */
 class AgentServer {
   private readonly child: ChildProcessWithoutNullStreams
-  private readonly waiting = new Map<
-    number,
-    { out: string; settle: (r: RunnerExit | Error) => void }
-  >()
+  private readonly waiting = new Map<number, { out: string; settle: (r: string | Error) => void }>()
   private readonly scratch = mkdtempSync(path.join(os.tmpdir(), 'agent-server-'))
   private nextId = 1
   private failure: Error | undefined
@@ -225,21 +219,21 @@ class AgentServer {
       this.fail(new Error(`agent-server.rb ended (${code}): ${stderr}`))
     )
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const answer = JSON.parse(line) as { id: number; status: number | null }
+      const answer = JSON.parse(line) as { id: number }
       const run = this.waiting.get(answer.id)
       if (!run) return
       this.waiting.delete(answer.id)
       const output = readFileSync(run.out, 'utf8')
       rmSync(run.out, { force: true })
-      run.settle({ output, status: answer.status })
+      run.settle(output)
     })
   }
 
-  run(req: { args: string[]; cwd: string; root: string; timeoutMs: number }): Promise<RunnerExit> {
+  run(req: { args: string[]; cwd: string; root: string; timeoutMs: number }): Promise<string> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     const out = path.join(this.scratch, `${id}.out`)
-    return new Promise<RunnerExit>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       this.waiting.set(id, { out, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) })
       this.child.stdin.write(`${JSON.stringify({ id, out, nice: NICENESS, ...req })}\n`)
     })
