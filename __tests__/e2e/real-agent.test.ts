@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   BatchGetDeploymentTargetsCommand,
   ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { execFile } from 'node:child_process'
@@ -111,6 +112,29 @@ function onInstance(id: string, command: string): Promise<string> {
   )
 }
 
+/** Stops the run's deployment once ValidateService's `sleep 3600` runs on its instance. */
+async function stopWhenHookRuns(output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 250))
+  for (;;) {
+    if (Date.now() > deadline) throw new Error('ValidateService never started its hook')
+    const id = /Created deployment (d-[A-Z0-9]+)/.exec(output())?.[1]
+    // Until the deployment starts, its targets are not listed (DeploymentNotStartedException).
+    const started = id && (await eventsOf(id).catch(() => undefined))
+    if (id && started) {
+      const targets = Object.entries(started)
+      const running = targets.find(([, list]) =>
+        list.some((e) => e.lifecycleEventName === 'ValidateService' && e.status === 'InProgress')
+      )
+      if (running && (await onInstance(running[0], 'ps -eo args')).includes('sleep 3600')) {
+        await codedeploy(b).send(new StopDeploymentCommand({ deploymentId: id }))
+        return
+      }
+    }
+    await pause()
+  }
+}
+
 describeReal('deploying through the real CodeDeploy agent', () => {
   beforeAll(async () => {
     b = bed()
@@ -211,12 +235,28 @@ describeReal('deploying through the real CodeDeploy agent', () => {
   })
 
   it('stops the agent and its running hook when the deployment is stopped', async () => {
-    // ValidateService never ends by itself: the action's wait times out (6 s) and stops it.
+    // ValidateService never ends by itself. The test stops the deployment once the hook is
+    // really running on the instance: a fixed wait-timeout raced the agent on a loaded machine
+    // (CI once stopped it before ValidateService began, and the event was Skipped).
     const hanging = '#!/bin/bash\necho "waiting forever"\nexec sleep 3600\n'
-    const r = await deploy('stopped', appWorkspace(hanging), {
-      'wait-timeout': '0.1',
-      'on-timeout': 'stop'
+    let stopping: Promise<void> | undefined
+    const r = await runAction({
+      workspace: appWorkspace(hanging),
+      inputs: {
+        application: APP,
+        'deployment-group': 'stopped',
+        bucket: b.bucket,
+        source: 'deploy',
+        'wait-timeout': '2'
+      },
+      env: b.env,
+      timeoutMs: 180_000,
+      onSpawn: (_child, output) => {
+        stopping = stopWhenHookRuns(output)
+        stopping.catch(() => undefined) // awaited below, after the run
+      }
     })
+    await stopping
     expect(r.code).toBe(1)
     expect(r.outputs['deployment-status']).toBe('Stopped')
     const targets = Object.entries(await eventsOf(r.outputs['deployment-id'] as string))
@@ -234,5 +274,5 @@ describeReal('deploying through the real CodeDeploy agent', () => {
     const ps = await onInstance(instance, 'ps -eo args')
     expect(ps).not.toContain('sleep 3600')
     expect(ps).not.toContain('codedeploy-local')
-  })
+  }, 150_000)
 })
