@@ -14,7 +14,8 @@ const DIST = [
   '/__tests__/e2e/dry-run\\.test\\.ts$',
   '/__tests__/agent/(dry-run|real-agent)\\.test\\.ts$',
   '/__tests__/examples/(sample-app|workflow-lint)\\.test\\.ts$',
-  '/__tests__/reliability/big-bundles\\.test\\.ts$'
+  '/__tests__/reliability/big-bundles\\.test\\.ts$',
+  '/__tests__/dist-bundle/.*\\.test\\.ts$'
 ]
 /** Suites that need the bed: three folders (less the dist suites in them), and `*.bed.test.ts`. */
 const BED = ['/__tests__/(e2e|reliability|testbed)/.*\\.test\\.ts$', '\\.bed\\.test\\.ts$']

@@ -1,0 +1,50 @@
+// dist/ bundles a stub in place of undici (scripts/build-dist.mjs): @actions/core's OIDC client
+// imports @actions/http-client, which imports undici's ProxyAgent, and the action uses neither.
+// These checks fail if undici comes back into the bundle, or if the packages we bundle start
+// importing more of it than the one class the stub stands in for.
+import { describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { REPO } from '../e2e/harness.js'
+
+const DIST = path.join(REPO, 'dist')
+const chunks = readdirSync(DIST)
+  .filter((f) => f.endsWith('.js') && f !== 'undici-stub.js')
+  .map((f) => readFileSync(path.join(DIST, f), 'utf8'))
+
+describe('the undici stub in dist/', () => {
+  it('undici itself is not bundled', () => {
+    for (const code of chunks) expect(code).not.toMatch(/node_modules\/undici\//)
+  })
+
+  it('the bundle imports the stub once', () => {
+    expect(chunks.join('\n').match(/from "\.\/undici-stub\.js"/g)).toHaveLength(1)
+  })
+
+  it('what the bundled packages import from undici is only the ProxyAgent the stub stands in for', () => {
+    // @actions/http-client's one use: `new ProxyAgent(...)`, a fetch dispatcher behind a proxy.
+    const imports: string[] = []
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name)
+        if (e.isDirectory() && e.name !== 'undici') walk(p)
+        else if (e.name.endsWith('.js'))
+          for (const m of readFileSync(p, 'utf8').matchAll(
+            /import\s*(\{[^}]*\}|\*\s*as\s*\w+|\w+)\s*from\s*['"]undici['"]|require\(['"]undici['"]\)/g
+          ))
+            imports.push(`${path.relative(REPO, p)}: ${m[0]}`)
+      }
+    }
+    walk(path.join(REPO, 'node_modules', '@actions'))
+    expect(imports).toEqual([
+      "node_modules/@actions/http-client/lib/index.js: import { ProxyAgent } from 'undici'"
+    ])
+  })
+
+  it('the stub says what is missing if anything ever constructs it', async () => {
+    const { ProxyAgent } = (await import(path.join(DIST, 'undici-stub.js'))) as {
+      ProxyAgent: new () => unknown
+    }
+    expect(() => new ProxyAgent()).toThrow(/undici is not bundled in this action/)
+  })
+})
