@@ -12,7 +12,7 @@ import {
 import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { bed, codedeploy, type Bed } from './bed.js'
-import { REPO, runAction, type ActionRun } from './harness.js'
+import { REPO, runAction, type ActionRun, type RunOptions } from './harness.js'
 import { writeFiles } from './workspace.js'
 import { suiteTempDir } from '../temp-dir.js'
 
@@ -74,7 +74,8 @@ const FAILING_VALIDATE =
 function deploy(
   group: string,
   ws: string,
-  inputs: Record<string, string> = {}
+  inputs: Record<string, string> = {},
+  extra: Pick<RunOptions, 'onSpawn'> = {}
 ): Promise<ActionRun> {
   return runAction({
     workspace: ws,
@@ -87,7 +88,8 @@ function deploy(
       ...inputs
     },
     env: b.env,
-    timeoutMs: 180_000
+    timeoutMs: 180_000,
+    ...extra
   })
 }
 
@@ -240,22 +242,17 @@ describeReal('deploying through the real CodeDeploy agent', () => {
     // (CI once stopped it before ValidateService began, and the event was Skipped).
     const hanging = '#!/bin/bash\necho "waiting forever"\nexec sleep 3600\n'
     let stopping: Promise<void> | undefined
-    const r = await runAction({
-      workspace: appWorkspace(hanging),
-      inputs: {
-        application: APP,
-        'deployment-group': 'stopped',
-        bucket: b.bucket,
-        source: 'deploy',
-        'wait-timeout': '2'
-      },
-      env: b.env,
-      timeoutMs: 180_000,
-      onSpawn: (_child, output) => {
-        stopping = stopWhenHookRuns(output)
-        stopping.catch(() => undefined) // awaited below, after the run
+    const r = await deploy(
+      'stopped',
+      appWorkspace(hanging),
+      {},
+      {
+        onSpawn: (_child, output) => {
+          stopping = stopWhenHookRuns(output)
+          stopping.catch(() => undefined) // awaited below, after the run
+        }
       }
-    })
+    )
     await stopping
     expect(r.code).toBe(1)
     expect(r.outputs['deployment-status']).toBe('Stopped')

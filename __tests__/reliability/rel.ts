@@ -13,6 +13,11 @@ export const b: Bed = bed()
 
 export type RunExtra = Partial<Omit<RunOptions, 'inputs' | 'workspace'>>
 
+/** The inputs that deploy `app`'s workspace folder `deploy` to its group `fleet` on the bed. */
+function fleetInputs(app: string): Record<string, string> {
+  return { application: app, 'deployment-group': 'fleet', bucket: b.bucket, source: 'deploy' }
+}
+
 /** dist/index.js deploying `app` to its group `fleet` on the bed. */
 export function deploy(
   app: string,
@@ -22,14 +27,7 @@ export function deploy(
 ): Promise<ActionRun> {
   return runAction({
     workspace: ws,
-    inputs: {
-      application: app,
-      'deployment-group': 'fleet',
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '2',
-      ...inputs
-    },
+    inputs: { ...fleetInputs(app), 'wait-timeout': '2', ...inputs },
     timeoutMs: 240_000,
     ...extra,
     env: { ...b.env, ...extra.env }
@@ -140,13 +138,7 @@ export function refusedRun(app: string, runNumber: string, c: RefusedCase): RunO
   c.workspace?.(ws)
   return {
     workspace: ws,
-    inputs: {
-      application: app,
-      'deployment-group': 'fleet',
-      bucket: b.bucket,
-      source: 'deploy',
-      ...c.inputs
-    },
+    inputs: { ...fleetInputs(app), ...c.inputs },
     env: { ...b.env, GITHUB_RUN_NUMBER: runNumber, ...c.env }
   }
 }
