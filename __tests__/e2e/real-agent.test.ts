@@ -137,6 +137,11 @@ async function stopWhenHookRuns(output: () => string): Promise<void> {
   }
 }
 
+// The real agent is Ruby started afresh for each instance's deployment: 9.5 s for the first
+// test's two deployments alone here, over 30 s (jest's default) on CI's loaded 2-core machine with
+// two other suites running. Each deployment's own bound is the action's `wait-timeout: 2`.
+const ONE_DEPLOYMENT_MS = 150_000
+
 describeReal('deploying through the real CodeDeploy agent', () => {
   beforeAll(async () => {
     b = bed()
@@ -150,126 +155,138 @@ describeReal('deploying through the real CodeDeploy agent', () => {
     expect(mine.every((i) => i.agent === 'real')).toBe(true)
   })
 
-  it('runs every hook through the agent and succeeds; the next deployment stops the last revision', async () => {
-    const ws = appWorkspace(VALIDATE_PROOF)
-    const r = await deploy('fleet', ws)
-    expect(r.errors).toEqual([])
-    expect(r.code).toBe(0)
-    expect(r.outputs['deployment-status']).toBe('Succeeded')
-    const events = await eventsOf(r.outputs['deployment-id'] as string)
-    expect(Object.keys(events)).toHaveLength(2)
-    for (const [instance, list] of Object.entries(events)) {
-      expect(list.map((e) => [e.lifecycleEventName, e.status])).toEqual([
-        ['ApplicationStop', 'Succeeded'],
-        ['DownloadBundle', 'Succeeded'],
-        ['BeforeInstall', 'Succeeded'],
-        ['Install', 'Succeeded'],
-        ['AfterInstall', 'Succeeded'],
-        ['ApplicationStart', 'Succeeded'],
-        ['ValidateService', 'Succeeded']
+  it(
+    'runs every hook through the agent and succeeds; the next deployment stops the last revision',
+    async () => {
+      const ws = appWorkspace(VALIDATE_PROOF)
+      const r = await deploy('fleet', ws)
+      expect(r.errors).toEqual([])
+      expect(r.code).toBe(0)
+      expect(r.outputs['deployment-status']).toBe('Succeeded')
+      const events = await eventsOf(r.outputs['deployment-id'] as string)
+      expect(Object.keys(events)).toHaveLength(2)
+      for (const [instance, list] of Object.entries(events)) {
+        expect(list.map((e) => [e.lifecycleEventName, e.status])).toEqual([
+          ['ApplicationStop', 'Succeeded'],
+          ['DownloadBundle', 'Succeeded'],
+          ['BeforeInstall', 'Succeeded'],
+          ['Install', 'Succeeded'],
+          ['AfterInstall', 'Succeeded'],
+          ['ApplicationStart', 'Succeeded'],
+          ['ValidateService', 'Succeeded']
+        ])
+        const validate = list.find((e) => e.lifecycleEventName === 'ValidateService')
+        expect(validate?.diagnostics?.logTail).toContain('LifecycleEvent - ValidateService')
+        expect(validate?.diagnostics?.logTail).toContain('[stdout]validated by the real agent')
+        // The agent's own files on the instance: its log, and its scripts.log under the group's id.
+        const logs = await onInstance(
+          instance,
+          'ls /opt/codedeploy-agent/log/codedeploy-local.log && cat /opt/codedeploy-agent/deployment-root/*/d-*-local/logs/scripts.log'
+        )
+        expect(logs).toContain('/opt/codedeploy-agent/log/codedeploy-local.log')
+        expect(logs).toMatch(/LifecycleEvent - AfterInstall\n.*Script - scripts\/after-install.sh/)
+      }
+
+      // The agent remembers the group's last successful revision (-g is the group's id): the next
+      // deployment's ApplicationStop runs that revision's stop.sh.
+      const again = await deploy('fleet', appWorkspace(VALIDATE_PROOF))
+      expect(again.code).toBe(0)
+      for (const list of Object.values(await eventsOf(again.outputs['deployment-id'] as string))) {
+        const stop = list.find((e) => e.lifecycleEventName === 'ApplicationStop')
+        expect(stop?.status).toBe('Succeeded')
+        expect(stop?.diagnostics?.logTail).toMatch(
+          /Script - scripts\/stop.sh\n\[stdout\]stopping the revision of d-[A-Z0-9]{9}-local/
+        )
+      }
+    },
+    2 * ONE_DEPLOYMENT_MS
+  )
+
+  it(
+    "reports a failing hook with the agent's own message and log tail",
+    async () => {
+      const r = await deploy('broken', appWorkspace(FAILING_VALIDATE))
+      expect(r.code).toBe(1)
+      expect(r.outputs['deployment-status']).toBe('Failed')
+      const failed = JSON.parse(r.outputs['failed-instances'] ?? '[]') as {
+        lifecycleEvent: string
+        errorCode: string
+        script: string
+        message: string
+      }[]
+      expect(failed).toHaveLength(1)
+      expect(failed[0]).toMatchObject({
+        lifecycleEvent: 'ValidateService',
+        errorCode: 'ScriptFailed',
+        script: 'scripts/validate.sh',
+        message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
+      })
+      expect(r.stdout).toContain('health check failed: connection refused')
+
+      const [list] = Object.values(await eventsOf(r.outputs['deployment-id'] as string))
+      expect(list?.map((e) => e.status)).toEqual([
+        'Succeeded',
+        'Succeeded',
+        'Succeeded',
+        'Succeeded',
+        'Succeeded',
+        'Succeeded',
+        'Failed'
       ])
-      const validate = list.find((e) => e.lifecycleEventName === 'ValidateService')
-      expect(validate?.diagnostics?.logTail).toContain('LifecycleEvent - ValidateService')
-      expect(validate?.diagnostics?.logTail).toContain('[stdout]validated by the real agent')
-      // The agent's own files on the instance: its log, and its scripts.log under the group's id.
-      const logs = await onInstance(
-        instance,
-        'ls /opt/codedeploy-agent/log/codedeploy-local.log && cat /opt/codedeploy-agent/deployment-root/*/d-*-local/logs/scripts.log'
+      const validate = list?.at(-1)?.diagnostics
+      expect(validate).toMatchObject({
+        errorCode: 'ScriptFailed',
+        scriptName: 'scripts/validate.sh',
+        message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
+      })
+      // The agent reads stdout and stderr in two threads: their lines' order may differ.
+      expect(validate?.logTail).toMatch(
+        /^LifecycleEvent - ValidateService\nScript - scripts\/validate.sh\n/
       )
-      expect(logs).toContain('/opt/codedeploy-agent/log/codedeploy-local.log')
-      expect(logs).toMatch(/LifecycleEvent - AfterInstall\n.*Script - scripts\/after-install.sh/)
-    }
+      expect(validate?.logTail).toContain('[stdout]checking 127.0.0.1:8080\n')
+      expect(validate?.logTail).toContain('[stderr]health check failed: connection refused\n')
+    },
+    ONE_DEPLOYMENT_MS
+  )
 
-    // The agent remembers the group's last successful revision (-g is the group's id): the next
-    // deployment's ApplicationStop runs that revision's stop.sh.
-    const again = await deploy('fleet', appWorkspace(VALIDATE_PROOF))
-    expect(again.code).toBe(0)
-    for (const list of Object.values(await eventsOf(again.outputs['deployment-id'] as string))) {
-      const stop = list.find((e) => e.lifecycleEventName === 'ApplicationStop')
-      expect(stop?.status).toBe('Succeeded')
-      expect(stop?.diagnostics?.logTail).toMatch(
-        /Script - scripts\/stop.sh\n\[stdout\]stopping the revision of d-[A-Z0-9]{9}-local/
-      )
-    }
-  })
-
-  it("reports a failing hook with the agent's own message and log tail", async () => {
-    const r = await deploy('broken', appWorkspace(FAILING_VALIDATE))
-    expect(r.code).toBe(1)
-    expect(r.outputs['deployment-status']).toBe('Failed')
-    const failed = JSON.parse(r.outputs['failed-instances'] ?? '[]') as {
-      lifecycleEvent: string
-      errorCode: string
-      script: string
-      message: string
-    }[]
-    expect(failed).toHaveLength(1)
-    expect(failed[0]).toMatchObject({
-      lifecycleEvent: 'ValidateService',
-      errorCode: 'ScriptFailed',
-      script: 'scripts/validate.sh',
-      message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
-    })
-    expect(r.stdout).toContain('health check failed: connection refused')
-
-    const [list] = Object.values(await eventsOf(r.outputs['deployment-id'] as string))
-    expect(list?.map((e) => e.status)).toEqual([
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Failed'
-    ])
-    const validate = list?.at(-1)?.diagnostics
-    expect(validate).toMatchObject({
-      errorCode: 'ScriptFailed',
-      scriptName: 'scripts/validate.sh',
-      message: 'Script at specified location: scripts/validate.sh failed with exit code 3'
-    })
-    // The agent reads stdout and stderr in two threads: their lines' order may differ.
-    expect(validate?.logTail).toMatch(
-      /^LifecycleEvent - ValidateService\nScript - scripts\/validate.sh\n/
-    )
-    expect(validate?.logTail).toContain('[stdout]checking 127.0.0.1:8080\n')
-    expect(validate?.logTail).toContain('[stderr]health check failed: connection refused\n')
-  })
-
-  it('stops the agent and its running hook when the deployment is stopped', async () => {
-    // ValidateService never ends by itself. The test stops the deployment once the hook is
-    // really running on the instance: a fixed wait-timeout raced the agent on a loaded machine
-    // (CI once stopped it before ValidateService began, and the event was Skipped).
-    const hanging = '#!/bin/bash\necho "waiting forever"\nexec sleep 3600\n'
-    let stopping: Promise<void> | undefined
-    const r = await deploy(
-      'stopped',
-      appWorkspace(hanging),
-      {},
-      {
-        onSpawn: (_child, output) => {
-          stopping = stopWhenHookRuns(output)
-          stopping.catch(() => undefined) // awaited below, after the run
+  it(
+    'stops the agent and its running hook when the deployment is stopped',
+    async () => {
+      // ValidateService never ends by itself. The test stops the deployment once the hook is
+      // really running on the instance: a fixed wait-timeout raced the agent on a loaded machine
+      // (CI once stopped it before ValidateService began, and the event was Skipped).
+      const hanging = '#!/bin/bash\necho "waiting forever"\nexec sleep 3600\n'
+      let stopping: Promise<void> | undefined
+      const r = await deploy(
+        'stopped',
+        appWorkspace(hanging),
+        {},
+        {
+          onSpawn: (_child, output) => {
+            stopping = stopWhenHookRuns(output)
+            stopping.catch(() => undefined) // awaited below, after the run
+          }
         }
-      }
-    )
-    await stopping
-    expect(r.code).toBe(1)
-    expect(r.outputs['deployment-status']).toBe('Stopped')
-    const targets = Object.entries(await eventsOf(r.outputs['deployment-id'] as string))
-    expect(targets).toHaveLength(1)
-    const [instance, list] = targets[0]!
-    expect(list.at(-1)).toMatchObject({
-      lifecycleEventName: 'ValidateService',
-      status: 'Failed',
-      diagnostics: {
-        errorCode: 'UnknownError',
-        message: 'The deployment was stopped: the test bed ended the agent during this event'
-      }
-    })
-    // Neither the agent (ruby) nor its hook's sleep is left in the instance.
-    const ps = await onInstance(instance, 'ps -eo args')
-    expect(ps).not.toContain('sleep 3600')
-    expect(ps).not.toContain('codedeploy-local')
-  }, 150_000)
+      )
+      await stopping
+      expect(r.code).toBe(1)
+      expect(r.outputs['deployment-status']).toBe('Stopped')
+      const targets = Object.entries(await eventsOf(r.outputs['deployment-id'] as string))
+      expect(targets).toHaveLength(1)
+      const [instance, list] = targets[0]!
+      expect(list.at(-1)).toMatchObject({
+        lifecycleEventName: 'ValidateService',
+        status: 'Failed',
+        diagnostics: {
+          errorCode: 'UnknownError',
+          message: 'The deployment was stopped: the test bed ended the agent during this event'
+        }
+      })
+      // Neither the agent (ruby) nor its hook's sleep is left in the instance.
+      const ps = await onInstance(instance, 'ps -eo args')
+      expect(ps).not.toContain('sleep 3600')
+      expect(ps).not.toContain('codedeploy-local')
+    },
+    ONE_DEPLOYMENT_MS
+  )
 })
