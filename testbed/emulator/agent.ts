@@ -23,7 +23,6 @@ import {
   open
 } from 'node:fs/promises'
 import { constants } from 'node:fs'
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import {
   parseAppSpec,
@@ -38,7 +37,7 @@ import {
 } from './appspec.ts'
 import { ScriptLog } from './script-log.ts'
 import { BundleError, type BundleStore } from './bundles.ts'
-import type { InstanceHost } from './instances.ts'
+import { runOnHost, type InstanceHost } from './instances.ts'
 import type { Diagnostics, EventStatus, LifecycleErrorCode, S3Location } from './model.ts'
 
 export const IN_PLACE_EVENTS = [
@@ -105,16 +104,8 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function exec(argv: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    child.on('error', (e) => resolve({ code: null, output: e.message }))
-    child.on('close', (code) => resolve({ code, output }))
-  })
-}
+// tar, unzip and mv on the host, through the bed's process runner (no fork of the emulator).
+const exec = runOnHost
 
 export class Agent {
   private readonly host: InstanceHost

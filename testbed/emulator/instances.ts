@@ -4,8 +4,8 @@
 // pid + network namespace and get their files under a per-instance directory of the host.
 // Everything dies with the namespace's init, which exits when the emulator's pipe to it closes.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { lstat, readlink, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { lstat, readlink, mkdir, readFile, rm } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism, setPriority } from 'node:os'
 import path from 'node:path'
 import type { Isolation } from './config.ts'
@@ -28,7 +28,10 @@ export interface RunResult {
   spawnError?: string
 }
 
-// Runs inside the new namespaces; prints the init's pid as the host sees it, then becomes init.
+// Runs inside the new namespaces; prints the init's pid as the host sees it, then becomes init:
+// for a namespace instance a loop that only waits (its processes enter it with nsenter), for the
+// shared namespace the process runner (runner.py), which starts every hook of its thousand
+// instances without an nsenter each.
 const NAMESPACE_INIT = `
 set -e
 read -r hostpid _ </proc/self/stat
@@ -47,34 +50,133 @@ if [ "$overlay" = 1 ]; then
 fi
 mount -t proc proc /proc
 echo "ready $hostpid"
-exec bash -c "$4" runner "$layer"
+exec "$4" -I -S -c "$5"
 `
 
-// The shared namespace's init: runs the jobs the emulator names on stdin, each under timeout(1)
-// (which signals the job's whole process group), output to files, and reports "done ID STATUS".
-// Spawning from this small shell spares the emulator a fork per hook. A job file holds NUL-ended
-// fields: the working folder, the number of environment entries, those entries, then argv; bash
-// reads it (mapfile, a builtin) and env(1) clears the environment and changes folder, so a hook
-// costs no shell of its own: a 1,000-instance fleet runs 1,000 of them at once.
-const RUNNER = `
-while read -r id seconds; do
-  { mapfile -d '' -t job <"$1/$id.job"
-    n=\${job[1]}
-    timeout -s TERM "$seconds" env -i -C "\${job[0]}" "\${job[@]:2:n}" "\${job[@]:2+n}" \\
-      >"$1/$id.out" 2>"$1/$id.err" </dev/null
-    echo "done $id $?"; } &
-done
-`
+const RUNNER = readFileSync(new URL('./runner.py', import.meta.url), 'utf8')
+// Debian's python3 (the bed installs it); a python3 found on PATH may be a slow shim (pyenv).
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+
+/** A job for the runner (runner.py): output streamed as lines, or written to two files. */
+interface Job {
+  argv: string[]
+  cwd: string
+  env: Record<string, string>
+  timeout?: number
+  out?: string
+  err?: string
+}
+
+interface JobEnd {
+  exit: number | null
+  sig: number | null
+  timedOut: boolean
+}
+
+interface JobHandlers {
+  onLine: (stream: 1 | 2, line: string) => void
+  onEnd: (end: JobEnd) => void
+}
+
+/**
+ * A runner.py process: starts jobs, streams their output, reports their ends. The emulator's own
+ * spawns would each fork its ~130 MB process (~10 ms of CPU on this VM); the runner's cost ~0.5.
+ */
+class ProcessRunner {
+  private readonly jobs = new Map<string, JobHandlers>()
+  private seq = 0
+  private buffer = ''
+  private readonly stdin: NodeJS.WritableStream
+
+  /** `pending`: what the process printed before the protocol began. */
+  constructor(child: ChildProcess, pending = '') {
+    this.stdin = child.stdin!
+    this.buffer = pending
+    this.take()
+    child.stdout!.on('data', (d: Buffer) => {
+      this.buffer += d.toString('latin1')
+      this.take()
+    })
+  }
+
+  // The runner's messages are JSON lines, ASCII only (a line of output is its bytes as latin-1).
+  private take(): void {
+    let nl: number
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const m = JSON.parse(this.buffer.slice(0, nl)) as {
+        id: string
+        s?: 1 | 2
+        l?: string
+      } & JobEnd
+      this.buffer = this.buffer.slice(nl + 1)
+      const job = this.jobs.get(m.id)
+      if (!job) continue
+      if (m.s) job.onLine(m.s, Buffer.from(m.l ?? '', 'latin1').toString('utf8'))
+      else {
+        this.jobs.delete(m.id)
+        job.onEnd(m)
+      }
+    }
+  }
+
+  /** Starts a job; returns its id, for signal() and killTree(). */
+  run(job: Job, handlers: JobHandlers): string {
+    const id = String(++this.seq)
+    this.jobs.set(id, handlers)
+    this.stdin.write(`${JSON.stringify({ id, ...job })}\n`)
+    return id
+  }
+
+  /** Signals the job's process group (it runs in a session of its own). */
+  signal(id: string, sig: number): void {
+    this.stdin.write(`${JSON.stringify({ signal: id, sig })}\n`)
+  }
+
+  /** SIGKILL to the job's process and all its descendants (they may be in other groups). */
+  killTree(id: string): void {
+    this.stdin.write(`${JSON.stringify({ killtree: id })}\n`)
+  }
+}
+
+let hostRunner: ProcessRunner | undefined
+
+/** The runner on the host, started with the first job; it ends when the emulator does. */
+function onHost(): ProcessRunner {
+  if (!hostRunner) {
+    const child = spawn(PYTHON, ['-I', '-S', '-c', RUNNER], { stdio: ['pipe', 'pipe', 'inherit'] })
+    child.on('exit', (code, sig) => {
+      process.stderr.write(`the bed's process runner ended (${code ?? sig}): stopping\n`)
+      process.exit(1)
+    })
+    hostRunner = new ProcessRunner(child)
+  }
+  return hostRunner
+}
+
+/** argv on the host, its stdout and stderr together (the agent's tar, unzip and mv). */
+export async function runOnHost(
+  argv: string[],
+  cwd: string
+): Promise<{ code: number | null; output: string }> {
+  let output = ''
+  const r = await runStreamed(onHost(), argv, {
+    cwd,
+    env: process.env as Record<string, string>,
+    timeoutMs: 600_000,
+    onLine: (line) => (output += line.replace(/^\[std(out|err)\]/, ''))
+  })
+  return { code: r.exitCode, output }
+}
 
 class NamespaceInit {
   readonly child: ChildProcess
   pid = 0
+  // The shared namespace's init is a runner; a namespace instance's only waits.
+  runner?: ProcessRunner
 
   private constructor(child: ChildProcess) {
     this.child = child
   }
-
-  private readonly waiting = new Map<string, (status: number) => void>()
 
   // `cpu`: the one CPU the namespace's processes run on (inherited by all they start).
   static async start(
@@ -103,22 +205,24 @@ class NamespaceInit {
       layerDir,
       hostname,
       overlay ? '1' : '0',
+      PYTHON,
       RUNNER
     ]
     const child = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     const init = new NamespaceInit(child)
+    let out = ''
     init.pid = await new Promise<number>((resolve, reject) => {
-      let out = ''
       let err = ''
       const timer = setTimeout(
         () => reject(new Error(`namespace for ${hostname} not ready after 10 s: ${err}`)),
         10000
       )
       child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /ready (\d+)/.exec(out)
+        out += d.toString('latin1')
+        const m = /ready (\d+)\n/.exec(out)
         if (m) {
           clearTimeout(timer)
+          out = out.slice(m.index + m[0].length)
           resolve(Number(m[1]))
         }
       })
@@ -135,29 +239,10 @@ class NamespaceInit {
     })
     child.removeAllListeners('exit')
     child.stdout!.removeAllListeners('data')
-    let pending = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      pending += d.toString()
-      let nl: number
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const m = /^done (\S+) (\d+)$/.exec(pending.slice(0, nl))
-        pending = pending.slice(nl + 1)
-        if (m) init.waiting.get(m[1]!)?.(Number(m[2]))
-      }
-    })
+    if (!overlay) init.runner = new ProcessRunner(child, out)
+    else child.stdout!.resume()
     child.stderr!.resume()
     return init
-  }
-
-  // Runs a job file through the runner; resolves with its exit status.
-  runJob(id: string, seconds: number): Promise<number> {
-    return new Promise((resolve) => {
-      this.waiting.set(id, (status) => {
-        this.waiting.delete(id)
-        resolve(status)
-      })
-      this.child.stdin!.write(`${id} ${seconds}\n`)
-    })
   }
 
   stop(): void {
@@ -166,106 +251,33 @@ class NamespaceInit {
   }
 }
 
-// SIGKILL to `pid` and all its descendants, found by walking /proc once (the host sees every
-// namespace's processes). Services a hook started earlier have been reparented to the instance's
-// init by now, so they are not descendants and keep running.
-function killTree(pid: number): void {
-  const children = new Map<number, number[]>()
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-    } catch {
-      continue // gone meanwhile
-    }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    const list = children.get(ppid) ?? []
-    list.push(Number(name))
-    children.set(ppid, list)
-  }
-  const tree = [pid]
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []))
-  for (const p of tree) {
-    try {
-      process.kill(p, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function runProcess(argv: string[], opts: RunOptions): Promise<RunResult> {
+// Runs argv through a runner with its output streamed as lines. A timeout sends
+// SIGTERM to the job's group and returns at once; aborting kills the job and every descendant.
+// Services a hook started earlier have been reparented to the runner by then, so they are not
+// descendants and keep running.
+function runStreamed(init: ProcessRunner, argv: string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
-    let child: ChildProcess
-    try {
-      child = spawn(argv[0]!, argv.slice(1), {
-        cwd: '/',
-        env: opts.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true
-      })
-    } catch (e) {
-      resolve({ exitCode: null, timedOut: false, spawnError: (e as Error).message })
-      return
-    }
-    let open = 2
-    let exitCode: number | null | undefined
-    let timedOut = false
+    let ended = false
     let done = false
-    const finish = (): void => {
-      if (done || open > 0 || exitCode === undefined) return
-      done = true
-      clearTimeout(timer)
-      resolve({ exitCode, timedOut })
-    }
-    const timer = setTimeout(() => {
-      timedOut = true
-      try {
-        process.kill(-child.pid!, 'SIGTERM')
-      } catch {
-        // the group is already gone
-      }
-      done = true
-      resolve({ exitCode: exitCode ?? null, timedOut: true })
-    }, opts.timeoutMs)
-    for (const [stream, prefix] of [
-      [child.stdout!, '[stdout]'],
-      [child.stderr!, '[stderr]']
-    ] as const) {
-      let pending = ''
-      stream.on('data', (d: Buffer) => {
-        pending += d.toString('utf8')
-        let nl: number
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          opts.onLine(prefix + pending.slice(0, nl + 1))
-          pending = pending.slice(nl + 1)
+    const id = init.run(
+      { argv, cwd: opts.cwd, env: opts.env },
+      {
+        onLine: (stream, line) => opts.onLine((stream === 1 ? '[stdout]' : '[stderr]') + line),
+        onEnd: (end) => {
+          ended = true
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          resolve({ exitCode: end.sig === null ? end.exit : null, timedOut: false })
         }
-      })
-      stream.on('close', () => {
-        if (pending) opts.onLine(prefix + pending)
-        pending = ''
-        open--
-        finish()
-      })
-    }
-    // Only while the child runs: once it has exited, its pid may belong to another process.
-    opts.signal?.addEventListener(
-      'abort',
-      () => exitCode === undefined && child.pid && killTree(child.pid),
-      { once: true }
+      }
     )
-    child.on('error', (e) => {
-      if (done) return
+    const timer = setTimeout(() => {
+      init.signal(id, 15)
       done = true
-      clearTimeout(timer)
-      resolve({ exitCode: null, timedOut: false, spawnError: e.message })
-    })
-    child.on('exit', (code) => {
-      exitCode = code
-      finish()
-    })
+      resolve({ exitCode: null, timedOut: true })
+    }, opts.timeoutMs)
+    opts.signal?.addEventListener('abort', () => ended || init.killTree(id), { once: true })
   })
 }
 
@@ -350,22 +362,8 @@ export class NamespaceInstance implements InstanceHost {
 
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
     const wd = await this.hostPath(opts.cwd)
-    return runProcess(
-      [
-        'nsenter',
-        '-t',
-        String(this.init.pid),
-        '-m',
-        '-n',
-        '-p',
-        '-u',
-        '-r',
-        `--wd=${wd}`,
-        '--',
-        ...argv
-      ],
-      opts
-    )
+    const enter = ['nsenter', '-t', String(this.init.pid), '-m', '-n', '-p', '-u', '-r']
+    return runStreamed(onHost(), [...enter, `--wd=${wd}`, '--', ...argv], { ...opts, cwd: '/' })
   }
 
   enterInfo(): { pid: number; flags: string[]; root: string } {
@@ -419,31 +417,37 @@ export class SharedNamespace {
 
   private seq = 0
 
-  // Runs argv in the shared namespace. Output comes back from files, so a hook's stdout lines
-  // come before its stderr lines (the namespace instances keep their true interleaving).
+  // Runs argv in the shared namespace. Output goes to files, read when the job ends, so a hook's
+  // stdout lines come before its stderr lines (the namespace instances keep their true
+  // interleaving): a fleet of a thousand would otherwise keep two thousand pipes open at once.
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
     await this.pid()
-    const init = this.init!
-    const id = String(++this.seq)
-    const dir = path.join(this.stateDir, 'shared-ns')
-    const env = Object.entries(opts.env).map(([k, v]) => `${k}=${v}`)
-    const fields = [opts.cwd, String(env.length), ...env, ...argv]
-    await writeFile(path.join(dir, `${id}.job`), fields.map((f) => `${f}\0`).join(''))
-    const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1000))
-    const t0 = Date.now()
-    const status = await init.runJob(id, seconds)
-    const timedOut = status === 124 && Date.now() - t0 >= seconds * 1000 - 100
-    for (const [ext, prefix] of [
-      ['out', '[stdout]'],
-      ['err', '[stderr]']
+    const init = this.init!.runner!
+    const base = path.join(this.stateDir, 'shared-ns', String(++this.seq))
+    const files = { out: `${base}.out`, err: `${base}.err` }
+    const end = await new Promise<JobEnd>((resolve) =>
+      init.run(
+        {
+          argv,
+          cwd: opts.cwd,
+          env: opts.env,
+          timeout: Math.max(1, Math.ceil(opts.timeoutMs / 1000)),
+          ...files
+        },
+        { onLine: () => {}, onEnd: resolve }
+      )
+    )
+    for (const [file, prefix] of [
+      [files.out, '[stdout]'],
+      [files.err, '[stderr]']
     ] as const) {
-      const text = await readFile(path.join(dir, `${id}.${ext}`), 'utf8').catch(() => '')
+      const text = await readFile(file, 'utf8').catch(() => '')
       for (const line of text.split(/(?<=\n)/)) if (line) opts.onLine(prefix + line)
     }
-    await Promise.all(
-      ['job', 'out', 'err'].map((e) => rm(path.join(dir, `${id}.${e}`), { force: true }))
-    )
-    return { exitCode: timedOut ? null : status, timedOut }
+    await Promise.all(Object.values(files).map((f) => rm(f, { force: true })))
+    if (end.timedOut) return { exitCode: null, timedOut: true }
+    // As bash reported it from timeout(1): 128 + the signal for a job a signal ended.
+    return { exitCode: end.sig === null ? end.exit : 128 + end.sig, timedOut: false }
   }
 }
 

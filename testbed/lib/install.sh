@@ -1,8 +1,9 @@
 # Installs the Debian packages the bed needs, only when one is missing (fast when all are there).
 # Sourced by bed.sh; uses die/log from there.
 
-# Also the tools the bed itself calls (minimal images may lack them): curl, ip/ss, unzip, zip.
-TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli curl iproute2 unzip zip)
+# Also the tools the bed itself calls (minimal images may lack them): curl, ip/ss, unzip, zip, and
+# python3 for the emulator's process runner (emulator/runner.py).
+TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli curl iproute2 unzip zip python3)
 
 testbed_missing_packages() {
   local p missing=()
