@@ -155,9 +155,16 @@ def command(req, out):
         start(req, out)
         return
     job = jobs.get(req.get("signal", req.get("killtree")))
-    if job is None or job.status is not None:
-        return  # exited meanwhile: its pid may be another process's now
-    targets = descendants(job.pid) if "killtree" in req else [-job.pid]
+    if job is None:
+        return  # ended meanwhile
+    if "killtree" in req:
+        if job.status is not None:
+            return  # exited: its pid may be another process's now
+        targets = descendants(job.pid)
+    else:
+        # Also after the job's own process has exited while a process it left in its group
+        # still holds its output open (the group's id stays taken while it has a member).
+        targets = [-job.pid]
     for pid in targets:
         try:
             os.kill(pid, signal.SIGKILL) if pid > 0 else os.killpg(-pid, req["sig"])
