@@ -136,8 +136,11 @@ describe('a silent CodeDeploy agent, seen by the built action', () => {
       expect(warnings(r)).toEqual([])
       const id = r.outputs['deployment-id'] as string
       expect(r.outputs['deployment-status']).toBe('Stopped')
-      const info = await deployment(b, id)
-      expect(info.status).toBe('Stopped')
+      // Stopped, by the action: had CodeDeploy's own (scaled) hour of 21.6 s come first, the
+      // emulator would have failed the instance and the deployment would be Failed. (Not a time
+      // bound: a loaded machine once took 49.7 s for this run, and the hour counts from the
+      // event's start, not the deployment's.)
+      expect((await deployment(b, id)).status).toBe('Stopped')
       const last = r.errors.at(-1) ?? ''
       expect(last).toMatch(
         new RegExp(
@@ -145,11 +148,6 @@ describe('a silent CodeDeploy agent, seen by the built action', () => {
         )
       )
       expect(last).toContain('Check, in order')
-      // Stopped by the action before CodeDeploy's own (scaled) hour of 21.6 s failed the instance
-      // (that would have made it Failed), measured on the bed's clock: the runner's wall time is
-      // not, as a loaded machine once took 49.7 s for this run.
-      const ran = info.completeTime!.getTime() - info.createTime!.getTime()
-      expect(ran).toBeLessThan(21_600)
       expect(r.summary).toContain('##### Silent agents (1 instance)')
     },
     90_000
