@@ -388,14 +388,6 @@ export class Agent {
           log.text()
         )
       }
-      if (result.spawnError) {
-        throw new AgentFailure(
-          'ScriptFailed',
-          `Script at specified location: ${script.location} failed with error ${result.spawnError}`,
-          script.location,
-          log.text()
-        )
-      }
       if (result.exitCode !== 0) {
         throw new AgentFailure(
           'ScriptFailed',
@@ -619,7 +611,7 @@ export class Agent {
       timeoutMs: 60_000,
       onLine: () => {}
     })
-    return r.spawnError || r.exitCode === null ? 127 : r.exitCode
+    return r.exitCode === null ? 127 : r.exitCode
   }
 
   private async removePreviousInstall(): Promise<void> {

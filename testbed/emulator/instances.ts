@@ -25,7 +25,6 @@ export interface RunOptions {
 export interface RunResult {
   exitCode: number | null
   timedOut: boolean
-  spawnError?: string
 }
 
 // Runs inside the new namespaces; prints the init's pid as the host sees it, then becomes init:
@@ -155,18 +154,20 @@ function onHost(): ProcessRunner {
 }
 
 /** argv on the host, its stdout and stderr together (the agent's tar, unzip and mv). */
-export async function runOnHost(
+export function runOnHost(
   argv: string[],
   cwd: string
 ): Promise<{ code: number | null; output: string }> {
   let output = ''
-  const r = await runStreamed(onHost(), argv, {
-    cwd,
-    env: process.env as Record<string, string>,
-    timeoutMs: 600_000,
-    onLine: (line) => (output += line.replace(/^\[std(out|err)\]/, ''))
-  })
-  return { code: r.exitCode, output }
+  return new Promise((resolve) =>
+    onHost().run(
+      { argv, cwd, env: process.env as Record<string, string> },
+      {
+        onLine: (_stream, line) => (output += line),
+        onEnd: (end) => resolve({ code: end.sig === null ? end.exit : null, output })
+      }
+    )
+  )
 }
 
 class NamespaceInit {
@@ -254,13 +255,13 @@ class NamespaceInit {
 
 // Runs argv through a runner with its output streamed as lines. A timeout sends
 // SIGTERM to the job's group and returns at once; aborting kills the job and every descendant.
-// Services a hook started earlier have been reparented to the runner by then, so they are not
-// descendants and keep running.
-function runStreamed(init: ProcessRunner, argv: string[], opts: RunOptions): Promise<RunResult> {
+// Services a hook started earlier have been reparented to their namespace's init by then, so
+// they are not descendants and keep running.
+function runStreamed(runner: ProcessRunner, argv: string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
     let ended = false
     let done = false
-    const id = init.run(
+    const id = runner.run(
       { argv, cwd: opts.cwd, env: opts.env },
       {
         onLine: (stream, line) => opts.onLine((stream === 1 ? '[stdout]' : '[stderr]') + line),
@@ -274,11 +275,11 @@ function runStreamed(init: ProcessRunner, argv: string[], opts: RunOptions): Pro
       }
     )
     const timer = setTimeout(() => {
-      init.signal(id, 15)
+      runner.signal(id, 15)
       done = true
       resolve({ exitCode: null, timedOut: true })
     }, opts.timeoutMs)
-    opts.signal?.addEventListener('abort', () => ended || init.killTree(id), { once: true })
+    opts.signal?.addEventListener('abort', () => ended || runner.killTree(id), { once: true })
   })
 }
 
@@ -423,11 +424,11 @@ export class SharedNamespace {
   // interleaving): a fleet of a thousand would otherwise keep two thousand pipes open at once.
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
     await this.pid()
-    const init = this.init!.runner!
+    const runner = this.init!.runner!
     const base = path.join(this.stateDir, 'shared-ns', String(++this.seq))
     const files = { out: `${base}.out`, err: `${base}.err` }
     const end = await new Promise<JobEnd>((resolve) =>
-      init.run(
+      runner.run(
         {
           argv,
           cwd: opts.cwd,

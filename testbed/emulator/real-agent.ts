@@ -263,7 +263,7 @@ export class RealAgent {
       events,
       result.timedOut
         ? `the real agent did not finish within ${BACKSTOP_MS / 3600_000} hours`
-        : (result.spawnError ?? `codedeploy-local exited with ${result.exitCode}`)
+        : `codedeploy-local exited with ${result.exitCode}`
     )
     return 'Failed'
   }

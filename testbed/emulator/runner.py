@@ -1,15 +1,17 @@
-# The process runner inside each of the bed's namespaces (their pid 1). The emulator sends one
-# JSON job per line on stdin and reads JSON lines back on stdout:
+# The bed's process runner: one on the host (it starts nsenter for namespace instances' hooks, and
+# the agent's tar, unzip and mv) and one as the shared namespace's init (pid 1: it starts that
+# namespace's hooks and reaps the orphans of services they started). The emulator sends one JSON
+# job per line on stdin and reads JSON lines back on stdout:
 #   {"id", "argv", "cwd", "env", ["timeout" seconds], ["out", "err" files]}  run argv in a session
 #                                                  of its own; output to the files, else streamed
 #   {"signal": id, "sig": n}                       signal the job's process group
 #   {"killtree": id}                               SIGKILL the job and every descendant
 #   <- {"id", "s": 1|2, "l": line}                 one line of stdout/stderr (bytes as latin-1)
 #   <- {"id", "exit": code|null, "sig": n|null, "timedOut": bool}   the job exited, output closed
-# Why a runner: on this VM a fork from the emulator (a 130 MB Node process) costs ~10 ms of CPU
-# plus nsenter's exec, and env and timeout are two execs more per hook. Python spawns with vfork
-# and does the rest in process, so a hook costs one exec. As pid 1 it also reaps the orphans of
-# services that hooks started. Stdlib only; run as `python3 -I -S -c`.
+# Why a runner: on this VM a fork from the emulator (a 130 MB Node process) costs ~10 ms of CPU,
+# and the shared namespace's old shell chain (subshell, timeout, env) ~5 ms per process more.
+# Python spawns with vfork and does the rest in process, so a job costs one exec. Stdlib only;
+# run as `python3 -I -S -c`.
 import json
 import os
 import selectors
