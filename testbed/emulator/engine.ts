@@ -19,6 +19,7 @@ import {
   type InstanceHost
 } from './instances.ts'
 import { Limiter } from './limiter.ts'
+import type { BedNetwork } from './network.ts'
 import {
   revisionKey,
   type Application,
@@ -64,6 +65,8 @@ export interface EngineOptions {
   stateDir: string
   hangs: (application: string) => boolean
   log: (line: string) => void
+  // The bed's network: every namespace instance gets an address on it.
+  network?: BedNetwork
 }
 
 function minimumHealthy(config: DeploymentConfigSpec, n: number): number {
@@ -135,7 +138,11 @@ export class Engine {
             group.instances.push(instance)
             starts.push(
               startLimiter.run(async () => {
-                instance.host = await NamespaceInstance.start(id, this.opts.stateDir)
+                instance.host = await NamespaceInstance.start(
+                  id,
+                  this.opts.stateDir,
+                  this.opts.network
+                )
                 this.hosts.push(instance.host)
               })
             )

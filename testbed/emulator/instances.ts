@@ -4,11 +4,12 @@
 // pid + network namespace and get their files under a per-instance directory of the host.
 // Everything dies with the namespace's init, which exits when the emulator's pipe to it closes.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { lstat, readlink, mkdir, readFile, rm } from 'node:fs/promises'
+import { lstat, readlink, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism, setPriority } from 'node:os'
 import path from 'node:path'
 import type { Isolation } from './config.ts'
+import type { BedNetwork, InstanceLink } from './network.ts'
 
 const TASKSET = '/usr/bin/taskset'
 
@@ -45,6 +46,16 @@ if [ "$overlay" = 1 ]; then
   mount -t proc proc "$layer/root/proc"
   mount -t sysfs sysfs "$layer/root/sys" 2>/dev/null || true
   echo "ready $hostpid"
+  # The host answers with the instance's address once its veth end is in this namespace (see
+  # network.ts), or "none".
+  read -r net cidr
+  if [ "$net" = net ]; then
+    ip -batch - <<NET || { echo net-failed; exit 1; }
+addr add $cidr dev eth0
+link set eth0 up
+NET
+  fi
+  echo net-ok
   exec chroot "$layer/root" /bin/sh -c 'while read -r _; do :; done'
 fi
 mount -t proc proc /proc
@@ -185,7 +196,8 @@ class NamespaceInit {
     layerDir: string,
     hostname: string,
     overlay: boolean,
-    cpu?: number
+    cpu?: number,
+    network?: { net: BedNetwork; link: InstanceLink }
   ): Promise<NamespaceInit> {
     await mkdir(layerDir, { recursive: true })
     const pinned = cpu !== undefined && existsSync(TASKSET) ? [TASKSET, '-c', String(cpu)] : []
@@ -239,6 +251,34 @@ class NamespaceInit {
         )
       })
     })
+    if (overlay) {
+      // The instance's end of its veth pair, then its address (the init script sets it).
+      let answer = 'none\n'
+      if (network) {
+        const file = `${layerDir}.ip`
+        await writeFile(file, network.net.hostCommands(network.link, init.pid))
+        const r = await runOnHost(['ip', '-batch', file], '/')
+        await rm(file, { force: true })
+        if (r.code !== 0) {
+          child.kill('SIGKILL')
+          throw new Error(`could not link ${hostname} to the bed's network: ${r.output.trim()}`)
+        }
+        answer = `net ${network.link.cidr}\n`
+      }
+      child.stdin!.write(answer)
+      await new Promise<void>((resolve, reject) => {
+        const look = (): void => {
+          if (/net-ok\n/.test(out)) resolve()
+          else if (/net-failed\n/.test(out))
+            reject(new Error(`could not set ${hostname}'s address on its eth0`))
+        }
+        look()
+        child.stdout!.on('data', look)
+        child.once('exit', () =>
+          reject(new Error(`${hostname}'s init ended while joining the network`))
+        )
+      })
+    }
     child.removeAllListeners('exit')
     child.stdout!.removeAllListeners('data')
     if (!overlay) init.runner = new ProcessRunner(child, out)
@@ -334,16 +374,26 @@ async function resolveUnder(root: string, p: string): Promise<string> {
 export class NamespaceInstance implements InstanceHost {
   readonly id: string
   readonly isolation = 'namespace' as const
+  // Its address on the bed's network (network.ts), when it has one.
+  readonly address?: string
   private readonly init: NamespaceInit
 
-  private constructor(id: string, init: NamespaceInit) {
+  private constructor(id: string, init: NamespaceInit, address?: string) {
     this.id = id
     this.init = init
+    this.address = address
   }
 
-  static async start(id: string, stateDir: string): Promise<NamespaceInstance> {
-    const init = await NamespaceInit.start(path.join(stateDir, 'instances', id), id, true)
-    return new NamespaceInstance(id, init)
+  static async start(id: string, stateDir: string, net?: BedNetwork): Promise<NamespaceInstance> {
+    const link = net?.allocate()
+    const init = await NamespaceInit.start(
+      path.join(stateDir, 'instances', id),
+      id,
+      true,
+      undefined,
+      net && link ? { net, link } : undefined
+    )
+    return new NamespaceInstance(id, init, link?.address)
   }
 
   private get root(): string {

@@ -1,6 +1,7 @@
 // The CodeDeploy emulator's entry point. Settings come from the environment testbed/run sets.
 import path from 'node:path'
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, mkdirSync } from 'node:fs'
+import { BedNetwork } from './network.ts'
 import { tmpdir } from 'node:os'
 import { loadFleet, type Isolation } from './config.ts'
 import { BundleStore } from './bundles.ts'
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
     }
   }
   const config = loadFleet(env.TESTBED_CONFIG || undefined, isolation, agentRunner)
+  mkdirSync(stateDir, { recursive: true })
+  const network = BedNetwork.create(port, stateDir)
+  process.on('exit', () => network.remove())
   const faults = new FaultInjector()
   faults.set(config.faults)
   const requests = new RequestLog()
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
     stateDir,
     hangs: (application) => faults.hangs(application),
+    network,
     log
   })
   const shutdown = (): void => {

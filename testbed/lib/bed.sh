@@ -164,6 +164,8 @@ testbed_stop() {
   port_release
   [ -d "$dir" ] || return 0
   stop_pid_file "$dir/emulator.pid" emulator/main.ts
+  # The instances' network bridge (emulator/network.ts), which a killed emulator leaves behind.
+  if [ -f "$dir/bridge" ]; then ip link del "$(cat "$dir/bridge")" 2>/dev/null || true; fi
   rgw_stop "$dir"
   if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "${TESTBED_SELF_PID:-$$}" ]; then
     if pid_is "$(cat "$dir/watchdog.pid")" watchdog.sh; then kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true; fi

@@ -1,0 +1,95 @@
+// The bed's own network between the host and its namespace instances: a bridge on the host
+// (`tb<port>`, 10.N.0.1/16, N picked so that no route of the machine covers it) and a veth pair per
+// instance, its end inside the instance named eth0 with an address of that subnet. Instances get
+// no default route: they reach the host and each other, nothing else. A load balancer on the
+// host (loadbalancer.ts) reaches the services instances run on their ports through it.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+export interface InstanceLink {
+  // The instance's address (`10.N.a.b`) and the same with its prefix length for `ip addr add`.
+  address: string
+  cidr: string
+  // The host end of the veth pair (enslaved to the bridge); it vanishes with the instance.
+  hostInterface: string
+}
+
+const ip = (args: string[]): string =>
+  execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+// 10.N.0.0/16 candidates: 10.200 to 10.249, starting from the bed's port so that two beds side by
+// side take different ones, skipping any the machine already routes or addresses.
+function pickSubnet(port: number): number {
+  const used = `${ip(['-4', '-o', 'addr'])}\n${ip(['-4', 'route'])}`
+  for (let k = 0; k < 50; k++) {
+    const n = 200 + ((port + k) % 50)
+    if (!new RegExp(`(^|\\s)10\\.${n}\\.`).test(used) && !/(^|\s)10\.0\.0\.0\/8/.test(used))
+      return n
+  }
+  throw new Error(
+    'no free 10.200-249.0.0/16 subnet for the instances network: every one is routed here'
+  )
+}
+
+export class BedNetwork {
+  readonly bridge: string
+  readonly subnet: number
+  readonly gateway: string
+  private next = 2
+
+  private constructor(bridge: string, subnet: number) {
+    this.bridge = bridge
+    this.subnet = subnet
+    this.gateway = `10.${subnet}.0.1`
+  }
+
+  /**
+   * Creates the bridge (removing a stale one of the same name, from a bed that was killed) and
+   * records its name in `stateDir/bridge` so that testbed/stop removes it even after a SIGKILL.
+   */
+  static create(port: number, stateDir: string): BedNetwork {
+    const bridge = `tb${port}`
+    try {
+      ip(['link', 'del', bridge])
+    } catch {
+      // none left over
+    }
+    const net = new BedNetwork(bridge, pickSubnet(port))
+    try {
+      ip(['link', 'add', bridge, 'type', 'bridge'])
+      ip(['addr', 'add', `${net.gateway}/16`, 'dev', bridge])
+      ip(['link', 'set', bridge, 'up'])
+    } catch (e) {
+      throw new Error(
+        `could not create the instances' network bridge ${bridge}: ${(e as { stderr?: string }).stderr ?? (e as Error).message}. The bed needs root (CAP_NET_ADMIN)`
+      )
+    }
+    writeFileSync(path.join(stateDir, 'bridge'), `${bridge}\n`)
+    return net
+  }
+
+  /** The next instance's address and host interface name (at most 15 characters). */
+  allocate(): InstanceLink {
+    const k = this.next++
+    if (k > 65_000) throw new Error('the instances network has no address left')
+    const address = `10.${this.subnet}.${k >> 8}.${k & 255}`
+    return { address, cidr: `${address}/16`, hostInterface: `${this.bridge}v${k}` }
+  }
+
+  /** `ip -batch` lines that create an instance's veth pair, its far end in the init's netns. */
+  hostCommands(link: InstanceLink, initPid: number): string {
+    return (
+      `link add ${link.hostInterface} type veth peer name eth0 netns ${initPid}\n` +
+      `link set ${link.hostInterface} master ${this.bridge} up\n`
+    )
+  }
+
+  remove(): void {
+    try {
+      ip(['link', 'del', this.bridge])
+    } catch {
+      // already gone
+    }
+  }
+}
