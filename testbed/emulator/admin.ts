@@ -69,13 +69,31 @@ export function admin(deps: AdminDeps) {
         } catch (e) {
           return { status: 400, body: { error: (e as Error).message } }
         }
+        const problem = deps.engine.checkReferences(fleet)
+        if (problem) return { status: 400, body: { error: problem } }
         const t0 = Date.now()
-        await deps.engine.addApplications(fleet.applications, fleet.deploymentConfigs)
+        await deps.engine.addApplications(
+          fleet.applications,
+          fleet.deploymentConfigs,
+          fleet.targetGroups,
+          fleet.autoScalingGroups
+        )
+        const listeners = deps.engine.listeners()
         return {
           status: 200,
-          body: { applications: fleet.applications.map((a) => a.name), readyMs: Date.now() - t0 }
+          body: {
+            applications: fleet.applications.map((a) => a.name),
+            // Each target group of the document, and the URL of its listener.
+            targetGroups: Object.fromEntries(
+              fleet.targetGroups.map((t) => [t.name, listeners[t.name]])
+            ),
+            autoScalingGroups: fleet.autoScalingGroups.map((a) => a.name),
+            readyMs: Date.now() - t0
+          }
         }
       }
+      case 'GET /target-groups':
+        return { status: 200, body: deps.engine.targetGroupStates() }
       case 'GET /instances':
         return { status: 200, body: { instances: deps.engine.instances() } }
       case 'PUT /agent':
@@ -115,6 +133,7 @@ export function admin(deps: AdminDeps) {
               'POST /reset',
               'PUT /fleet',
               'GET /instances',
+              'GET /target-groups',
               'PUT /agent?instance=ID'
             ]
           }

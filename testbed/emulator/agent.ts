@@ -50,6 +50,18 @@ export const IN_PLACE_EVENTS = [
   'ValidateService'
 ]
 
+// With a load balancer: CodeDeploy blocks an instance's traffic before it stops the application
+// and allows it after ValidateService (in place), or allows it on the replacement (green)
+// instances and blocks it on the original (blue) ones (blue/green). BlockTraffic and AllowTraffic
+// are the service's own work (deregistering, registering, waiting on health checks); the hooks
+// around them are the agent's.
+export const BLOCK_TRAFFIC_EVENTS = ['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic']
+export const ALLOW_TRAFFIC_EVENTS = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic']
+export const SERVICE_EVENTS = ['BlockTraffic', 'AllowTraffic']
+// Events whose scripts come from the revision last installed on the instance, and whose failure
+// ignoreApplicationStopFailures ignores (CodeDeploy's DeploymentInfo documentation).
+const PREVIOUS_REVISION_EVENTS = ['ApplicationStop', 'BeforeBlockTraffic', 'AfterBlockTraffic']
+
 const AGENT_ROOT = '/opt/codedeploy-agent/deployment-root'
 const ARCHIVES_TO_RETAIN = 5
 const BASE_ENV = {
@@ -77,7 +89,12 @@ export interface AgentReporter {
   started(event: string): void
   finished(event: string, status: EventStatus, diagnostics: Diagnostics): void
   stopRequested(): boolean
+  // BlockTraffic and AllowTraffic, which the service runs itself: resolves with the event's log,
+  // or throws an Error whose message is the event's diagnostics.
+  traffic?(event: string): Promise<string>
 }
+
+export class TrafficFailure extends Error {}
 
 // Every instance of a fleet reads the same appspec text: parse it once (specs are read-only).
 const parsedAppSpecs = new Map<string, AppSpec>()
@@ -135,9 +152,33 @@ export class Agent {
   }
 
   // Runs every event; returns the instance's final status.
-  async run(report: AgentReporter): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
-    for (const event of IN_PLACE_EVENTS) {
+  async run(
+    report: AgentReporter,
+    events: string[] = IN_PLACE_EVENTS
+  ): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
+    for (const event of events) {
       if (report.stopRequested()) return 'Stopped'
+      if (SERVICE_EVENTS.includes(event)) {
+        report.started(event)
+        try {
+          const log = await report.traffic!(event)
+          report.finished(event, 'Succeeded', {
+            errorCode: 'Success',
+            scriptName: '',
+            message: 'Succeeded',
+            logTail: log
+          })
+        } catch (e) {
+          report.finished(event, 'Failed', {
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: (e as Error).message,
+            logTail: ''
+          })
+          return 'Failed'
+        }
+        continue
+      }
       // Each event is a host command the agent polls for: a stopped agent (even one stopped
       // while the previous event ran, which it finished) leaves this one Pending.
       const agent = await report.awaitAgent(event)
@@ -167,7 +208,7 @@ export class Agent {
           message: f.message,
           logTail: f.log
         }
-        if (event === 'ApplicationStop' && this.spec.ignoreApplicationStopFailures) {
+        if (PREVIOUS_REVISION_EVENTS.includes(event) && this.spec.ignoreApplicationStopFailures) {
           report.finished(event, 'Succeeded', diagnostics)
           continue
         }
@@ -181,7 +222,9 @@ export class Agent {
   private async runEvent(event: string): Promise<string> {
     switch (event) {
       case 'ApplicationStop':
-        return this.applicationStop()
+      case 'BeforeBlockTraffic':
+      case 'AfterBlockTraffic':
+        return this.previousRevisionHooks(event)
       case 'DownloadBundle':
         await this.downloadBundle()
         return ''
@@ -201,11 +244,12 @@ export class Agent {
     }
   }
 
-  // ApplicationStop runs the scripts of the last revision installed here, if any.
-  private async applicationStop(): Promise<string> {
+  // ApplicationStop, BeforeBlockTraffic and AfterBlockTraffic run the scripts of the last
+  // revision installed here, if any.
+  private async previousRevisionHooks(event: string): Promise<string> {
     const last = (await this.readHost(this.lastInstallFile))?.trim()
     if (!last || !(await exists(await this.host.hostPath(`${last}/deployment-archive`)))) return ''
-    return this.runHooks('ApplicationStop', last)
+    return this.runHooks(event, last)
   }
 
   private async downloadBundle(): Promise<void> {

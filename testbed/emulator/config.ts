@@ -27,6 +27,61 @@ export interface GroupConfig {
   // Each instance's agent state at start, one per instance (`agent: stopped` on the group, or an
   // instance's own `{agent: stopped}` in an `instances` list).
   agentStates: AgentState[]
+  // The Auto Scaling groups whose instances the group deploys to (besides `instances`).
+  autoScalingGroups: string[]
+  deploymentStyle: DeploymentStyle
+  // The target groups CodeDeploy blocks and allows traffic on (loadBalancerInfo.targetGroupInfoList).
+  targetGroups: string[]
+  blueGreen?: BlueGreenConfig
+}
+
+export type DeploymentType = 'IN_PLACE' | 'BLUE_GREEN'
+export type DeploymentOption = 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL'
+
+// The deployment group's settings as CodeDeploy's API spells them (GetDeploymentGroup returns
+// them as they are; GetDeployment copies them).
+export interface DeploymentStyle {
+  deploymentType: DeploymentType
+  deploymentOption: DeploymentOption
+}
+
+export interface BlueGreenConfig {
+  deploymentReadyOption: {
+    actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'
+    waitTimeInMinutes: number
+  }
+  greenFleetProvisioningOption: { action: 'COPY_AUTO_SCALING_GROUP' | 'DISCOVER_EXISTING' }
+  terminateBlueInstancesOnDeploymentSuccess: {
+    action: 'TERMINATE' | 'KEEP_ALIVE'
+    terminationWaitTimeInMinutes: number
+  }
+}
+
+export interface HealthCheckConfig {
+  path: string
+  intervalSeconds: number
+  timeoutSeconds: number
+  healthyThreshold: number
+  unhealthyThreshold: number
+  // The HTTP codes that pass ("200", "200-299", "200,302"), as ELBv2's Matcher.HttpCode.
+  matcher: string
+}
+
+// An ELBv2 target group with its own HTTP listener on 127.0.0.1 (loadbalancer.ts).
+export interface TargetGroupConfig {
+  name: string
+  port: number
+  healthCheck: HealthCheckConfig
+  deregistrationDelaySeconds: number
+}
+
+// An Auto Scaling group of namespace instances; they register with its target groups at launch.
+export interface AutoScalingGroupConfig {
+  name: string
+  desired: number
+  min: number
+  max: number
+  targetGroups: string[]
 }
 
 export interface ApplicationConfig {
@@ -59,6 +114,8 @@ export interface Timing {
 
 export interface FleetConfig {
   applications: ApplicationConfig[]
+  targetGroups: TargetGroupConfig[]
+  autoScalingGroups: AutoScalingGroupConfig[]
   deploymentConfigs: DeploymentConfigSpec[]
   timing: Timing
   faults: FaultSettings
@@ -146,6 +203,191 @@ function parseInstances(v: unknown, groupState: AgentState, where: string): Agen
   })
 }
 
+// AWS's own defaults, for the record (and for a fleet that asks for them):
+// interval 30 s, timeout 5 s, healthy after 5, unhealthy after 2, deregistration delay 300 s.
+// The bed's defaults are small so that a test sees a switch in seconds.
+export const TARGET_GROUP_DEFAULTS = {
+  healthCheck: {
+    path: '/',
+    intervalSeconds: 1,
+    timeoutSeconds: 1,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    matcher: '200'
+  },
+  deregistrationDelaySeconds: 1
+}
+
+function obj(v: unknown, where: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, 'must be a mapping')
+  return v as Record<string, unknown>
+}
+
+function int(v: unknown, where: string, min: number, max: number, dflt?: number): number {
+  if (v === undefined && dflt !== undefined) return dflt
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(where, `must be a whole number from ${min} to ${max}`)
+  return v
+}
+
+function oneOf<T extends string>(v: unknown, where: string, values: T[], dflt: T): T {
+  if (v === undefined) return dflt
+  if (!values.includes(v as T)) fail(where, `must be ${values.join(' or ')}`)
+  return v as T
+}
+
+function names(v: unknown, where: string): string[] {
+  if (v === undefined) return []
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))
+    fail(where, 'must be a list of names')
+  return v as string[]
+}
+
+function parseTargetGroup(v: unknown, where: string): TargetGroupConfig {
+  const t = obj(v, where)
+  const h = t.healthCheck === undefined ? {} : obj(t.healthCheck, `${where}.healthCheck`)
+  const d = TARGET_GROUP_DEFAULTS
+  const path = h.path ?? d.healthCheck.path
+  if (typeof path !== 'string' || !path.startsWith('/'))
+    fail(`${where}.healthCheck.path`, 'must be a path starting with /')
+  const matcher = String(h.matcher ?? d.healthCheck.matcher)
+  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(matcher))
+    fail(`${where}.healthCheck.matcher`, 'must be HTTP codes such as 200, 200-299 or 200,302')
+  const healthCheck: HealthCheckConfig = {
+    path,
+    intervalSeconds: int(h.intervalSeconds, `${where}.healthCheck.intervalSeconds`, 1, 300, 1),
+    timeoutSeconds: int(h.timeoutSeconds, `${where}.healthCheck.timeoutSeconds`, 1, 120, 1),
+    healthyThreshold: int(h.healthyThreshold, `${where}.healthCheck.healthyThreshold`, 2, 10, 2),
+    unhealthyThreshold: int(
+      h.unhealthyThreshold,
+      `${where}.healthCheck.unhealthyThreshold`,
+      2,
+      10,
+      2
+    ),
+    matcher
+  }
+  return {
+    name: str(t.name, `${where}.name`),
+    port: int(t.port, `${where}.port`, 1, 65535, 8080),
+    healthCheck,
+    deregistrationDelaySeconds: int(
+      t.deregistrationDelaySeconds,
+      `${where}.deregistrationDelaySeconds`,
+      0,
+      3600,
+      d.deregistrationDelaySeconds
+    )
+  }
+}
+
+function parseAutoScalingGroup(v: unknown, where: string): AutoScalingGroupConfig {
+  const a = obj(v, where)
+  const desired = int(a.instances, `${where}.instances`, 0, 1000, 1)
+  const min = int(a.minSize, `${where}.minSize`, 0, 1000, desired)
+  const max = int(a.maxSize, `${where}.maxSize`, 0, 1000, Math.max(desired, min))
+  if (min > desired || desired > max)
+    fail(where, `minSize (${min}) <= instances (${desired}) <= maxSize (${max}) must hold`)
+  return {
+    name: str(a.name, `${where}.name`),
+    desired,
+    min,
+    max,
+    targetGroups: names(a.targetGroups, `${where}.targetGroups`)
+  }
+}
+
+function parseStyle(v: unknown, where: string): DeploymentStyle {
+  const s = v === undefined ? {} : obj(v, where)
+  return {
+    deploymentType: oneOf(
+      s.deploymentType,
+      `${where}.deploymentType`,
+      ['IN_PLACE', 'BLUE_GREEN'],
+      'IN_PLACE'
+    ),
+    deploymentOption: oneOf(
+      s.deploymentOption,
+      `${where}.deploymentOption`,
+      ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'],
+      'WITHOUT_TRAFFIC_CONTROL'
+    )
+  }
+}
+
+function parseLoadBalancerInfo(v: unknown, where: string): string[] {
+  if (v === undefined) return []
+  const l = obj(v, where)
+  const list = l.targetGroupInfoList ?? []
+  if (!Array.isArray(list)) fail(`${where}.targetGroupInfoList`, 'must be a list of {name}')
+  return list.map((t, k) =>
+    str(
+      obj(t, `${where}.targetGroupInfoList[${k}]`).name,
+      `${where}.targetGroupInfoList[${k}].name`
+    )
+  )
+}
+
+function parseBlueGreen(v: unknown, where: string): BlueGreenConfig {
+  const b = v === undefined ? {} : obj(v, where)
+  const ready =
+    b.deploymentReadyOption === undefined
+      ? {}
+      : obj(b.deploymentReadyOption, `${where}.deploymentReadyOption`)
+  const green =
+    b.greenFleetProvisioningOption === undefined
+      ? {}
+      : obj(b.greenFleetProvisioningOption, `${where}.greenFleetProvisioningOption`)
+  const term =
+    b.terminateBlueInstancesOnDeploymentSuccess === undefined
+      ? {}
+      : obj(
+          b.terminateBlueInstancesOnDeploymentSuccess,
+          `${where}.terminateBlueInstancesOnDeploymentSuccess`
+        )
+  const actionOnTimeout = oneOf(
+    ready.actionOnTimeout,
+    `${where}.deploymentReadyOption.actionOnTimeout`,
+    ['CONTINUE_DEPLOYMENT', 'STOP_DEPLOYMENT'],
+    'CONTINUE_DEPLOYMENT'
+  )
+  return {
+    deploymentReadyOption: {
+      actionOnTimeout,
+      waitTimeInMinutes: int(
+        ready.waitTimeInMinutes,
+        `${where}.deploymentReadyOption.waitTimeInMinutes`,
+        0,
+        2880,
+        0
+      )
+    },
+    greenFleetProvisioningOption: {
+      action: oneOf(
+        green.action,
+        `${where}.greenFleetProvisioningOption.action`,
+        ['COPY_AUTO_SCALING_GROUP', 'DISCOVER_EXISTING'],
+        'COPY_AUTO_SCALING_GROUP'
+      )
+    },
+    terminateBlueInstancesOnDeploymentSuccess: {
+      action: oneOf(
+        term.action,
+        `${where}.terminateBlueInstancesOnDeploymentSuccess.action`,
+        ['TERMINATE', 'KEEP_ALIVE'],
+        'TERMINATE'
+      ),
+      terminationWaitTimeInMinutes: int(
+        term.terminationWaitTimeInMinutes,
+        `${where}.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes`,
+        0,
+        2880,
+        60
+      )
+    }
+  }
+}
+
 function parseRollback(v: unknown, where: string): AutoRollbackConfiguration | undefined {
   if (v === undefined) return undefined
   if (typeof v !== 'object' || v === null) fail(where, 'must be {enabled, events}')
@@ -187,8 +429,23 @@ export function parseFleet(
     maxParallelInstances: typeof t.maxParallelInstances === 'number' ? t.maxParallelInstances : 200,
     timeScale
   }
-  const apps = raw.applications
-  if (!Array.isArray(apps) || apps.length === 0)
+  const list = (v: unknown, where: string): unknown[] => {
+    if (v === undefined) return []
+    if (!Array.isArray(v)) fail(where, 'must be a list')
+    return v
+  }
+  const targetGroups = list(raw.targetGroups, 'targetGroups').map((t, i) =>
+    parseTargetGroup(t, `targetGroups[${i}]`)
+  )
+  const autoScalingGroups = list(raw.autoScalingGroups, 'autoScalingGroups').map((a, i) =>
+    parseAutoScalingGroup(a, `autoScalingGroups[${i}]`)
+  )
+  const apps =
+    raw.applications ?? (targetGroups.length + autoScalingGroups.length > 0 ? [] : undefined)
+  if (
+    !Array.isArray(apps) ||
+    (apps.length === 0 && targetGroups.length + autoScalingGroups.length === 0)
+  )
     fail('applications', 'must list at least one application')
   const applications = apps.map((a: Record<string, unknown>, i): ApplicationConfig => {
     const where = `applications[${i}]`
@@ -201,7 +458,7 @@ export function parseFleet(
       groups: groups.map((g: Record<string, unknown>, j): GroupConfig => {
         const gw = `${where}.groups[${j}]`
         const agentStates = parseInstances(
-          g.instances,
+          g.instances === undefined && g.autoScalingGroups !== undefined ? 0 : g.instances,
           g.agent === 'stopped' ? 'stopped' : 'running',
           `${gw}.instances`
         )
@@ -214,8 +471,54 @@ export function parseFleet(
         const isolation = g.isolation ?? defaultIsolation
         if (isolation !== 'namespace' && isolation !== 'shared')
           fail(`${gw}.isolation`, 'must be namespace or shared')
+        const autoScalingGroups = names(g.autoScalingGroups, `${gw}.autoScalingGroups`)
+        const deploymentStyle = parseStyle(g.deploymentStyle, `${gw}.deploymentStyle`)
+        const targetGroups = parseLoadBalancerInfo(g.loadBalancerInfo, `${gw}.loadBalancerInfo`)
+        const blueGreen =
+          deploymentStyle.deploymentType === 'BLUE_GREEN'
+            ? parseBlueGreen(
+                g.blueGreenDeploymentConfiguration,
+                `${gw}.blueGreenDeploymentConfiguration`
+              )
+            : undefined
+        if (
+          deploymentStyle.deploymentOption === 'WITH_TRAFFIC_CONTROL' &&
+          targetGroups.length === 0
+        )
+          fail(
+            `${gw}.loadBalancerInfo`,
+            'WITH_TRAFFIC_CONTROL needs targetGroupInfoList: [{name: ...}]'
+          )
+        if (blueGreen && deploymentStyle.deploymentOption !== 'WITH_TRAFFIC_CONTROL')
+          fail(
+            `${gw}.deploymentStyle`,
+            'BLUE_GREEN on EC2 needs WITH_TRAFFIC_CONTROL (a load balancer)'
+          )
+        if (
+          blueGreen?.greenFleetProvisioningOption.action === 'COPY_AUTO_SCALING_GROUP' &&
+          autoScalingGroups.length !== 1
+        )
+          fail(
+            `${gw}.autoScalingGroups`,
+            'COPY_AUTO_SCALING_GROUP copies exactly one Auto Scaling group: name it'
+          )
+        const traffic = autoScalingGroups.length > 0 || targetGroups.length > 0
+        if (traffic && g.agent !== undefined && g.agent !== 'emulated')
+          fail(
+            `${gw}.agent`,
+            'Auto Scaling groups and load balancers run the emulated agent (the real one in local mode has no traffic events)'
+          )
+        if (traffic && isolation !== 'namespace')
+          fail(
+            `${gw}.isolation`,
+            'Auto Scaling groups and load balancers need isolation: namespace (each instance its own address)'
+          )
         return {
           name: str(g.name, `${gw}.name`),
+          autoScalingGroups,
+          deploymentStyle,
+          targetGroups,
+          ...(blueGreen ? { blueGreen } : {}),
           instances: agentStates.length,
           deploymentConfig,
           isolation,
@@ -232,7 +535,14 @@ export function parseFleet(
   } catch (e) {
     fail('faults', (e as Error).message)
   }
-  return { applications, deploymentConfigs: configs, timing, faults }
+  return {
+    applications,
+    targetGroups,
+    autoScalingGroups,
+    deploymentConfigs: configs,
+    timing,
+    faults
+  }
 }
 
 export function loadFleet(

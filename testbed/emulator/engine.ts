@@ -1,15 +1,25 @@
 // The service side of CodeDeploy: the fleet, deployments moving through their statuses,
 // instances taken in batches by the deployment config's minimum healthy hosts, one active
 // deployment per group, stop, and automatic rollback to the last successful revision.
-import { Agent, IN_PLACE_EVENTS, type AgentSpec } from './agent.ts'
+import {
+  Agent,
+  ALLOW_TRAFFIC_EVENTS,
+  BLOCK_TRAFFIC_EVENTS,
+  IN_PLACE_EVENTS,
+  type AgentSpec
+} from './agent.ts'
+import { AutoScaling, type AutoScalingGroup } from './autoscaling.ts'
+import { TargetGroup, type TargetGroupFaults } from './loadbalancer.ts'
 import { RealAgent } from './real-agent.ts'
 import type { BundleStore } from './bundles.ts'
 import type {
   AgentState,
   ApplicationConfig,
   AutoRollbackConfiguration,
+  AutoScalingGroupConfig,
   DeploymentConfigSpec,
-  FleetConfig
+  FleetConfig,
+  TargetGroupConfig
 } from './config.ts'
 import { deploymentId, instanceId, uuid } from './ids.ts'
 import {
@@ -28,6 +38,8 @@ import {
   type Instance,
   type Revision,
   type Target,
+  type TargetLabel,
+  type WaitType,
   type World
 } from './model.ts'
 import type { FileExistsBehavior } from './appspec.ts'
@@ -57,7 +69,20 @@ export interface NewDeployment {
   autoRollbackConfiguration?: AutoRollbackConfiguration
   creator?: 'user' | 'codeDeployRollback'
   rollbackTriggeringDeploymentId?: string
+  // DISCOVER_EXISTING blue/green: the replacement fleet's Auto Scaling groups (targetInstances).
+  targetAutoScalingGroups?: string[]
+  // A blue/green rollback: the deployment whose traffic it moves back.
+  rollbackOf?: Deployment
 }
+
+// Words of the bed's own where AWS documents none (testbed/README.md, "Blue/green").
+const ALLOW_TRAFFIC_TIMEOUT_MS = 3600_000
+const READY_TIMEOUT = {
+  code: 'TIMEOUT',
+  message:
+    'The deployment was stopped because traffic rerouting was not started before the end of the wait period.'
+}
+const MANUAL_STOP = { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' }
 
 export interface EngineOptions {
   config: FleetConfig
@@ -67,6 +92,11 @@ export interface EngineOptions {
   log: (line: string) => void
   // The bed's network: every namespace instance gets an address on it.
   network?: BedNetwork
+  // The first port tried for target groups' listeners (each takes the next free one).
+  listenerPort?: number
+  // Fault switches (faults.ts) for target groups, and for an application's Auto Scaling copies.
+  targetGroupFaults?: (name: string) => TargetGroupFaults
+  capacityFault?: (application: string) => boolean
 }
 
 function minimumHealthy(config: DeploymentConfigSpec, n: number): number {
@@ -80,6 +110,8 @@ export class Engine {
   private readonly limiter: Limiter
   private shared?: SharedNamespace
   private hosts: InstanceHost[] = []
+  // Each target group's listener port, kept across POST /reset (TESTBED_TARGET_GROUPS names them).
+  private readonly listenerPorts = new Map<string, number>()
 
   constructor(opts: EngineOptions) {
     this.opts = opts
@@ -92,19 +124,114 @@ export class Engine {
       applications: new Map(),
       deploymentConfigs: new Map(),
       deployments: new Map(),
-      order: []
+      order: [],
+      targetGroups: new Map(),
+      autoScaling: new AutoScaling({
+        launch: async (id) => {
+          const host = await NamespaceInstance.start(id, this.opts.stateDir, this.opts.network)
+          this.hosts.push(host)
+          return { id, host, agentState: 'running' }
+        },
+        terminate: (i) => {
+          i.host.stop()
+          this.hosts = this.hosts.filter((h) => h !== i.host)
+        },
+        register: (names, i) => {
+          for (const n of names)
+            if (i.host.address) this.world.targetGroups.get(n)?.register(i.id, i.host.address)
+        },
+        deregister: (names, i) => {
+          for (const n of names) void this.world.targetGroups.get(n)?.deregister(i.id)
+        }
+      })
     }
-    await this.addApplications(this.opts.config.applications, this.opts.config.deploymentConfigs)
+    const c = this.opts.config
+    await this.addApplications(
+      c.applications,
+      c.deploymentConfigs,
+      c.targetGroups,
+      c.autoScalingGroups
+    )
   }
 
-  // Adds (or replaces, by name) applications and deployment configs in the running fleet.
-  async addApplications(apps: ApplicationConfig[], configs: DeploymentConfigSpec[]): Promise<void> {
+  /** What a fleet document names that neither it nor the running bed declares, or undefined. */
+  checkReferences(
+    fleet: Pick<FleetConfig, 'applications' | 'targetGroups' | 'autoScalingGroups'>
+  ): string | undefined {
+    const tgs = new Set([
+      ...(this.world?.targetGroups.keys() ?? []),
+      ...fleet.targetGroups.map((t) => t.name)
+    ])
+    const asgs = new Set([
+      ...(this.world?.autoScaling.groups.keys() ?? []),
+      ...fleet.autoScalingGroups.map((a) => a.name)
+    ])
+    for (const a of fleet.autoScalingGroups)
+      for (const t of a.targetGroups)
+        if (!tgs.has(t)) return `fleet config: autoScalingGroups ${a.name}: no target group ${t}`
+    for (const app of fleet.applications)
+      for (const g of app.groups) {
+        for (const t of g.targetGroups)
+          if (!tgs.has(t))
+            return `fleet config: ${app.name}/${g.name}: loadBalancerInfo names no declared target group ${t}`
+        for (const n of g.autoScalingGroups)
+          if (!asgs.has(n))
+            return `fleet config: ${app.name}/${g.name}: autoScalingGroups names no declared Auto Scaling group ${n}`
+      }
+    return undefined
+  }
+
+  /** Each target group: its listener and its targets' states (GET /target-groups). */
+  targetGroupStates(): Record<string, { url: string; targets: Record<string, unknown>[] }> {
+    const out: Record<string, { url: string; targets: Record<string, unknown>[] }> = {}
+    for (const [name, tg] of this.world.targetGroups)
+      out[name] = {
+        url: tg.url,
+        targets: tg
+          .registered()
+          .map((id) => ({ id, ...tg.health(id), lastAnswer: tg.lastAnswer(id) }))
+      }
+    return out
+  }
+
+  /** Each target group's listener, as TESTBED_TARGET_GROUPS gives them. */
+  listeners(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [name, tg] of this.world.targetGroups) out[name] = tg.url
+    return out
+  }
+
+  private async addTargetGroup(config: TargetGroupConfig): Promise<void> {
+    const old = this.world.targetGroups.get(config.name)
+    old?.close()
+    const tg = new TargetGroup(config, () => this.opts.targetGroupFaults?.(config.name) ?? {})
+    const port = await tg.listen(
+      this.listenerPorts.get(config.name) ??
+        Math.max(
+          this.opts.listenerPort ?? 7500,
+          ...[...this.listenerPorts.values()].map((p) => p + 1)
+        )
+    )
+    this.listenerPorts.set(config.name, port)
+    this.world.targetGroups.set(config.name, tg)
+  }
+
+  // Adds (or replaces, by name) applications, deployment configs, target groups and Auto
+  // Scaling groups in the running fleet.
+  async addApplications(
+    apps: ApplicationConfig[],
+    configs: DeploymentConfigSpec[],
+    targetGroups: TargetGroupConfig[] = [],
+    autoScalingGroups: AutoScalingGroupConfig[] = []
+  ): Promise<void> {
     const now = Date.now()
     const world = this.world
     for (const c of configs) {
       if (!world.deploymentConfigs.has(c.name))
         world.deploymentConfigs.set(c.name, { ...c, id: uuid(), createTime: now })
     }
+    for (const t of targetGroups) await this.addTargetGroup(t)
+    await Promise.all(autoScalingGroups.map((a) => world.autoScaling.create(a)))
     const starts: Promise<void>[] = []
     const startLimiter = new Limiter(8)
     for (const a of apps) {
@@ -121,6 +248,7 @@ export class Engine {
           id: uuid(),
           applicationName: a.name,
           config: g,
+          autoScalingGroups: [...g.autoScalingGroups],
           timeScale: a.timeScale,
           instances: []
         }
@@ -165,6 +293,7 @@ export class Engine {
   }
 
   stop(): void {
+    for (const tg of this.world?.targetGroups.values() ?? []) tg.close()
     for (const h of this.hosts) h.stop()
     this.shared?.stop()
     this.hosts = []
@@ -182,6 +311,8 @@ export class Engine {
     id: string
     group: string
     application: string
+    autoScalingGroup?: string
+    address?: string
     isolation: string
     agent: 'real' | 'emulated'
     agentState: AgentState
@@ -190,6 +321,21 @@ export class Engine {
     root: string
   }[] {
     const out = []
+    for (const { group, entry } of this.world.autoScaling.allInstances()) {
+      const i = entry.instance
+      if (!i.host || entry.lifecycleState !== 'InService') continue
+      out.push({
+        id: i.id,
+        group: '',
+        application: '',
+        autoScalingGroup: group.name,
+        ...(i.host.address ? { address: i.host.address } : {}),
+        isolation: i.host.isolation,
+        agent: 'emulated' as const,
+        agentState: i.agentState,
+        ...i.host.enterInfo()
+      })
+    }
     for (const app of this.world.applications.values()) {
       for (const g of app.groups.values()) {
         for (const i of g.instances) {
@@ -198,6 +344,7 @@ export class Engine {
             id: i.id,
             group: g.config.name,
             application: app.name,
+            ...(i.host.address ? { address: i.host.address } : {}),
             isolation: i.host.isolation,
             agent: g.config.agentRunner ? ('real' as const) : ('emulated' as const),
             agentState: i.agentState,
@@ -211,6 +358,12 @@ export class Engine {
 
   // Starts or stops an instance's CodeDeploy agent (PUT /agent); undefined for an unknown id.
   setAgentState(id: string, state: AgentState): Instance | undefined {
+    for (const { entry } of this.world.autoScaling.allInstances()) {
+      if (entry.instance.id === id) {
+        entry.instance.agentState = state
+        return entry.instance
+      }
+    }
     for (const app of this.world.applications.values()) {
       for (const g of app.groups.values()) {
         const instance = g.instances.find((i) => i.id === id)
@@ -246,7 +399,15 @@ export class Engine {
         : {}),
       targets: new Map(),
       stopRequested: false,
-      hang: req.creator !== 'codeDeployRollback' && this.opts.hangs(group.applicationName)
+      hang: req.creator !== 'codeDeployRollback' && this.opts.hangs(group.applicationName),
+      deploymentStyle: group.config.deploymentStyle,
+      ...(group.config.blueGreen ? { blueGreen: group.config.blueGreen } : {}),
+      targetGroups: group.config.targetGroups,
+      instanceTerminationWaitTimeStarted: false,
+      ...(req.targetAutoScalingGroups
+        ? { targetAutoScalingGroups: req.targetAutoScalingGroups }
+        : {}),
+      ...(req.rollbackOf ? { rollbackOf: req.rollbackOf } : {})
     }
     this.world.deployments.set(d.id, d)
     this.world.order.unshift(d.id)
@@ -265,14 +426,30 @@ export class Engine {
   stopDeployment(d: Deployment, autoRollbackEnabled: boolean | undefined): void {
     d.stopRequested = true
     d.stopRollback = autoRollbackEnabled
+    d.waiting?.wake()
   }
 
-  private newTarget(instanceId: string): Target {
+  /** ContinueDeployment: ends the wait of that type; false when the deployment is not in it. */
+  continueDeployment(d: Deployment, type: WaitType): boolean {
+    if (d.waiting?.type !== type) return false
+    d.waiting.wake()
+    return true
+  }
+
+  // The group's instances now: its own (tags) and those in service in its Auto Scaling groups.
+  private groupInstances(group: Group, asgNames = group.autoScalingGroups): Instance[] {
+    const out = [...group.instances]
+    for (const n of asgNames) out.push(...(this.world.autoScaling.groups.get(n)?.inService() ?? []))
+    return out
+  }
+
+  private newTarget(instanceId: string, events: string[], label?: TargetLabel): Target {
     return {
       instanceId,
+      ...(label ? { label } : {}),
       status: 'Pending',
       lastUpdatedAt: Date.now(),
-      lifecycleEvents: IN_PLACE_EVENTS.map((name) => ({
+      lifecycleEvents: events.map((name) => ({
         lifecycleEventName: name,
         status: 'Pending' as const
       }))
@@ -284,25 +461,58 @@ export class Engine {
     t.lastUpdatedAt = Date.now()
   }
 
+  private skipTargets(d: Deployment, instances: Instance[]): void {
+    for (const i of instances) {
+      const t = d.targets.get(i.id)
+      if (!t || t.status === 'Succeeded' || t.status === 'Failed') continue
+      t.status = 'Skipped'
+      this.skipRest(t)
+    }
+  }
+
+  private inPlaceEvents(d: Deployment): string[] {
+    return d.deploymentStyle.deploymentOption === 'WITH_TRAFFIC_CONTROL'
+      ? [...BLOCK_TRAFFIC_EVENTS, ...IN_PLACE_EVENTS, ...ALLOW_TRAFFIC_EVENTS]
+      : IN_PLACE_EVENTS
+  }
+
   private async execute(d: Deployment, group: Group): Promise<void> {
     await new Promise((r) => setTimeout(r, this.opts.config.timing.createdMs))
-    if (d.stopRequested)
-      return this.complete(d, group, 'Stopped', {
-        code: 'MANUAL_STOP',
-        message: 'The deployment was stopped by the user.'
-      })
-    if (group.instances.length === 0)
+    if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
+    if (d.rollbackOf?.blueGreen) return this.rerouteBack(d, group, d.rollbackOf)
+    if (d.blueGreen) return this.blueGreen(d, group)
+    const instances = this.groupInstances(group)
+    if (instances.length === 0)
       return this.complete(d, group, 'Failed', {
         code: 'NO_INSTANCES',
         message: NO_INSTANCES_MESSAGE
       })
-    for (const i of group.instances) d.targets.set(i.id, this.newTarget(i.id))
+    const events = this.inPlaceEvents(d)
+    for (const i of instances) d.targets.set(i.id, this.newTarget(i.id, events))
     d.status = 'InProgress'
     d.startTime = Date.now()
+    const outcome = await this.runBatches(d, group, instances, events, true)
+    if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
+    if (!outcome.ok)
+      return this.complete(d, group, 'Failed', {
+        code: 'HEALTH_CONSTRAINTS',
+        message: HEALTH_CONSTRAINTS_MESSAGE
+      })
+    this.complete(d, group, 'Succeeded')
+  }
 
+  // Runs `events` on the instances in batches by the deployment config's minimum healthy hosts.
+  // `final`: these are the instances' last events (else a success leaves the target Ready).
+  private async runBatches(
+    d: Deployment,
+    group: Group,
+    instances: Instance[],
+    events: string[],
+    final: boolean
+  ): Promise<{ ok: boolean; succeeded: Instance[] }> {
     const key = revisionKey(d.revision)
     const queue: Instance[] = []
-    for (const i of group.instances) {
+    for (const i of instances) {
       if (d.updateOutdatedInstancesOnly && i.lastSucceededRevision === key) {
         const t = d.targets.get(i.id)!
         t.status = 'Skipped'
@@ -319,19 +529,20 @@ export class Engine {
     const oneAtATime = d.deploymentConfigName === 'CodeDeployDefault.OneAtATime'
     const m = Math.min(minimumHealthy(config, n), Math.max(n - 1, 0))
     let failures = 0
-    let successes = 0
+    const succeeded: Instance[] = []
     const running = new Set<Promise<void>>()
     const mayTakeAnother = () =>
-      successes + queue.length - 1 >= m && !(oneAtATime && (failures > 0 || running.size > 0))
+      succeeded.length + queue.length - 1 >= m &&
+      !(oneAtATime && (failures > 0 || running.size > 0))
     while (queue.length > 0 || running.size > 0) {
       while (queue.length > 0 && !d.stopRequested && mayTakeAnother()) {
         const instance = queue.shift()!
         const p = this.limiter
-          .run(() => this.runOnInstance(d, group, instance))
+          .run(() => this.runOnInstance(d, group, instance, events, final))
           .then((status) => {
             if (status === 'Succeeded') {
-              successes++
-              instance.lastSucceededRevision = key
+              succeeded.push(instance)
+              if (final) instance.lastSucceededRevision = key
             } else if (status === 'Failed') {
               failures++
             }
@@ -342,18 +553,191 @@ export class Engine {
       if (running.size === 0) break
       await Promise.race(running)
     }
-    for (const i of queue) {
-      const t = d.targets.get(i.id)!
-      t.status = 'Skipped'
-      this.skipRest(t)
+    this.skipTargets(d, queue)
+    return { ok: queue.length === 0 && succeeded.length >= Math.max(m, 1), succeeded }
+  }
+
+  // ---- blue/green ----
+
+  // A wait of a blue/green deployment (Ready, the termination wait): it ends at ContinueDeployment
+  // of that type, StopDeployment, or after `minutes` (times the application's timeScale).
+  private waitFor(
+    d: Deployment,
+    group: Group,
+    type: WaitType,
+    minutes: number
+  ): Promise<'continued' | 'stopped' | 'timeout'> {
+    return new Promise((resolve) => {
+      const done = (r: 'continued' | 'stopped' | 'timeout'): void => {
+        clearTimeout(timer)
+        d.waiting = undefined
+        resolve(r)
+      }
+      const timer = setTimeout(() => done('timeout'), minutes * 60_000 * group.timeScale)
+      d.waiting = { type, wake: () => done(d.stopRequested ? 'stopped' : 'continued') }
+      if (d.stopRequested) done('stopped')
+    })
+  }
+
+  private async blueGreen(d: Deployment, group: Group): Promise<void> {
+    const bg = d.blueGreen!
+    const autoScaling = this.world.autoScaling
+    const copy = bg.greenFleetProvisioningOption.action === 'COPY_AUTO_SCALING_GROUP'
+    const blue = this.groupInstances(group)
+    d.originalAutoScalingGroups = [...group.autoScalingGroups]
+    let green: Instance[]
+    let copied: AutoScalingGroup | undefined
+    if (copy) {
+      const sourceName = group.autoScalingGroups[0]!
+      const source = autoScaling.groups.get(sourceName)
+      if (!source)
+        return this.complete(d, group, 'Failed', {
+          code: 'AUTO_SCALING_CONFIGURATION',
+          message: `The Auto Scaling group ${sourceName} of deployment group ${group.config.name} does not exist, so it cannot be copied for the replacement environment.`
+        })
+      // "The number of currently healthy instances in the Auto Scaling group you select is created
+      // in your replacement environment" (CodeDeploy user guide).
+      const count = source.inService().length
+      const name = `CodeDeploy_${group.config.name}_${d.id}`
+      d.greenAutoScalingGroup = name
+      copied = await autoScaling.create(
+        {
+          name,
+          desired: count,
+          min: Math.min(source.min, count),
+          max: Math.max(source.max, count),
+          // Reported on AWS: the copy does not keep the source's target groups (CodeDeploy
+          // registers its instances itself).
+          targetGroups: []
+        },
+        d.id,
+        this.opts.capacityFault?.(d.applicationName) ?? false
+      )
+      if (copied.inService().length < count)
+        return this.complete(d, group, 'Failed', {
+          code: 'AUTO_SCALING_CONFIGURATION',
+          message: `The Auto Scaling group ${name} could not launch the replacement instances: ${copied.lastFailure ?? 'no instance launched'}`
+        })
+      green = copied.inService()
+    } else {
+      green = this.groupInstances(group, d.targetAutoScalingGroups ?? [])
     }
-    if (d.stopRequested) {
-      return this.complete(d, group, 'Stopped', {
-        code: 'MANUAL_STOP',
-        message: 'The deployment was stopped by the user.'
+    d.blue = blue
+    d.green = green
+    if (green.length === 0)
+      return this.complete(d, group, 'Failed', {
+        code: 'NO_INSTANCES',
+        message: NO_INSTANCES_MESSAGE
+      })
+    for (const i of blue) d.targets.set(i.id, this.newTarget(i.id, BLOCK_TRAFFIC_EVENTS, 'Blue'))
+    for (const i of green)
+      d.targets.set(
+        i.id,
+        this.newTarget(i.id, [...IN_PLACE_EVENTS, ...ALLOW_TRAFFIC_EVENTS], 'Green')
+      )
+    d.status = 'InProgress'
+    d.startTime = Date.now()
+
+    // Install on the replacement fleet; "the deployment configuration and minimum healthy hosts
+    // value apply to instances in the replacement environment" (user guide).
+    const install = await this.runBatches(d, group, green, IN_PLACE_EVENTS, false)
+    const fail = (): void => {
+      this.skipTargets(d, [...blue, ...green])
+      this.complete(d, group, 'Failed', {
+        code: 'HEALTH_CONSTRAINTS',
+        message: HEALTH_CONSTRAINTS_MESSAGE
       })
     }
-    if (queue.length > 0 || successes < Math.max(m, 1)) {
+    const stopped = (error = MANUAL_STOP): void => {
+      this.skipTargets(d, [...blue, ...green])
+      this.complete(d, group, 'Stopped', error)
+    }
+    if (d.stopRequested) return stopped()
+    if (!install.ok) return fail()
+    const ready = install.succeeded
+
+    if (bg.deploymentReadyOption.actionOnTimeout === 'STOP_DEPLOYMENT') {
+      d.status = 'Ready'
+      const r = await this.waitFor(
+        d,
+        group,
+        'READY_WAIT',
+        bg.deploymentReadyOption.waitTimeInMinutes
+      )
+      if (r === 'stopped') return stopped()
+      if (r === 'timeout') return stopped(READY_TIMEOUT)
+      d.status = 'InProgress'
+    }
+
+    // Reroute: the replacement instances are registered and must pass the health checks, then
+    // the original ones are deregistered.
+    const allowed = await Promise.all(
+      ready.map((i) => this.runOnInstance(d, group, i, ALLOW_TRAFFIC_EVENTS, true))
+    )
+    if (allowed.some((s) => s !== 'Succeeded')) {
+      // The traffic stays on (goes back to) the original instances: those replacement instances
+      // that passed are deregistered; one that failed stays registered, unhealthy, so its health
+      // can be read (DescribeTargetHealth) and it receives no traffic while the original do.
+      await Promise.all(
+        ready.filter((_, k) => allowed[k] === 'Succeeded').map((i) => this.blockTraffic(d, i))
+      )
+      return d.stopRequested ? stopped() : fail()
+    }
+    for (const i of ready) i.lastSucceededRevision = revisionKey(d.revision)
+    const blocked = await Promise.all(
+      blue.map((i) => this.runOnInstance(d, group, i, BLOCK_TRAFFIC_EVENTS, true))
+    )
+    // "The overall deployment is marked as Failed if even a single original instance fails to be
+    // deregistered successfully" (user guide). The traffic is on the replacement instances then.
+    if (blocked.some((s) => s === 'Failed')) return fail()
+    if (d.stopRequested) return stopped()
+
+    // The replacement fleet is the deployment group's now (observed on AWS: its Auto Scaling
+    // groups list names the copy).
+    if (copied) group.autoScalingGroups = [copied.name]
+    else group.autoScalingGroups = [...(d.targetAutoScalingGroups ?? [])]
+
+    const term = bg.terminateBlueInstancesOnDeploymentSuccess
+    if (term.action === 'TERMINATE') {
+      d.instanceTerminationWaitTimeStarted = true
+      const r = await this.waitFor(d, group, 'TERMINATION_WAIT', term.terminationWaitTimeInMinutes)
+      if (r === 'stopped') return this.complete(d, group, 'Stopped', MANUAL_STOP)
+      // The original instances are terminated; with a copied group, the original group goes
+      // with them (likely on AWS, not documented: see the README).
+      for (const n of d.originalAutoScalingGroups) {
+        const g = autoScaling.groups.get(n)
+        if (g) autoScaling.remove(g)
+      }
+      for (const i of blue) if (group.instances.includes(i)) i.host?.stop()
+      group.instances = group.instances.filter((i) => !blue.includes(i))
+    }
+    this.complete(d, group, 'Succeeded')
+  }
+
+  // A blue/green deployment's rollback (a new deployment): the original instances are allowed
+  // traffic again and the replacement ones blocked (the user guide's table of hooks for rollbacks).
+  private async rerouteBack(d: Deployment, group: Group, from: Deployment): Promise<void> {
+    const blue = (from.blue ?? []).filter((i) => i.host)
+    const green = (from.green ?? []).filter((i) => i.host)
+    d.blue = blue
+    d.green = green
+    for (const i of blue) d.targets.set(i.id, this.newTarget(i.id, ALLOW_TRAFFIC_EVENTS, 'Blue'))
+    for (const i of green) d.targets.set(i.id, this.newTarget(i.id, BLOCK_TRAFFIC_EVENTS, 'Green'))
+    d.status = 'InProgress'
+    d.startTime = Date.now()
+    const allowed = await Promise.all(
+      blue.map((i) => this.runOnInstance(d, group, i, ALLOW_TRAFFIC_EVENTS, true))
+    )
+    const blocked = allowed.every((s) => s === 'Succeeded')
+      ? await Promise.all(
+          green.map((i) => this.runOnInstance(d, group, i, BLOCK_TRAFFIC_EVENTS, true))
+        )
+      : []
+    if (from.originalAutoScalingGroups)
+      group.autoScalingGroups = [...from.originalAutoScalingGroups]
+    if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
+    if (!allowed.every((s) => s === 'Succeeded') || blocked.some((s) => s === 'Failed')) {
+      this.skipTargets(d, [...blue, ...green])
       return this.complete(d, group, 'Failed', {
         code: 'HEALTH_CONSTRAINTS',
         message: HEALTH_CONSTRAINTS_MESSAGE
@@ -362,10 +746,47 @@ export class Engine {
     this.complete(d, group, 'Succeeded')
   }
 
+  // ---- traffic: what CodeDeploy does itself in BlockTraffic and AllowTraffic ----
+
+  // Deregisters the instance from the deployment's target groups and waits for the draining.
+  private async blockTraffic(d: Deployment, instance: Instance): Promise<string> {
+    await Promise.all(
+      d.targetGroups.map((n) => this.world.targetGroups.get(n)?.deregister(instance.id))
+    )
+    return ''
+  }
+
+  // Registers the instance and waits until every target group finds it healthy. It fails when
+  // one finds it unhealthy (the unhealthy threshold of failed checks), at CodeDeploy's hour (times
+  // timeScale), or at a stop.
+  private async allowTraffic(d: Deployment, group: Group, instance: Instance): Promise<string> {
+    const address = instance.host?.address
+    if (!address) throw new Error(`The test bed: instance ${instance.id} has no network address.`)
+    const tgs = d.targetGroups.map((n) => this.world.targetGroups.get(n)!).filter(Boolean)
+    for (const tg of tgs) tg.register(instance.id, address)
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), ALLOW_TRAFFIC_TIMEOUT_MS * group.timeScale)
+    const poll = setInterval(() => d.stopRequested && abort.abort(), AGENT_POLL_MS)
+    try {
+      const verdicts = await Promise.all(tgs.map((tg) => tg.waitHealthy(instance.id, abort.signal)))
+      const bad = tgs.filter((_, k) => !verdicts[k])
+      if (bad.length > 0)
+        throw new Error(
+          `The instance did not pass the health checks of target group ${bad.map((t) => t.config.name).join(', ')}.`
+        )
+      return ''
+    } finally {
+      clearTimeout(timer)
+      clearInterval(poll)
+    }
+  }
+
   private async runOnInstance(
     d: Deployment,
     group: Group,
-    instance: Instance
+    instance: Instance,
+    events: string[] = IN_PLACE_EVENTS,
+    final = true
   ): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
     const t = d.targets.get(instance.id)!
     if (d.stopRequested) {
@@ -393,52 +814,65 @@ export class Engine {
     // When the next event's host command was dispatched: the target turning InProgress for the
     // first, the previous event's end after that. CodeDeploy's timeout counts from there.
     let dispatchedAt = t.lastUpdatedAt
-    const status = await agent.run({
-      // A stopped agent does not poll, so the event stays Pending (no startTime, the target's
-      // lastUpdatedAt untouched) until the agent runs again, StopDeployment, or the timeout.
-      awaitAgent: async (name) => {
-        const deadline = dispatchedAt + AGENT_TIMEOUT_MS * group.timeScale
-        for (;;) {
-          if (d.stopRequested) return 'stopped'
-          if (instance.agentState === 'running') return 'go'
-          const left = deadline - Date.now()
-          if (left <= 0) break
-          await new Promise((r) => setTimeout(r, Math.min(AGENT_POLL_MS, left)))
-        }
-        // Failed with an endTime but no startTime: the agent never acknowledged the command.
-        const e = event(name)
-        e.status = 'Failed'
-        e.endTime = Date.now()
-        e.diagnostics = {
-          errorCode: 'UnknownError',
-          scriptName: '',
-          message: AGENT_TIMEOUT_MESSAGE,
-          logTail: ''
-        }
-        t.lastUpdatedAt = e.endTime
-        return 'timed-out'
+    const status = await agent.run(
+      {
+        // A stopped agent does not poll, so the event stays Pending (no startTime, the target's
+        // lastUpdatedAt untouched) until the agent runs again, StopDeployment, or the timeout.
+        awaitAgent: async (name) => {
+          const deadline = dispatchedAt + AGENT_TIMEOUT_MS * group.timeScale
+          for (;;) {
+            if (d.stopRequested) return 'stopped'
+            if (instance.agentState === 'running') return 'go'
+            const left = deadline - Date.now()
+            if (left <= 0) break
+            await new Promise((r) => setTimeout(r, Math.min(AGENT_POLL_MS, left)))
+          }
+          // Failed with an endTime but no startTime: the agent never acknowledged the command.
+          const e = event(name)
+          e.status = 'Failed'
+          e.endTime = Date.now()
+          e.diagnostics = {
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: AGENT_TIMEOUT_MESSAGE,
+            logTail: ''
+          }
+          t.lastUpdatedAt = e.endTime
+          return 'timed-out'
+        },
+        started: (name) => {
+          const e = event(name)
+          e.status = 'InProgress'
+          e.startTime = Date.now()
+          t.lastUpdatedAt = e.startTime
+        },
+        finished: (name, status, diagnostics) => {
+          const e = event(name)
+          e.status = status
+          e.endTime = Date.now()
+          e.diagnostics = diagnostics
+          t.lastUpdatedAt = e.endTime
+          dispatchedAt = e.endTime
+        },
+        stopRequested: () => d.stopRequested,
+        traffic: (name) =>
+          name === 'BlockTraffic'
+            ? this.blockTraffic(d, instance)
+            : this.allowTraffic(d, group, instance)
       },
-      started: (name) => {
-        const e = event(name)
-        e.status = 'InProgress'
-        e.startTime = Date.now()
-        t.lastUpdatedAt = e.startTime
-      },
-      finished: (name, status, diagnostics) => {
-        const e = event(name)
-        e.status = status
-        e.endTime = Date.now()
-        e.diagnostics = diagnostics
-        t.lastUpdatedAt = e.endTime
-        dispatchedAt = e.endTime
-      },
-      stopRequested: () => d.stopRequested
-    })
+      events
+    )
     for (const e of t.lifecycleEvents) {
       if (e.status === 'InProgress') {
         e.status = 'Failed'
         e.endTime = Date.now()
       }
+    }
+    // Blue/green: after the install the replacement instance waits Ready for the reroute.
+    if (!final && status === 'Succeeded') {
+      t.status = 'Ready'
+      t.lastUpdatedAt = Date.now()
+      return status
     }
     this.skipRest(t)
     t.status = status === 'Stopped' ? 'Skipped' : status
@@ -493,7 +927,8 @@ export class Engine {
       ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
       updateOutdatedInstancesOnly: false,
       creator: 'codeDeployRollback',
-      rollbackTriggeringDeploymentId: d.id
+      rollbackTriggeringDeploymentId: d.id,
+      ...(d.blueGreen ? { rollbackOf: d } : {})
     })
     d.rollbackInfo = {
       rollbackDeploymentId: r.id,

@@ -1,6 +1,7 @@
 // Fault injection: throttling, server errors and slow answers on chosen operations, and
 // deployments that never finish. Switched by the fleet config or the admin endpoint.
 import { AwsError } from './aws-error.ts'
+import type { TargetGroupFaults } from './loadbalancer.ts'
 
 // A rule applies to the named operations (all when absent) on the named applications (all when
 // absent; a call is on an application through its applicationName or its deployment's), so a
@@ -19,6 +20,12 @@ export interface FaultSettings {
   serverError?: EveryNth & { status?: number }
   delay?: Scope & { ms: number }
   hangDeployments?: boolean | { applications?: string[] }
+  // A blue/green copy of an Auto Scaling group launches no instance (EC2 has no capacity).
+  capacity?: boolean | { applications?: string[] }
+  // Target groups' health checks fail `period` times in a row, then pass `period` times.
+  flapHealthChecks?: { targetGroups?: string[]; period: number }
+  // Deregistration lasts `ms` (default the target group's delay) even with nothing in flight.
+  slowDeregistration?: { targetGroups?: string[]; ms?: number }
 }
 
 export interface FaultDecision {
@@ -51,7 +58,15 @@ export function parseFaults(raw: unknown): FaultSettings {
   if (raw === undefined || raw === null) return {}
   if (typeof raw !== 'object') throw new Error('faults must be an object')
   const r = raw as Record<string, unknown>
-  const known = ['throttle', 'serverError', 'delay', 'hangDeployments']
+  const known = [
+    'throttle',
+    'serverError',
+    'delay',
+    'hangDeployments',
+    'capacity',
+    'flapHealthChecks',
+    'slowDeregistration'
+  ]
   for (const k of Object.keys(r)) {
     if (!known.includes(k)) throw new Error(`unknown fault '${k}' (known: ${known.join(', ')})`)
   }
@@ -90,6 +105,29 @@ export function parseFaults(raw: unknown): FaultSettings {
     const d = r.delay as Record<string, unknown>
     out.delay = { ms: positiveInteger(d.ms, 'delay.ms'), ...scope(d, 'delay') }
   }
+  const cap = r.capacity
+  if (cap !== undefined) {
+    if (typeof cap === 'boolean') out.capacity = cap
+    else if (typeof cap === 'object' && cap !== null)
+      out.capacity = {
+        applications: list((cap as Record<string, unknown>).applications, 'capacity.applications')
+      }
+    else throw new Error('capacity must be true, false or {applications: [...]}')
+  }
+  if (r.flapHealthChecks) {
+    const f = r.flapHealthChecks as Record<string, unknown>
+    out.flapHealthChecks = {
+      targetGroups: list(f.targetGroups, 'flapHealthChecks.targetGroups'),
+      period: f.period === undefined ? 2 : positiveInteger(f.period, 'flapHealthChecks.period')
+    }
+  }
+  if (r.slowDeregistration) {
+    const f = r.slowDeregistration as Record<string, unknown>
+    out.slowDeregistration = {
+      targetGroups: list(f.targetGroups, 'slowDeregistration.targetGroups'),
+      ...(f.ms === undefined ? {} : { ms: positiveInteger(f.ms, 'slowDeregistration.ms') })
+    }
+  }
   const hang = r.hangDeployments
   if (hang !== undefined) {
     if (typeof hang === 'boolean') out.hangDeployments = hang
@@ -104,6 +142,17 @@ export function parseFaults(raw: unknown): FaultSettings {
   return out
 }
 
+function scoped(
+  h: boolean | { applications?: string[] } | undefined,
+  application: string
+): boolean {
+  if (typeof h === 'boolean' || h === undefined) return h === true
+  return !h.applications?.length || h.applications.includes(application)
+}
+
+const namesTargetGroup = (rule: { targetGroups?: string[] } | undefined, name: string): boolean =>
+  !!rule && (!rule.targetGroups?.length || rule.targetGroups.includes(name))
+
 // Counts matching calls per rule, so "every Nth" means the Nth, 2Nth, ... matching call.
 class Rules {
   readonly settings: FaultSettings
@@ -115,9 +164,11 @@ class Rules {
   }
 
   hangs(application: string): boolean {
-    const h = this.settings.hangDeployments
-    if (typeof h === 'boolean' || h === undefined) return h === true
-    return !h.applications?.length || h.applications.includes(application)
+    return scoped(this.settings.hangDeployments, application)
+  }
+
+  capacity(application: string): boolean {
+    return scoped(this.settings.capacity, application)
   }
 
   decide(operation: string, application: string | undefined): FaultDecision {
@@ -180,6 +231,26 @@ export class FaultInjector {
 
   private rulesFor(application: string | undefined): Rules {
     return (application !== undefined && this.perApplication.get(application)) || this.global
+  }
+
+  // A blue/green copy for `application` launches no instance.
+  capacity(application: string): boolean {
+    return this.rulesFor(application).capacity(application)
+  }
+
+  // Target groups belong to no application: the bed-wide switches and every application's own
+  // are looked at, the first naming the target group (or naming none) applies.
+  targetGroup(name: string): TargetGroupFaults {
+    const out: TargetGroupFaults = {}
+    for (const rules of [this.global, ...this.perApplication.values()]) {
+      const s = rules.settings
+      if (out.flapPeriod === undefined && namesTargetGroup(s.flapHealthChecks, name))
+        out.flapPeriod = s.flapHealthChecks!.period
+      if (out.slowDeregistration === undefined && namesTargetGroup(s.slowDeregistration, name))
+        out.slowDeregistration =
+          s.slowDeregistration!.ms === undefined ? {} : { ms: s.slowDeregistration!.ms }
+    }
+    return out
   }
 
   // Whether a new deployment of `application` should never finish.

@@ -326,6 +326,8 @@ function runStreamed(runner: ProcessRunner, argv: string[], opts: RunOptions): P
 export interface InstanceHost {
   readonly id: string
   readonly isolation: Isolation
+  // Its address on the bed's network (namespace instances), which load balancers reach.
+  readonly address?: string
   // The host path that reaches `p` as this instance sees it (symlinks resolved in its view).
   hostPath(p: string): Promise<string>
   // The path this instance's processes use for the agent's own directories.

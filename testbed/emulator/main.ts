@@ -1,6 +1,6 @@
 // The CodeDeploy emulator's entry point. Settings come from the environment testbed/run sets.
 import path from 'node:path'
-import { accessSync, constants, mkdirSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs'
 import { BedNetwork } from './network.ts'
 import { tmpdir } from 'node:os'
 import { loadFleet, type Isolation } from './config.ts'
@@ -9,6 +9,7 @@ import { Engine } from './engine.ts'
 import { FaultInjector } from './faults.ts'
 import { RequestLog } from './request-log.ts'
 import { operations } from './operations.ts'
+import { autoScalingService, elbService } from './query-operations.ts'
 import { startServer } from './server.ts'
 import { admin } from './admin.ts'
 
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
     stateDir,
     hangs: (application) => faults.hangs(application),
     network,
+    listenerPort: Number(env.TESTBED_LISTENER_PORT ?? 7500),
+    targetGroupFaults: (name) => faults.targetGroup(name),
+    capacityFault: (application) => faults.capacity(application),
     log
   })
   const shutdown = (): void => {
@@ -53,10 +57,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown)
   process.on('exit', () => engine.stop())
   const t0 = Date.now()
+  const problem = engine.checkReferences(config)
   await engine.start()
+  if (problem) throw new Error(problem)
+  // testbed/lib/bed.sh exports them as TESTBED_TARGET_GROUPS.
+  writeFileSync(path.join(stateDir, 'target-groups.json'), JSON.stringify(engine.listeners()))
   const count = engine.instances().length
   await startServer(port, {
     operations: operations(engine),
+    queryServices: [autoScalingService(engine), elbService(engine)],
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testbedaccesskey',
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'testbedsecretkey'

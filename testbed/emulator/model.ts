@@ -3,15 +3,23 @@
 import type {
   AgentState,
   AutoRollbackConfiguration,
+  BlueGreenConfig,
+  DeploymentStyle,
   DeploymentConfigSpec,
   GroupConfig
 } from './config.ts'
 import type { FileExistsBehavior } from './appspec.ts'
 import type { InstanceHost } from './instances.ts'
+import type { TargetGroup } from './loadbalancer.ts'
+import type { AutoScaling } from './autoscaling.ts'
 
 export type DeploymentStatus =
-  'Created' | 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped'
-export type TargetStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown'
+  'Created' | 'Queued' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped'
+export type TargetStatus =
+  'Pending' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown'
+// Blue/green: the original instances are Blue, the replacement ones Green.
+export type TargetLabel = 'Blue' | 'Green'
+export type WaitType = 'READY_WAIT' | 'TERMINATION_WAIT'
 export type EventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown'
 export type LifecycleErrorCode =
   | 'Success'
@@ -51,6 +59,7 @@ export interface LifecycleEvent {
 
 export interface Target {
   instanceId: string
+  label?: TargetLabel
   status: TargetStatus
   lastUpdatedAt: number
   lifecycleEvents: LifecycleEvent[]
@@ -86,6 +95,23 @@ export interface Deployment {
   stopRequested: boolean
   stopRollback?: boolean
   hang: boolean
+  // The group's settings when it was created, as GetDeployment copies them.
+  deploymentStyle: DeploymentStyle
+  blueGreen?: BlueGreenConfig
+  targetGroups: string[]
+  // Blue/green: the wait the deployment is in (Ready, or the original instances' termination),
+  // and what ends it early (ContinueDeployment, StopDeployment).
+  waiting?: { type: WaitType; wake: () => void }
+  instanceTerminationWaitTimeStarted: boolean
+  // Blue/green: the copied Auto Scaling group, and both fleets (for a rollback's reroute).
+  greenAutoScalingGroup?: string
+  blue?: Instance[]
+  green?: Instance[]
+  originalAutoScalingGroups?: string[]
+  // A blue/green rollback reroutes the traffic of the deployment it rolls back.
+  rollbackOf?: Deployment
+  // DISCOVER_EXISTING: the Auto Scaling groups of the replacement fleet (targetInstances).
+  targetAutoScalingGroups?: string[]
 }
 
 export interface Instance {
@@ -102,6 +128,8 @@ export interface Group {
   id: string
   applicationName: string
   config: GroupConfig
+  // Its Auto Scaling groups now: a successful blue/green copy replaces the original with the copy.
+  autoScalingGroups: string[]
   // The application's timing.timeScale: multiplies the service's own waits for this group.
   timeScale: number
   instances: Instance[]
@@ -123,6 +151,8 @@ export interface World {
   deployments: Map<string, Deployment>
   // Newest first, for ListDeployments.
   order: string[]
+  targetGroups: Map<string, TargetGroup>
+  autoScaling: AutoScaling
 }
 
 export function revisionKey(r: Revision): string {

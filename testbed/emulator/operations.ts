@@ -200,6 +200,21 @@ export function operations(engine: Engine): Record<string, Operation> {
         )
       }
       const rollback = rollbackConfig(input)
+      const targetInstances = input.targetInstances as Input | undefined
+      const targetAsgs = targetInstances?.autoScalingGroups as string[] | undefined
+      if (g.config.blueGreen?.greenFleetProvisioningOption.action === 'DISCOVER_EXISTING') {
+        if (!targetAsgs?.length)
+          throw new AwsError(
+            'InvalidTargetInstancesException',
+            "The test bed discovers replacement instances only by targetInstances.autoScalingGroups: name the replacement fleet's Auto Scaling groups."
+          )
+        for (const n of targetAsgs)
+          if (!engine.world.autoScaling.groups.has(n))
+            throw new AwsError(
+              'InvalidAutoScalingGroupException',
+              `Auto Scaling group ${n} does not exist.`
+            )
+      }
       if (g.active) {
         throw new AwsError(
           'DeploymentLimitExceededException',
@@ -214,7 +229,8 @@ export function operations(engine: Engine): Record<string, Operation> {
         fileExistsBehavior: feb as FileExistsBehavior | undefined,
         ignoreApplicationStopFailures: input.ignoreApplicationStopFailures === true,
         updateOutdatedInstancesOnly: input.updateOutdatedInstancesOnly === true,
-        autoRollbackConfiguration: rollback
+        autoRollbackConfiguration: rollback,
+        ...(targetAsgs?.length ? { targetAutoScalingGroups: targetAsgs } : {})
       })
       return { deploymentId: d.id }
     },
@@ -237,6 +253,37 @@ export function operations(engine: Engine): Record<string, Operation> {
         if (d) out.push(deploymentInfo(d, groupOf(d)))
       }
       return { deploymentsInfo: out }
+    },
+
+    ContinueDeployment(input) {
+      const d = deployment(input)
+      const type = optString(input, 'deploymentWaitType') ?? 'READY_WAIT'
+      if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT')
+        throw new AwsError('InvalidDeploymentWaitTypeException', 'The wait type is invalid.')
+      if (TERMINAL.includes(d.status)) {
+        throw new AwsError(
+          'DeploymentAlreadyCompletedException',
+          `The deployment ${d.id} has already completed.`
+        )
+      }
+      if (!d.blueGreen) {
+        throw new AwsError(
+          'UnsupportedActionForDeploymentTypeException',
+          'A call was submitted that is not supported for the specified deployment type.'
+        )
+      }
+      if (!engine.continueDeployment(d, type)) {
+        if (type === 'READY_WAIT')
+          throw new AwsError(
+            'DeploymentIsNotInReadyStateException',
+            "The deployment does not have a status of Ready and can't continue yet."
+          )
+        throw new AwsError(
+          'InvalidDeploymentStatusException',
+          "The specified deployment status doesn't exist or cannot be determined."
+        )
+      }
+      return {}
     },
 
     StopDeployment(input) {
@@ -311,7 +358,8 @@ export function operations(engine: Engine): Record<string, Operation> {
       if (filters.TargetStatus?.length) {
         targets = targets.filter((t) => filters.TargetStatus!.includes(t.status as TargetStatus))
       }
-      if (filters.ServerInstanceLabel?.length) targets = []
+      if (filters.ServerInstanceLabel?.length)
+        targets = targets.filter((t) => t.label && filters.ServerInstanceLabel!.includes(t.label))
       const p = page(
         targets.map((t) => t.instanceId),
         optString(input, 'nextToken')

@@ -5,6 +5,10 @@ import type { Deployment, Group, Target } from './model.ts'
 export const seconds = (ms: number | undefined): number | undefined =>
   ms === undefined ? undefined : ms / 1000
 
+export function loadBalancerInfo(targetGroups: string[]): Record<string, unknown> {
+  return { targetGroupInfoList: targetGroups.map((name) => ({ name })) }
+}
+
 export function deploymentOverview(d: Deployment): Record<string, number> {
   const o = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 }
   for (const t of d.targets.values()) {
@@ -34,8 +38,13 @@ export function deploymentInfo(d: Deployment, group: Group): Record<string, unkn
       group.config.autoRollback ?? { enabled: false, events: [] },
     updateOutdatedInstancesOnly: d.updateOutdatedInstancesOnly,
     ...(d.rollbackInfo ? { rollbackInfo: d.rollbackInfo } : {}),
-    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
-    instanceTerminationWaitTimeStarted: false,
+    deploymentStyle: d.deploymentStyle,
+    ...(d.blueGreen ? { blueGreenDeploymentConfiguration: d.blueGreen } : {}),
+    ...(d.targetGroups.length ? { loadBalancerInfo: loadBalancerInfo(d.targetGroups) } : {}),
+    ...(d.targetAutoScalingGroups
+      ? { targetInstances: { autoScalingGroups: d.targetAutoScalingGroups } }
+      : {}),
+    instanceTerminationWaitTimeStarted: d.instanceTerminationWaitTimeStarted,
     fileExistsBehavior: d.fileExistsBehavior ?? 'DISALLOW',
     deploymentStatusMessages: [],
     computePlatform: 'Server'
@@ -50,6 +59,7 @@ export function instanceTarget(d: Deployment, t: Target): Record<string, unknown
       targetId: t.instanceId,
       targetArn: instanceArn(t.instanceId),
       status: t.status,
+      ...(t.label ? { instanceLabel: t.label } : {}),
       lastUpdatedAt: seconds(t.lastUpdatedAt),
       lifecycleEvents: t.lifecycleEvents.map((e) => ({
         lifecycleEventName: e.lifecycleEventName,
@@ -75,15 +85,26 @@ export function deploymentGroupInfo(g: Group, serviceRoleArn: string): Record<st
     deploymentGroupId: g.id,
     deploymentGroupName: g.config.name,
     deploymentConfigName: g.config.deploymentConfig,
-    ec2TagFilters: [{ Key: 'DeploymentGroup', Value: g.config.name, Type: 'KEY_AND_VALUE' }],
+    ec2TagFilters:
+      g.config.instances > 0 || g.autoScalingGroups.length === 0
+        ? [{ Key: 'DeploymentGroup', Value: g.config.name, Type: 'KEY_AND_VALUE' }]
+        : [],
     onPremisesInstanceTagFilters: [],
-    autoScalingGroups: [],
+    // CodeDeploy installs a launch lifecycle hook on each group it deploys to.
+    autoScalingGroups: g.autoScalingGroups.map((name) => ({
+      name,
+      hook: `CodeDeploy-managed-automatic-launch-deployment-hook-${g.config.name}-${g.id.slice(0, 8)}`
+    })),
     serviceRoleArn,
     ...(g.lastSuccessful ? { targetRevision: g.lastSuccessful.revision } : {}),
     triggerConfigurations: [],
     alarmConfiguration: { enabled: false, ignorePollAlarmFailure: false, alarms: [] },
     autoRollbackConfiguration: g.config.autoRollback ?? { enabled: false, events: [] },
-    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+    deploymentStyle: g.config.deploymentStyle,
+    ...(g.config.blueGreen ? { blueGreenDeploymentConfiguration: g.config.blueGreen } : {}),
+    ...(g.config.targetGroups.length
+      ? { loadBalancerInfo: loadBalancerInfo(g.config.targetGroups) }
+      : {}),
     outdatedInstancesStrategy: 'UPDATE',
     ...(g.lastSuccessful ? { lastSuccessfulDeployment: summary(g.lastSuccessful) } : {}),
     ...(g.lastAttempted ? { lastAttemptedDeployment: summary(g.lastAttempted) } : {}),

@@ -7,12 +7,15 @@ import { verifySignature, type Credentials } from './sigv4.ts'
 import type { Operation } from './operations.ts'
 import type { FaultInjector } from './faults.ts'
 import type { RequestLog } from './request-log.ts'
+import { parseForm, QueryError, xmlAnswer, xmlError, type QueryService } from './query-protocol.ts'
 
 const TARGET_PREFIX = 'CodeDeploy_20141006.'
 export const ADMIN_PREFIX = '/__testbed'
 
 export interface ServerDeps {
   operations: Record<string, Operation>
+  // Auto Scaling and ELBv2 (AWS Query), told apart by the signature's service name.
+  queryServices: QueryService[]
   credentials: Credentials
   faults: FaultInjector
   requests: RequestLog
@@ -71,6 +74,86 @@ function singleHeaders(req: IncomingMessage): Record<string, string> {
   return out
 }
 
+function sendXml(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID()
+  })
+  res.end(text)
+}
+
+// The Query protocol's names for the signature errors CodeDeploy's JSON protocol names otherwise.
+const QUERY_AUTH_ERRORS: Record<string, string> = {
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature'
+}
+
+async function handleQuery(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ServerDeps,
+  body: Buffer,
+  headers: Record<string, string>
+): Promise<void> {
+  const params = parseForm(body.toString('utf8'))
+  const action = params.get('Action') ?? ''
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(headers['authorization'] ?? '')
+  const service =
+    deps.queryServices.find((s) => s.signingName === scope?.[1]) ??
+    deps.queryServices.find((s) => s.version === params.get('Version'))
+  const namespace = service?.namespace ?? 'http://webservices.amazon.com/AWSFault/2005-15-09'
+  const input = Object.fromEntries(params)
+  const fail = (e: QueryError): void => {
+    deps.requests.add({ operation: action, status: e.status, error: e.code, input })
+    sendXml(res, e.status, xmlError(namespace, e))
+  }
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  try {
+    await verifySignature(
+      {
+        method: req.method ?? 'POST',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body
+      },
+      deps.credentials,
+      new Date()
+    )
+  } catch (e) {
+    if (e instanceof AwsError)
+      return fail(new QueryError(QUERY_AUTH_ERRORS[e.type] ?? e.type, e.message, e.status))
+    throw e
+  }
+  const handler = service?.operations[action]
+  if (!service || !handler)
+    return fail(
+      new QueryError('InvalidAction', `The action ${action} is not valid for this web service.`)
+    )
+  const fault = deps.faults.decide(action, undefined)
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+  if (fault.error)
+    return fail(new QueryError(fault.error.type, fault.error.message, fault.error.status))
+  try {
+    const result = handler(params)
+    deps.requests.add({ operation: action, status: 200, input })
+    sendXml(res, 200, xmlAnswer(action, namespace, result))
+  } catch (e) {
+    if (e instanceof QueryError) return fail(e)
+    deps.log(`${action} failed: ${(e as Error).stack}`)
+    fail(
+      new QueryError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500
+      )
+    )
+  }
+}
+
 async function handleAws(
   req: IncomingMessage,
   res: ServerResponse,
@@ -78,6 +161,8 @@ async function handleAws(
 ): Promise<void> {
   const body = await readBody(req)
   const headers = singleHeaders(req)
+  if ((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return handleQuery(req, res, deps, body, headers)
   const target = headers['x-amz-target'] ?? ''
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target
   let input: Record<string, unknown> | undefined

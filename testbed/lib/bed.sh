@@ -70,6 +70,9 @@ testbed_settings() {
   export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
   export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$TESTBED_S3_PORT"
   export AWS_ENDPOINT_URL_CODEDEPLOY="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT"
+  # Auto Scaling and ELBv2 answer on the emulator's port too (AWS Query protocol).
+  export AWS_ENDPOINT_URL_AUTO_SCALING="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT"
+  export AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT"
   export TESTBED_ADMIN_URL="http://127.0.0.1:$TESTBED_CODEDEPLOY_PORT/__testbed"
   export TESTBED_BUCKET=${TESTBED_BUCKET:-testbed-bucket}
   export TESTBED_BUCKET_UNVERSIONED=${TESTBED_BUCKET_UNVERSIONED:-testbed-bucket-unversioned}
@@ -101,8 +104,10 @@ testbed_agent_runner() {
 testbed_env_file() {
   local k
   for k in TESTBED_STATE_DIR AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_DEFAULT_REGION \
-    AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CODEDEPLOY TESTBED_ADMIN_URL TESTBED_BUCKET \
-    TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED TESTBED_AGENT_RUNNER; do
+    AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CODEDEPLOY AWS_ENDPOINT_URL_AUTO_SCALING \
+    AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 TESTBED_ADMIN_URL TESTBED_BUCKET \
+    TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED TESTBED_AGENT_RUNNER \
+    TESTBED_TARGET_GROUPS; do
     printf "export %s='%s'\n" "$k" "${!k}"
   done
 }
@@ -200,6 +205,9 @@ testbed_start() {
     die "the CodeDeploy emulator exited; log above"
   }
   port_release
+  # Each target group's listener URL, as JSON ({"bg-tg":"http://127.0.0.1:7500", ...}).
+  export TESTBED_TARGET_GROUPS
+  TESTBED_TARGET_GROUPS=$(cat "$dir/target-groups.json" 2>/dev/null || echo '{}')
   step "emulator up"
   create_buckets "$dir"
   step "buckets ready"
