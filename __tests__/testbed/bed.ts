@@ -76,8 +76,13 @@ export function run(
 }
 
 /** Debian's AWS CLI, pointed at the bed the way a user would with --endpoint-url. */
-export function aws(b: Bed, service: 's3' | 's3api' | 'deploy', args: string[]): Promise<Run> {
-  const endpoint = service === 'deploy' ? b.codedeployEndpoint : b.s3Endpoint
+export function aws(
+  b: Bed,
+  service: 's3' | 's3api' | 'deploy' | 'autoscaling' | 'elbv2',
+  args: string[]
+): Promise<Run> {
+  // CodeDeploy, Auto Scaling and ELBv2 all answer on the emulator's port.
+  const endpoint = service.startsWith('s3') ? b.s3Endpoint : b.codedeployEndpoint
   return run(b.aws, [service, ...args, '--endpoint-url', endpoint])
 }
 

@@ -231,6 +231,13 @@ export class Agent {
       case 'Install':
         await this.install()
         return ''
+      case 'BeforeAllowTraffic':
+      case 'AfterAllowTraffic':
+        // A deployment that installed nothing here (a blue/green rollback allowing the original
+        // instances again) runs the scripts of the revision installed here.
+        if (!(await exists(await this.host.hostPath(`${this.deploymentRoot}/deployment-archive`))))
+          return this.previousRevisionHooks(event)
+        return this.runHooks(event, this.deploymentRoot)
       default:
         return this.runHooks(event, this.deploymentRoot)
     }

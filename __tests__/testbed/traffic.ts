@@ -1,0 +1,163 @@
+// Helpers for the bed's load-balanced fleets: a fleet document of one's own (target group, Auto
+// Scaling group, deployment groups), deployments of a web revision, a bounded request loop
+// through a target group's listener, and the Auto Scaling / ELBv2 clients.
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  type CodeDeployClient,
+  type DeploymentInfo
+} from '@aws-sdk/client-codedeploy'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { readFileSync } from 'node:fs'
+import { admin, s3, tarBundle, type Bed, type Tree } from './bed.js'
+
+export function autoScaling(b: Bed): AutoScalingClient {
+  return new AutoScalingClient({ region: b.region, endpoint: b.codedeployEndpoint })
+}
+
+export function elb(b: Bed): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region: b.region, endpoint: b.codedeployEndpoint })
+}
+
+export interface BlueGreenGroup {
+  name: string
+  ready?: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'
+  readyMinutes?: number
+  termination?: 'TERMINATE' | 'KEEP_ALIVE'
+  terminationMinutes?: number
+  autoRollback?: boolean
+}
+
+/** A fleet document: one target group and one Auto Scaling group per entry of `fleets`. */
+export function fleetYaml(opts: {
+  app: string
+  timeScale?: number
+  targetGroups: { name: string; deregistrationDelaySeconds?: number }[]
+  autoScalingGroups: { name: string; instances: number; targetGroup: string }[]
+  blueGreen?: (BlueGreenGroup & { asg: string; tg: string })[]
+  inPlace?: { name: string; asg: string; tg: string; config?: string }[]
+}): string {
+  let y = 'targetGroups:\n'
+  for (const t of opts.targetGroups)
+    y += `  - { name: ${t.name}, port: 8080, healthCheck: { path: /health }, deregistrationDelaySeconds: ${t.deregistrationDelaySeconds ?? 1} }\n`
+  y += 'autoScalingGroups:\n'
+  for (const a of opts.autoScalingGroups)
+    y += `  - { name: ${a.name}, instances: ${a.instances}, minSize: 0, maxSize: ${Math.max(a.instances * 2, 4)}, targetGroups: [${a.targetGroup}] }\n`
+  y += `applications:\n  - name: ${opts.app}\n    groups:\n`
+  for (const g of opts.blueGreen ?? []) {
+    y += `      - name: ${g.name}
+        autoScalingGroups: [${g.asg}]
+        deploymentConfig: CodeDeployDefault.AllAtOnce
+        deploymentStyle: { deploymentType: BLUE_GREEN, deploymentOption: WITH_TRAFFIC_CONTROL }
+        loadBalancerInfo: { targetGroupInfoList: [{ name: ${g.tg} }] }
+        blueGreenDeploymentConfiguration:
+          deploymentReadyOption: { actionOnTimeout: ${g.ready ?? 'CONTINUE_DEPLOYMENT'}, waitTimeInMinutes: ${g.readyMinutes ?? 0} }
+          greenFleetProvisioningOption: { action: COPY_AUTO_SCALING_GROUP }
+          terminateBlueInstancesOnDeploymentSuccess: { action: ${g.termination ?? 'TERMINATE'}, terminationWaitTimeInMinutes: ${g.terminationMinutes ?? 0} }
+${g.autoRollback ? '        autoRollback: { enabled: true, events: [DEPLOYMENT_FAILURE] }\n' : ''}`
+  }
+  for (const g of opts.inPlace ?? [])
+    y += `      - name: ${g.name}
+        autoScalingGroups: [${g.asg}]
+        deploymentConfig: ${g.config ?? 'CodeDeployDefault.OneAtATime'}
+        deploymentStyle: { deploymentType: IN_PLACE, deploymentOption: WITH_TRAFFIC_CONTROL }
+        loadBalancerInfo: { targetGroupInfoList: [{ name: ${g.tg} }] }
+`
+  y += `timing: { createdMs: 200, timeScale: ${opts.timeScale ?? 0.001} }\n`
+  return y
+}
+
+/** Adds the fleet; returns each target group's listener URL. */
+export async function addLoadBalancedFleet(b: Bed, yaml: string): Promise<Record<string, string>> {
+  const r = await admin<{ targetGroups: Record<string, string> }>(b, 'PUT', '/fleet', yaml)
+  return r.targetGroups
+}
+
+let uploads = 0
+
+/** Uploads the revision as a tgz and creates a deployment of it; returns its id. */
+export async function deploy(
+  b: Bed,
+  client: CodeDeployClient,
+  app: string,
+  group: string,
+  files: Tree,
+  extra: Record<string, unknown> = {}
+): Promise<string> {
+  const key = `traffic/${app}/${++uploads}.tgz`
+  await s3(b).send(
+    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
+  )
+  const out = await client.send(
+    new CreateDeploymentCommand({
+      applicationName: app,
+      deploymentGroupName: group,
+      revision: { revisionType: 'S3', s3Location: { bucket: b.bucket, key, bundleType: 'tgz' } },
+      ...extra
+    })
+  )
+  return out.deploymentId!
+}
+
+/** Polls GetDeployment until `done` holds (or a terminal status); fails after `timeoutMs`. */
+export async function until(
+  client: CodeDeployClient,
+  id: string,
+  done: (d: DeploymentInfo) => boolean,
+  timeoutMs = 90_000
+): Promise<DeploymentInfo> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const d = (await client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!
+    if (done(d) || ['Succeeded', 'Failed', 'Stopped'].includes(d.status ?? '')) return d
+    if (Date.now() > end)
+      throw new Error(`deployment ${id} still ${d.status} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+export interface LoopResult {
+  ok: number
+  failed: string[]
+  // Each answer's body (the version), in order.
+  versions: string[]
+}
+
+/**
+ * Sends requests one after another through `url` until stopped, or for `maxMs` at most (it
+ * stops itself). A failure is any non-200 answer or a network error.
+ */
+export function requestLoop(url: string, maxMs = 180_000): { stop: () => Promise<LoopResult> } {
+  const result: LoopResult = { ok: 0, failed: [], versions: [] }
+  let running = true
+  const end = Date.now() + maxMs
+  const done = (async () => {
+    while (running && Date.now() < end) {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
+        const body = (await res.text()).trim()
+        if (res.status === 200) {
+          result.ok++
+          result.versions.push(body)
+        } else result.failed.push(`HTTP ${res.status}`)
+      } catch (e) {
+        result.failed.push((e as Error).message)
+      }
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  })()
+  return {
+    stop: async () => {
+      running = false
+      await done
+      return result
+    }
+  }
+}
+
+/** The versions in the order they first appeared, each run of equal answers counted once. */
+export function switches(versions: string[]): string[] {
+  return versions.filter((v, i) => i === 0 || versions[i - 1] !== v)
+}
