@@ -141,7 +141,12 @@ export function requestLoop(url: string, maxMs = 180_000): { stop: () => Promise
         if (res.status === 200) {
           result.ok++
           result.versions.push(body)
-        } else result.failed.push(`HTTP ${res.status}`)
+        } else {
+          const why = res.headers.get('x-testbed-error')
+          result.failed.push(
+            `HTTP ${res.status}${why ? ` ${why} from ${res.headers.get('x-testbed-target')}` : ''}`
+          )
+        }
       } catch (e) {
         result.failed.push((e as Error).message)
       }

@@ -203,8 +203,12 @@ export class Engine {
 
   private async addTargetGroup(config: TargetGroupConfig): Promise<void> {
     const old = this.world.targetGroups.get(config.name)
-    old?.close()
-    const tg = new TargetGroup(config, () => this.opts.targetGroupFaults?.(config.name) ?? {})
+    await old?.close()
+    const tg = new TargetGroup(
+      config,
+      () => this.opts.targetGroupFaults?.(config.name) ?? {},
+      this.opts.log
+    )
     const port = await tg.listen(
       this.listenerPorts.get(config.name) ??
         Math.max(
@@ -293,7 +297,7 @@ export class Engine {
   }
 
   stop(): void {
-    for (const tg of this.world?.targetGroups.values() ?? []) tg.close()
+    for (const tg of this.world?.targetGroups.values() ?? []) void tg.close()
     for (const h of this.hosts) h.stop()
     this.shared?.stop()
     this.hosts = []
@@ -303,6 +307,8 @@ export class Engine {
   // Every deployment stops; instances are recreated with empty file systems.
   async reset(): Promise<void> {
     for (const d of this.world.deployments.values()) d.stopRequested = true
+    // The listeners' ports are taken again by the same target groups (TESTBED_TARGET_GROUPS).
+    await Promise.all([...this.world.targetGroups.values()].map((tg) => tg.close()))
     this.stop()
     await this.start()
   }

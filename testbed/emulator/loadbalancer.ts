@@ -79,10 +79,17 @@ export class TargetGroup {
   private readonly faults: () => TargetGroupFaults
   private closed = false
 
-  constructor(config: TargetGroupConfig, faults: () => TargetGroupFaults = () => ({})) {
+  private readonly log: (line: string) => void
+
+  constructor(
+    config: TargetGroupConfig,
+    faults: () => TargetGroupFaults = () => ({}),
+    log: (line: string) => void = () => {}
+  ) {
     this.config = config
     this.arn = targetGroupArn(config.name)
     this.faults = faults
+    this.log = log
   }
 
   get url(): string {
@@ -112,7 +119,8 @@ export class TargetGroup {
     throw new Error(`no free port for target group ${this.config.name}'s listener`)
   }
 
-  close(): void {
+  /** Stops the checks and the listener; resolves once its port is free again. */
+  close(): Promise<void> {
     this.closed = true
     for (const t of this.targets.values()) {
       clearTimeout(t.timer)
@@ -120,8 +128,10 @@ export class TargetGroup {
       t.drained?.()
     }
     this.targets.clear()
-    this.server?.closeAllConnections()
-    this.server?.close()
+    const server = this.server
+    if (!server) return Promise.resolve()
+    server.closeAllConnections()
+    return new Promise((resolve) => server.close(() => resolve()))
   }
 
   // ---- traffic ----
@@ -171,10 +181,19 @@ export class TargetGroup {
         answer.on('close', finish)
       }
     )
-    upstream.on('error', () => {
+    upstream.on('error', (e: NodeJS.ErrnoException) => {
+      this.log(
+        `target group ${this.config.name}: ${req.method} ${req.url} to ${target.id} (${target.state}) failed: ${e.code ?? e.message}`
+      )
       finish()
       if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/html', server: 'awselb/2.0' })
+        // Why, for tests and the demo (ALB says nothing).
+        res.writeHead(502, {
+          'content-type': 'text/html',
+          server: 'awselb/2.0',
+          'x-testbed-target': target.id,
+          'x-testbed-error': `${e.code ?? e.message} (target ${target.state})`
+        })
         res.end(BAD_GATEWAY_PAGE)
       } else res.destroy()
     })
