@@ -89,12 +89,15 @@ it(`deploys blue/green to ${SIZE} replacement instances of a copied group, reque
   expect(seen.versions[0]).toBe('v1')
   expect(seen.versions.at(-1)).toBe('v2')
 
-  const { targetIds } = await cd.send(new ListDeploymentTargetsCommand({ deploymentId: second }))
-  const more = await cd.send(
-    new ListDeploymentTargetsCommand({ deploymentId: second, nextToken: undefined })
+  // 200 targets (100 Blue, 100 Green): two pages of 100.
+  const { targetIds, nextToken } = await cd.send(
+    new ListDeploymentTargetsCommand({ deploymentId: second })
   )
-  expect(more.targetIds).toHaveLength(100)
+  const more = await cd.send(new ListDeploymentTargetsCommand({ deploymentId: second, nextToken }))
   expect(targetIds).toHaveLength(100)
+  expect(more.targetIds).toHaveLength(100)
+  expect(more.nextToken).toBeUndefined()
+  expect(new Set([...targetIds!, ...more.targetIds!]).size).toBe(2 * SIZE)
   const some = await cd.send(
     new BatchGetDeploymentTargetsCommand({
       deploymentId: second,

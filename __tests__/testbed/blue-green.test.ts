@@ -47,7 +47,8 @@ const groups: BlueGreenGroup[] = [
   { name: 'wait', terminationMinutes: 60 },
   { name: 'wait-short', terminationMinutes: 5 },
   { name: 'rollback', autoRollback: true },
-  { name: 'faults' }
+  { name: 'faults' },
+  { name: 'discover', provisioning: 'DISCOVER_EXISTING' }
 ]
 
 beforeAll(async () => {
@@ -59,14 +60,15 @@ beforeAll(async () => {
       app,
       // The service's minutes at a hundredth: 60 min lasts 36 s, 5 min 3 s.
       timeScale: 0.01,
-      targetGroups: [...groups.map((g) => g.name), 'inplace'].map((g) => ({
+      targetGroups: [...groups.map((g) => g.name), 'inplace', 'spare'].map((g) => ({
         name: n(`${g}-tg`),
         deregistrationDelaySeconds: g === 'faults' ? 30 : 1
       })),
-      autoScalingGroups: [...groups.map((g) => g.name), 'inplace'].map((g) => ({
+      autoScalingGroups: [...groups.map((g) => g.name), 'inplace', 'spare'].map((g) => ({
         name: n(`${g}-asg`),
         instances: g === 'inplace' ? 1 : 2,
-        targetGroup: n(`${g}-tg`)
+        // The replacement fleet DISCOVER_EXISTING is given: outside any target group until then.
+        targetGroup: n(`${g === 'spare' ? 'spare' : g}-tg`)
       })),
       blueGreen: groups.map((g) => ({ ...g, asg: n(`${g.name}-asg`), tg: n(`${g.name}-tg`) })),
       inPlace: [{ name: 'inplace', asg: n('inplace-asg'), tg: n('inplace-tg') }]
@@ -243,7 +245,13 @@ describe('the AWS CLI drives a blue/green deployment', () => {
     expect(await asgNames()).toContain(`CodeDeploy_ready-timeout_${id}`)
     expect(await groupAsg('ready-timeout')).toEqual([n('ready-timeout-asg')])
     const all = await targets(id)
-    expect(all.every((t) => t.status === 'Skipped' || t.instanceLabel === 'Green')).toBe(true)
+    expect(all.map((t) => t.status)).toEqual(['Skipped', 'Skipped', 'Skipped', 'Skipped'])
+    for (const t of all.filter((x) => x.instanceLabel === 'Green'))
+      expect(
+        events(t)
+          .slice(0, 7)
+          .every((e) => e.endsWith(':Succeeded'))
+      ).toBe(true)
   }, 90_000)
 })
 
@@ -290,8 +298,9 @@ describe('traffic through the load balancer', () => {
       const allow = t.lifecycleEvents!.find((e) => e.lifecycleEventName === 'AllowTraffic')!
       expect(allow.status).toBe('Failed')
       expect(allow.diagnostics?.message).toContain(n('auto-tg'))
+      // Deregistered again, so that it can never serve the failed revision.
       const tg = await health('auto')
-      expect(tg[t.targetId!]).toBe('unhealthy')
+      expect(['draining', undefined]).toContain(tg[t.targetId!])
     }
     for (const t of all.filter((x) => x.instanceLabel === 'Blue')) expect(t.status).toBe('Skipped')
   }, 120_000)
@@ -370,6 +379,30 @@ describe('the original instances after the reroute', () => {
     expect(done.status).toBe('Succeeded')
     expect(Date.now() - t0).toBeGreaterThan(1500)
     expect(await asgNames()).not.toContain(n('wait-short-asg'))
+  }, 90_000)
+})
+
+describe('DISCOVER_EXISTING', () => {
+  it('deploys to the Auto Scaling group named in targetInstances and moves the traffic to it', async () => {
+    const spare = await autoScaling(b).send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [n('spare-asg')] })
+    )
+    const green = spare.AutoScalingGroups![0]!.Instances!.map((i) => i.InstanceId!).sort()
+    const id = await deploy(b, cd, app, 'discover', webApp('v1'), {
+      targetInstances: { autoScalingGroups: [n('spare-asg')] }
+    })
+    const d = await until(cd, id, () => false)
+    expect(d.status).toBe('Succeeded')
+    expect(d.targetInstances).toEqual({ autoScalingGroups: [n('spare-asg')] })
+    const all = await targets(id)
+    expect(
+      all
+        .filter((t) => t.instanceLabel === 'Green')
+        .map((t) => t.targetId)
+        .sort()
+    ).toEqual(green)
+    expect((await fetch(url('discover')).then((r) => r.text())).trim()).toBe('v1')
+    expect(await groupAsg('discover')).toEqual([n('spare-asg')])
   }, 90_000)
 })
 

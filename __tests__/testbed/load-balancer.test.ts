@@ -3,8 +3,11 @@
 // control blocks and allows each instance so that no request through the listener fails; the
 // Auto Scaling and ELBv2 Query APIs answer the SDK with the services' shapes and errors.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import {
   BatchGetDeploymentTargetsCommand,
+  GetDeploymentGroupCommand,
   ListDeploymentTargetsCommand,
   type CodeDeployClient,
   type InstanceTarget
@@ -17,11 +20,12 @@ import {
   UpdateAutoScalingGroupCommand
 } from '@aws-sdk/client-auto-scaling'
 import {
+  ElasticLoadBalancingV2Client,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { admin, aws, bed, codedeploy, onInstance, unique, type Bed } from './bed.js'
+import { admin, aws, bed, codedeploy, onInstance, REPO, unique, type Bed } from './bed.js'
 import {
   addLoadBalancedFleet,
   autoScaling,
@@ -75,6 +79,84 @@ afterAll(() => {
   asg.destroy()
 })
 
+describe('the interface other suites and the demo rely on', () => {
+  it('exports the Auto Scaling and ELBv2 endpoints the SDK reads, and the listeners of the fleet file', async () => {
+    expect(process.env.AWS_ENDPOINT_URL_AUTO_SCALING).toBe(b.codedeployEndpoint)
+    expect(process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2).toBe(b.codedeployEndpoint)
+    // Clients given no endpoint find the bed through those variables alone.
+    const plainAsg = new AutoScalingClient({ region: b.region })
+    const groups = await plainAsg.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [n('web-asg')] })
+    )
+    expect(groups.AutoScalingGroups!.map((g) => g.AutoScalingGroupName)).toEqual([n('web-asg')])
+    plainAsg.destroy()
+    const plainElb = new ElasticLoadBalancingV2Client({ region: b.region })
+    const tgs = await plainElb.send(new DescribeTargetGroupsCommand({ Names: [n('web-tg')] }))
+    expect(tgs.TargetGroups!.map((t) => t.TargetGroupName)).toEqual([n('web-tg')])
+    plainElb.destroy()
+    const listeners = JSON.parse(process.env.TESTBED_TARGET_GROUPS ?? 'not set') as Record<
+      string,
+      string
+    >
+    for (const url of Object.values(listeners)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  it('testbed/examples/blue-green.yml declares the groups the interface names', async () => {
+    const example = readFileSync(path.join(REPO, 'testbed/examples/blue-green.yml'), 'utf8')
+    // Under names of this suite's own, so that it disturbs no one sharing the bed.
+    const mine = example
+      .replace(/\bbg-app\b/g, n('bg-app'))
+      .replace(/\b(bg|web)-(tg|asg)\b/g, (m) => n(m))
+    const added = await admin<{ targetGroups: Record<string, string> }>(b, 'PUT', '/fleet', mine)
+    expect(Object.keys(added.targetGroups).sort()).toEqual([n('bg-tg'), n('web-tg')])
+    const info = async (group: string) =>
+      (
+        await cd.send(
+          new GetDeploymentGroupCommand({
+            applicationName: n('bg-app'),
+            deploymentGroupName: group
+          })
+        )
+      ).deploymentGroupInfo!
+    const auto = await info('bg-auto')
+    expect(auto.deploymentStyle).toEqual({
+      deploymentType: 'BLUE_GREEN',
+      deploymentOption: 'WITH_TRAFFIC_CONTROL'
+    })
+    expect(auto.autoScalingGroups!.map((g) => g.name)).toEqual([n('bg-asg')])
+    expect(auto.loadBalancerInfo).toEqual({ targetGroupInfoList: [{ name: n('bg-tg') }] })
+    expect(auto.blueGreenDeploymentConfiguration).toEqual({
+      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+      greenFleetProvisioningOption: { action: 'COPY_AUTO_SCALING_GROUP' },
+      terminateBlueInstancesOnDeploymentSuccess: {
+        action: 'TERMINATE',
+        terminationWaitTimeInMinutes: 0
+      }
+    })
+    expect(
+      (await info('bg-wait')).blueGreenDeploymentConfiguration!
+        .terminateBlueInstancesOnDeploymentSuccess!.terminationWaitTimeInMinutes
+    ).toBe(60)
+    expect(
+      (await info('bg-manual')).blueGreenDeploymentConfiguration!.deploymentReadyOption
+    ).toEqual({ actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 })
+    expect(
+      (await info('bg-keep')).blueGreenDeploymentConfiguration!
+        .terminateBlueInstancesOnDeploymentSuccess!.action
+    ).toBe('KEEP_ALIVE')
+    const web = await info('web-lb')
+    expect(web).toMatchObject({
+      deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+      deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      loadBalancerInfo: { targetGroupInfoList: [{ name: n('web-tg') }] }
+    })
+    expect(await instancesOf(n('bg-asg'))).toHaveLength(2)
+    expect(await instancesOf(n('web-asg'))).toHaveLength(3)
+    const tg = await elb(b).send(new DescribeTargetGroupsCommand({ Names: [n('bg-tg')] }))
+    expect(tg.TargetGroups![0]).toMatchObject({ Port: 8080, HealthCheckPath: '/health' })
+  })
+})
+
 describe('the network between the host and its instances', () => {
   it('each namespace instance has its own address, reachable from the host, and no default route', async () => {
     const web = await instancesOf(n('web-asg'))
@@ -85,14 +167,27 @@ describe('the network between the host and its instances', () => {
     const inside = await onInstance(web[0]!.id, 'ip -4 -o addr show eth0; ip route')
     expect(inside.stdout).toContain(addresses[0])
     expect(inside.stdout).not.toContain('default')
+    // No route out (a route lookup sends nothing), and the host forwards nothing from the bridge.
+    const out = await onInstance(web[0]!.id, 'ip route get 203.0.113.1')
+    expect(out.code).not.toBe(0)
+    expect(out.stderr).toContain('unreachable')
+    const bridge = readFileSync(path.join(process.env.TESTBED_STATE_DIR!, 'bridge'), 'utf8').trim()
+    expect(readFileSync(`/proc/sys/net/ipv4/conf/${bridge}/forwarding`, 'utf8').trim()).toBe('0')
     // A server on the instance answers the host on the instance's address.
     const served = await onInstance(
       web[0]!.id,
-      `cd /tmp && (setsid /usr/bin/python3 -m http.server 8099 --bind 0.0.0.0 >/dev/null 2>&1 &) && sleep 0.6`
+      'cd /tmp && (setsid /usr/bin/python3 -m http.server 8099 --bind 0.0.0.0 >/dev/null 2>&1 &)'
     )
     expect(served.code).toBe(0)
-    const res = await fetch(`http://${addresses[0]}:8099/`)
-    expect(res.status).toBe(200)
+    let status = 0
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      status = await fetch(`http://${addresses[0]}:8099/`).then(
+        (r) => r.status,
+        () => 0
+      )
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(status).toBe(200)
     await onInstance(web[0]!.id, "pkill -f 'http.server 8099' || true")
   })
 })

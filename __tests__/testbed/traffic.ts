@@ -28,6 +28,7 @@ export interface BlueGreenGroup {
   termination?: 'TERMINATE' | 'KEEP_ALIVE'
   terminationMinutes?: number
   autoRollback?: boolean
+  provisioning?: 'COPY_AUTO_SCALING_GROUP' | 'DISCOVER_EXISTING'
 }
 
 /** A fleet document: one target group and one Auto Scaling group per entry of `fleets`. */
@@ -54,7 +55,7 @@ export function fleetYaml(opts: {
         loadBalancerInfo: { targetGroupInfoList: [{ name: ${g.tg} }] }
         blueGreenDeploymentConfiguration:
           deploymentReadyOption: { actionOnTimeout: ${g.ready ?? 'CONTINUE_DEPLOYMENT'}, waitTimeInMinutes: ${g.readyMinutes ?? 0} }
-          greenFleetProvisioningOption: { action: COPY_AUTO_SCALING_GROUP }
+          greenFleetProvisioningOption: { action: ${g.provisioning ?? 'COPY_AUTO_SCALING_GROUP'} }
           terminateBlueInstancesOnDeploymentSuccess: { action: ${g.termination ?? 'TERMINATE'}, terminationWaitTimeInMinutes: ${g.terminationMinutes ?? 0} }
 ${g.autoRollback ? '        autoRollback: { enabled: true, events: [DEPLOYMENT_FAILURE] }\n' : ''}`
   }

@@ -20,7 +20,8 @@ export interface Launcher {
   launch(id: string): Promise<Instance>
   terminate(instance: Instance): void
   register(targetGroups: string[], instance: Instance): void
-  deregister(targetGroups: string[], instance: Instance): void
+  // From every target group it is in: CodeDeploy registers a copy's instances itself.
+  deregister(instance: Instance): void
 }
 
 export class AutoScalingGroup {
@@ -102,12 +103,19 @@ export class AutoScaling {
         }
         g.instances.push(entry)
         launches.push(
-          this.launcher.launch(entry.instance.id).then((instance) => {
-            entry.instance = instance
-            if (entry.lifecycleState !== 'Pending') return this.launcher.terminate(instance)
-            entry.lifecycleState = 'InService'
-            this.launcher.register(g.targetGroups, instance)
-          })
+          this.launcher.launch(entry.instance.id).then(
+            (instance) => {
+              entry.instance = instance
+              if (entry.lifecycleState !== 'Pending') return this.launcher.terminate(instance)
+              entry.lifecycleState = 'InService'
+              this.launcher.register(g.targetGroups, instance)
+            },
+            (e: Error) => {
+              // A launch that failed leaves the group short, as a failed scaling activity does.
+              g.instances = g.instances.filter((i) => i !== entry)
+              g.lastFailure = `Launching a new EC2 instance failed: ${e.message}`
+            }
+          )
         )
       }
       await Promise.all(launches)
@@ -119,7 +127,7 @@ export class AutoScaling {
 
   private terminate(g: AutoScalingGroup, entry: AsgInstance): void {
     entry.lifecycleState = 'Terminating'
-    this.launcher.deregister(g.targetGroups, entry.instance)
+    if (entry.instance.host) this.launcher.deregister(entry.instance)
     if (entry.instance.host) this.launcher.terminate(entry.instance)
     g.instances = g.instances.filter((i) => i !== entry)
   }

@@ -110,6 +110,9 @@ export class Engine {
   private readonly limiter: Limiter
   private shared?: SharedNamespace
   private hosts: InstanceHost[] = []
+  // Auto Scaling launches, a few at a time: a hundred namespaces started at once on a loaded
+  // machine miss their 10 s start limit.
+  private readonly launches = new Limiter(8)
   // Each target group's listener port, kept across POST /reset (TESTBED_TARGET_GROUPS names them).
   private readonly listenerPorts = new Map<string, number>()
 
@@ -120,28 +123,31 @@ export class Engine {
 
   // Builds the fleet from the config, starting a namespace per isolated instance.
   async start(): Promise<void> {
+    // The Auto Scaling groups reach the target groups of their own world (a reset makes another).
+    const targetGroups = new Map<string, TargetGroup>()
     this.world = {
       applications: new Map(),
       deploymentConfigs: new Map(),
       deployments: new Map(),
       order: [],
-      targetGroups: new Map(),
+      targetGroups,
       autoScaling: new AutoScaling({
-        launch: async (id) => {
-          const host = await NamespaceInstance.start(id, this.opts.stateDir, this.opts.network)
-          this.hosts.push(host)
-          return { id, host, agentState: 'running' }
-        },
+        launch: (id) =>
+          this.launches.run(async () => {
+            const host = await NamespaceInstance.start(id, this.opts.stateDir, this.opts.network)
+            this.hosts.push(host)
+            return { id, host, agentState: 'running' as const }
+          }),
         terminate: (i) => {
           i.host.stop()
           this.hosts = this.hosts.filter((h) => h !== i.host)
         },
         register: (names, i) => {
           for (const n of names)
-            if (i.host.address) this.world.targetGroups.get(n)?.register(i.id, i.host.address)
+            if (i.host.address) targetGroups.get(n)?.register(i.id, i.host.address)
         },
-        deregister: (names, i) => {
-          for (const n of names) void this.world.targetGroups.get(n)?.deregister(i.id)
+        deregister: (i) => {
+          for (const tg of targetGroups.values()) void tg.deregister(i.id)
         }
       })
     }
@@ -218,6 +224,10 @@ export class Engine {
     )
     this.listenerPorts.set(config.name, port)
     this.world.targetGroups.set(config.name, tg)
+    // A target group declared again keeps the Auto Scaling groups' instances that name it.
+    for (const g of this.world.autoScaling.groups.values())
+      if (g.targetGroups.includes(config.name))
+        for (const i of g.inService()) if (i.host.address) tg.register(i.id, i.host.address)
   }
 
   // Adds (or replaces, by name) applications, deployment configs, target groups and Auto
@@ -306,7 +316,10 @@ export class Engine {
 
   // Every deployment stops; instances are recreated with empty file systems.
   async reset(): Promise<void> {
-    for (const d of this.world.deployments.values()) d.stopRequested = true
+    for (const d of this.world.deployments.values()) {
+      d.stopRequested = true
+      d.waiting?.wake()
+    }
     // The listeners' ports are taken again by the same target groups (TESTBED_TARGET_GROUPS).
     await Promise.all([...this.world.targetGroups.values()].map((tg) => tg.close()))
     this.stop()
@@ -626,7 +639,10 @@ export class Engine {
         })
       green = copied.inService()
     } else {
-      green = this.groupInstances(group, d.targetAutoScalingGroups ?? [])
+      // DISCOVER_EXISTING: the named groups' instances, never one of the original fleet.
+      green = (d.targetAutoScalingGroups ?? [])
+        .flatMap((n) => autoScaling.groups.get(n)?.inService() ?? [])
+        .filter((i) => !blue.includes(i))
     }
     d.blue = blue
     d.green = green
@@ -681,12 +697,10 @@ export class Engine {
       ready.map((i) => this.runOnInstance(d, group, i, ALLOW_TRAFFIC_EVENTS, true))
     )
     if (allowed.some((s) => s !== 'Succeeded')) {
-      // The traffic stays on (goes back to) the original instances: those replacement instances
-      // that passed are deregistered; one that failed stays registered, unhealthy, so its health
-      // can be read (DescribeTargetHealth) and it receives no traffic while the original do.
-      await Promise.all(
-        ready.filter((_, k) => allowed[k] === 'Succeeded').map((i) => this.blockTraffic(d, i))
-      )
+      // The traffic stays on (goes back to) the original instances: every replacement instance
+      // is deregistered again, those that passed and those that failed (one that failed could
+      // pass its checks later and serve the failed revision).
+      await Promise.all(ready.map((i) => this.blockTraffic(d, i)))
       return d.stopRequested ? stopped() : fail()
     }
     for (const i of ready) i.lastSucceededRevision = revisionKey(d.revision)
@@ -707,7 +721,7 @@ export class Engine {
     if (term.action === 'TERMINATE') {
       d.instanceTerminationWaitTimeStarted = true
       const r = await this.waitFor(d, group, 'TERMINATION_WAIT', term.terminationWaitTimeInMinutes)
-      if (r === 'stopped') return this.complete(d, group, 'Stopped', MANUAL_STOP)
+      if (r === 'stopped' || d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
       // The original instances are terminated; with a copied group, the original group goes
       // with them (likely on AWS, not documented: see the README).
       for (const n of d.originalAutoScalingGroups) {

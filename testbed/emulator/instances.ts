@@ -50,6 +50,7 @@ if [ "$overlay" = 1 ]; then
   # network.ts), or "none".
   read -r net cidr
   if [ "$net" = net ]; then
+    echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6 2>/dev/null || true
     ip -batch - <<NET || { echo net-failed; exit 1; }
 addr add $cidr dev eth0
 link set eth0 up

@@ -128,6 +128,8 @@ export class TargetGroup {
       t.drained?.()
     }
     this.targets.clear()
+    // Waiters (a deregistration, AllowTraffic's wait) see their target gone.
+    this.changed()
     const server = this.server
     if (!server) return Promise.resolve()
     server.closeAllConnections()
@@ -226,7 +228,8 @@ export class TargetGroup {
       passes: 0,
       fails: 0,
       checks: 0,
-      inflight: old?.inflight ?? 0
+      // Requests still in flight to the old entry count down on it, not on this one.
+      inflight: 0
     }
     this.targets.set(id, t)
     this.schedule(t, 0)

@@ -58,8 +58,8 @@ async function main(): Promise<void> {
   process.on('exit', () => engine.stop())
   const t0 = Date.now()
   const problem = engine.checkReferences(config)
-  await engine.start()
   if (problem) throw new Error(problem)
+  await engine.start()
   // testbed/lib/bed.sh exports them as TESTBED_TARGET_GROUPS.
   writeFileSync(path.join(stateDir, 'target-groups.json'), JSON.stringify(engine.listeners()))
   const count = engine.instances().length

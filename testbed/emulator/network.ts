@@ -18,14 +18,34 @@ export interface InstanceLink {
 const ip = (args: string[]): string =>
   execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
+const toInt = (a: string): number => a.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)
+
+/** Every prefix the machine routes or holds an address in (a bare address is a /32). */
+export function prefixesIn(text: string): { base: number; bits: number }[] {
+  const out = []
+  for (const m of text.matchAll(/(?:^|\s)(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?/g)) {
+    const bits = m[2] === undefined ? 32 : Number(m[2])
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
+    out.push({ base: (toInt(m[1]!) & mask) >>> 0, bits })
+  }
+  return out
+}
+
+/** Whether 10.n.0.0/16 and a prefix share an address. */
+export function overlaps(n: number, p: { base: number; bits: number }): boolean {
+  const bits = Math.min(16, p.bits)
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
+  return (toInt(`10.${n}.0.0`) & mask) >>> 0 === (p.base & mask) >>> 0
+}
+
 // 10.N.0.0/16 candidates: 10.200 to 10.249, starting from the bed's port so that two beds side by
-// side take different ones, skipping any the machine already routes or addresses.
+// side take different ones, skipping any that a route or an address of the machine overlaps
+// (the default route aside).
 function pickSubnet(port: number): number {
-  const used = `${ip(['-4', '-o', 'addr'])}\n${ip(['-4', 'route'])}`
+  const used = prefixesIn(`${ip(['-4', '-o', 'addr'])}\n${ip(['-4', 'route'])}`)
   for (let k = 0; k < 50; k++) {
     const n = 200 + ((port + k) % 50)
-    if (!new RegExp(`(^|\\s)10\\.${n}\\.`).test(used) && !/(^|\s)10\.0\.0\.0\/8/.test(used))
-      return n
+    if (!used.some((p) => overlaps(n, p))) return n
   }
   throw new Error(
     'no free 10.200-249.0.0/16 subnet for the instances network: every one is routed here'
@@ -59,6 +79,14 @@ export class BedNetwork {
     try {
       ip(['link', 'add', bridge, 'type', 'bridge'])
       ip(['addr', 'add', `${net.gateway}/16`, 'dev', bridge])
+      // Nothing arriving from the instances is forwarded (even where the machine forwards), and
+      // no IPv6 link-local traffic: the instances reach the host and each other, nothing else.
+      writeFileSync(`/proc/sys/net/ipv4/conf/${bridge}/forwarding`, '0\n')
+      try {
+        writeFileSync(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, '1\n')
+      } catch {
+        // no IPv6 on this machine
+      }
       ip(['link', 'set', bridge, 'up'])
     } catch (e) {
       throw new Error(

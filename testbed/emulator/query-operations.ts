@@ -31,8 +31,19 @@ function required(p: QueryParams, name: string): string {
   return v
 }
 
-function page<T>(items: T[], p: QueryParams, maxDefault: number): { items: T[]; next?: string } {
-  const max = optionalInt(p, 'MaxRecords') ?? optionalInt(p, 'PageSize') ?? maxDefault
+function page<T>(
+  items: T[],
+  p: QueryParams,
+  maxDefault: number,
+  limit: number
+): { items: T[]; next?: string } {
+  const field = p.has('MaxRecords') ? 'MaxRecords' : 'PageSize'
+  const max = optionalInt(p, field) ?? maxDefault
+  if (max < 1 || max > limit)
+    throw new QueryError(
+      'ValidationError',
+      `1 validation error detected: Value '${max}' at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value between 1 and ${limit}`
+    )
   const token = p.get('NextToken') ?? p.get('Marker')
   const offset = token ? Number(Buffer.from(token, 'base64').toString()) : 0
   if (!Number.isInteger(offset) || offset < 0)
@@ -96,7 +107,7 @@ export function autoScalingService(engine: Engine): QueryService {
         const list = names.length
           ? names.map((n) => groups().get(n)).filter((g): g is AutoScalingGroup => !!g)
           : [...groups().values()].sort((a, b) => a.name.localeCompare(b.name))
-        const pg = page(list, p, 50)
+        const pg = page(list, p, 50, 100)
         return {
           AutoScalingGroups: pg.items.map(describe),
           ...(pg.next ? { NextToken: pg.next } : {})
@@ -119,7 +130,7 @@ export function autoScalingService(engine: Engine): QueryService {
             ProtectedFromScaleIn: false
           })
         }
-        const pg = page(out, p, 50)
+        const pg = page(out, p, 50, 50)
         return { AutoScalingInstances: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) }
       },
 
@@ -143,7 +154,7 @@ export function autoScalingService(engine: Engine): QueryService {
         g.min = min
         g.max = max
         g.desired = desired
-        void engine.world.autoScaling.scale(g)
+        void engine.world.autoScaling.scale(g).catch(() => {})
         return undefined
       },
 
@@ -213,7 +224,7 @@ export function elbService(engine: Engine): QueryService {
         } else if (arns.length) {
           list = arns.map(byArn)
         }
-        const pg = page(list, p, 400)
+        const pg = page(list, p, 400, 400)
         return { TargetGroups: pg.items.map(describe), ...(pg.next ? { NextMarker: pg.next } : {}) }
       },
 
