@@ -94,7 +94,12 @@ export interface AgentReporter {
   traffic?(event: string): Promise<string>
 }
 
-export class TrafficFailure extends Error {}
+const succeeded = (logTail: string): Diagnostics => ({
+  errorCode: 'Success',
+  scriptName: '',
+  message: 'Succeeded',
+  logTail
+})
 
 // Every instance of a fleet reads the same appspec text: parse it once (specs are read-only).
 const parsedAppSpecs = new Map<string, AppSpec>()
@@ -161,13 +166,7 @@ export class Agent {
       if (SERVICE_EVENTS.includes(event)) {
         report.started(event)
         try {
-          const log = await report.traffic!(event)
-          report.finished(event, 'Succeeded', {
-            errorCode: 'Success',
-            scriptName: '',
-            message: 'Succeeded',
-            logTail: log
-          })
+          report.finished(event, 'Succeeded', succeeded(await report.traffic!(event)))
         } catch (e) {
           report.finished(event, 'Failed', {
             errorCode: 'UnknownError',
@@ -190,13 +189,7 @@ export class Agent {
         return 'Stopped'
       }
       try {
-        const log = await this.runEvent(event)
-        report.finished(event, 'Succeeded', {
-          errorCode: 'Success',
-          scriptName: '',
-          message: 'Succeeded',
-          logTail: log
-        })
+        report.finished(event, 'Succeeded', succeeded(await this.runEvent(event)))
       } catch (e) {
         const f =
           e instanceof AgentFailure

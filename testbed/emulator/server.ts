@@ -91,6 +91,33 @@ const QUERY_AUTH_ERRORS: Record<string, string> = {
   IncompleteSignatureException: 'IncompleteSignature'
 }
 
+// The request's SigV4 signature checked against the bed's credentials: the refusal, or undefined.
+async function signatureError(
+  req: IncomingMessage,
+  headers: Record<string, string>,
+  body: Buffer,
+  deps: ServerDeps
+): Promise<AwsError | undefined> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  try {
+    await verifySignature(
+      {
+        method: req.method ?? 'POST',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body
+      },
+      deps.credentials,
+      new Date()
+    )
+    return undefined
+  } catch (e) {
+    if (e instanceof AwsError) return e
+    throw e
+  }
+}
+
 async function handleQuery(
   req: IncomingMessage,
   res: ServerResponse,
@@ -110,24 +137,15 @@ async function handleQuery(
     deps.requests.add({ operation: action, status: e.status, error: e.code, input })
     sendXml(res, e.status, xmlError(namespace, e))
   }
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-  try {
-    await verifySignature(
-      {
-        method: req.method ?? 'POST',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        body
-      },
-      deps.credentials,
-      new Date()
+  const refused = await signatureError(req, headers, body, deps)
+  if (refused)
+    return fail(
+      new QueryError(
+        QUERY_AUTH_ERRORS[refused.type] ?? refused.type,
+        refused.message,
+        refused.status
+      )
     )
-  } catch (e) {
-    if (e instanceof AwsError)
-      return fail(new QueryError(QUERY_AUTH_ERRORS[e.type] ?? e.type, e.message, e.status))
-    throw e
-  }
   const handler = service?.operations[action]
   if (!service || !handler)
     return fail(
@@ -176,7 +194,6 @@ async function handleAws(
     })
     sendError(res, e)
   }
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
   // Parsed before the signature check only so refused calls are logged with their application.
   let malformed = false
   try {
@@ -184,22 +201,8 @@ async function handleAws(
   } catch {
     malformed = true
   }
-  try {
-    await verifySignature(
-      {
-        method: req.method ?? 'POST',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        body
-      },
-      deps.credentials,
-      new Date()
-    )
-  } catch (e) {
-    if (e instanceof AwsError) return fail(e)
-    throw e
-  }
+  const refused = await signatureError(req, headers, body, deps)
+  if (refused) return fail(refused)
   if (malformed) {
     return fail(
       new AwsError('SerializationException', 'Start of structure or map found where not expected.')
