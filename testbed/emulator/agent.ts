@@ -163,33 +163,23 @@ export class Agent {
   ): Promise<'Succeeded' | 'Failed' | 'Stopped'> {
     for (const event of events) {
       if (report.stopRequested()) return 'Stopped'
-      if (SERVICE_EVENTS.includes(event)) {
-        report.started(event)
-        try {
-          report.finished(event, 'Succeeded', succeeded(await report.traffic!(event)))
-        } catch (e) {
-          report.finished(event, 'Failed', {
-            errorCode: 'UnknownError',
-            scriptName: '',
-            message: (e as Error).message,
-            logTail: ''
-          })
-          return 'Failed'
-        }
-        continue
+      // BlockTraffic and AllowTraffic are the service's own: no agent picks them up.
+      const service = SERVICE_EVENTS.includes(event)
+      if (!service) {
+        // Each event is a host command the agent polls for: a stopped agent (even one stopped
+        // while the previous event ran, which it finished) leaves this one Pending.
+        const agent = await report.awaitAgent(event)
+        if (agent === 'stopped') return 'Stopped'
+        if (agent === 'timed-out') return 'Failed'
       }
-      // Each event is a host command the agent polls for: a stopped agent (even one stopped
-      // while the previous event ran, which it finished) leaves this one Pending.
-      const agent = await report.awaitAgent(event)
-      if (agent === 'stopped') return 'Stopped'
-      if (agent === 'timed-out') return 'Failed'
       report.started(event)
-      if (this.spec.hang) {
+      if (!service && this.spec.hang) {
         while (!report.stopRequested()) await new Promise((r) => setTimeout(r, 200))
         return 'Stopped'
       }
       try {
-        report.finished(event, 'Succeeded', succeeded(await this.runEvent(event)))
+        const log = service ? await report.traffic!(event) : await this.runEvent(event)
+        report.finished(event, 'Succeeded', succeeded(log))
       } catch (e) {
         const f =
           e instanceof AgentFailure

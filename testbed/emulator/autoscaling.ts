@@ -36,11 +36,9 @@ export class AutoScalingGroup {
   status?: 'Delete in progress'
   // Scaling activities' last failure ("We currently do not have sufficient capacity ..."), if any.
   lastFailure?: string
-  // The deployment that created it (CodeDeploy's copies), for the bed's own records.
-  readonly createdBy?: string
   private seq = 0
 
-  constructor(config: AutoScalingGroupConfig, createdBy?: string) {
+  constructor(config: AutoScalingGroupConfig) {
     this.name = config.name
     const id = createHash('sha256').update(config.name).digest('hex')
     this.arn = `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}:autoScalingGroupName/${config.name}`
@@ -48,7 +46,6 @@ export class AutoScalingGroup {
     this.max = config.max
     this.desired = config.desired
     this.targetGroups = [...config.targetGroups]
-    this.createdBy = createdBy
   }
 
   nextInstanceId(): string {
@@ -69,14 +66,10 @@ export class AutoScaling {
   }
 
   /** Creates a group and launches its desired capacity (replacing a same-named one). */
-  async create(
-    config: AutoScalingGroupConfig,
-    createdBy?: string,
-    capacityFault = false
-  ): Promise<AutoScalingGroup> {
+  async create(config: AutoScalingGroupConfig, capacityFault = false): Promise<AutoScalingGroup> {
     const old = this.groups.get(config.name)
     if (old) this.remove(old)
-    const g = new AutoScalingGroup(config, createdBy)
+    const g = new AutoScalingGroup(config)
     this.groups.set(g.name, g)
     await this.scale(g, capacityFault)
     return g

@@ -255,15 +255,33 @@ function parseTargetGroup(v: unknown, where: string): TargetGroupConfig {
     fail(`${where}.healthCheck.matcher`, 'must be HTTP codes such as 200, 200-299 or 200,302')
   const healthCheck: HealthCheckConfig = {
     path,
-    intervalSeconds: int(h.intervalSeconds, `${where}.healthCheck.intervalSeconds`, 1, 300, 1),
-    timeoutSeconds: int(h.timeoutSeconds, `${where}.healthCheck.timeoutSeconds`, 1, 120, 1),
-    healthyThreshold: int(h.healthyThreshold, `${where}.healthCheck.healthyThreshold`, 2, 10, 2),
+    intervalSeconds: int(
+      h.intervalSeconds,
+      `${where}.healthCheck.intervalSeconds`,
+      1,
+      300,
+      d.healthCheck.intervalSeconds
+    ),
+    timeoutSeconds: int(
+      h.timeoutSeconds,
+      `${where}.healthCheck.timeoutSeconds`,
+      1,
+      120,
+      d.healthCheck.timeoutSeconds
+    ),
+    healthyThreshold: int(
+      h.healthyThreshold,
+      `${where}.healthCheck.healthyThreshold`,
+      2,
+      10,
+      d.healthCheck.healthyThreshold
+    ),
     unhealthyThreshold: int(
       h.unhealthyThreshold,
       `${where}.healthCheck.unhealthyThreshold`,
       2,
       10,
-      2
+      d.healthCheck.unhealthyThreshold
     ),
     matcher
   }

@@ -83,6 +83,7 @@ const READY_TIMEOUT = {
     'The deployment was stopped because traffic rerouting was not started before the end of the wait period.'
 }
 const MANUAL_STOP = { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' }
+const HEALTH_CONSTRAINTS = { code: 'HEALTH_CONSTRAINTS', message: HEALTH_CONSTRAINTS_MESSAGE }
 
 export interface EngineOptions {
   config: FleetConfig
@@ -340,35 +341,40 @@ export class Engine {
     root: string
   }[] {
     const out = []
+    const listed = (
+      i: Instance,
+      where: { group: string; application: string; autoScalingGroup?: string },
+      agent: 'real' | 'emulated'
+    ) => ({
+      id: i.id,
+      ...where,
+      ...(i.host.address ? { address: i.host.address } : {}),
+      isolation: i.host.isolation,
+      agent,
+      agentState: i.agentState,
+      ...i.host.enterInfo()
+    })
     for (const { group, entry } of this.world.autoScaling.allInstances()) {
-      const i = entry.instance
-      if (!i.host || entry.lifecycleState !== 'InService') continue
-      out.push({
-        id: i.id,
-        group: '',
-        application: '',
-        autoScalingGroup: group.name,
-        ...(i.host.address ? { address: i.host.address } : {}),
-        isolation: i.host.isolation,
-        agent: 'emulated' as const,
-        agentState: i.agentState,
-        ...i.host.enterInfo()
-      })
+      if (!entry.instance.host || entry.lifecycleState !== 'InService') continue
+      out.push(
+        listed(
+          entry.instance,
+          { group: '', application: '', autoScalingGroup: group.name },
+          'emulated'
+        )
+      )
     }
     for (const app of this.world.applications.values()) {
       for (const g of app.groups.values()) {
         for (const i of g.instances) {
           if (!i.host) continue
-          out.push({
-            id: i.id,
-            group: g.config.name,
-            application: app.name,
-            ...(i.host.address ? { address: i.host.address } : {}),
-            isolation: i.host.isolation,
-            agent: g.config.agentRunner ? ('real' as const) : ('emulated' as const),
-            agentState: i.agentState,
-            ...i.host.enterInfo()
-          })
+          out.push(
+            listed(
+              i,
+              { group: g.config.name, application: app.name },
+              g.config.agentRunner ? 'real' : 'emulated'
+            )
+          )
         }
       }
     }
@@ -512,11 +518,7 @@ export class Engine {
     d.startTime = Date.now()
     const outcome = await this.runBatches(d, group, instances, events, true)
     if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
-    if (!outcome.ok)
-      return this.complete(d, group, 'Failed', {
-        code: 'HEALTH_CONSTRAINTS',
-        message: HEALTH_CONSTRAINTS_MESSAGE
-      })
+    if (!outcome.ok) return this.complete(d, group, 'Failed', HEALTH_CONSTRAINTS)
     this.complete(d, group, 'Succeeded')
   }
 
@@ -618,7 +620,6 @@ export class Engine {
       // in your replacement environment" (CodeDeploy user guide).
       const count = source.inService().length
       const name = `CodeDeploy_${group.config.name}_${d.id}`
-      d.greenAutoScalingGroup = name
       copied = await autoScaling.create(
         {
           name,
@@ -629,7 +630,6 @@ export class Engine {
           // registers its instances itself).
           targetGroups: []
         },
-        d.id,
         this.opts.capacityFault?.(d.applicationName) ?? false
       )
       if (copied.inService().length < count)
@@ -665,10 +665,7 @@ export class Engine {
     const install = await this.runBatches(d, group, green, IN_PLACE_EVENTS, false)
     const fail = (): void => {
       this.skipTargets(d, [...blue, ...green])
-      this.complete(d, group, 'Failed', {
-        code: 'HEALTH_CONSTRAINTS',
-        message: HEALTH_CONSTRAINTS_MESSAGE
-      })
+      this.complete(d, group, 'Failed', HEALTH_CONSTRAINTS)
     }
     const stopped = (error = MANUAL_STOP): void => {
       this.skipTargets(d, [...blue, ...green])
@@ -758,10 +755,7 @@ export class Engine {
     if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
     if (!allowed.every((s) => s === 'Succeeded') || blocked.some((s) => s === 'Failed')) {
       this.skipTargets(d, [...blue, ...green])
-      return this.complete(d, group, 'Failed', {
-        code: 'HEALTH_CONSTRAINTS',
-        message: HEALTH_CONSTRAINTS_MESSAGE
-      })
+      return this.complete(d, group, 'Failed', HEALTH_CONSTRAINTS)
     }
     this.complete(d, group, 'Succeeded')
   }

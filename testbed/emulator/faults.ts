@@ -105,15 +105,20 @@ export function parseFaults(raw: unknown): FaultSettings {
     const d = r.delay as Record<string, unknown>
     out.delay = { ms: positiveInteger(d.ms, 'delay.ms'), ...scope(d, 'delay') }
   }
-  const cap = r.capacity
-  if (cap !== undefined) {
-    if (typeof cap === 'boolean') out.capacity = cap
-    else if (typeof cap === 'object' && cap !== null)
-      out.capacity = {
-        applications: list((cap as Record<string, unknown>).applications, 'capacity.applications')
+  // `true`, `false` or `{applications: [...]}`.
+  const byApplication = (
+    name: 'hangDeployments' | 'capacity'
+  ): boolean | { applications?: string[] } | undefined => {
+    const v = r[name]
+    if (v === undefined || typeof v === 'boolean') return v
+    if (typeof v === 'object' && v !== null)
+      return {
+        applications: list((v as Record<string, unknown>).applications, `${name}.applications`)
       }
-    else throw new Error('capacity must be true, false or {applications: [...]}')
+    throw new Error(`${name} must be true, false or {applications: [...]}`)
   }
+  const capacity = byApplication('capacity')
+  if (capacity !== undefined) out.capacity = capacity
   if (r.flapHealthChecks) {
     const f = r.flapHealthChecks as Record<string, unknown>
     out.flapHealthChecks = {
@@ -128,17 +133,8 @@ export function parseFaults(raw: unknown): FaultSettings {
       ...(f.ms === undefined ? {} : { ms: positiveInteger(f.ms, 'slowDeregistration.ms') })
     }
   }
-  const hang = r.hangDeployments
-  if (hang !== undefined) {
-    if (typeof hang === 'boolean') out.hangDeployments = hang
-    else if (typeof hang === 'object' && hang !== null) {
-      const apps = list(
-        (hang as Record<string, unknown>).applications,
-        'hangDeployments.applications'
-      )
-      out.hangDeployments = { applications: apps }
-    } else throw new Error('hangDeployments must be true, false or {applications: [...]}')
-  }
+  const hang = byApplication('hangDeployments')
+  if (hang !== undefined) out.hangDeployments = hang
   return out
 }
 

@@ -119,8 +119,15 @@ export class TargetGroup {
     throw new Error(`no free port for target group ${this.config.name}'s listener`)
   }
 
-  /** Stops the checks and the listener; resolves once its port is free again. */
+  private closing?: Promise<void>
+
+  /** Stops the checks and the listener; resolves once its port is free again (once for all calls). */
   close(): Promise<void> {
+    this.closing ??= this.shut()
+    return this.closing
+  }
+
+  private shut(): Promise<void> {
     this.closed = true
     for (const t of this.targets.values()) {
       clearTimeout(t.timer)
@@ -203,11 +210,6 @@ export class TargetGroup {
   }
 
   // ---- registration and health ----
-
-  isRegistered(id: string): boolean {
-    const t = this.targets.get(id)
-    return !!t && t.state !== 'draining'
-  }
 
   /** RegisterTargets: `initial` until the checks decide (a draining target is taken back). */
   register(id: string, address: string): void {
@@ -378,14 +380,13 @@ export class TargetGroup {
     } else {
       t.fails++
       t.passes = 0
-      if (t.state !== 'unhealthy' && t.fails >= hc.unhealthyThreshold) {
+      // An unhealthy target keeps the reason of its latest failure (a flapped pass has none).
+      if (t.state === 'unhealthy' || t.fails >= hc.unhealthyThreshold) {
+        const turned = t.state !== 'unhealthy'
         t.state = 'unhealthy'
         t.reason = answer.ok ? 'Target.FailedHealthChecks' : answer.reason
         t.description = answer.ok ? 'Health checks failed' : answer.description
-        this.changed()
-      } else if (t.state === 'unhealthy') {
-        t.reason = answer.ok ? 'Target.FailedHealthChecks' : answer.reason
-        t.description = answer.ok ? 'Health checks failed' : answer.description
+        if (turned) this.changed()
       }
     }
     this.schedule(t, hc.intervalSeconds * 1000)
@@ -430,7 +431,7 @@ export class TargetGroup {
     }
   }
 
-  /** What a target answered its last health check, for a failure's diagnostics. */
+  /** What a target answered its last health check (GET /target-groups). */
   lastAnswer(id: string): string | undefined {
     return this.targets.get(id)?.lastAnswer
   }

@@ -103,8 +103,7 @@ export interface Deployment {
   // and what ends it early (ContinueDeployment, StopDeployment).
   waiting?: { type: WaitType; wake: () => void }
   instanceTerminationWaitTimeStarted: boolean
-  // Blue/green: the copied Auto Scaling group, and both fleets (for a rollback's reroute).
-  greenAutoScalingGroup?: string
+  // Blue/green: both fleets and the original Auto Scaling groups (for a rollback's reroute).
   blue?: Instance[]
   green?: Instance[]
   originalAutoScalingGroups?: string[]
