@@ -3,6 +3,8 @@
 
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import pkg from '../../package.json' with { type: 'json' }
 import { Input } from '../settings/constants.js'
 import { regionFrom } from '../settings/region.js'
@@ -11,8 +13,16 @@ import { ActionError, InputError } from '../common/errors.js'
 export interface AwsClients {
   s3: S3Client
   codedeploy: CodeDeployClient
+  /** Auto Scaling and ELBv2, built on first use: only blue/green and load-balanced groups need them. */
+  traffic: TrafficClients
   /** The region both clients use: resolved here once, and read from here by everything after. */
   region: string
+}
+
+/** The clients that read target groups and clean up a replacement Auto Scaling group. */
+export interface TrafficClients {
+  autoScaling(): Promise<AutoScalingClient>
+  elb(): Promise<ElasticLoadBalancingV2Client>
 }
 
 export interface AwsClientOptions {
@@ -45,7 +55,7 @@ const CODEDEPLOY_RETRY = { retryMode: 'adaptive', maxAttempts: 8 }
  * path-style addressing, which an S3-compatible server on an IP address needs.
  */
 export function endpointFrom(
-  service: 'S3' | 'CODEDEPLOY',
+  service: 'S3' | 'CODEDEPLOY' | 'AUTO_SCALING' | 'ELASTIC_LOAD_BALANCING_V2',
   env: NodeJS.ProcessEnv
 ): string | undefined {
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined
@@ -99,7 +109,33 @@ export async function createAwsClients(opts: AwsClientOptions): Promise<AwsClien
     ...retryFrom(CODEDEPLOY_RETRY, opts.env),
     ...(codedeployEndpoint ? { endpoint: codedeployEndpoint } : {})
   })
-  return { s3, codedeploy, region }
+  return { s3, codedeploy, region, traffic: createTrafficClients(region, opts.env) }
+}
+
+/** Built on first use, once; same timeouts and retries as CodeDeploy's (small, quick calls). */
+export function createTrafficClients(region: string, env: NodeJS.ProcessEnv): TrafficClients {
+  const common = {
+    region,
+    customUserAgent: [USER_AGENT],
+    requestHandler: CODEDEPLOY_HTTP,
+    ...retryFrom(CODEDEPLOY_RETRY, env)
+  }
+  let autoScaling: Promise<AutoScalingClient> | undefined
+  let elb: Promise<ElasticLoadBalancingV2Client> | undefined
+  return {
+    autoScaling: () =>
+      (autoScaling ??= import('@aws-sdk/client-auto-scaling').then(({ AutoScalingClient }) => {
+        const endpoint = endpointFrom('AUTO_SCALING', env)
+        return new AutoScalingClient({ ...common, ...(endpoint ? { endpoint } : {}) })
+      })),
+    elb: () =>
+      (elb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then(
+        ({ ElasticLoadBalancingV2Client }) => {
+          const endpoint = endpointFrom('ELASTIC_LOAD_BALANCING_V2', env)
+          return new ElasticLoadBalancingV2Client({ ...common, ...(endpoint ? { endpoint } : {}) })
+        }
+      ))
+  }
 }
 
 // The SDK's own chain: the region of the profile in ~/.aws/config (AWS_PROFILE, AWS_CONFIG_FILE).

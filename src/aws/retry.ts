@@ -1,7 +1,7 @@
 // The one retry loop for AWS calls (S3 and CodeDeploy): attempts, the delay before each retry,
 // and what is worth retrying are the caller's policy; the sleep is always injected.
 import type { Logger, Sleep } from '../common/log.js'
-import { isThrottling, isTransient } from './aws-errors.js'
+import { isThrottling, isTransient, toAwsCallError, type AwsErrorHints } from './aws-errors.js'
 import { codeDeployCallError } from './codedeploy-errors.js'
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
@@ -98,5 +98,34 @@ export async function callWithRetry<T>(
     )
   } catch (err) {
     throw codeDeployCallError(call, err, check?.(err))
+  }
+}
+
+/**
+ * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
+ * and explained through that service's IAM action and hints.
+ */
+export async function callServiceWithRetry<T>(
+  call: string,
+  fn: () => Promise<T>,
+  opts: RetryOptions,
+  hints: AwsErrorHints
+): Promise<T> {
+  try {
+    return await retry(
+      fn,
+      awsPolicy({
+        attempts: opts.attempts ?? 6,
+        sleep: opts.sleep,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
+        onRetry: (err, _attempt, delay) =>
+          opts.log.debug(
+            `${call}: ${isThrottling(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`
+          )
+      })
+    )
+  } catch (err) {
+    throw toAwsCallError(call, err, hints)
   }
 }

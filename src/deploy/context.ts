@@ -2,6 +2,7 @@
 // cancellation. Option types extend it; callers pass `...ctx`.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { Logger, Sleep } from '../common/log.js'
+import type { TrafficClients } from '../aws/clients.js'
 
 export interface CodeDeployContext {
   codedeploy: CodeDeployClient
@@ -12,4 +13,6 @@ export interface CodeDeployContext {
   signal?: AbortSignal
   /** Jitter for retries (tests make it fixed). */
   random?: () => number
+  /** Target groups and Auto Scaling (blue/green, traffic control); absent: those explanations are skipped. */
+  traffic?: TrafficClients
 }

@@ -26,7 +26,12 @@ export enum Input {
   StopOnCancel = 'stop-on-cancel',
   AgentSilenceTimeout = 'agent-silence-timeout',
   OnAgentSilence = 'on-agent-silence',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  WaitUntil = 'wait-until',
+  OnReady = 'on-ready',
+  ContinueDeployment = 'continue-deployment',
+  ContinueTermination = 'continue-termination',
+  FailedReplacementFleet = 'failed-replacement-fleet'
 }
 
 export enum Output {
@@ -43,7 +48,8 @@ export enum Output {
   BundleUri = 'bundle-uri',
   BundleEtag = 'bundle-etag',
   BundleVersion = 'bundle-version',
-  BundleUploaded = 'bundle-uploaded'
+  BundleUploaded = 'bundle-uploaded',
+  DeletedReplacementFleet = 'deleted-replacement-fleet'
 }
 
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */

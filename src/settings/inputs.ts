@@ -41,7 +41,9 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
 
   const application = readName(read, Input.Application, 'the CodeDeploy application name')
   const deploymentGroups = readGroups(read)
-  const bucket = readBucket(read, dryRun)
+  const continueDeployment = readContinueTarget(read, dryRun, deploymentGroups)
+  // Continuing builds and uploads nothing: the bucket is not needed (and ignored when given).
+  const bucket = readBucket(read, dryRun || continueDeployment !== undefined)
   const region = readRegion(read)
   const bundle = readBundleSource(read, workspace)
   const keyTemplate = readKeyTemplate(read)
@@ -107,8 +109,75 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     agentSilenceTimeoutMinutes: readAgentSilenceTimeout(read),
     onAgentSilence: readEnum(read, Input.OnAgentSilence, ['warn', 'fail'] as const, 'warn'),
     dryRun,
+    waitUntil: readEnum(
+      read,
+      Input.WaitUntil,
+      ['succeeded', 'traffic-rerouted'] as const,
+      'succeeded'
+    ),
+    onReady: readEnum(read, Input.OnReady, ['wait', 'continue', 'finish'] as const, 'wait'),
+    ...optional('continueDeployment', continueDeployment),
+    failedReplacementFleet: readEnum(
+      read,
+      Input.FailedReplacementFleet,
+      ['keep', 'delete'] as const,
+      'keep'
+    ),
     run
   }
+}
+
+/** CodeDeploy's deployment ids: d- and nine upper-case letters or digits. */
+const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/
+
+/**
+ * continue-deployment (and continue-termination, which only means something with it). Refuses
+ * the inputs that would build or upload, since nothing is built: a silent ignore would let a
+ * user believe a new revision went out.
+ */
+function readContinueTarget(
+  read: InputReader,
+  dryRun: boolean,
+  groups: string[]
+): Settings['continueDeployment'] {
+  const id = read(Input.ContinueDeployment)
+  const termination = readBoolean(read, Input.ContinueTermination, false)
+  if (!id) {
+    if (termination)
+      throw new InputError(
+        Input.ContinueTermination,
+        'is true but `continue-deployment` is empty, so there is no deployment whose termination wait to end.',
+        'Set `continue-deployment` to the id of the deployment in its termination wait (the deployment-id output of the run that created it).'
+      )
+    return undefined
+  }
+  singleLine(Input.ContinueDeployment, id)
+  if (!DEPLOYMENT_ID.test(id))
+    throw new InputError(
+      Input.ContinueDeployment,
+      `'${id}' is not a CodeDeploy deployment id.`,
+      'Write an id such as d-ABCDEF123 (the deployment-id output of the run that created it).'
+    )
+  for (const name of [Input.Archive, Input.Files] as const)
+    if (read(name))
+      throw new InputError(
+        name,
+        `is set together with \`continue-deployment\`, which builds and uploads nothing.`,
+        `Remove \`${name}\` from the step that continues ${id}.`
+      )
+  if (dryRun)
+    throw new InputError(
+      Input.DryRun,
+      `is true together with \`continue-deployment\`; continuing calls ContinueDeployment, which a dry run never does.`,
+      'Remove dry-run from the step that continues the deployment.'
+    )
+  if (groups.length > 1)
+    throw new InputError(
+      Input.DeploymentGroup,
+      `lists ${groups.length} groups, but continue-deployment continues one deployment of one group.`,
+      `Name only the group of ${id}.`
+    )
+  return { deploymentId: id, termination }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -67,7 +67,22 @@ export interface Settings {
   /** warn: say so and keep waiting; fail: stop the deployment and fail the step. */
   onAgentSilence: 'warn' | 'fail'
   dryRun: boolean
+  /** Blue/green: end the step at the terminal status, or once the traffic is on the replacement instances. */
+  waitUntil: 'succeeded' | 'traffic-rerouted'
+  /** A deployment in Ready (manual reroute): wait for someone, continue it, or end the step there. */
+  onReady: 'wait' | 'continue' | 'finish'
+  /** Set: build and upload nothing; continue this deployment, then wait and report as usual. */
+  continueDeployment?: ContinueTarget
+  /** A failed or stopped blue/green deployment's copied Auto Scaling group: keep it (warn) or delete it. */
+  failedReplacementFleet: 'keep' | 'delete'
   run: RunContext
+}
+
+/** The second way to run the action: continue a deployment another run created. */
+export interface ContinueTarget {
+  deploymentId: string
+  /** true: end the termination wait (TERMINATION_WAIT); false: start the reroute (READY_WAIT). */
+  termination: boolean
 }
 
 // The slices: each stage declares the few settings it reads, so its tests build only those.
@@ -104,9 +119,12 @@ export type DeploySettings = RequestSettings &
     | 'stopOnCancel'
     | 'agentSilenceTimeoutMinutes'
     | 'onAgentSilence'
+    | 'waitUntil'
+    | 'onReady'
+    | 'failedReplacementFleet'
   >
 /** What the job summary names. */
 export type ReportSettings = Pick<
   Settings,
-  'application' | 'deploymentGroups' | 'bucket' | 'dryRun'
+  'application' | 'deploymentGroups' | 'bucket' | 'dryRun' | 'continueDeployment'
 >
