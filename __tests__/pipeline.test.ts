@@ -230,7 +230,8 @@ describe('runPipeline: a deployment that succeeds', () => {
       Output.DeploymentUrl,
       Output.Deployments,
       Output.RollbackDeploymentId,
-      Output.FailedInstances
+      Output.FailedInstances,
+      Output.DeletedReplacementFleet
     ])
     // The early deployment-id is the same as the final one.
     expect(h.outputs.filter(([n]) => n === Output.DeploymentId)).toEqual([
@@ -280,6 +281,7 @@ describe('runPipeline: a deployment that succeeds', () => {
     expect(h.saved).toEqual([
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'true'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentId, h.output(Output.DeploymentId)],
       [State.DeploymentFinished, 'true']
     ])
@@ -292,6 +294,7 @@ describe('runPipeline: a deployment that succeeds', () => {
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'false'],
       [State.AutoRollback, 'false'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentId, h.output(Output.DeploymentId)],
       [State.DeploymentFinished, 'true']
     ])
@@ -307,6 +310,7 @@ describe('runPipeline: a deployment that succeeds', () => {
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'true'],
       [State.AutoRollback, 'true'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentId, deployments[0]!.id],
       [State.DeploymentId, deployments[1]!.id],
       [State.DeploymentFinished, 'true']
@@ -321,6 +325,7 @@ describe('runPipeline: a deployment that succeeds', () => {
     expect(h.saved).toEqual([
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'true'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentFinished, 'true']
     ])
     expect(h.output(Output.DeploymentStatus)).toBe('Created')
@@ -474,6 +479,7 @@ describe('runPipeline: CodeDeploy refuses the deployment', () => {
     expect(h.saved).toEqual([
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'true'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentFinished, 'true']
     ])
     expect(h.output(Output.DeploymentId)).toBeUndefined()
@@ -613,6 +619,7 @@ describe('runPipeline: cancelled', () => {
     expect(h.saved).toEqual([
       [State.Region, 'us-east-1'],
       [State.StopOnCancel, 'true'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentId, id],
       [State.DeploymentFinished, 'true']
     ])

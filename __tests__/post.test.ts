@@ -1,6 +1,10 @@
 // The post step: the backstop that stops a deployment the main step did not see end.
 import { beforeEach, describe, expect, it } from '@jest/globals'
-import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy'
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  StopDeploymentCommand
+} from '@aws-sdk/client-codedeploy'
 import { mockClient } from 'aws-sdk-client-mock'
 import { MemoryLogger, type Sleep } from '../src/common/log.js'
 import { runPost } from '../src/post.js'
@@ -18,6 +22,10 @@ const sleep: Sleep = (ms) => {
 
 beforeEach(() => {
   cd.reset()
+  // An in-place deployment: the post step has no replacement fleet to settle after the stop.
+  cd.on(GetDeploymentCommand).resolves({
+    deploymentInfo: { deploymentId: 'd-ABCDEFGH1', status: 'Stopped' }
+  })
   log = new MemoryLogger()
   sleeps = []
 })
@@ -40,6 +48,7 @@ const killedWhileWaiting =
     s.deploying({
       region: 'eu-west-1',
       stopOnCancel,
+      failedReplacementFleet: 'keep',
       ...(autoRollback !== undefined ? { autoRollback } : {})
     })
     s.waitingFor('d-ABCDEFGH1')
@@ -50,7 +59,11 @@ const stopCalls = () => cd.commandCalls(StopDeploymentCommand).map((c) => c.args
 describe('runPost: nothing to do', () => {
   it.each<[string, (s: MainState) => void]>([
     ['main failed before deploying (no state but is-post)', () => undefined],
-    ['main created no deployment', (s) => s.deploying({ region: 'eu-west-1', stopOnCancel: true })],
+    [
+      'main created no deployment',
+      (s) =>
+        s.deploying({ region: 'eu-west-1', stopOnCancel: true, failedReplacementFleet: 'keep' })
+    ],
     [
       'main saw the deployment end',
       (s) => {
@@ -61,7 +74,7 @@ describe('runPost: nothing to do', () => {
     [
       'main saw the deployment end and had no deployment (wait: false)',
       (s) => {
-        s.deploying({ region: 'eu-west-1', stopOnCancel: true })
+        s.deploying({ region: 'eu-west-1', stopOnCancel: true, failedReplacementFleet: 'keep' })
         s.finished()
       }
     ]
@@ -105,7 +118,11 @@ describe('runPost: stop-on-cancel true', () => {
     await runPost(log, postEnv(killedWhileWaiting(true, autoRollback)), sleep)
 
     expect(stopCalls()).toEqual([{ deploymentId: 'd-ABCDEFGH1', ...rollback }])
-    expect(cd.calls()).toHaveLength(1)
+    // Then one GetDeployment: not blue/green, so no replacement fleet to settle.
+    expect(cd.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'StopDeploymentCommand',
+      'GetDeploymentCommand'
+    ])
     expect(log.text('info')).toBe(
       [
         'The main step ended before deployment d-ABCDEFGH1 did: stopping it (stop-on-cancel).',

@@ -13,11 +13,19 @@ function recorder() {
   return { saved, state, env }
 }
 
+/** What the post step reads when main left no replacement fleet to settle (the default policy). */
+const NO_FLEET = { fleetPendingId: '', failedReplacementFleet: 'keep' } as const
+
 describe('MainState', () => {
   it('saves each piece in the order main reaches it', () => {
     const { saved, state } = recorder()
     state.markPostNext()
-    state.deploying({ region: 'eu-west-1', stopOnCancel: true, autoRollback: false })
+    state.deploying({
+      region: 'eu-west-1',
+      stopOnCancel: true,
+      autoRollback: false,
+      failedReplacementFleet: 'keep'
+    })
     state.waitingFor('d-ABCDEFGH1')
     state.finished()
     expect(saved).toEqual([
@@ -25,6 +33,7 @@ describe('MainState', () => {
       [State.Region, 'eu-west-1'],
       [State.StopOnCancel, 'true'],
       [State.AutoRollback, 'false'],
+      [State.FailedReplacementFleet, 'keep'],
       [State.DeploymentId, 'd-ABCDEFGH1'],
       [State.DeploymentFinished, 'true']
     ])
@@ -32,10 +41,11 @@ describe('MainState', () => {
 
   it('saves no auto-rollback when the input was not given (the group decides)', () => {
     const { saved, state } = recorder()
-    state.deploying({ region: 'us-east-1', stopOnCancel: false })
+    state.deploying({ region: 'us-east-1', stopOnCancel: false, failedReplacementFleet: 'keep' })
     expect(saved).toEqual([
       [State.Region, 'us-east-1'],
-      [State.StopOnCancel, 'false']
+      [State.StopOnCancel, 'false'],
+      [State.FailedReplacementFleet, 'keep']
     ])
   })
 
@@ -45,6 +55,8 @@ describe('MainState', () => {
         'auto-rollback',
         'deployment-finished',
         'deployment-id',
+        'failed-replacement-fleet',
+        'fleet-pending',
         'is-post',
         'region',
         'stop-on-cancel'
@@ -59,25 +71,37 @@ describe('readPostState: round trip', () => {
       'stop, roll back',
       true,
       true,
-      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: true, autoRollback: true }
+      {
+        deploymentId: 'd-1',
+        region: 'eu-west-1',
+        stopOnCancel: true,
+        autoRollback: true,
+        ...NO_FLEET
+      }
     ],
     [
       'stop, no rollback',
       true,
       false,
-      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: true, autoRollback: false }
+      {
+        deploymentId: 'd-1',
+        region: 'eu-west-1',
+        stopOnCancel: true,
+        autoRollback: false,
+        ...NO_FLEET
+      }
     ],
     [
       "stop, the group's rollback setting",
       true,
       undefined,
-      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: true }
+      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: true, ...NO_FLEET }
     ],
     [
       'leave it running',
       false,
       undefined,
-      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: false }
+      { deploymentId: 'd-1', region: 'eu-west-1', stopOnCancel: false, ...NO_FLEET }
     ]
   ])(
     'main was killed while waiting (%s): the post step gets the deployment to stop',
@@ -87,6 +111,7 @@ describe('readPostState: round trip', () => {
       state.deploying({
         region: 'eu-west-1',
         stopOnCancel,
+        failedReplacementFleet: 'keep',
         ...(autoRollback !== undefined ? { autoRollback } : {})
       })
       state.waitingFor('d-1')
@@ -99,19 +124,20 @@ describe('readPostState: round trip', () => {
 
   it('finished() empties the deployment id: main saw the deployment end', () => {
     const { state, env } = recorder()
-    state.deploying({ region: 'eu-west-1', stopOnCancel: true })
+    state.deploying({ region: 'eu-west-1', stopOnCancel: true, failedReplacementFleet: 'keep' })
     state.waitingFor('d-1')
     state.finished()
     expect(readPostState(env())).toEqual({
       deploymentId: '',
       region: 'eu-west-1',
-      stopOnCancel: true
+      stopOnCancel: true,
+      ...NO_FLEET
     })
   })
 
   it('finished() before any deployment was created: nothing to stop', () => {
     const { state, env } = recorder()
-    state.deploying({ region: 'eu-west-1', stopOnCancel: true })
+    state.deploying({ region: 'eu-west-1', stopOnCancel: true, failedReplacementFleet: 'keep' })
     state.finished()
     expect(readPostState(env()).deploymentId).toBe('')
   })
@@ -119,12 +145,17 @@ describe('readPostState: round trip', () => {
   it('main never got to deploy (failed in the bundle stage): empty state, nothing to stop', () => {
     const { state, env } = recorder()
     state.markPostNext()
-    expect(readPostState(env())).toEqual({ deploymentId: '', region: '', stopOnCancel: false })
+    expect(readPostState(env())).toEqual({
+      deploymentId: '',
+      region: '',
+      stopOnCancel: false,
+      ...NO_FLEET
+    })
   })
 
   it('a later waitingFor (the next group) replaces the id', () => {
     const { state, env } = recorder()
-    state.deploying({ region: 'eu-west-1', stopOnCancel: true })
+    state.deploying({ region: 'eu-west-1', stopOnCancel: true, failedReplacementFleet: 'keep' })
     state.waitingFor('d-staging')
     state.waitingFor('d-production')
     expect(readPostState(env()).deploymentId).toBe('d-production')
@@ -133,7 +164,12 @@ describe('readPostState: round trip', () => {
 
 describe('readPostState: what the runner hands over', () => {
   it('reads nothing from an empty environment', () => {
-    expect(readPostState({})).toEqual({ deploymentId: '', region: '', stopOnCancel: false })
+    expect(readPostState({})).toEqual({
+      deploymentId: '',
+      region: '',
+      stopOnCancel: false,
+      ...NO_FLEET
+    })
   })
 
   it.each<[string, boolean]>([

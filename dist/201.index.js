@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createAwsClients: () => (/* binding */ createAwsClients)
 /* harmony export */ });
-/* unused harmony exports USER_AGENT, endpointFrom */
+/* unused harmony exports USER_AGENT, endpointFrom, createTrafficClients */
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8330);
 /* harmony import */ var _settings_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6804);
 /* harmony import */ var _settings_region_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5245);
@@ -87,7 +87,28 @@ async function createAwsClients(opts) {
         ...retryFrom(CODEDEPLOY_RETRY, opts.env),
         ...(codedeployEndpoint ? { endpoint: codedeployEndpoint } : {})
     });
-    return { s3, codedeploy, region };
+    return { s3, codedeploy, region, traffic: createTrafficClients(region, opts.env) };
+}
+/** Built on first use, once; same timeouts and retries as CodeDeploy's (small, quick calls). */
+function createTrafficClients(region, env) {
+    const common = {
+        region,
+        customUserAgent: [USER_AGENT],
+        requestHandler: CODEDEPLOY_HTTP,
+        ...retryFrom(CODEDEPLOY_RETRY, env)
+    };
+    let autoScaling;
+    let elb;
+    return {
+        autoScaling: () => (autoScaling ??= Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(932)]).then(__webpack_require__.t.bind(__webpack_require__, 8932, 19)).then(({ AutoScalingClient }) => {
+            const endpoint = endpointFrom('AUTO_SCALING', env);
+            return new AutoScalingClient({ ...common, ...(endpoint ? { endpoint } : {}) });
+        })),
+        elb: () => (elb ??= Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(586)]).then(__webpack_require__.t.bind(__webpack_require__, 586, 19)).then(({ ElasticLoadBalancingV2Client }) => {
+            const endpoint = endpointFrom('ELASTIC_LOAD_BALANCING_V2', env);
+            return new ElasticLoadBalancingV2Client({ ...common, ...(endpoint ? { endpoint } : {}) });
+        }))
+    };
 }
 // The SDK's own chain: the region of the profile in ~/.aws/config (AWS_PROFILE, AWS_CONFIG_FILE).
 async function profileRegion(S3) {

@@ -276,7 +276,8 @@ function codeDeployCallError(call, err, check) {
 /* harmony export */   L5: () => (/* binding */ retry),
 /* harmony export */   ZG: () => (/* binding */ callWithRetry),
 /* harmony export */   jo: () => (/* binding */ backoffMs),
-/* harmony export */   kv: () => (/* binding */ awsPolicy)
+/* harmony export */   kv: () => (/* binding */ awsPolicy),
+/* harmony export */   oK: () => (/* binding */ callServiceWithRetry)
 /* harmony export */ });
 /* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
 /* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5431);
@@ -330,6 +331,24 @@ async function callWithRetry(call, fn, opts, check) {
     }
     catch (err) {
         throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err));
+    }
+}
+/**
+ * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
+ * and explained through that service's IAM action and hints.
+ */
+async function callServiceWithRetry(call, fn, opts, hints) {
+    try {
+        return await retry(fn, awsPolicy({
+            attempts: opts.attempts ?? 6,
+            sleep: opts.sleep,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.random ? { random: opts.random } : {}),
+            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
+        }));
+    }
+    catch (err) {
+        throw (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toAwsCallError */ .Dz)(call, err, hints);
     }
 }
 

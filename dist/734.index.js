@@ -454,6 +454,7 @@ function failedInstancesOf(instances) {
         const e = i.events.find((ev) => ev.status === 'Failed');
         return {
             instanceId: i.instanceId,
+            ...(i.label ? { label: i.label } : {}),
             lifecycleEvent: e?.name ?? '',
             errorCode: e?.errorCode ?? '',
             script: e?.script ?? '',
@@ -471,7 +472,11 @@ function distinctCauses(failed) {
         if (cause)
             cause.instanceIds.push(f.instanceId);
         else
-            byKey.set(key, { ...pick(f), instanceIds: [f.instanceId] });
+            byKey.set(key, {
+                ...pick(f),
+                instanceIds: [f.instanceId],
+                ...(f.explanation ? { explanation: f.explanation } : {})
+            });
     }
     return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length);
 }
@@ -494,7 +499,8 @@ function causeText(c) {
     const n = c.instanceIds.length;
     const on = `on ${n === 1 ? 'instance' : `${n} instances`} (${listIds(c.instanceIds)})`;
     const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ');
-    return `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`;
+    const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`;
+    return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base;
 }
 /**
  * Script output is untrusted: the runner treats a line starting with "::" (after spaces) as a workflow command.
@@ -517,11 +523,13 @@ function reportFailure(log, deploymentId, info, failed, url, region = '') {
     const status = info.status ?? 'Failed';
     log.info(`Deployment ${deploymentId} ${status}${ei?.code || ei?.message ? `: ${[ei.code, ei.message].filter(Boolean).join(': ')}` : ''}`);
     for (const f of failed.slice(0, LOGGED_INSTANCES_MAX)) {
-        log.startGroup(`${f.instanceId}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`);
+        log.startGroup(`${f.instanceId}${f.label ? ` (${f.label})` : ''}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`);
         log.info(`Lifecycle event: ${f.lifecycleEvent || '(unknown)'}`);
         log.info(`Error code: ${f.errorCode || '(none)'}`);
         log.info(`Script: ${f.script || '(none)'}`);
         log.info(`Message: ${oneLine(f.message) || '(none)'}`);
+        if (f.explanation)
+            log.info(`Load balancer: ${f.explanation}`);
         log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)');
         log.endGroup();
     }
@@ -624,12 +632,23 @@ function sameOverview(a, b) {
 }
 function instanceLine(id, instance) {
     const stage = instanceStage(instance);
+    const who = instance.label ? `${instance.instanceId} (${instance.label})` : instance.instanceId;
     if (stage.startsWith('Failed at')) {
         const failed = instance.events.find((e) => e.status === 'Failed');
         const code = failed?.errorCode ? ` (${failed.errorCode})` : '';
-        return `${id} ${instance.instanceId}: ${stage}${code}`;
+        return `${id} ${who}: ${stage}${code}`;
     }
-    return `${id} ${instance.instanceId}: ${stage}`;
+    return `${id} ${who}: ${stage}`;
+}
+/** Per label for blue/green ("Green: Install: 3 instances; Blue: Pending: 3 instances"), else one list. */
+function aggregateByLabel(instances) {
+    const labels = [...new Set(instances.map((i) => i.label ?? ''))];
+    if (labels.length === 1 && labels[0] === '')
+        return aggregateStages(instances);
+    return labels
+        .sort((a, b) => (a === 'Green' ? -1 : b === 'Green' ? 1 : a.localeCompare(b)))
+        .map((l) => `${l || 'Unlabelled'}: ${aggregateStages(instances.filter((i) => (i.label ?? '') === l))}`)
+        .join('; ');
 }
 /** The lines to print for `next`, given what was printed for `prev`; empty when nothing changed. */
 function describeChanges(deploymentId, prev, next) {
@@ -651,8 +670,8 @@ function describeChanges(deploymentId, prev, next) {
             }
         }
         else {
-            const text = aggregateStages(next.instances);
-            if (!prev?.instances || aggregateStages(prev.instances) !== text) {
+            const text = aggregateByLabel(next.instances);
+            if (!prev?.instances || aggregateByLabel(prev.instances) !== text) {
                 lines.push(`${deploymentId} lifecycle events: ${text}`);
             }
         }
@@ -770,11 +789,20 @@ function deploymentOutputs(result) {
                 group: g.group,
                 deploymentId: g.id,
                 instanceId: f.instanceId,
+                ...(f.label ? { label: f.label } : {}),
                 lifecycleEvent: f.lifecycleEvent,
                 errorCode: f.errorCode,
                 script: f.script,
-                message: f.message
+                message: f.message,
+                ...(f.explanation ? { explanation: f.explanation } : {})
             }))))
+        ],
+        [
+            constants/* Output */.k7.DeletedReplacementFleet,
+            created
+                .map((g) => (g.replacementFleet?.deleted ? g.replacementFleet.name : ''))
+                .filter(Boolean)
+                .join('\n')
         ]
     ];
 }
@@ -999,6 +1027,10 @@ function groupStatusText(g) {
             return `⏱️ timed out${g.status ? ` (${g.status})` : ''}`;
         case 'cancelled':
             return `🚫 cancelled${g.status ? ` (${g.status})` : ''}`;
+        case 'rerouted':
+            return `🔀 traffic rerouted (${g.status})`;
+        case 'ready':
+            return `⏸️ Ready: waiting for the traffic switch`;
         default:
             return `${icon(g.status)} ${g.status}`;
     }
@@ -1032,16 +1064,23 @@ function eventCell(e) {
     return `${icon(e.status)}${d ? ` ${d}` : ''}`;
 }
 function instanceTable(instances, columns) {
+    // Blue/green: which instances are the original (Blue) and which the replacement (Green).
+    const labelled = instances.some((i) => i.label);
     const lines = [
-        `| Instance | Status | ${columns.map(escapeText).join(' | ')} |`,
-        `|---|---|${columns.map(() => '---|').join('')}`
+        `| Instance |${labelled ? ' Fleet |' : ''} Status | ${columns.map(escapeText).join(' | ')} |`,
+        `|---|${labelled ? '---|' : ''}---|${columns.map(() => '---|').join('')}`
     ];
     for (const i of instances) {
         const cells = columns.map((c) => eventCell(i.events.find((e) => e.name === c)));
-        lines.push(`| ${escapeText(i.instanceId)} | ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`);
+        const fleet = labelled ? ` ${LABEL_TEXT[i.label ?? ''] ?? escapeText(i.label ?? '')} |` : '';
+        lines.push(`| ${escapeText(i.instanceId)} |${fleet} ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`);
     }
     return lines;
 }
+const LABEL_TEXT = {
+    Blue: '🔵 Blue (original)',
+    Green: '🟢 Green (replacement)'
+};
 function median(sorted) {
     const mid = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
@@ -1092,6 +1131,12 @@ function renderGroup(g, limits, region) {
     const duration = durationOf(g.startedAt, g.endedAt);
     if (duration)
         out.push(`Duration: ${duration}`, '');
+    if (g.plan)
+        out.push(`Plan: ${escapeText(g.plan)}`, '');
+    if (g.traffic)
+        out.push(`Traffic: ${escapeText(g.traffic)}`, '');
+    if (g.replacementFleet)
+        out.push(`Replacement fleet: ${g.replacementFleet.deleted ? '🗑️ deleted. ' : '⚠️ still running. '}${escapeText(g.replacementFleet.note)}`, '');
     const ei = g.errorInformation;
     // The error already quotes CodeDeploy's errorInformation, and its fix points at the log: the message only.
     if (g.error)
@@ -1210,10 +1255,11 @@ function renderSummary(settings, facts) {
     const parts = [title(settings)];
     if (facts.failure)
         parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`);
-    parts.push(bundleSection(bundle), summaryMarkdown(bundle.appspec, bundle.displayPath));
+    if (bundle)
+        parts.push(bundleSection(bundle), summaryMarkdown(bundle.appspec, bundle.displayPath));
     if (facts.upload)
         parts.push(uploadSection(facts.upload));
-    else if (settings.dryRun)
+    else if (settings.dryRun && facts.key)
         parts.push(keySection(settings, facts.key));
     if (facts.deployments)
         parts.push(deploymentsMarkdown(facts.deployments));
@@ -1230,6 +1276,8 @@ function renderRejection(settings, failure, appspec, displayPath) {
     ].join('\n\n') + '\n');
 }
 function title(settings) {
+    if (settings.continueDeployment)
+        return `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}: ${settings.continueDeployment.termination ? 'ending the termination wait of' : 'continuing'} ${escapeText(settings.continueDeployment.deploymentId)}`;
     return settings.dryRun
         ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
         : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`;
@@ -4642,7 +4690,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(548)]).then(__webpack_require__.bind(__webpack_require__, 2548));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -4789,6 +4837,8 @@ async function runPipeline(settings, deps) {
     // The first line (action, version, application, groups) is written by the entry point.
     const { log, signal } = deps;
     const set = (values) => values.forEach(([n, v]) => deps.setOutput(n, v));
+    if (settings.continueDeployment)
+        return continuePipeline(settings, deps, set);
     const bundle = await prepareBundle(settings, log, signal).catch(async (err) => {
         // Refused by the appspec check: the summary shows the findings (the only summary of this run).
         if (err instanceof BundleRejected)
@@ -4811,35 +4861,84 @@ async function runPipeline(settings, deps) {
         const uploaded = await upload(aws.s3, settings, bundle, key, deps);
         facts = { ...facts, upload: uploaded };
         set(uploadOutputs(uploaded));
-        deps.state.deploying({
-            region: aws.region,
-            stopOnCancel: settings.stopOnCancel,
-            autoRollback: settings.autoRollback
-        });
-        let deployments;
-        try {
-            deployments = await deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, {
-                ...deps,
-                onCreated: (_group, id) => {
-                    set(createdOutputs(id));
-                    if (settings.wait)
-                        deps.state.waitingFor(id);
-                }
-            });
-        }
-        finally {
-            deps.state.finished();
-        }
+        const deployments = await deployWithState(settings, deps, set, aws, (hooks) => deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, { ...deps, ...hooks }));
         facts = { ...facts, deployments };
-        set(deploymentOutputs(deployments));
-        return deployments.ok
-            ? {}
-            : {
-                failure: (deployments.error ?? new errors/* ActionError */.lZ('The deployment did not succeed.')).describe()
-            };
+        return conclusion(deployments);
     }
     catch (err) {
         // The step fails with the error (main.ts); the summary still shows what was done before it.
+        facts = { ...facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
+        throw err;
+    }
+    finally {
+        await writeSummarySafely(deps, renderSummary(settings, facts));
+    }
+}
+/**
+ * The deploy phase with what the post step needs saved around it: how to reach and stop a
+ * deployment main does not see end, and a stopped blue/green deployment's fleet left to settle.
+ */
+async function deployWithState(settings, deps, set, aws, run) {
+    deps.state.deploying({
+        region: aws.region,
+        stopOnCancel: settings.stopOnCancel,
+        autoRollback: settings.autoRollback,
+        failedReplacementFleet: settings.failedReplacementFleet
+    });
+    let deployments;
+    try {
+        deployments = await run({
+            traffic: aws.traffic,
+            onCreated: (_group, id) => {
+                set(createdOutputs(id));
+                if (settings.wait)
+                    deps.state.waitingFor(id);
+            }
+        });
+    }
+    finally {
+        deps.state.finished();
+    }
+    for (const g of deployments.groups)
+        if (g.fleetPending)
+            deps.state.fleetPending(g.id);
+    set(deploymentOutputs(deployments));
+    return deployments;
+}
+function conclusion(deployments) {
+    return deployments.ok
+        ? {}
+        : {
+            failure: (deployments.error ?? new errors/* ActionError */.lZ('The deployment did not succeed.')).describe()
+        };
+}
+/** continue-deployment: no bundle, no upload; continue the deployment, then wait and report. */
+async function continuePipeline(settings, deps, set) {
+    const target = settings.continueDeployment;
+    if (settings.bucket)
+        deps.log.info(`Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`);
+    let facts = {};
+    try {
+        if (deps.signal.aborted)
+            throw new errors/* ActionError */.lZ('Cancelled before continuing the deployment.');
+        const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
+        const aws = await createAwsClients({ region: settings.region, env: deps.env });
+        const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+        const deployments = await deployWithState(settings, deps, set, aws, (hooks) => deployToGroups({
+            settings,
+            continueTarget: target,
+            codedeploy: aws.codedeploy,
+            region: aws.region,
+            log: deps.log,
+            signal: deps.signal,
+            sleep: deps.sleep,
+            now: deps.now,
+            ...hooks
+        }));
+        facts = { deployments };
+        return conclusion(deployments);
+    }
+    catch (err) {
         facts = { ...facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
         throw err;
     }
@@ -4862,32 +4961,59 @@ var state_helper = __webpack_require__(7155);
 ;// CONCATENATED MODULE: ./src/post.ts
 
 
-async function runPost(log, env, sleep = common_log/* realSleep */.u) {
+/** How long the post step waits for a stopped deployment to end before settling its fleet. */
+const POST_FLEET_WAIT_MS = 90_000;
+async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date.now) {
     const state = (0,state_helper/* readPostState */.cj)(env);
     const { deploymentId } = state;
-    if (!deploymentId)
+    if (!deploymentId && !state.fleetPendingId)
         return;
-    if (!state.stopOnCancel) {
+    if (deploymentId && !state.stopOnCancel) {
         log.info(`Deployment ${deploymentId} may still be running: stop-on-cancel is false, so it is left alone.`);
         return;
     }
     const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
-    const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(67)]).then(__webpack_require__.bind(__webpack_require__, 9448));
+    let aws;
     try {
-        const { codedeploy } = await createAwsClients({ region: state.region, env });
-        log.info(`The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`);
-        await stopDeployment({
-            codedeploy,
-            log,
-            sleep,
-            deploymentId,
-            ...(state.autoRollback !== undefined ? { autoRollbackEnabled: state.autoRollback } : {})
-        });
+        aws = await createAwsClients({ region: state.region, env });
     }
     catch (err) {
-        // The post step must not hide the main step's result; it reports and moves on.
-        log.warning(`Could not stop deployment ${deploymentId} after the cancellation: ${err instanceof Error ? err.message : String(err)}. Stop it in the CodeDeploy console.`);
+        const why = err instanceof Error ? err.message : String(err);
+        log.warning(deploymentId
+            ? `Could not stop deployment ${deploymentId} after the cancellation: ${why}. Stop it in the CodeDeploy console.`
+            : `Could not check the replacement fleet of deployment ${state.fleetPendingId} after the cancellation: ${why}. Check it in the EC2 console.`);
+        return;
     }
+    if (deploymentId) {
+        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(67)]).then(__webpack_require__.bind(__webpack_require__, 9448));
+        try {
+            log.info(`The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`);
+            await stopDeployment({
+                codedeploy: aws.codedeploy,
+                log,
+                sleep,
+                deploymentId,
+                ...(state.autoRollback !== undefined ? { autoRollbackEnabled: state.autoRollback } : {})
+            });
+        }
+        catch (err) {
+            // The post step must not hide the main step's result; it reports and moves on.
+            log.warning(`Could not stop deployment ${deploymentId} after the cancellation: ${err instanceof Error ? err.message : String(err)}. Stop it in the CodeDeploy console.`);
+            return;
+        }
+    }
+    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(988)]).then(__webpack_require__.bind(__webpack_require__, 2988));
+    await settleAfterStop({
+        codedeploy: aws.codedeploy,
+        traffic: aws.traffic,
+        log,
+        sleep,
+        now,
+        region: aws.region,
+        deploymentId: deploymentId || state.fleetPendingId,
+        policy: state.failedReplacementFleet,
+        waitMs: POST_FLEET_WAIT_MS
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/runner-log.ts
@@ -5044,7 +5170,9 @@ function getSettings(read, env) {
     const dryRun = readBoolean(read, constants/* Input */.pd.DryRun, false);
     const application = readName(read, constants/* Input */.pd.Application, 'the CodeDeploy application name');
     const deploymentGroups = readGroups(read);
-    const bucket = readBucket(read, dryRun);
+    const continueDeployment = readContinueTarget(read, dryRun, deploymentGroups);
+    // Continuing builds and uploads nothing: the bucket is not needed (and ignored when given).
+    const bucket = readBucket(read, dryRun || continueDeployment !== undefined);
     const region = readRegion(read);
     const bundle = readBundleSource(read, workspace);
     const keyTemplate = readKeyTemplate(read);
@@ -5089,8 +5217,39 @@ function getSettings(read, env) {
         agentSilenceTimeoutMinutes: readAgentSilenceTimeout(read),
         onAgentSilence: readEnum(read, constants/* Input */.pd.OnAgentSilence, ['warn', 'fail'], 'warn'),
         dryRun,
+        waitUntil: readEnum(read, constants/* Input */.pd.WaitUntil, ['succeeded', 'traffic-rerouted'], 'succeeded'),
+        onReady: readEnum(read, constants/* Input */.pd.OnReady, ['wait', 'continue', 'finish'], 'wait'),
+        ...optional('continueDeployment', continueDeployment),
+        failedReplacementFleet: readEnum(read, constants/* Input */.pd.FailedReplacementFleet, ['keep', 'delete'], 'keep'),
         run
     };
+}
+/** CodeDeploy's deployment ids: d- and nine upper-case letters or digits. */
+const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/;
+/**
+ * continue-deployment (and continue-termination, which only means something with it). Refuses
+ * the inputs that would build or upload, since nothing is built: a silent ignore would let a
+ * user believe a new revision went out.
+ */
+function readContinueTarget(read, dryRun, groups) {
+    const id = read(constants/* Input */.pd.ContinueDeployment);
+    const termination = readBoolean(read, constants/* Input */.pd.ContinueTermination, false);
+    if (!id) {
+        if (termination)
+            throw new errors/* InputError */.dz(constants/* Input */.pd.ContinueTermination, 'is true but `continue-deployment` is empty, so there is no deployment whose termination wait to end.', 'Set `continue-deployment` to the id of the deployment in its termination wait (the deployment-id output of the run that created it).');
+        return undefined;
+    }
+    singleLine(constants/* Input */.pd.ContinueDeployment, id);
+    if (!DEPLOYMENT_ID.test(id))
+        throw new errors/* InputError */.dz(constants/* Input */.pd.ContinueDeployment, `'${id}' is not a CodeDeploy deployment id.`, 'Write an id such as d-ABCDEF123 (the deployment-id output of the run that created it).');
+    for (const name of [constants/* Input */.pd.Archive, constants/* Input */.pd.Files])
+        if (read(name))
+            throw new errors/* InputError */.dz(name, `is set together with \`continue-deployment\`, which builds and uploads nothing.`, `Remove \`${name}\` from the step that continues ${id}.`);
+    if (dryRun)
+        throw new errors/* InputError */.dz(constants/* Input */.pd.DryRun, `is true together with \`continue-deployment\`; continuing calls ContinueDeployment, which a dry run never does.`, 'Remove dry-run from the step that continues the deployment.');
+    if (groups.length > 1)
+        throw new errors/* InputError */.dz(constants/* Input */.pd.DeploymentGroup, `lists ${groups.length} groups, but continue-deployment continues one deployment of one group.`, `Name only the group of ${id}.`);
+    return { deploymentId: id, termination };
 }
 function optional(key, value) {
     return value === undefined ? {} : { [key]: value };

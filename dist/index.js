@@ -139,6 +139,11 @@ var Input;
     Input["AgentSilenceTimeout"] = "agent-silence-timeout";
     Input["OnAgentSilence"] = "on-agent-silence";
     Input["DryRun"] = "dry-run";
+    Input["WaitUntil"] = "wait-until";
+    Input["OnReady"] = "on-ready";
+    Input["ContinueDeployment"] = "continue-deployment";
+    Input["ContinueTermination"] = "continue-termination";
+    Input["FailedReplacementFleet"] = "failed-replacement-fleet";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -156,6 +161,7 @@ var Output;
     Output["BundleEtag"] = "bundle-etag";
     Output["BundleVersion"] = "bundle-version";
     Output["BundleUploaded"] = "bundle-uploaded";
+    Output["DeletedReplacementFleet"] = "deleted-replacement-fleet";
 })(Output || (Output = {}));
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}';
@@ -189,6 +195,8 @@ var State;
     State["Region"] = "region";
     State["StopOnCancel"] = "stop-on-cancel";
     State["AutoRollback"] = "auto-rollback";
+    State["FailedReplacementFleet"] = "failed-replacement-fleet";
+    State["FleetPending"] = "fleet-pending";
 })(State || (State = {}));
 /** What main writes, in the order it happens. */
 class MainState {
@@ -206,6 +214,7 @@ class MainState {
         this.save(State.StopOnCancel, String(o.stopOnCancel));
         if (o.autoRollback !== undefined)
             this.save(State.AutoRollback, String(o.autoRollback));
+        this.save(State.FailedReplacementFleet, o.failedReplacementFleet);
     }
     /** A deployment main is about to wait for; the post step stops it unless main saw it end. */
     waitingFor(deploymentId) {
@@ -214,6 +223,13 @@ class MainState {
     /** Main saw the deployments end (or gave up waiting on its own terms): nothing for the post step. */
     finished() {
         this.save(State.DeploymentFinished, 'true');
+    }
+    /**
+     * A blue/green deployment main stopped (cancelled) but did not see end: the post step waits for
+     * its end and applies failed-replacement-fleet.
+     */
+    fleetPending(deploymentId) {
+        this.save(State.FleetPending, deploymentId);
     }
 }
 function isPostStep(env) {
@@ -226,6 +242,8 @@ function readPostState(env) {
         deploymentId: finished ? '' : read(env, State.DeploymentId),
         region: read(env, State.Region),
         stopOnCancel: read(env, State.StopOnCancel) === 'true',
+        fleetPendingId: read(env, State.FleetPending),
+        failedReplacementFleet: read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
         ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})
     };
 }

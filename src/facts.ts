@@ -47,8 +47,9 @@ export interface DryRunFacts {
 
 /** Everything one run found out, as far as it got. */
 export interface RunFacts {
-  bundle: BundleFacts
-  key: KeyFacts
+  /** Absent with continue-deployment (nothing is built). */
+  bundle?: BundleFacts
+  key?: KeyFacts
   dryRun?: DryRunFacts
   upload?: UploadFacts
   deployments?: DeploymentsResult

@@ -22,6 +22,7 @@ import { dryRun } from './stages/dry-run.js'
 import { s3Key } from './stages/key.js'
 import { upload } from './stages/upload.js'
 import type { MainState } from './state-helper.js'
+import type { DeploymentsResult } from './deploy/types.js'
 
 export interface PipelineDeps {
   log: Logger
@@ -45,6 +46,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   // The first line (action, version, application, groups) is written by the entry point.
   const { log, signal } = deps
   const set = (values: OutputValues): void => values.forEach(([n, v]) => deps.setOutput(n, v))
+  if (settings.continueDeployment) return continuePipeline(settings, deps, set)
 
   const bundle = await prepareBundle(settings, log, signal).catch(async (err: unknown) => {
     // Refused by the appspec check: the summary shows the findings (the only summary of this run).
@@ -72,34 +74,103 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     facts = { ...facts, upload: uploaded }
     set(uploadOutputs(uploaded))
 
-    deps.state.deploying({
-      region: aws.region,
-      stopOnCancel: settings.stopOnCancel,
-      autoRollback: settings.autoRollback
-    })
-    let deployments
-    try {
-      deployments = await deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, {
-        ...deps,
-        onCreated: (_group, id) => {
-          set(createdOutputs(id))
-          if (settings.wait) deps.state.waitingFor(id)
-        }
-      })
-    } finally {
-      deps.state.finished()
-    }
+    const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
+      deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, { ...deps, ...hooks })
+    )
     facts = { ...facts, deployments }
-    set(deploymentOutputs(deployments))
-    return deployments.ok
-      ? {}
-      : {
-          failure: (
-            deployments.error ?? new ActionError('The deployment did not succeed.')
-          ).describe()
-        }
+    return conclusion(deployments)
   } catch (err) {
     // The step fails with the error (main.ts); the summary still shows what was done before it.
+    facts = { ...facts, failure: err instanceof ActionError ? err.describe() : String(err) }
+    throw err
+  } finally {
+    await writeSummarySafely(deps, renderSummary(settings, facts))
+  }
+}
+
+type AwsClients = Awaited<ReturnType<(typeof import('./aws/clients.js'))['createAwsClients']>>
+type SetOutputs = (values: OutputValues) => void
+
+/**
+ * The deploy phase with what the post step needs saved around it: how to reach and stop a
+ * deployment main does not see end, and a stopped blue/green deployment's fleet left to settle.
+ */
+async function deployWithState(
+  settings: Settings,
+  deps: PipelineDeps,
+  set: SetOutputs,
+  aws: AwsClients,
+  run: (hooks: {
+    traffic: AwsClients['traffic']
+    onCreated: (group: string, id: string) => void
+  }) => Promise<DeploymentsResult>
+): Promise<DeploymentsResult> {
+  deps.state.deploying({
+    region: aws.region,
+    stopOnCancel: settings.stopOnCancel,
+    autoRollback: settings.autoRollback,
+    failedReplacementFleet: settings.failedReplacementFleet
+  })
+  let deployments: DeploymentsResult
+  try {
+    deployments = await run({
+      traffic: aws.traffic,
+      onCreated: (_group, id) => {
+        set(createdOutputs(id))
+        if (settings.wait) deps.state.waitingFor(id)
+      }
+    })
+  } finally {
+    deps.state.finished()
+  }
+  for (const g of deployments.groups) if (g.fleetPending) deps.state.fleetPending(g.id)
+  set(deploymentOutputs(deployments))
+  return deployments
+}
+
+function conclusion(deployments: DeploymentsResult): PipelineResult {
+  return deployments.ok
+    ? {}
+    : {
+        failure: (
+          deployments.error ?? new ActionError('The deployment did not succeed.')
+        ).describe()
+      }
+}
+
+/** continue-deployment: no bundle, no upload; continue the deployment, then wait and report. */
+async function continuePipeline(
+  settings: Settings,
+  deps: PipelineDeps,
+  set: SetOutputs
+): Promise<PipelineResult> {
+  const target = settings.continueDeployment!
+  if (settings.bucket)
+    deps.log.info(
+      `Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`
+    )
+  let facts: RunFacts = {}
+  try {
+    if (deps.signal.aborted) throw new ActionError('Cancelled before continuing the deployment.')
+    const { createAwsClients } = await import('./aws/clients.js')
+    const aws = await createAwsClients({ region: settings.region, env: deps.env })
+    const { deployToGroups } = await import('./deploy/run-deployments.js')
+    const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
+      deployToGroups({
+        settings,
+        continueTarget: target,
+        codedeploy: aws.codedeploy,
+        region: aws.region,
+        log: deps.log,
+        signal: deps.signal,
+        sleep: deps.sleep,
+        now: deps.now,
+        ...hooks
+      })
+    )
+    facts = { deployments }
+    return conclusion(deployments)
+  } catch (err) {
     facts = { ...facts, failure: err instanceof ActionError ? err.describe() : String(err) }
     throw err
   } finally {

@@ -10,7 +10,9 @@ export enum State {
   DeploymentFinished = 'deployment-finished',
   Region = 'region',
   StopOnCancel = 'stop-on-cancel',
-  AutoRollback = 'auto-rollback'
+  AutoRollback = 'auto-rollback',
+  FailedReplacementFleet = 'failed-replacement-fleet',
+  FleetPending = 'fleet-pending'
 }
 
 export type SaveState = (name: State, value: string) => void
@@ -25,10 +27,16 @@ export class MainState {
   }
 
   /** Before the first deployment is created: how the post step would reach and stop it. */
-  deploying(o: { region: string; stopOnCancel: boolean; autoRollback?: boolean }): void {
+  deploying(o: {
+    region: string
+    stopOnCancel: boolean
+    autoRollback?: boolean
+    failedReplacementFleet: 'keep' | 'delete'
+  }): void {
     this.save(State.Region, o.region)
     this.save(State.StopOnCancel, String(o.stopOnCancel))
     if (o.autoRollback !== undefined) this.save(State.AutoRollback, String(o.autoRollback))
+    this.save(State.FailedReplacementFleet, o.failedReplacementFleet)
   }
 
   /** A deployment main is about to wait for; the post step stops it unless main saw it end. */
@@ -40,6 +48,14 @@ export class MainState {
   finished(): void {
     this.save(State.DeploymentFinished, 'true')
   }
+
+  /**
+   * A blue/green deployment main stopped (cancelled) but did not see end: the post step waits for
+   * its end and applies failed-replacement-fleet.
+   */
+  fleetPending(deploymentId: string): void {
+    this.save(State.FleetPending, deploymentId)
+  }
 }
 
 /** What the post step reads. */
@@ -50,6 +66,9 @@ export interface PostState {
   stopOnCancel: boolean
   /** undefined: the deployment group's own setting. */
   autoRollback?: boolean
+  /** A deployment whose replacement fleet the post step settles ('' when none). */
+  fleetPendingId: string
+  failedReplacementFleet: 'keep' | 'delete'
 }
 
 export function isPostStep(env: NodeJS.ProcessEnv): boolean {
@@ -63,6 +82,8 @@ export function readPostState(env: NodeJS.ProcessEnv): PostState {
     deploymentId: finished ? '' : read(env, State.DeploymentId),
     region: read(env, State.Region),
     stopOnCancel: read(env, State.StopOnCancel) === 'true',
+    fleetPendingId: read(env, State.FleetPending),
+    failedReplacementFleet: read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
     ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})
   }
 }

@@ -36,7 +36,15 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
   ListDeploymentTargets: 'codedeploy:ListDeploymentTargets',
   BatchGetDeploymentTargets: 'codedeploy:BatchGetDeploymentTargets',
   ListApplications: 'codedeploy:ListApplications',
-  ListDeploymentGroups: 'codedeploy:ListDeploymentGroups'
+  ListDeploymentGroups: 'codedeploy:ListDeploymentGroups',
+  // Blue/green and load-balanced groups.
+  ContinueDeployment: 'codedeploy:ContinueDeployment',
+  GetDeploymentGroup: 'codedeploy:GetDeploymentGroup',
+  DescribeTargetGroups: 'elasticloadbalancing:DescribeTargetGroups',
+  DescribeTargetHealth: 'elasticloadbalancing:DescribeTargetHealth',
+  DescribeTargetGroupAttributes: 'elasticloadbalancing:DescribeTargetGroupAttributes',
+  DescribeAutoScalingGroups: 'autoscaling:DescribeAutoScalingGroups',
+  DeleteAutoScalingGroup: 'autoscaling:DeleteAutoScalingGroup'
 }
 
 /** Granted without a call of that name in src/: AWS checks them behind calls the action makes. */
@@ -143,6 +151,8 @@ describe('examples/iam-policy.json', () => {
       'codedeploy:ListDeployments': /:deploymentgroup:my-app\//,
       'codedeploy:ListDeploymentTargets': /:deploymentgroup:my-app\//,
       'codedeploy:BatchGetDeploymentTargets': /:deploymentgroup:my-app\//,
+      'codedeploy:ContinueDeployment': /:deploymentgroup:my-app\//,
+      'codedeploy:GetDeploymentGroup': /:deploymentgroup:my-app\//,
       'codedeploy:RegisterApplicationRevision': /:application:my-app$/,
       'codedeploy:GetApplicationRevision': /:application:my-app$/,
       'codedeploy:ListDeploymentGroups': /:application:my-app$/,
@@ -156,6 +166,25 @@ describe('examples/iam-policy.json', () => {
         for (const r of list(s.Resource))
           expect([action, r]).toEqual([action, expect.stringMatching(resourceType[action]!)])
     }
+  })
+
+  it('lets the action delete only the Auto Scaling groups CodeDeploy creates (CodeDeploy_*), in a statement of its own', () => {
+    const [del, ...more] = statementsFor('autoscaling:DeleteAutoScalingGroup')
+    expect(more).toEqual([])
+    expect(list(del!.Action)).toEqual(['autoscaling:DeleteAutoScalingGroup'])
+    expect(list(del!.Resource)).toEqual([
+      expect.stringMatching(
+        /^arn:aws:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:\*:autoScalingGroupName\/CodeDeploy_\*$/
+      )
+    ])
+    // The reads have no resource-level permissions in IAM: "*" is the only resource AWS accepts.
+    for (const action of [
+      'autoscaling:DescribeAutoScalingGroups',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:DescribeTargetGroupAttributes'
+    ])
+      for (const st of statementsFor(action)) expect(list(st.Resource)).toEqual(['*'])
   })
 
   it('keeps the KMS permissions in their own statement, usable only through S3', () => {

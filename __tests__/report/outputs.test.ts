@@ -124,7 +124,8 @@ describe('deploymentOutputs', () => {
         ])
       ],
       [Output.RollbackDeploymentId, ''],
-      [Output.FailedInstances, '[]']
+      [Output.FailedInstances, '[]'],
+      [Output.DeletedReplacementFleet, '']
     ])
   })
 
@@ -138,7 +139,8 @@ describe('deploymentOutputs', () => {
     expect([...m.keys()]).toEqual([
       Output.Deployments,
       Output.RollbackDeploymentId,
-      Output.FailedInstances
+      Output.FailedInstances,
+      Output.DeletedReplacementFleet
     ])
     expect(m.get(Output.Deployments)).toBe('[]')
     expect(m.get(Output.RollbackDeploymentId)).toBe('')

@@ -43,7 +43,8 @@ export function planOf(info: DeploymentInfo): DeploymentPlan {
     manualReroute: bg?.deploymentReadyOption?.actionOnTimeout === 'STOP_DEPLOYMENT',
     readyWaitMinutes: bg?.deploymentReadyOption?.waitTimeInMinutes ?? 0,
     originalInstances: terminate?.action === 'KEEP_ALIVE' ? 'keep' : 'terminate',
-    terminationWaitMinutes: terminate?.terminationWaitTimeInMinutes ?? DEFAULT_TERMINATION_WAIT_MINUTES
+    terminationWaitMinutes:
+      terminate?.terminationWaitTimeInMinutes ?? DEFAULT_TERMINATION_WAIT_MINUTES
   }
 }
 

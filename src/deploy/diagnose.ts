@@ -16,6 +16,7 @@ export function failedInstancesOf(instances: InstanceView[]): FailedInstance[] {
       const e = i.events.find((ev) => ev.status === 'Failed')
       return {
         instanceId: i.instanceId,
+        ...(i.label ? { label: i.label } : {}),
         lifecycleEvent: e?.name ?? '',
         errorCode: e?.errorCode ?? '',
         script: e?.script ?? '',
@@ -31,6 +32,8 @@ export interface Cause {
   script: string
   message: string
   instanceIds: string[]
+  /** The first instance's traffic explanation, when it has one. */
+  explanation?: string
 }
 
 /** Failed instances grouped by what went wrong (event, error code, script, message), most frequent first. */
@@ -40,7 +43,12 @@ export function distinctCauses(failed: FailedInstance[]): Cause[] {
     const key = JSON.stringify([f.lifecycleEvent, f.errorCode, f.script, f.message])
     const cause = byKey.get(key)
     if (cause) cause.instanceIds.push(f.instanceId)
-    else byKey.set(key, { ...pick(f), instanceIds: [f.instanceId] })
+    else
+      byKey.set(key, {
+        ...pick(f),
+        instanceIds: [f.instanceId],
+        ...(f.explanation ? { explanation: f.explanation } : {})
+      })
   }
   return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length)
 }
@@ -66,7 +74,8 @@ export function causeText(c: Cause): string {
   const n = c.instanceIds.length
   const on = `on ${n === 1 ? 'instance' : `${n} instances`} (${listIds(c.instanceIds)})`
   const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ')
-  return `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`
+  const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`
+  return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base
 }
 
 /**
@@ -102,12 +111,13 @@ export function reportFailure(
   )
   for (const f of failed.slice(0, LOGGED_INSTANCES_MAX)) {
     log.startGroup(
-      `${f.instanceId}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`
+      `${f.instanceId}${f.label ? ` (${f.label})` : ''}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`
     )
     log.info(`Lifecycle event: ${f.lifecycleEvent || '(unknown)'}`)
     log.info(`Error code: ${f.errorCode || '(none)'}`)
     log.info(`Script: ${f.script || '(none)'}`)
     log.info(`Message: ${oneLine(f.message) || '(none)'}`)
+    if (f.explanation) log.info(`Load balancer: ${f.explanation}`)
     log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)')
     log.endGroup()
   }

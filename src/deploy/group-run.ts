@@ -24,6 +24,19 @@ import { rollbackOnStop, stopDeployment } from './stop.js'
 import { fetchInstances } from './targets.js'
 import type { GroupResult, InstanceView } from './types.js'
 import { waitForDeployment, type WaitResult } from './wait.js'
+import {
+  planLine,
+  planOf,
+  terminationText,
+  terminationWaitWarning,
+  trafficRerouted,
+  type DeploymentPlan
+} from './blue-green.js'
+import { continueDeployment, readDeployment } from './continue.js'
+import { settleReplacementFleet } from './fleet-policy.js'
+import { TargetGroups } from './target-groups.js'
+import { TrafficWatch } from './traffic-watch.js'
+import type { ContinueTarget } from '../settings/settings.js'
 
 /** After StopDeployment on timeout, how long we look for CodeDeploy to report Stopped. */
 export const STOP_CONFIRM_MS = 60_000
@@ -35,7 +48,8 @@ export interface GroupRun {
   ctx: CodeDeployContext
   settings: DeploySettings
   region: string
-  revision: S3Revision
+  /** Absent when continuing a deployment (nothing is created). */
+  revision?: S3Revision
   onCreated?: (group: string, id: string) => void
 }
 
@@ -54,6 +68,7 @@ export function emptyResult(group: string): GroupResult {
 export async function deployGroup(run: GroupRun, r: GroupResult): Promise<void> {
   const { ctx, settings, region } = run
   const deadline = ctx.now() + settings.waitTimeoutMinutes * 60_000
+  if (!run.revision) throw new Error('deployGroup needs a revision')
   const created = await createDeployment({
     ...ctx,
     settings,
@@ -74,28 +89,196 @@ export async function deployGroup(run: GroupRun, r: GroupResult): Promise<void> 
     r.outcome = 'created'
     return
   }
+  await follow(run, r, deadline, await readDeployment(ctx, id), { readyDone: false })
+}
 
-  const silence = settings.agentSilenceTimeoutMinutes > 0 ? new SilenceReporter(run, id) : undefined
-  const w = await waitForDeployment({
-    ...ctx,
-    deploymentId: id,
-    deadline,
-    ...(silence ? { onInstances: (instances: InstanceView[]) => silence.look(instances) } : {})
-  })
-  applyInfo(r, w.info)
-  r.instances = w.instances ?? []
-  if (silence?.watch.everSilent().length) r.silentAgents = silence.watch.everSilent()
-
-  switch (w.kind) {
-    case 'halted':
-      return haltedOnSilence(run, r, w, silence!.watch)
-    case 'terminal':
-      return r.status === 'Succeeded' ? succeeded(run, r) : failed(run, r, w.info, deadline)
-    case 'timed-out':
-      return timedOut(run, r, w)
-    case 'cancelled':
-      return cancelled(run, r, w)
+/**
+ * continue-deployment: the deployment another run created (in Ready, or in its termination wait)
+ * goes on; then it is followed like one this run created.
+ */
+export async function continueGroup(
+  run: GroupRun,
+  r: GroupResult,
+  target: ContinueTarget
+): Promise<void> {
+  const { ctx, settings, region } = run
+  const deadline = ctx.now() + settings.waitTimeoutMinutes * 60_000
+  const id = target.deploymentId
+  const info = await readDeployment(ctx, id)
+  if (info.applicationName !== settings.application || info.deploymentGroupName !== r.group)
+    throw new ActionError(
+      `Deployment ${id} belongs to application '${info.applicationName ?? '?'}', group '${info.deploymentGroupName ?? '?'}', not to '${settings.application}', '${r.group}'.`,
+      'Set application and deployment-group to those of the deployment to continue (a safeguard against continuing the wrong one).'
+    )
+  r.id = id
+  r.url = deploymentConsoleUrl(region, id)
+  applyInfo(r, info)
+  const waitType = target.termination ? 'TERMINATION_WAIT' : 'READY_WAIT'
+  await continueDeployment(ctx, id, waitType)
+  run.onCreated?.(r.group, id)
+  ctx.log.info(
+    target.termination
+      ? `Ended the termination wait of deployment ${id} (continue-termination): CodeDeploy terminates the original instances now. ${r.url}`
+      : `Continued deployment ${id}: CodeDeploy reroutes the traffic to the replacement instances now. ${r.url}`
+  )
+  if (!settings.wait) {
+    r.outcome = 'created'
+    return
   }
+  // Ending the termination wait means waiting for the end, whatever wait-until says.
+  await follow(run, r, deadline, info, { readyDone: true, terminating: target.termination })
+}
+
+interface FollowState {
+  /** Ready was handled (or is behind us): do not stop at it again. */
+  readyDone: boolean
+  /** continue-termination: the traffic has long moved; wait for the end. */
+  terminating?: boolean
+}
+
+/** What the deployment will do, the warnings that follow from it, then the wait and its conclusion. */
+async function follow(
+  run: GroupRun,
+  r: GroupResult,
+  deadline: number,
+  first: DeploymentInfo,
+  state: FollowState
+): Promise<void> {
+  const { ctx, settings } = run
+  const id = r.id
+  const plan = planOf(first)
+  if (plan.blueGreen || plan.trafficControl) {
+    r.plan = planLine(plan, await sourceGroups(run, first, plan))
+    ctx.log.info(`Deployment ${id}: ${r.plan}`)
+  }
+  const waitWarning =
+    settings.waitUntil === 'succeeded' && !state.terminating
+      ? terminationWaitWarning(plan, settings.waitTimeoutMinutes)
+      : undefined
+  if (waitWarning)
+    ctx.log.warning(waitWarning, { title: 'wait-timeout shorter than the termination wait' })
+  const traffic =
+    plan.trafficControl && ctx.traffic
+      ? new TrafficWatch(id, new TargetGroups(ctx, plan.targetGroups), ctx.log, ctx.now)
+      : undefined
+  const silence = settings.agentSilenceTimeoutMinutes > 0 ? new SilenceReporter(run, id) : undefined
+  const progress = {}
+  for (;;) {
+    const w = await waitForDeployment({
+      ...ctx,
+      deploymentId: id,
+      deadline,
+      progress,
+      onInstances: async (instances: InstanceView[]) => {
+        await traffic?.look(instances)
+        return silence ? silence.look(instances) : 'continue'
+      },
+      until: (info) => {
+        if (
+          settings.waitUntil === 'traffic-rerouted' &&
+          !state.terminating &&
+          trafficRerouted(info)
+        )
+          return 'rerouted'
+        if (info.status === 'Ready' && !state.readyDone) return 'ready'
+        return undefined
+      }
+    })
+    applyInfo(r, w.info)
+    r.instances = w.instances ?? r.instances
+    if (silence?.watch.everSilent().length) r.silentAgents = silence.watch.everSilent()
+    const bg: BlueGreen = { plan, traffic }
+
+    switch (w.kind) {
+      case 'reached':
+        if (w.reached === 'rerouted') return rerouted(run, r, plan)
+        state.readyDone = true
+        if ((await atReady(run, r, plan)) === 'finished') return
+        continue
+      case 'halted':
+        return haltedOnSilence(run, r, w, silence!.watch, bg)
+      case 'terminal':
+        return r.status === 'Succeeded' ? succeeded(run, r) : failed(run, r, w.info, deadline, bg)
+      case 'timed-out':
+        return timedOut(run, r, w, bg)
+      case 'cancelled':
+        return cancelled(run, r, w, bg)
+    }
+  }
+}
+
+/** What a blue/green or load-balanced deployment's conclusions need besides the result. */
+interface BlueGreen {
+  plan: DeploymentPlan
+  traffic: TrafficWatch | undefined
+}
+
+/** The deployment group's Auto Scaling groups, to name the one copied (best effort: the plan line only). */
+async function sourceGroups(
+  run: GroupRun,
+  info: DeploymentInfo,
+  plan: DeploymentPlan
+): Promise<string[]> {
+  if (!plan.copiesAutoScalingGroup) return []
+  try {
+    const { GetDeploymentGroupCommand } = await import('@aws-sdk/client-codedeploy')
+    const out = await run.ctx.codedeploy.send(
+      new GetDeploymentGroupCommand({
+        applicationName: info.applicationName,
+        deploymentGroupName: info.deploymentGroupName
+      })
+    )
+    return (out.deploymentGroupInfo?.autoScalingGroups ?? [])
+      .map((g) => g.name ?? '')
+      .filter(Boolean)
+  } catch (err) {
+    run.ctx.log.debug(
+      `GetDeploymentGroup failed; the plan line names no Auto Scaling group: ${String(err)}`
+    )
+    return []
+  }
+}
+
+/** on-ready: the deployment is Ready (installed on the replacement instances, traffic still on the original ones). */
+async function atReady(
+  run: GroupRun,
+  r: GroupResult,
+  plan: DeploymentPlan
+): Promise<'finished' | 'waiting'> {
+  const { ctx, settings } = run
+  const stopsAt = plan.manualReroute
+    ? ` CodeDeploy stops it if nobody continues it within ${minutesText(plan.readyWaitMinutes)} of the install.`
+    : ''
+  const ready = `Deployment ${r.id} is Ready: the replacement instances are installed and the traffic is still on the original instances.`
+  switch (settings.onReady) {
+    case 'finish':
+      r.outcome = 'ready'
+      r.status = 'Ready'
+      ctx.log.info(
+        `${ready} The step ends here (on-ready: finish). Move the traffic with this action and continue-deployment: ${r.id} (for example in a job behind an environment with required reviewers), or in the console.${stopsAt} ${r.url}`
+      )
+      return 'finished'
+    case 'continue':
+      ctx.log.info(`${ready} Continuing it (on-ready: continue).`)
+      await continueDeployment(ctx, r.id, 'READY_WAIT')
+      ctx.log.info(`Continued deployment ${r.id}: CodeDeploy reroutes the traffic now.`)
+      return 'waiting'
+    case 'wait':
+      ctx.log.info(
+        `${ready} Waiting for someone to continue it (on-ready: wait), within wait-timeout (${minutesText(settings.waitTimeoutMinutes)}): in the console, or with this action and continue-deployment: ${r.id}.${stopsAt}`
+      )
+      return 'waiting'
+  }
+}
+
+/** wait-until: traffic-rerouted: the traffic is on the healthy replacement instances; the termination wait runs on. */
+function rerouted(run: GroupRun, r: GroupResult, plan: DeploymentPlan): void {
+  const { log, now } = run.ctx
+  r.outcome = 'rerouted'
+  r.failedInstances = failedInstancesOf(r.instances)
+  log.info(
+    `Deployment ${r.id} to '${r.group}' moved the traffic to the replacement instances, which passed their health checks; the step ends here (wait-until: traffic-rerouted) with the deployment ${r.status}. ${terminationText(plan, now())} ${r.url}`
+  )
 }
 
 function notCreated(
@@ -138,20 +321,23 @@ async function failed(
   run: GroupRun,
   r: GroupResult,
   info: DeploymentInfo,
-  deadline: number
+  deadline: number,
+  bg: BlueGreen
 ): Promise<void> {
   const { region } = run
   r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed'
   r.failedInstances = failedInstancesOf(r.instances)
+  if (bg.traffic) r.failedInstances = await bg.traffic.explain(r.failedInstances)
   reportFailure(run.ctx.log, r.id, info, r.failedInstances, r.url, region)
   const rollback = await followRollback(run, r, info, deadline)
+  const fleet = await settleFleet(run, r, info, bg)
   const first = distinctCauses(r.failedInstances)[0]
   const why = first
     ? ` ${plural(r.failedInstances.length, 'instance')} failed, first cause: ${first.lifecycleEvent} ${first.errorCode}${first.script ? ` in ${first.script}` : ''}.`
     : ''
   const agentFailed = r.failedInstances.filter((f) => isAgentNotReceived(f.message))
   r.error = new ActionError(
-    `Deployment ${r.id} to '${r.group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(info)}.${why}${rollback}`,
+    `Deployment ${r.id} to '${r.group}' ${r.status === 'Stopped' ? 'was stopped' : 'failed'}${errorText(info)}.${why}${rollback}${fleet}`,
     first && isAgentNotReceived(first.message)
       ? `No CodeDeploy agent picked up the lifecycle event on ${agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`}. ${agentChecksText(
           region,
@@ -161,7 +347,60 @@ async function failed(
   )
 }
 
-async function timedOut(run: GroupRun, r: GroupResult, w: WaitResult): Promise<void> {
+/** failed-replacement-fleet, once the deployment ended; a sentence for the error. */
+async function settleFleet(
+  run: GroupRun,
+  r: GroupResult,
+  info: DeploymentInfo | undefined,
+  bg: BlueGreen
+): Promise<string> {
+  if (!info || !bg.plan.copiesAutoScalingGroup || !bg.traffic) return ''
+  r.replacementFleet = await settleReplacementFleet({
+    ctx: run.ctx,
+    info,
+    instances: r.instances,
+    targetGroups: bg.traffic.targetGroups,
+    policy: run.settings.failedReplacementFleet,
+    region: run.region
+  })
+  return r.replacementFleet ? ` ${r.replacementFleet.note}` : ''
+}
+
+/** After a stop of a blue/green deployment: where the traffic is now, in the log and the result. */
+async function sayWhereTrafficIs(run: GroupRun, r: GroupResult, bg: BlueGreen): Promise<string> {
+  if (!bg.plan.blueGreen || !bg.traffic) return ''
+  const where = await bg.traffic.whereTrafficIs(r.instances)
+  if (!where) return ''
+  const rollback = r.rollbackId
+    ? ` Rollback ${r.rollbackId} moves it back to the original instances if it is not there yet.`
+    : ''
+  r.traffic = `${where}${rollback}`
+  run.ctx.log.info(r.traffic)
+  return ` ${r.traffic}`
+}
+
+/** A stopped deployment: the traffic, and the replacement fleet once CodeDeploy says Stopped (else the post step does it). */
+async function afterStop(
+  run: GroupRun,
+  r: GroupResult,
+  info: DeploymentInfo | undefined,
+  bg: BlueGreen
+): Promise<string> {
+  const where = await sayWhereTrafficIs(run, r, bg)
+  if (!bg.plan.copiesAutoScalingGroup) return where
+  if (info?.status === 'Stopped' || info?.status === 'Failed') {
+    return `${where}${await settleFleet(run, r, info, bg)}`
+  }
+  r.fleetPending = true
+  return where
+}
+
+async function timedOut(
+  run: GroupRun,
+  r: GroupResult,
+  w: WaitResult,
+  bg: BlueGreen
+): Promise<void> {
   const { settings } = run
   const minutes = minutesText(settings.waitTimeoutMinutes)
   r.outcome = 'timed-out'
@@ -169,33 +408,43 @@ async function timedOut(run: GroupRun, r: GroupResult, w: WaitResult): Promise<v
     run.ctx.log.info(
       `Deployment ${r.id} did not finish within wait-timeout (${minutes}); stopping it (on-timeout: stop).`
     )
-    await stopAndConfirm(run, r, w.info, STOP_CONFIRM_MS)
+    const stopped = await stopAndConfirm(run, r, w.info, STOP_CONFIRM_MS)
+    const after = await afterStop(run, r, stopped, bg)
     r.error = new ActionError(
-      `Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}) and was stopped (status ${r.status || 'unknown'}).${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`,
-      `Raise wait-timeout if the deployment needs longer; console: ${r.url}`
+      `Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}) and was stopped (status ${r.status || 'unknown'}).${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}${after}`,
+      `Raise wait-timeout if the deployment needs longer${bg.plan.blueGreen && settings.waitUntil === 'succeeded' ? ', or set wait-until: traffic-rerouted' : ''}; console: ${r.url}`
     )
   } else {
+    const where = bg.plan.blueGreen ? await sayWhereTrafficIs(run, r, bg) : ''
     r.error = new ActionError(
-      `Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}); it is still running (status ${r.status || 'unknown'}).`,
-      `Follow it in the console (${r.url}); raise wait-timeout, or set on-timeout: stop to stop it instead.`
+      `Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}); it is still running (status ${r.status || 'unknown'}).${where}`,
+      `Follow it in the console (${r.url}); raise wait-timeout${bg.plan.blueGreen && settings.waitUntil === 'succeeded' ? ', set wait-until: traffic-rerouted' : ''}, or set on-timeout: stop to stop it instead.`
     )
   }
   r.failedInstances = failedInstancesOf(r.instances)
 }
 
-async function cancelled(run: GroupRun, r: GroupResult, w: WaitResult): Promise<void> {
+async function cancelled(
+  run: GroupRun,
+  r: GroupResult,
+  w: WaitResult,
+  bg: BlueGreen
+): Promise<void> {
   const { log } = run.ctx
   r.outcome = 'cancelled'
+  let after = ''
   if (run.settings.stopOnCancel) {
     log.info(`The workflow was cancelled: stopping deployment ${r.id}.`)
-    await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS)
+    const stopped = await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS)
+    // The runner kills the step seconds after the cancel: one quick look, the rest in the post step.
+    after = await afterStop(run, r, stopped, bg)
   } else {
     log.info(
       `The workflow was cancelled; deployment ${r.id} keeps running (stop-on-cancel: false). ${r.url}`
     )
   }
   r.error = new ActionError(
-    `The workflow was cancelled while deployment ${r.id} to '${r.group}' was running; ${run.settings.stopOnCancel ? `it was stopped (status ${r.status})` : 'it was left running'}.`,
+    `The workflow was cancelled while deployment ${r.id} to '${r.group}' was running; ${run.settings.stopOnCancel ? `it was stopped (status ${r.status})` : 'it was left running'}.${after}`,
     `Console: ${r.url}`
   )
 }
@@ -205,17 +454,19 @@ async function haltedOnSilence(
   run: GroupRun,
   r: GroupResult,
   w: WaitResult,
-  watch: AgentWatch
+  watch: AgentWatch,
+  bg: BlueGreen
 ): Promise<void> {
   const silent = watch.silentNow()
   run.ctx.log.info(
     `Stopping deployment ${r.id}: the CodeDeploy agent on ${plural(silent.length, 'instance')} did not pick up its lifecycle event within agent-silence-timeout (on-agent-silence: fail).`
   )
-  await stopAndConfirm(run, r, w.info, STOP_CONFIRM_MS)
+  const stopped = await stopAndConfirm(run, r, w.info, STOP_CONFIRM_MS)
   r.outcome = 'stopped'
   r.failedInstances = failedInstancesOf(r.instances)
+  const after = await afterStop(run, r, stopped, bg)
   r.error = new ActionError(
-    `Deployment ${r.id} to '${r.group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${minutesText(run.settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}`,
+    `Deployment ${r.id} to '${r.group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${minutesText(run.settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${r.rollbackId ? ` CodeDeploy started rollback ${r.rollbackId}.` : ''}${after}`,
     `${agentChecksText(
       run.region,
       silent.every((s) => s.label === 'Green')
@@ -267,7 +518,7 @@ async function stopAndConfirm(
   r: GroupResult,
   info: DeploymentInfo | undefined,
   confirmMs: number
-): Promise<void> {
+): Promise<DeploymentInfo | undefined> {
   const { ctx, region } = run
   const { signal: _cancelled, ...uncancelled } = ctx
   const autoRollbackEnabled = rollbackOnStop(
@@ -301,6 +552,7 @@ async function stopAndConfirm(
       // The summary keeps the instances last seen.
     }
   }
+  return w.info ?? info
 }
 
 /** Finds CodeDeploy's rollback of a failed deployment and follows it to its end; returns a sentence for the error. */

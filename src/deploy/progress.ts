@@ -90,12 +90,26 @@ function sameOverview(a: Overview | undefined, b: Overview | undefined): boolean
 
 function instanceLine(id: string, instance: InstanceView): string {
   const stage = instanceStage(instance)
+  const who = instance.label ? `${instance.instanceId} (${instance.label})` : instance.instanceId
   if (stage.startsWith('Failed at')) {
     const failed = instance.events.find((e) => e.status === 'Failed')
     const code = failed?.errorCode ? ` (${failed.errorCode})` : ''
-    return `${id} ${instance.instanceId}: ${stage}${code}`
+    return `${id} ${who}: ${stage}${code}`
   }
-  return `${id} ${instance.instanceId}: ${stage}`
+  return `${id} ${who}: ${stage}`
+}
+
+/** Per label for blue/green ("Green: Install: 3 instances; Blue: Pending: 3 instances"), else one list. */
+function aggregateByLabel(instances: InstanceView[]): string {
+  const labels = [...new Set(instances.map((i) => i.label ?? ''))]
+  if (labels.length === 1 && labels[0] === '') return aggregateStages(instances)
+  return labels
+    .sort((a, b) => (a === 'Green' ? -1 : b === 'Green' ? 1 : a.localeCompare(b)))
+    .map(
+      (l) =>
+        `${l || 'Unlabelled'}: ${aggregateStages(instances.filter((i) => (i.label ?? '') === l))}`
+    )
+    .join('; ')
 }
 
 /** The lines to print for `next`, given what was printed for `prev`; empty when nothing changed. */
@@ -122,8 +136,8 @@ export function describeChanges(
         if (before.get(i.instanceId) !== instanceStage(i)) lines.push(instanceLine(deploymentId, i))
       }
     } else {
-      const text = aggregateStages(next.instances)
-      if (!prev?.instances || aggregateStages(prev.instances) !== text) {
+      const text = aggregateByLabel(next.instances)
+      if (!prev?.instances || aggregateByLabel(prev.instances) !== text) {
         lines.push(`${deploymentId} lifecycle events: ${text}`)
       }
     }

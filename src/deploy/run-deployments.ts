@@ -1,38 +1,57 @@
 // The deploy phase: each deployment group in order (group-run.ts), stopping at the first that
 // does not succeed.
 import { ActionError } from '../common/errors.js'
-import type { DeploySettings } from '../settings/settings.js'
+import type { ContinueTarget, DeploySettings } from '../settings/settings.js'
 import type { CodeDeployContext } from './context.js'
-import { deployGroup, emptyResult } from './group-run.js'
+import { continueGroup, deployGroup, emptyResult } from './group-run.js'
 import type { S3Revision } from './request.js'
-import type { DeploymentsResult } from './types.js'
+import type { DeploymentsResult, GroupOutcome } from './types.js'
 
 export { CANCEL_CONFIRM_MS, STOP_CONFIRM_MS } from './group-run.js'
 
 export interface DeployToGroupsOptions extends CodeDeployContext {
   settings: DeploySettings
-  revision: S3Revision
+  /** Absent with continue-deployment (nothing is created). */
+  revision?: S3Revision
+  /** continue-deployment: continue this deployment instead of creating one. */
+  continueTarget?: ContinueTarget
   /** The region the clients use (for console links and the checks suggested). */
   region: string
   /** Called as soon as a deployment exists, before waiting (set the deployment-id output, save state). */
   onCreated?: (group: string, id: string) => void
 }
 
+/** Outcomes after which the next group is deployed (a Ready left for approval is a gate: it stops the chain). */
+const GOES_ON: ReadonlySet<GroupOutcome> = new Set(['succeeded', 'created', 'rerouted'])
+
 export async function deployToGroups(opts: DeployToGroupsOptions): Promise<DeploymentsResult> {
-  const { settings, revision, region, onCreated, ...ctx } = opts
-  const run = { ctx, settings, region, revision, ...(onCreated ? { onCreated } : {}) }
+  const { settings, revision, continueTarget, region, onCreated, ...ctx } = opts
+  const run = {
+    ctx,
+    settings,
+    region,
+    ...(revision ? { revision } : {}),
+    ...(onCreated ? { onCreated } : {})
+  }
   const groups = settings.deploymentGroups.map(emptyResult)
   for (const r of groups) {
     try {
-      await deployGroup(run, r)
+      if (continueTarget) await continueGroup(run, r, continueTarget)
+      else await deployGroup(run, r)
     } catch (err) {
       if (!(err instanceof ActionError)) throw err
       r.outcome = 'failed'
       r.error = err
     }
-    if (r.outcome !== 'succeeded' && r.outcome !== 'created') break
+    if (!GOES_ON.has(r.outcome)) break
   }
 
+  const ready = groups.find((g) => g.outcome === 'ready')
+  const waiting = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`)
+  if (ready && waiting.length)
+    ctx.log.info(
+      `Not deploying to ${waiting.join(', ')}: deployment ${ready.id} to '${ready.group}' waits in Ready for its traffic switch (on-ready: finish).`
+    )
   const firstBad = groups.find((g) => g.error)
   const notAttempted = groups
     .filter((g) => g.outcome === 'not-attempted')

@@ -31,15 +31,31 @@ export interface InstanceView {
 /** What the user needs to fix one failed instance. Also the shape of the `failed-instances` output. */
 export interface FailedInstance {
   instanceId: string
+  /** Blue/green: Blue (original) or Green (replacement). */
+  label?: string
   lifecycleEvent: string
   errorCode: string
   script: string
   message: string
   logTail: string
+  /** A traffic event's cause, read from the target groups (health check, deregistration delay). */
+  explanation?: string
 }
 
+/**
+ * How the step ended for a group. `rerouted`: wait-until: traffic-rerouted saw the traffic on the
+ * replacement instances; `ready`: on-ready: finish left the deployment in Ready.
+ */
 export type GroupOutcome =
-  'succeeded' | 'failed' | 'stopped' | 'timed-out' | 'cancelled' | 'not-attempted' | 'created'
+  | 'succeeded'
+  | 'failed'
+  | 'stopped'
+  | 'timed-out'
+  | 'cancelled'
+  | 'not-attempted'
+  | 'created'
+  | 'rerouted'
+  | 'ready'
 
 /** The result for one deployment group. `id` is empty when no deployment was created. */
 export interface GroupResult {
@@ -61,6 +77,14 @@ export interface GroupResult {
   silentAgents?: SilentInstance[]
   /** Why this group did not succeed, with the user's next step. */
   error?: ActionError
+  /** One line on what the deployment does (blue/green, traffic control), from its style. */
+  plan?: string
+  /** Where the traffic is after a stop (blue/green). */
+  traffic?: string
+  /** A failed blue/green deployment's copied Auto Scaling group: what became of it. */
+  replacementFleet?: { name: string; instances: number; deleted: boolean; note: string }
+  /** Set in the post step's stead when the deployment was stopped but had not ended: the post step finishes the clean-up. */
+  fleetPending?: boolean
 }
 
 export interface DeploymentsResult {

@@ -48,7 +48,14 @@ export interface WaitOptions extends CodeDeployContext {
    * Called with the instances after each refresh while the deployment runs; 'halt' ends the wait
    * (kind 'halted') so the caller can act, e.g. stop a deployment whose agents are silent.
    */
-  onInstances?: (instances: InstanceView[]) => 'continue' | 'halt'
+  onInstances?: (instances: InstanceView[]) => 'continue' | 'halt' | Promise<'continue' | 'halt'>
+  /**
+   * Called with each GetDeployment answer that is not terminal; a name ends the wait there (kind
+   * 'reached'): a blue/green deployment in Ready, or with its traffic rerouted.
+   */
+  until?: (info: DeploymentInfo) => string | undefined
+  /** What was last printed, kept across waits on one deployment so a line is never repeated. */
+  progress?: { printed?: Snapshot }
 }
 
 /** `instances`: the last fetched, refreshed at the terminal state when tracking; absent when never fetched. */
@@ -57,6 +64,7 @@ export type WaitResult =
   | { kind: 'timed-out'; info?: DeploymentInfo; instances?: InstanceView[] }
   | { kind: 'cancelled'; info?: DeploymentInfo; instances?: InstanceView[] }
   | { kind: 'halted'; info: DeploymentInfo; instances: InstanceView[] }
+  | { kind: 'reached'; reached: string; info: DeploymentInfo; instances?: InstanceView[] }
 
 function toOverview(info: DeploymentInfo): Overview | undefined {
   const o = info.deploymentOverview
@@ -79,7 +87,7 @@ function overviewTotal(o: Overview | undefined): number {
 export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> {
   const { deploymentId, codedeploy, log, sleep, now, deadline, signal } = opts
   const started = now()
-  let printed: Snapshot | undefined
+  const progress = opts.progress ?? {}
   let info: DeploymentInfo | undefined
   let failures = 0
   let trackInstances = opts.trackInstances ?? true
@@ -137,13 +145,15 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
         await refreshInstances(overview, terminal)
       }
       const snapshot: Snapshot = { status, overview, instances }
-      for (const line of describeChanges(deploymentId, printed, snapshot)) log.info(line)
-      const refreshed = instances !== printed?.instances
-      printed = snapshot
+      for (const line of describeChanges(deploymentId, progress.printed, snapshot)) log.info(line)
+      const refreshed = instances !== progress.printed?.instances
+      progress.printed = snapshot
       // Also shown the final instances (an agent that answered just before the end is reported).
-      const verdict = refreshed && instances ? opts.onInstances?.(instances) : undefined
+      const verdict = refreshed && instances ? await opts.onInstances?.(instances) : undefined
       if (terminal) return { kind: 'terminal', info, instances }
       if (verdict === 'halt') return { kind: 'halted', info, instances: instances! }
+      const reached = opts.until?.(info)
+      if (reached) return { kind: 'reached', reached, info, instances }
       delay = pollDelayMs(now() - started)
     } catch (err) {
       if (signal?.aborted) return { kind: 'cancelled', info, instances }

@@ -66,6 +66,10 @@ function groupStatusText(g: GroupResult): string {
       return `⏱️ timed out${g.status ? ` (${g.status})` : ''}`
     case 'cancelled':
       return `🚫 cancelled${g.status ? ` (${g.status})` : ''}`
+    case 'rerouted':
+      return `🔀 traffic rerouted (${g.status})`
+    case 'ready':
+      return `⏸️ Ready: waiting for the traffic switch`
     default:
       return `${icon(g.status)} ${g.status}`
   }
@@ -99,17 +103,25 @@ function eventCell(e: LifecycleEventView | undefined): string {
 }
 
 function instanceTable(instances: InstanceView[], columns: string[]): string[] {
+  // Blue/green: which instances are the original (Blue) and which the replacement (Green).
+  const labelled = instances.some((i) => i.label)
   const lines = [
-    `| Instance | Status | ${columns.map(escapeText).join(' | ')} |`,
-    `|---|---|${columns.map(() => '---|').join('')}`
+    `| Instance |${labelled ? ' Fleet |' : ''} Status | ${columns.map(escapeText).join(' | ')} |`,
+    `|---|${labelled ? '---|' : ''}---|${columns.map(() => '---|').join('')}`
   ]
   for (const i of instances) {
     const cells = columns.map((c) => eventCell(i.events.find((e) => e.name === c)))
+    const fleet = labelled ? ` ${LABEL_TEXT[i.label ?? ''] ?? escapeText(i.label ?? '')} |` : ''
     lines.push(
-      `| ${escapeText(i.instanceId)} | ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`
+      `| ${escapeText(i.instanceId)} |${fleet} ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`
     )
   }
   return lines
+}
+
+const LABEL_TEXT: Record<string, string> = {
+  Blue: '🔵 Blue (original)',
+  Green: '🟢 Green (replacement)'
 }
 
 function median(sorted: number[]): number {
@@ -158,6 +170,13 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
   ]
   const duration = durationOf(g.startedAt, g.endedAt)
   if (duration) out.push(`Duration: ${duration}`, '')
+  if (g.plan) out.push(`Plan: ${escapeText(g.plan)}`, '')
+  if (g.traffic) out.push(`Traffic: ${escapeText(g.traffic)}`, '')
+  if (g.replacementFleet)
+    out.push(
+      `Replacement fleet: ${g.replacementFleet.deleted ? '🗑️ deleted. ' : '⚠️ still running. '}${escapeText(g.replacementFleet.note)}`,
+      ''
+    )
   const ei = g.errorInformation
   // The error already quotes CodeDeploy's errorInformation, and its fix points at the log: the message only.
   if (g.error) out.push(`**${escapeText(g.error.message)}**`, '')

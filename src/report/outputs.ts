@@ -62,13 +62,22 @@ export function deploymentOutputs(result: DeploymentsResult): OutputValues {
             group: g.group,
             deploymentId: g.id,
             instanceId: f.instanceId,
+            ...(f.label ? { label: f.label } : {}),
             lifecycleEvent: f.lifecycleEvent,
             errorCode: f.errorCode,
             script: f.script,
-            message: f.message
+            message: f.message,
+            ...(f.explanation ? { explanation: f.explanation } : {})
           }))
         )
       )
+    ],
+    [
+      Output.DeletedReplacementFleet,
+      created
+        .map((g) => (g.replacementFleet?.deleted ? g.replacementFleet.name : ''))
+        .filter(Boolean)
+        .join('\n')
     ]
   ]
 }

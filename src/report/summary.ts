@@ -15,9 +15,9 @@ export function renderSummary(settings: ReportSettings, facts: RunFacts): string
   const { bundle } = facts
   const parts = [title(settings)]
   if (facts.failure) parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`)
-  parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
+  if (bundle) parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (facts.upload) parts.push(uploadSection(facts.upload))
-  else if (settings.dryRun) parts.push(keySection(settings, facts.key))
+  else if (settings.dryRun && facts.key) parts.push(keySection(settings, facts.key))
   if (facts.deployments) parts.push(deploymentsMarkdown(facts.deployments))
   if (facts.dryRun) parts.push(requestSection(facts.dryRun))
   return parts.join('\n\n') + '\n'
@@ -40,6 +40,8 @@ export function renderRejection(
 }
 
 function title(settings: ReportSettings): string {
+  if (settings.continueDeployment)
+    return `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}: ${settings.continueDeployment.termination ? 'ending the termination wait of' : 'continuing'} ${escapeText(settings.continueDeployment.deploymentId)}`
   return settings.dryRun
     ? `## CodeDeploy dry run: ${escapeText(settings.application)}`
     : `## CodeDeploy: ${escapeText(settings.application)} → ${settings.deploymentGroups.map(escapeText).join(', ')}`

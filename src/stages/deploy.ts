@@ -1,5 +1,6 @@
 // The deploy stage: the uploaded revision, pinned by eTag and version, to each deployment group in order.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { TrafficClients } from '../aws/clients.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { S3Revision } from '../deploy/request.js'
 import type { DeploymentsResult } from '../deploy/types.js'
@@ -11,6 +12,8 @@ export interface DeployDeps {
   signal: AbortSignal
   sleep: Sleep
   now: () => number
+  /** Auto Scaling and ELBv2, for blue/green and load-balanced groups. */
+  traffic?: TrafficClients
   /** A deployment exists (before any waiting): for the outputs and the post step. */
   onCreated(group: string, deploymentId: string): void
 }

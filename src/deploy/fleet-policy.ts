@@ -1,0 +1,93 @@
+// failed-replacement-fleet, applied: after a blue/green deployment that copied an Auto Scaling
+// group ends Failed or Stopped, keep the copy (a warning with its name, size and the command) or
+// delete it. Used by the main step and, after a cancellation, by the post step.
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import { AwsCallError } from '../common/errors.js'
+import { plural } from '../common/plural.js'
+import { planOf } from './blue-green.js'
+import type { CodeDeployContext } from './context.js'
+import {
+  deleteCommand,
+  deleteReplacementFleet,
+  inspectReplacementFleet
+} from './replacement-fleet.js'
+import type { TargetGroups } from './target-groups.js'
+import type { GroupResult, InstanceView } from './types.js'
+
+export type FleetPolicy = 'keep' | 'delete'
+
+export interface SettleOptions {
+  ctx: Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random' | 'traffic'>
+  info: DeploymentInfo
+  instances: InstanceView[]
+  targetGroups: TargetGroups
+  policy: FleetPolicy
+  region: string
+}
+
+/** Whether the policy applies: a blue/green copy that ended without success. */
+export function leavesReplacementFleet(info: DeploymentInfo): boolean {
+  return (
+    planOf(info).copiesAutoScalingGroup && (info.status === 'Failed' || info.status === 'Stopped')
+  )
+}
+
+/** Applies the policy; returns what became of the copy (undefined: there was none). Never throws. */
+export async function settleReplacementFleet(
+  o: SettleOptions
+): Promise<GroupResult['replacementFleet']> {
+  const { ctx, info, region } = o
+  const { log } = ctx
+  if (!leavesReplacementFleet(info) || !ctx.traffic) return undefined
+  const id = info.deploymentId ?? ''
+  try {
+    const verdict = await inspectReplacementFleet(ctx, info, o.instances, o.targetGroups)
+    if (verdict.kind === 'none') {
+      log.info(
+        `Deployment ${id} left no replacement Auto Scaling group (${verdict.name} does not exist).`
+      )
+      return undefined
+    }
+    const { fleet } = verdict
+    const size = plural(fleet.instanceIds.length, 'instance')
+    if (verdict.kind === 'in-use') {
+      const note = `Replacement Auto Scaling group ${fleet.name} (${size}) was not deleted: ${verdict.reason}.`
+      log.warning(
+        `${note} Check it in the EC2 console; once it serves no traffic, delete it with: ${deleteCommand(fleet.name, region)}`,
+        { title: 'Replacement fleet left running' }
+      )
+      return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note }
+    }
+    if (o.policy === 'keep') {
+      const note = `Deployment ${id} ${info.status?.toLowerCase()} and left its replacement Auto Scaling group ${fleet.name} running (${size}); the traffic stays on the original instances.`
+      log.warning(
+        `${note} It costs money until deleted: ${deleteCommand(fleet.name, region)} (or set failed-replacement-fleet: delete).`,
+        { title: 'Replacement fleet left running' }
+      )
+      return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note }
+    }
+    const outcome = await deleteReplacementFleet(ctx, fleet.name)
+    const note =
+      outcome === 'deleted'
+        ? `Deleted the replacement Auto Scaling group ${fleet.name} and its ${size} (failed-replacement-fleet: delete); the traffic stays on the original instances.`
+        : `The replacement Auto Scaling group ${fleet.name} was already gone.`
+    log.info(note)
+    return {
+      name: fleet.name,
+      instances: fleet.instanceIds.length,
+      deleted: outcome === 'deleted',
+      note
+    }
+  } catch (err) {
+    const why = err instanceof AwsCallError ? err.describe() : String(err)
+    const name = `CodeDeploy_${info.deploymentGroupName}_${id}`
+    const note = `Could not ${o.policy === 'delete' ? 'delete' : 'check'} the replacement Auto Scaling group ${name}: ${why}`
+    log.warning(
+      `${note} Check for it in the EC2 console; delete it with: ${deleteCommand(name, region)}`,
+      {
+        title: 'Replacement fleet not cleaned up'
+      }
+    )
+    return { name, instances: 0, deleted: false, note }
+  }
+}
