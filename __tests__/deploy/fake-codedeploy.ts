@@ -518,6 +518,9 @@ export function testSettings(over: Partial<DeploySettings> = {}): DeploySettings
     agentSilenceTimeoutMinutes: 5,
     onAgentSilence: 'warn',
     stopOnCancel: true,
+    waitUntil: 'succeeded',
+    onReady: 'wait',
+    failedReplacementFleet: 'keep',
     ...over
   }
 }

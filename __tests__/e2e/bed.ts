@@ -16,6 +16,8 @@ export interface Bed {
 const NAMES = [
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_CODEDEPLOY',
+  'AWS_ENDPOINT_URL_AUTO_SCALING',
+  'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_REGION',
@@ -36,6 +38,10 @@ export function bed(): Bed {
     env: {
       AWS_ENDPOINT_URL_S3: env.AWS_ENDPOINT_URL_S3 as string,
       AWS_ENDPOINT_URL_CODEDEPLOY: env.AWS_ENDPOINT_URL_CODEDEPLOY as string,
+      // The bed's Auto Scaling and load balancer (blue/green groups).
+      AWS_ENDPOINT_URL_AUTO_SCALING: env.AWS_ENDPOINT_URL_AUTO_SCALING as string,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2:
+        env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 as string,
       AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID as string,
       AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY as string,
       AWS_REGION: env.AWS_REGION as string,

@@ -1,0 +1,93 @@
+// What the blue/green e2e suites share: a workspace holding the web revision, a run of dist/
+// against one of the suite's groups, a v1 put in place first, and what the listener serves now.
+import { chmodSync } from 'node:fs'
+import path from 'node:path'
+import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
+import { suiteTempDir } from '../temp-dir.js'
+import type { BlueGreenSuite } from '../testbed/blue-green-suite.js'
+import { deploy, until } from '../testbed/traffic.js'
+import { webApp } from '../testbed/web-app.js'
+import { bed } from './bed.js'
+import { runAction, type ActionRun, type RunOptions } from './harness.js'
+import { writeFiles } from './workspace.js'
+
+const e2e = bed()
+
+export interface FailedInstanceOutput {
+  instanceId: string
+  label?: string
+  lifecycleEvent: string
+  errorCode: string
+  message: string
+  explanation?: string
+}
+
+export function json<T = unknown>(text: string | undefined): T {
+  return JSON.parse(text ?? 'null') as T
+}
+
+/** A workspace whose `deploy` folder is the web revision (web-app.ts). */
+export function webWorkspace(version: string, health = 200, extraHooks = ''): string {
+  const ws = suiteTempDir('bg-ws-')
+  const files = webApp(version, health, extraHooks)
+  writeFiles(ws, Object.fromEntries(Object.entries(files).map(([k, v]) => [`deploy/${k}`, v])))
+  for (const f of Object.keys(files))
+    if (/\.(sh|py)$/.test(f) && !f.startsWith('app/')) chmodSync(path.join(ws, 'deploy', f), 0o755)
+  return ws
+}
+
+/** dist/index.js on one of the suite's deployment groups. */
+export function action(
+  s: BlueGreenSuite,
+  group: string,
+  workspace: string,
+  inputs: Record<string, string> = {},
+  extra: Partial<RunOptions> = {}
+): Promise<ActionRun> {
+  return runAction({
+    workspace,
+    inputs: {
+      application: s.app,
+      'deployment-group': group,
+      bucket: s.b.bucket,
+      source: 'deploy',
+      'wait-timeout': '3',
+      ...inputs
+    },
+    env: e2e.env,
+    timeoutMs: 200_000,
+    ...extra
+  })
+}
+
+/** Deploys `version` to the group through the SDK and sees it to Succeeded, continuing any wait. */
+export async function seed(s: BlueGreenSuite, group: string, version: string): Promise<void> {
+  const id = await deploy(s.b, s.cd, s.app, group, webApp(version))
+  for (let i = 0; i < 20; i++) {
+    const d = await until(
+      s.cd,
+      id,
+      (x) => x.status === 'Ready' || x.instanceTerminationWaitTimeStarted === true
+    )
+    if (d.status === 'Succeeded') return
+    if (d.status === 'Failed' || d.status === 'Stopped')
+      throw new Error(`seeding ${group} with ${version}: ${id} ${d.status}`)
+    const deploymentWaitType = d.status === 'Ready' ? 'READY_WAIT' : 'TERMINATION_WAIT'
+    await s.cd
+      .send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType }))
+      .catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`seeding ${group} with ${version}: ${id} did not end`)
+}
+
+/** The versions the listener answers with over a few requests (deduplicated, in order). */
+export async function currentVersions(url: string, requests = 6): Promise<string[]> {
+  const seen: string[] = []
+  for (let i = 0; i < requests; i++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+    const v = (await res.text()).trim()
+    if (!seen.includes(v)) seen.push(v)
+  }
+  return seen
+}
