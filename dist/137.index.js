@@ -337,7 +337,7 @@ var target_groups = __webpack_require__(6875);
 
 
 /** A BlockTraffic running this long gets one line naming the deregistration delay. */
-const SLOW_BLOCK_TRAFFIC_MS = 20_000;
+const SLOW_BLOCK_TRAFFIC_MS = 15_000;
 function inEvent(i, event) {
     return i.events.some((e) => e.name === event && e.status === 'InProgress');
 }
@@ -347,6 +347,20 @@ function labelled(i) {
 function healthText(h) {
     const why = [h.reason, h.description].filter(Boolean).join(': ');
     return `${h.state}${why ? ` (${why})` : ''}`;
+}
+/** Of what the load balancer said about one target, the reading that tells most: unhealthy, then initial. */
+function mostTelling(readings) {
+    const rank = (h) => h.state === 'unhealthy' ? 0 : h.state === 'initial' ? 1 : 2;
+    return [...readings].sort((a, b) => rank(a) - rank(b))[0];
+}
+function verdictText(h) {
+    if (h.state === 'unhealthy')
+        return `the load balancer said ${healthText(h)}`;
+    if (h.state === 'initial')
+        return `the last reading was ${healthText(h)}: the instance never passed a health check`;
+    if (h.state === 'unused')
+        return `it is no longer registered (${healthText(h)}), so what it answered cannot be read`;
+    return `the load balancer says ${healthText(h)}`;
 }
 class TrafficWatch {
     deploymentId;
@@ -433,8 +447,8 @@ class TrafficWatch {
                     ...now.filter((h) => h.instanceId === f.instanceId)
                 ];
                 const perGroup = groups.map((g) => {
-                    const h = said.find((s) => s.targetGroup === g.name);
-                    return `target group '${g.name}' checks ${(0,target_groups/* healthCheckText */.As)(g.healthCheck)}; it said ${h ? healthText(h) : 'nothing about the instance'}`;
+                    const h = mostTelling(said.filter((x) => x.targetGroup === g.name));
+                    return `target group '${g.name}' checks ${(0,target_groups/* healthCheckText */.As)(g.healthCheck)}; ${h ? verdictText(h) : 'it said nothing about the instance'}`;
                 });
                 explanations.set(f.instanceId, `The instance did not pass the load balancer's health checks: ${perGroup.join('; ')}. Check that the application answers the health check path on that port once ApplicationStart and ValidateService have run.`);
             }

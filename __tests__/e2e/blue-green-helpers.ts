@@ -27,12 +27,22 @@ export function json<T = unknown>(text: string | undefined): T {
 }
 
 /** A workspace whose `deploy` folder is the web revision (web-app.ts). */
-export function webWorkspace(version: string, health = 200, extraHooks = ''): string {
+export function webWorkspace(
+  version: string,
+  health = 200,
+  extraHooks = '',
+  extraFiles: Record<string, string> = {}
+): string {
   const ws = suiteTempDir('bg-ws-')
-  const files = webApp(version, health, extraHooks)
-  writeFiles(ws, Object.fromEntries(Object.entries(files).map(([k, v]) => [`deploy/${k}`, v])))
+  const files = {
+    ...Object.fromEntries(
+      Object.entries(webApp(version, health, extraHooks)).map(([k, v]) => [`deploy/${k}`, v])
+    ),
+    ...extraFiles
+  }
+  writeFiles(ws, files)
   for (const f of Object.keys(files))
-    if (/\.(sh|py)$/.test(f) && !f.startsWith('app/')) chmodSync(path.join(ws, 'deploy', f), 0o755)
+    if (/\.(sh|py)$/.test(f) && !f.startsWith('deploy/app/')) chmodSync(path.join(ws, f), 0o755)
   return ws
 }
 

@@ -44,13 +44,15 @@ export const events = (t: InstanceTarget): string[] =>
 /**
  * Registers the suite's beforeAll/afterAll. `extra`: other target + Auto Scaling group pairs
  * (`inplace`: an in-place group with traffic control on 1 instance; `spare`: 2 instances for
- * DISCOVER_EXISTING). `slowTargetGroups`: groups whose deregistration delay is 30 s.
+ * DISCOVER_EXISTING). `slowTargetGroups`: groups whose deregistration delay is 30 s;
+ * `patientTargetGroups`: groups whose health checks take ~10 s to call a target unhealthy.
  */
 export function blueGreenSuite(
   name: string,
   groups: BlueGreenGroup[],
   extra: ('inplace' | 'spare')[] = [],
-  slowTargetGroups: string[] = []
+  slowTargetGroups: string[] = [],
+  patientTargetGroups: string[] = []
 ): BlueGreenSuite {
   const app = unique(name)
   const n = (s: string) => `${app}-${s}`
@@ -69,7 +71,8 @@ export function blueGreenSuite(
         timeScale: 0.01,
         targetGroups: all.map((g) => ({
           name: n(`${g}-tg`),
-          deregistrationDelaySeconds: slowTargetGroups.includes(g) ? 30 : 1
+          deregistrationDelaySeconds: slowTargetGroups.includes(g) ? 30 : 1,
+          patient: patientTargetGroups.includes(g)
         })),
         autoScalingGroups: all.map((g) => ({
           name: n(`${g}-asg`),

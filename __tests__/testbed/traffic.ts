@@ -35,14 +35,15 @@ export interface BlueGreenGroup {
 export function fleetYaml(opts: {
   app: string
   timeScale?: number
-  targetGroups: { name: string; deregistrationDelaySeconds?: number }[]
+  /** `patient`: health checks every 2 s, unhealthy after 5 failures (a failing AllowTraffic lasts ~10 s, not ~2 s). */
+  targetGroups: { name: string; deregistrationDelaySeconds?: number; patient?: boolean }[]
   autoScalingGroups: { name: string; instances: number; targetGroup: string }[]
   blueGreen?: (BlueGreenGroup & { asg: string; tg: string })[]
   inPlace?: { name: string; asg: string; tg: string; config?: string }[]
 }): string {
   let y = 'targetGroups:\n'
   for (const t of opts.targetGroups)
-    y += `  - { name: ${t.name}, port: 8080, healthCheck: { path: /health }, deregistrationDelaySeconds: ${t.deregistrationDelaySeconds ?? 1} }\n`
+    y += `  - { name: ${t.name}, port: 8080, healthCheck: { path: /health${t.patient ? ', intervalSeconds: 2, unhealthyThreshold: 5' : ''} }, deregistrationDelaySeconds: ${t.deregistrationDelaySeconds ?? 1} }\n`
   y += 'autoScalingGroups:\n'
   for (const a of opts.autoScalingGroups)
     y += `  - { name: ${a.name}, instances: ${a.instances}, minSize: 0, maxSize: ${Math.max(a.instances * 2, 4)}, targetGroups: [${a.targetGroup}] }\n`

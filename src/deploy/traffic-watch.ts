@@ -8,7 +8,7 @@ import { healthCheckText, TargetGroups, type TargetHealthView } from './target-g
 import type { FailedInstance, InstanceView } from './types.js'
 
 /** A BlockTraffic running this long gets one line naming the deregistration delay. */
-export const SLOW_BLOCK_TRAFFIC_MS = 20_000
+export const SLOW_BLOCK_TRAFFIC_MS = 15_000
 
 function inEvent(i: InstanceView, event: string): boolean {
   return i.events.some((e) => e.name === event && e.status === 'InProgress')
@@ -21,6 +21,22 @@ function labelled(i: { instanceId: string; label?: string }): string {
 export function healthText(h: TargetHealthView): string {
   const why = [h.reason, h.description].filter(Boolean).join(': ')
   return `${h.state}${why ? ` (${why})` : ''}`
+}
+
+/** Of what the load balancer said about one target, the reading that tells most: unhealthy, then initial. */
+function mostTelling(readings: TargetHealthView[]): TargetHealthView | undefined {
+  const rank = (h: TargetHealthView): number =>
+    h.state === 'unhealthy' ? 0 : h.state === 'initial' ? 1 : 2
+  return [...readings].sort((a, b) => rank(a) - rank(b))[0]
+}
+
+function verdictText(h: TargetHealthView): string {
+  if (h.state === 'unhealthy') return `the load balancer said ${healthText(h)}`
+  if (h.state === 'initial')
+    return `the last reading was ${healthText(h)}: the instance never passed a health check`
+  if (h.state === 'unused')
+    return `it is no longer registered (${healthText(h)}), so what it answered cannot be read`
+  return `the load balancer says ${healthText(h)}`
 }
 
 export class TrafficWatch {
@@ -113,8 +129,8 @@ export class TrafficWatch {
           ...now.filter((h) => h.instanceId === f.instanceId)
         ]
         const perGroup = groups.map((g) => {
-          const h = said.find((s) => s.targetGroup === g.name)
-          return `target group '${g.name}' checks ${healthCheckText(g.healthCheck)}; it said ${h ? healthText(h) : 'nothing about the instance'}`
+          const h = mostTelling(said.filter((x) => x.targetGroup === g.name))
+          return `target group '${g.name}' checks ${healthCheckText(g.healthCheck)}; ${h ? verdictText(h) : 'it said nothing about the instance'}`
         })
         explanations.set(
           f.instanceId,

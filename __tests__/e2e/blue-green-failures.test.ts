@@ -1,0 +1,338 @@
+// dist/index.js under Node 24 when a blue/green deployment goes wrong on the bed: AllowTraffic
+// explained from the target group, the replacement fleet kept (with the command) or deleted,
+// cancel and timeout saying where the traffic is, the post step settling a fleet, a slow
+// BlockTraffic explained; and in place with traffic control, without a failed request.
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
+import { blueGreenSuite } from '../testbed/blue-green-suite.js'
+import { unique } from '../testbed/bed.js'
+import {
+  addLoadBalancedFleet,
+  autoScaling,
+  deploy,
+  fleetYaml,
+  requestLoop,
+  switches,
+  until
+} from '../testbed/traffic.js'
+import { webApp } from '../testbed/web-app.js'
+import { bed, setFaults } from './bed.js'
+import {
+  action,
+  currentVersions,
+  json,
+  seed,
+  webWorkspace,
+  type FailedInstanceOutput
+} from './blue-green-helpers.js'
+import { runAction } from './harness.js'
+
+const e2e = bed()
+
+// A hook that holds the replacement install long enough to cancel or time out during it.
+const SLOW_HOOK = '  AfterInstall:\n    - location: slow.sh\n      timeout: 60\n'
+const SLOW = { 'deploy/slow.sh': '#!/bin/sh\nsleep 45\n' }
+
+const s = blueGreenSuite(
+  'e2e-bgf',
+  [
+    { name: 'fail-keep' },
+    { name: 'fail-delete' },
+    { name: 'cancel' },
+    { name: 'timeout' },
+    { name: 'post' },
+    { name: 'slow-block' }
+  ],
+  [],
+  [],
+  ['fail-keep', 'fail-delete']
+)
+
+async function asgExists(name: string): Promise<boolean> {
+  const r = await autoScaling(s.b).send(
+    new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })
+  )
+  return (r.AutoScalingGroups ?? []).some((g) => g.AutoScalingGroupName === name)
+}
+
+describe('blue/green failures through dist/', () => {
+  test.concurrent(
+    'AllowTraffic fails on the health check: explained from the target group; keep warns with the group, its size and the command',
+    async () => {
+      await seed(s, 'fail-keep', 'v1')
+      const r = await action(s, 'fail-keep', webWorkspace('v2', 500))
+      expect(r.code).not.toBe(0)
+      const id = r.outputs['deployment-id']!
+      const copy = `CodeDeploy_fail-keep_${id}`
+      expect(r.outputs['deployment-status']).toBe('Failed')
+      const failed = json<FailedInstanceOutput[]>(r.outputs['failed-instances'])
+      expect(failed.length).toBeGreaterThan(0)
+      for (const f of failed) {
+        expect(f).toMatchObject({ label: 'Green', lifecycleEvent: 'AllowTraffic' })
+        expect(f.explanation).toContain(
+          `target group '${s.n('fail-keep-tg')}' checks HTTP /health on port 8080, expecting 200`
+        )
+        // The bed fails AllowTraffic at the first unhealthy verdict and deregisters the
+        // instance: what the API showed last was the initial checking.
+        expect(f.explanation).toMatch(
+          /the last reading was initial|the load balancer said unhealthy/
+        )
+      }
+      expect(r.stdout).toContain(
+        `AllowTraffic: target group '${s.n('fail-keep-tg')}' says unhealthy`
+      )
+      expect(r.stdout).toMatch(
+        /Load balancer: The instance did not pass the load balancer's health checks/
+      )
+      expect(r.stdout).toContain(
+        `::warning title=Replacement fleet left running::Deployment ${id} failed and left its replacement Auto Scaling group ${copy} running (2 instances); the traffic stays on the original instances. It costs money until deleted: aws autoscaling delete-auto-scaling-group --auto-scaling-group-name ${copy} --force-delete --region us-east-1 (or set failed-replacement-fleet: delete).`
+      )
+      expect(r.outputs['deleted-replacement-fleet']).toBe('')
+      expect(await asgExists(copy)).toBe(true)
+      expect(await currentVersions(s.url('fail-keep'))).toEqual(['v1'])
+      expect(r.summary).toContain('Replacement fleet: ⚠️ still running.')
+      expect(r.errors.join('\n')).toContain('AllowTraffic failed on 2 instances')
+    },
+    240_000
+  )
+
+  test.concurrent(
+    'failed-replacement-fleet: delete deletes the copy made for this deployment; the traffic stays on v1',
+    async () => {
+      await seed(s, 'fail-delete', 'v1')
+      const original = await s.groupAsg('fail-delete')
+      const loop = requestLoop(s.url('fail-delete'))
+      const r = await action(s, 'fail-delete', webWorkspace('v2', 500), {
+        'failed-replacement-fleet': 'delete'
+      })
+      const result = await loop.stop()
+      expect(r.code).not.toBe(0)
+      const id = r.outputs['deployment-id']!
+      const copy = `CodeDeploy_fail-delete_${id}`
+      expect(r.outputs['deleted-replacement-fleet']).toBe(copy)
+      expect(r.stdout).toContain(
+        `Deleted the replacement Auto Scaling group ${copy} and its 2 instances (failed-replacement-fleet: delete); the traffic stays on the original instances.`
+      )
+      expect(r.errors.join('\n')).toContain(`Deleted the replacement Auto Scaling group ${copy}`)
+      expect(r.summary).toContain('Replacement fleet: 🗑️ deleted.')
+      expect(await asgExists(copy)).toBe(false)
+      // The original group is untouched and still serves.
+      expect(await s.groupAsg('fail-delete')).toEqual(original)
+      expect(await asgExists(original[0]!)).toBe(true)
+      expect(result.failed).toEqual([])
+      expect(switches(result.versions)).toEqual(['v1'])
+    },
+    240_000
+  )
+
+  test.concurrent(
+    'cancel during the replacement install: stopped, the traffic stays on the original instances, the copy is settled',
+    async () => {
+      await seed(s, 'cancel', 'v1')
+      const ws = webWorkspace('v2', 200, SLOW_HOOK, SLOW)
+      let sent = 0
+      const r = await action(
+        s,
+        'cancel',
+        ws,
+        { 'failed-replacement-fleet': 'delete' },
+        {
+          onSpawn: (child, output) => {
+            const timer = setInterval(() => {
+              if (!/\(Green\): AfterInstall/.test(output())) return
+              clearInterval(timer)
+              sent = Date.now()
+              child.kill('SIGINT')
+            }, 100)
+            child.on('close', () => clearInterval(timer))
+          }
+        }
+      )
+      expect(sent).toBeGreaterThan(0)
+      expect(r.code).not.toBe(0)
+      const id = r.outputs['deployment-id']!
+      const copy = `CodeDeploy_cancel_${id}`
+      expect(r.stdout).toContain(`The workflow was cancelled: stopping deployment ${id}.`)
+      expect(r.stdout).toMatch(/The traffic is on the original \(Blue\) instances: 2 serving/)
+      // Main settles the copy when the stop is confirmed in time; else the post step does.
+      if (r.state['fleet-pending']) {
+        const post = await runAction({
+          workspace: ws,
+          inputs: {},
+          env: e2e.env,
+          state: { ...r.state, 'is-post': 'true' }
+        })
+        expect(post.code).toBe(0)
+        expect(post.stdout).toContain(`Deleted the replacement Auto Scaling group ${copy}`)
+      } else {
+        expect(r.outputs['deleted-replacement-fleet']).toBe(copy)
+      }
+      expect(await asgExists(copy)).toBe(false)
+      expect(await currentVersions(s.url('cancel'))).toEqual(['v1'])
+    },
+    240_000
+  )
+
+  test.concurrent(
+    'on-timeout: stop stops it and says where the traffic is; keep names the copy',
+    async () => {
+      await seed(s, 'timeout', 'v1')
+      const r = await action(s, 'timeout', webWorkspace('v2', 200, SLOW_HOOK, SLOW), {
+        'wait-timeout': '0.25',
+        'on-timeout': 'stop'
+      })
+      expect(r.code).not.toBe(0)
+      const id = r.outputs['deployment-id']!
+      expect(r.outputs['deployment-status']).toBe('Stopped')
+      const failure = r.errors.join('\n')
+      expect(failure).toContain(
+        `did not finish within wait-timeout (0.25 minutes) and was stopped (status Stopped).`
+      )
+      expect(failure).toContain('The traffic is on the original (Blue) instances: 2 serving')
+      expect(r.stdout).toContain(
+        `left its replacement Auto Scaling group CodeDeploy_timeout_${id} running (2 instances)`
+      )
+      expect(await asgExists(`CodeDeploy_timeout_${id}`)).toBe(true)
+    },
+    240_000
+  )
+
+  test.concurrent(
+    'the post step of a main step killed mid-wait stops the deployment and deletes its copy',
+    async () => {
+      await seed(s, 'post', 'v1')
+      const files = webApp('v2', 200, SLOW_HOOK)
+      const id = await deploy(s.b, s.cd, s.app, 'post', {
+        ...files,
+        'slow.sh': SLOW['deploy/slow.sh']
+      })
+      await until(s.cd, id, (d) => (d.deploymentOverview?.InProgress ?? 0) > 0)
+      const post = await runAction({
+        workspace: webWorkspace('v2'),
+        inputs: {},
+        env: e2e.env,
+        state: {
+          'is-post': 'true',
+          'deployment-id': id,
+          'stop-on-cancel': 'true',
+          'failed-replacement-fleet': 'delete',
+          region: 'us-east-1'
+        },
+        timeoutMs: 150_000
+      })
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`stopping it (stop-on-cancel)`)
+      expect(post.stdout).toContain(
+        `Deleted the replacement Auto Scaling group CodeDeploy_post_${id}`
+      )
+      expect(
+        (await s.cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status
+      ).toBe('Stopped')
+      expect(await asgExists(`CodeDeploy_post_${id}`)).toBe(false)
+    },
+    240_000
+  )
+
+  test.concurrent(
+    'a slow BlockTraffic is explained by the target group deregistration delay',
+    async () => {
+      await seed(s, 'slow-block', 'v1')
+      await setFaults(
+        e2e,
+        { slowDeregistration: { targetGroups: [s.n('slow-block-tg')], ms: 24_000 } },
+        s.app
+      )
+      try {
+        const r = await action(s, 'slow-block', webWorkspace('v2'))
+        expect(r.errors).toEqual([])
+        expect(r.outputs['deployment-status']).toBe('Succeeded')
+        expect(r.stdout).toMatch(
+          new RegExp(
+            `BlockTraffic on i-[0-9a-f]+ \\(Blue\\).* is waiting for the load balancer to drain connections: the deregistration delay of target group '${s.n('slow-block-tg')}' 1 s \\(attribute deregistration_delay.timeout_seconds`
+          )
+        )
+      } finally {
+        await setFaults(e2e, {}, s.app)
+      }
+    },
+    240_000
+  )
+})
+
+describe('in place with traffic control through dist/', () => {
+  const app = unique('e2e-lb')
+  let url = ''
+  beforeAll(async () => {
+    const listeners = await addLoadBalancedFleet(
+      s.b,
+      fleetYaml({
+        app,
+        targetGroups: [{ name: `${app}-tg` }],
+        autoScalingGroups: [{ name: `${app}-asg`, instances: 3, targetGroup: `${app}-tg` }],
+        inPlace: [{ name: 'web-lb', asg: `${app}-asg`, tg: `${app}-tg` }]
+      })
+    )
+    url = listeners[`${app}-tg`]!
+  }, 60_000)
+
+  test('web-lb, OneAtATime behind the load balancer: v1 to v2 without a failed request', async () => {
+    const seeded = await deploy(s.b, s.cd, app, 'web-lb', webApp('v1'))
+    expect((await until(s.cd, seeded, () => false)).status).toBe('Succeeded')
+    const loop = requestLoop(url)
+    const r = await runAction({
+      workspace: webWorkspace('v2'),
+      inputs: {
+        application: app,
+        'deployment-group': 'web-lb',
+        bucket: s.b.bucket,
+        source: 'deploy',
+        'wait-timeout': '3'
+      },
+      env: e2e.env,
+      timeoutMs: 200_000
+    })
+    const result = await loop.stop()
+    expect(r.errors).toEqual([])
+    expect(r.outputs['deployment-status']).toBe('Succeeded')
+    const id = r.outputs['deployment-id']!
+    expect(r.stdout).toContain(
+      `Deployment ${id}: in place with traffic control behind target group '${app}-tg': each instance is deregistered (BlockTraffic) before its install and registered again (AllowTraffic) once it passes the health checks.`
+    )
+    expect(result.failed).toEqual([])
+    expect(result.ok).toBeGreaterThan(10)
+    expect(result.versions[0]).toBe('v1')
+    expect(result.versions[result.versions.length - 1]).toBe('v2')
+    expect(await currentVersions(url)).toEqual(['v2'])
+    // No Blue/Green column in place.
+    expect(r.summary).toContain('| Instance | Status |')
+  }, 240_000)
+
+  test('web-lb: a revision failing its health check fails AllowTraffic, explained with what the instance answered', async () => {
+    const r = await runAction({
+      workspace: webWorkspace('v3', 500),
+      inputs: {
+        application: app,
+        'deployment-group': 'web-lb',
+        bucket: s.b.bucket,
+        source: 'deploy',
+        'wait-timeout': '3'
+      },
+      env: e2e.env,
+      timeoutMs: 200_000
+    })
+    expect(r.outputs['deployment-status']).toBe('Failed')
+    const [f, ...more] = json<FailedInstanceOutput[]>(r.outputs['failed-instances'])
+    expect(more).toEqual([])
+    expect(f!.label).toBeUndefined()
+    expect(f!.lifecycleEvent).toBe('AllowTraffic')
+    // In place, the instance stays registered and unhealthy: its answer can be read.
+    expect(f!.explanation).toContain(
+      `target group '${app}-tg' checks HTTP /health on port 8080, expecting 200`
+    )
+    expect(f!.explanation).toContain(
+      'the load balancer said unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])'
+    )
+    expect(r.errors.join('\n')).toContain('Health checks failed with these codes: [500]')
+  }, 240_000)
+})
