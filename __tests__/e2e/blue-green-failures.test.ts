@@ -79,8 +79,10 @@ describe('blue/green failures through dist/', () => {
           /the last reading was initial|the load balancer said unhealthy/
         )
       }
-      expect(r.stdout).toContain(
-        `AllowTraffic: target group '${s.n('fail-keep-tg')}' says unhealthy`
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `\\(Green\\): AllowTraffic: target group '${s.n('fail-keep-tg')}' says (initial|unhealthy) \\(`
+        )
       )
       expect(r.stdout).toMatch(
         /Load balancer: The instance did not pass the load balancer's health checks/
