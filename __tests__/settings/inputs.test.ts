@@ -317,8 +317,104 @@ const BAD: [string, Partial<Record<Input, string>>, Input, RegExp][] = [
     { [Input.DeploymentConfig]: 'c'.repeat(101) },
     Input.DeploymentConfig,
     /101 characters/
+  ],
+  [
+    'wait-until unknown',
+    { [Input.WaitUntil]: 'rerouted' },
+    Input.WaitUntil,
+    /not one of succeeded, traffic-rerouted/
+  ],
+  [
+    'on-ready unknown',
+    { [Input.OnReady]: 'approve' },
+    Input.OnReady,
+    /not one of wait, continue, finish/
+  ],
+  [
+    'failed-replacement-fleet unknown',
+    { [Input.FailedReplacementFleet]: 'terminate' },
+    Input.FailedReplacementFleet,
+    /not one of keep, delete/
+  ],
+  [
+    'continue-deployment not a deployment id',
+    { [Input.ContinueDeployment]: 'd-abc' },
+    Input.ContinueDeployment,
+    /'d-abc' is not a CodeDeploy deployment id.*d-ABCDEF123/
+  ],
+  [
+    'continue-termination without continue-deployment',
+    { [Input.ContinueTermination]: 'true' },
+    Input.ContinueTermination,
+    /no deployment whose termination wait to end/
+  ],
+  [
+    'continue-termination not a boolean',
+    { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.ContinueTermination]: 'yes' },
+    Input.ContinueTermination,
+    /not a boolean/
+  ],
+  [
+    'continue-deployment with an archive to deploy',
+    { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.Archive]: 'build/app.zip' },
+    Input.Archive,
+    /builds and uploads nothing/
+  ],
+  [
+    'continue-deployment with files to bundle',
+    { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.Files]: 'build/*.jar' },
+    Input.Files,
+    /builds and uploads nothing/
+  ],
+  [
+    'continue-deployment in a dry run',
+    { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.DryRun]: 'true' },
+    Input.DryRun,
+    /ContinueDeployment, which a dry run never does/
+  ],
+  [
+    'continue-deployment with two groups',
+    { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.DeploymentGroup]: 'a\nb' },
+    Input.DeploymentGroup,
+    /continues one deployment of one group/
   ]
 ]
+
+describe('blue/green inputs', () => {
+  it('defaults: wait for success, wait at Ready, keep a failed replacement fleet, create a deployment', () => {
+    const s = settingsOf({})
+    expect(s).toMatchObject({
+      waitUntil: 'succeeded',
+      onReady: 'wait',
+      failedReplacementFleet: 'keep'
+    })
+    expect(s.continueDeployment).toBeUndefined()
+  })
+
+  it('reads each value, in any case', () => {
+    expect(
+      settingsOf({
+        [Input.WaitUntil]: 'Traffic-Rerouted',
+        [Input.OnReady]: 'FINISH',
+        [Input.FailedReplacementFleet]: 'Delete'
+      })
+    ).toMatchObject({
+      waitUntil: 'traffic-rerouted',
+      onReady: 'finish',
+      failedReplacementFleet: 'delete'
+    })
+  })
+
+  it('continue-deployment needs no bucket, and continue-termination goes with it', () => {
+    const s = settingsOf({
+      [Input.Bucket]: '',
+      [Input.ContinueDeployment]: 'd-ABCDEF123',
+      [Input.ContinueTermination]: 'true'
+    })
+    expect(s.continueDeployment).toEqual({ deploymentId: 'd-ABCDEF123', termination: true })
+    expect(s.bucket).toBe('')
+  })
+})
 
 describe('bad inputs', () => {
   it.each(BAD)('%s', (_name, inputs, input, words) => {

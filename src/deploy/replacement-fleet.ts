@@ -103,7 +103,7 @@ export async function inspectReplacementFleet(
   const foreign = instances.length ? fleet.instanceIds.filter((id) => !green.has(id)) : []
   if (foreign.length)
     return inUse(
-      `it holds ${plural(foreign.length, 'instance')} that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')})`
+      `it holds instances that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''})`
     )
   const attached = [...(group.TargetGroupARNs ?? []), ...(group.LoadBalancerNames ?? [])]
   if (attached.length)
