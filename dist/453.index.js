@@ -608,7 +608,7 @@ async function inspectReplacementFleet(ctx, info, instances, targetGroups) {
     const green = new Set(instances.filter((i) => i.label === 'Green').map((i) => i.instanceId));
     const foreign = instances.length ? fleet.instanceIds.filter((id) => !green.has(id)) : [];
     if (foreign.length)
-        return inUse(`it holds ${(0,plural/* plural */.L)(foreign.length, 'instance')} that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')})`);
+        return inUse(`it holds instances that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''})`);
     const attached = [...(group.TargetGroupARNs ?? []), ...(group.LoadBalancerNames ?? [])];
     if (attached.length)
         return inUse(`it is attached to ${(0,plural/* plural */.L)(attached.length, 'load balancer target')}: ${attached[0]}`);

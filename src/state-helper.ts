@@ -83,7 +83,8 @@ export function readPostState(env: NodeJS.ProcessEnv): PostState {
     region: read(env, State.Region),
     stopOnCancel: read(env, State.StopOnCancel) === 'true',
     fleetPendingId: read(env, State.FleetPending),
-    failedReplacementFleet: read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
+    failedReplacementFleet:
+      read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
     ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})
   }
 }

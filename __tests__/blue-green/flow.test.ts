@@ -12,7 +12,10 @@ import {
   ListDeploymentsCommand,
   StopDeploymentCommand,
   type DeploymentInfo,
-  type DeploymentTarget
+  type DeploymentTarget,
+  type LifecycleEventStatus,
+  type TargetLabel,
+  type TargetStatus
 } from '@aws-sdk/client-codedeploy'
 import {
   DescribeTargetGroupAttributesCommand,
@@ -37,11 +40,11 @@ function target(
     deploymentTargetType: 'InstanceTarget',
     instanceTarget: {
       targetId: id,
-      instanceLabel: label,
-      status,
+      instanceLabel: label as TargetLabel,
+      status: status as TargetStatus,
       lifecycleEvents: events.map(([name, s]) => ({
         lifecycleEventName: name,
-        status: s,
+        status: s as LifecycleEventStatus,
         ...(s === 'InProgress' ? { startTime: new Date(at) } : {}),
         ...(name === 'AllowTraffic' && s === 'Failed'
           ? {
