@@ -616,9 +616,12 @@ async function inspectReplacementFleet(ctx, info, instances, targetGroups) {
         return inUse(`deployment group '${info.deploymentGroupName}' uses it as its Auto Scaling group now`);
     if (fleet.instanceIds.length && targetGroups.names.length) {
         const registered = (await targetGroups.health(fleet.instanceIds)).filter((h) => (0,target_groups/* isRegistered */.zN)(h.state));
-        const first = registered[0];
+        const first = registered.find((h) => h.state !== 'draining') ?? registered[0];
         if (first)
-            return inUse(`its instance ${first.instanceId} is registered in target group '${first.targetGroup}' (${first.state}), so it may serve traffic`);
+            return {
+                ...inUse(`its instance ${first.instanceId} is registered in target group '${first.targetGroup}' (${first.state}), so it may serve traffic`),
+                ...(registered.every((h) => h.state === 'draining') ? { draining: true } : {})
+            };
     }
     return { kind: 'deletable', fleet };
 }
@@ -657,6 +660,31 @@ async function deleteReplacementFleet(ctx, name) {
 function leavesReplacementFleet(info) {
     return ((0,blue_green/* planOf */.XC)(info).copiesAutoScalingGroup && (info.status === 'Failed' || info.status === 'Stopped'));
 }
+/** Checked again every few seconds while its only link to the load balancer is a deregistration still draining. */
+const DRAIN_POLL_MS = 5000;
+/** Beyond the target groups' deregistration delay, how long a drain may take to show as done. */
+const DRAIN_MARGIN_MS = 30_000;
+/**
+ * The verdict, once no replacement instance is still draining: after a failure CodeDeploy
+ * deregisters them, and ELBv2 keeps a target `draining` for up to the deregistration delay.
+ * Bounded by that delay (the longest of the target groups) plus a margin.
+ */
+async function inspectAfterDraining(o) {
+    const { ctx } = o;
+    let verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups);
+    if (verdict.kind !== 'in-use' || !verdict.draining)
+        return verdict;
+    let delayMs = 0;
+    for (const g of await o.targetGroups.list())
+        delayMs = Math.max(delayMs, (await o.targetGroups.deregistrationDelaySeconds(g)) * 1000);
+    const until = ctx.now() + delayMs + DRAIN_MARGIN_MS;
+    ctx.log.info(`The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.fleet.name}.`);
+    while (verdict.kind === 'in-use' && verdict.draining && ctx.now() < until) {
+        await ctx.sleep(DRAIN_POLL_MS);
+        verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups);
+    }
+    return verdict;
+}
 /** Applies the policy; returns what became of the copy (undefined: there was none). Never throws. */
 async function settleReplacementFleet(o) {
     const { ctx, info, region } = o;
@@ -665,7 +693,7 @@ async function settleReplacementFleet(o) {
         return undefined;
     const id = info.deploymentId ?? '';
     try {
-        const verdict = await inspectReplacementFleet(ctx, info, o.instances, o.targetGroups);
+        const verdict = await inspectAfterDraining(o);
         if (verdict.kind === 'none') {
             log.info(`Deployment ${id} left no replacement Auto Scaling group (${verdict.name} does not exist).`);
             return undefined;

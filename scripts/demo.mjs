@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { webApp } from '../__tests__/testbed/web-app.ts'
 
 const REPO = path.resolve(import.meta.dirname, '..')
 const DIST = path.join(REPO, 'dist', 'index.js')
@@ -279,8 +280,126 @@ expectVersion(askInstances(), '1.0.0', 'after the rollback')
 if (broken.code === 0) failures.push('the broken revision did not fail the step')
 if (!broken.outputs['rollback-deployment-id']) failures.push('no rollback deployment was reported')
 
+// ---- Act 2: blue/green behind the load balancer, the tutorial's own deployment group.
+const WEB_APP = 'web-app'
+const WEB_GROUP = 'web-bluegreen'
+const listener = JSON.parse(process.env.TESTBED_TARGET_GROUPS ?? '{}')['web-tg']
+if (!listener)
+  throw new Error('TESTBED_TARGET_GROUPS names no web-tg: scripts/demo.fleet.yml defines it')
+
+/** A workspace whose `web` folder is the web revision: `version` on /, `health` the status of /health. */
+function webWorkspace(version, health) {
+  const dir = path.join(OUT, `web-${version}`)
+  for (const [name, text] of Object.entries(webApp(version, health))) {
+    const file = path.join(dir, 'web', name)
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, text, {
+      mode: /\.(sh|py)$/.test(name) && !name.startsWith('app/') ? 0o755 : 0o644
+    })
+  }
+  return dir
+}
+
+/** Requests through the listener one after another until stopped (at most 3 minutes). */
+function requestLoop(url) {
+  const seen = { ok: 0, failed: 0, versions: [] }
+  let running = true
+  const end = Date.now() + 180_000
+  const done = (async () => {
+    while (running && Date.now() < end) {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+        const body = (await res.text()).trim()
+        if (res.status === 200) {
+          seen.ok++
+          if (seen.versions.at(-1)?.[0] !== body) seen.versions.push([body, 0])
+          seen.versions.at(-1)[1]++
+        } else seen.failed++
+      } catch {
+        seen.failed++
+      }
+    }
+  })()
+  return {
+    stop: async () => {
+      running = false
+      await done
+      return seen
+    }
+  }
+}
+
+function showLoop(loop) {
+  const path = loop.versions.map(([v, n]) => `${v} ×${n}`).join(' → ')
+  console.log(
+    `  requests through the load balancer: ${loop.ok} answered, ${loop.failed} failed; ${path}`
+  )
+}
+
+function webInputs(extra = {}) {
+  return {
+    ...inputs,
+    application: WEB_APP,
+    'deployment-group': WEB_GROUP,
+    source: 'web',
+    files: '',
+    ...extra
+  }
+}
+
+function groupsOfWebApp() {
+  const { instances } = JSON.parse(
+    execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
+      encoding: 'utf8'
+    })
+  )
+  return new Set(instances.map((i) => i.autoScalingGroup).filter(Boolean))
+}
+
+heading(
+  `Blue/green: ${WEB_APP} behind target group web-tg (${listener}), copying Auto Scaling group web-asg`
+)
+const v1 = await runStep(3, webWorkspace('v1', 200), webInputs())
+if (v1.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v1 did not deploy')
+
+heading('Deploying v2 blue/green while requests go through the load balancer')
+let loop = requestLoop(listener)
+const v2 = await runStep(4, webWorkspace('v2', 200), webInputs())
+let seen = await loop.stop()
+showLoop(seen)
+showOutputs(v2, ['deployment-id', 'deployment-status'])
+if (v2.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v2 did not deploy')
+if (seen.failed) failures.push(`${seen.failed} requests failed during the blue/green deployment`)
+if (seen.versions.map(([v]) => v).join(',') !== 'v1,v2')
+  failures.push('the switch from v1 to v2 was not seen')
+
+heading(
+  'Deploying v3, whose /health answers 500: AllowTraffic fails, failed-replacement-fleet: delete'
+)
+loop = requestLoop(listener)
+const v3 = await runStep(
+  5,
+  webWorkspace('v3', 500),
+  webInputs({ 'failed-replacement-fleet': 'delete' })
+)
+seen = await loop.stop()
+showLoop(seen)
+showOutputs(v3, [
+  'deployment-id',
+  'deployment-status',
+  'deleted-replacement-fleet',
+  'failed-instances'
+])
+const deleted = v3.outputs['deleted-replacement-fleet']
+if (v3.code === 0) failures.push('the unhealthy revision did not fail the step')
+if (seen.failed || seen.versions.some(([v]) => v !== 'v2')) failures.push('the traffic left v2')
+if (!deleted || groupsOfWebApp().has(deleted))
+  failures.push('the failed replacement Auto Scaling group was not deleted')
+else
+  console.log(`  Auto Scaling groups now: ${[...groupsOfWebApp()].join(', ')} (${deleted} is gone)`)
+
 heading('Files')
-for (const run of [good, broken]) {
+for (const run of [good, broken, v1, v2, v3]) {
   console.log(`  run ${path.basename(run.dir)}: summary ${run.files.GITHUB_STEP_SUMMARY}`)
   console.log(
     `  ${' '.repeat(path.basename(run.dir).length + 5)}outputs ${run.files.GITHUB_OUTPUT}`
@@ -293,6 +412,6 @@ if (failures.length) {
 console.log(
   paint(
     '32',
-    `\nDemo done: a deployment that succeeded, one that failed, explained and rolled back (${realAgent ? 'by the real CodeDeploy agent' : 'by the emulated agent'}).`
+    `\nDemo done: a deployment that succeeded, one that failed, explained and rolled back (${realAgent ? 'by the real CodeDeploy agent' : 'by the emulated agent'}); blue/green with no failed request, and a failed replacement fleet deleted.`
   )
 )

@@ -7,7 +7,10 @@ import {
   type AutoScalingGroup
 } from '@aws-sdk/client-auto-scaling'
 import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetHealthCommand
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { settleReplacementFleet } from '../../src/deploy/fleet-policy.js'
 import { TargetGroups } from '../../src/deploy/target-groups.js'
 import { awsError } from '../deploy/fake-codedeploy.js'
@@ -177,6 +180,52 @@ describe('failed-replacement-fleet: delete', () => {
       )
     }
   )
+
+  it('waits for replacement instances still draining after the failure, then deletes the copy', async () => {
+    const draining = {
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-green1' }, TargetHealth: { State: 'draining' as const } },
+        { Target: { Id: 'i-green2' }, TargetHealth: { State: 'unused' as const } }
+      ]
+    }
+    elb
+      .on(DescribeTargetHealthCommand)
+      .resolvesOnce(draining)
+      .resolvesOnce(draining)
+      .resolves({
+        TargetHealthDescriptions: [
+          { Target: { Id: 'i-green1' }, TargetHealth: { State: 'unused' } },
+          { Target: { Id: 'i-green2' }, TargetHealth: { State: 'unused' } }
+        ]
+      })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '300' }]
+    })
+    const r = await settle('delete')
+    expect(r?.deleted).toBe(true)
+    expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(3)
+    expect(t.clock.elapsed()).toBe(10_000)
+    expect(t.log.text('info')).toContain(
+      `The replacement instances are still being deregistered from the load balancer (draining, up to 300 s); checking again before touching ${COPY}.`
+    )
+  })
+
+  it('gives up waiting for a drain after the deregistration delay and a margin: not deleted, says why', async () => {
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-green1' }, TargetHealth: { State: 'draining' } }
+      ]
+    })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }]
+    })
+    const r = await settle('delete')
+    expect(r?.deleted).toBe(false)
+    expect(asg.commandCalls(DeleteAutoScalingGroupCommand)).toHaveLength(0)
+    expect(t.clock.elapsed()).toBeGreaterThanOrEqual(40_000)
+    expect(t.clock.elapsed()).toBeLessThan(50_000)
+    expect(t.log.text('warning')).toContain('(draining), so it may serve traffic')
+  })
 
   it('a denied DeleteAutoScalingGroup is a warning naming the call and the IAM action, never a throw', async () => {
     asg

@@ -17,7 +17,10 @@ import type { GroupResult, InstanceView } from './types.js'
 export type FleetPolicy = 'keep' | 'delete'
 
 export interface SettleOptions {
-  ctx: Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random' | 'traffic'>
+  ctx: Pick<
+    CodeDeployContext,
+    'codedeploy' | 'log' | 'sleep' | 'now' | 'signal' | 'random' | 'traffic'
+  >
   info: DeploymentInfo
   instances: InstanceView[]
   targetGroups: TargetGroups
@@ -32,6 +35,34 @@ export function leavesReplacementFleet(info: DeploymentInfo): boolean {
   )
 }
 
+/** Checked again every few seconds while its only link to the load balancer is a deregistration still draining. */
+const DRAIN_POLL_MS = 5000
+/** Beyond the target groups' deregistration delay, how long a drain may take to show as done. */
+const DRAIN_MARGIN_MS = 30_000
+
+/**
+ * The verdict, once no replacement instance is still draining: after a failure CodeDeploy
+ * deregisters them, and ELBv2 keeps a target `draining` for up to the deregistration delay.
+ * Bounded by that delay (the longest of the target groups) plus a margin.
+ */
+async function inspectAfterDraining(o: SettleOptions) {
+  const { ctx } = o
+  let verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups)
+  if (verdict.kind !== 'in-use' || !verdict.draining) return verdict
+  let delayMs = 0
+  for (const g of await o.targetGroups.list())
+    delayMs = Math.max(delayMs, (await o.targetGroups.deregistrationDelaySeconds(g)) * 1000)
+  const until = ctx.now() + delayMs + DRAIN_MARGIN_MS
+  ctx.log.info(
+    `The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.fleet.name}.`
+  )
+  while (verdict.kind === 'in-use' && verdict.draining && ctx.now() < until) {
+    await ctx.sleep(DRAIN_POLL_MS)
+    verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups)
+  }
+  return verdict
+}
+
 /** Applies the policy; returns what became of the copy (undefined: there was none). Never throws. */
 export async function settleReplacementFleet(
   o: SettleOptions
@@ -41,7 +72,7 @@ export async function settleReplacementFleet(
   if (!leavesReplacementFleet(info) || !ctx.traffic) return undefined
   const id = info.deploymentId ?? ''
   try {
-    const verdict = await inspectReplacementFleet(ctx, info, o.instances, o.targetGroups)
+    const verdict = await inspectAfterDraining(o)
     if (verdict.kind === 'none') {
       log.info(
         `Deployment ${id} left no replacement Auto Scaling group (${verdict.name} does not exist).`

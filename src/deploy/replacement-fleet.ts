@@ -27,8 +27,8 @@ export interface ReplacementFleet {
 export type FleetVerdict =
   /** No such group (never created, or already gone). */
   | { kind: 'none'; name: string }
-  /** It exists but must not be deleted, for `reason`. */
-  | { kind: 'in-use'; fleet: ReplacementFleet; reason: string }
+  /** It exists but must not be deleted, for `reason`; `draining`: only because targets are still being deregistered. */
+  | { kind: 'in-use'; fleet: ReplacementFleet; reason: string; draining?: boolean }
   | { kind: 'deletable'; fleet: ReplacementFleet }
 
 type Ctx = Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random' | 'traffic'>
@@ -118,11 +118,14 @@ export async function inspectReplacementFleet(
     const registered = (await targetGroups.health(fleet.instanceIds)).filter((h) =>
       isRegistered(h.state)
     )
-    const first = registered[0]
+    const first = registered.find((h) => h.state !== 'draining') ?? registered[0]
     if (first)
-      return inUse(
-        `its instance ${first.instanceId} is registered in target group '${first.targetGroup}' (${first.state}), so it may serve traffic`
-      )
+      return {
+        ...inUse(
+          `its instance ${first.instanceId} is registered in target group '${first.targetGroup}' (${first.state}), so it may serve traffic`
+        ),
+        ...(registered.every((h) => h.state === 'draining') ? { draining: true } : {})
+      } as FleetVerdict
   }
   return { kind: 'deletable', fleet }
 }
