@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import type { TrafficClients } from '../../src/aws/clients.js'
 import { MemoryLogger } from '../../src/common/log.js'
 import type { InstanceView } from '../../src/deploy/types.js'
-import { FakeClock } from '../deploy/fake-codedeploy.js'
+import { FakeClock } from './fake-codedeploy.js'
 
 export const cd = mockClient(CodeDeployClient)
 export const asg = mockClient(AutoScalingClient)

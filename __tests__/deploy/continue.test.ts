@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from '@jest/globals'
 import { ContinueDeploymentCommand, GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { continueDeployment } from '../../src/deploy/continue.js'
 import { ActionError } from '../../src/common/errors.js'
-import { awsError } from '../deploy/fake-codedeploy.js'
-import { blueGreenInfo, cd, context, ID } from './fixtures.js'
+import { awsError } from './fake-codedeploy.js'
+import { blueGreenInfo, cd, context, ID } from './blue-green-fixtures.js'
 
 let t: ReturnType<typeof context>
 beforeEach(() => {

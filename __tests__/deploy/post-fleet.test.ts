@@ -15,8 +15,8 @@ import {
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { MemoryLogger } from '../../src/common/log.js'
 import { runPost } from '../../src/post.js'
-import { FakeClock } from '../deploy/fake-codedeploy.js'
-import { asg, blueGreenInfo, cd, elb, ID, mockTargetGroup } from './fixtures.js'
+import { FakeClock } from './fake-codedeploy.js'
+import { asg, blueGreenInfo, cd, elb, ID, mockTargetGroup } from './blue-green-fixtures.js'
 
 const COPY = `CodeDeploy_web_${ID}`
 const ENV = {

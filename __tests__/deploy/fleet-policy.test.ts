@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { settleReplacementFleet } from '../../src/deploy/fleet-policy.js'
 import { TargetGroups } from '../../src/deploy/target-groups.js'
-import { awsError } from '../deploy/fake-codedeploy.js'
+import { awsError } from './fake-codedeploy.js'
 import {
   asg,
   blueGreenInfo,
@@ -24,7 +24,7 @@ import {
   instance,
   mockTargetGroup,
   TG_ARN
-} from './fixtures.js'
+} from './blue-green-fixtures.js'
 
 const COPY = `CodeDeploy_web_${ID}`
 const failed = blueGreenInfo({ status: 'Failed' })

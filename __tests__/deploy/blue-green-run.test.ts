@@ -24,8 +24,8 @@ import {
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { deployToGroups } from '../../src/deploy/run-deployments.js'
 import type { DeploySettings } from '../../src/settings/settings.js'
-import { REVISION, testSettings } from '../deploy/fake-codedeploy.js'
-import { asg, blueGreenInfo, cd, context, elb, ID, mockTargetGroup } from './fixtures.js'
+import { REVISION, testSettings } from './fake-codedeploy.js'
+import { asg, blueGreenInfo, cd, context, elb, ID, mockTargetGroup } from './blue-green-fixtures.js'
 
 let t: ReturnType<typeof context>
 

@@ -8,7 +8,7 @@ import {
   terminationWaitWarning,
   trafficRerouted
 } from '../../src/deploy/blue-green.js'
-import { blueGreenInfo } from './fixtures.js'
+import { blueGreenInfo } from './blue-green-fixtures.js'
 
 describe('planLine', () => {
   it('blue/green copying an Auto Scaling group, the termination wait', () => {
