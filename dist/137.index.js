@@ -550,7 +550,7 @@ async function deployGroup(run, r) {
         r.outcome = 'created';
         return;
     }
-    await follow(run, r, deadline, await (0,deploy_continue/* readDeployment */.i)(ctx, id), { readyDone: false });
+    await follow(run, r, deadline, { readyDone: false });
 }
 /**
  * continue-deployment: the deployment another run created (in Ready, or in its termination wait)
@@ -577,25 +577,23 @@ async function continueGroup(run, r, target) {
         return;
     }
     // Ending the termination wait means waiting for the end, whatever wait-until says.
-    await follow(run, r, deadline, info, { readyDone: true, terminating: target.termination });
+    await follow(run, r, deadline, { readyDone: true, terminating: target.termination }, info);
 }
-/** What the deployment will do, the warnings that follow from it, then the wait and its conclusion. */
-async function follow(run, r, deadline, first, state) {
+/**
+ * What the deployment will do (learnt from the first GetDeployment answer, the waiter's own, so
+ * that its deadline and retries hold), the warnings that follow from it, then the wait and its
+ * conclusion. `first`: an answer already in hand (continue-deployment).
+ */
+async function follow(run, r, deadline, state, first) {
     const { ctx, settings } = run;
     const id = r.id;
-    const plan = (0,blue_green/* planOf */.XC)(first);
-    if (plan.blueGreen || plan.trafficControl) {
-        r.plan = (0,blue_green/* planLine */.od)(plan, await sourceGroups(run, first, plan));
-        ctx.log.info(`Deployment ${id}: ${r.plan}`);
-    }
-    const waitWarning = settings.waitUntil === 'succeeded' && !state.terminating
-        ? (0,blue_green/* terminationWaitWarning */._M)(plan, settings.waitTimeoutMinutes)
-        : undefined;
-    if (waitWarning)
-        ctx.log.warning(waitWarning, { title: 'wait-timeout shorter than the termination wait' });
-    const traffic = plan.trafficControl && ctx.traffic
-        ? new TrafficWatch(id, new target_groups/* TargetGroups */.OG(ctx, plan.targetGroups), ctx.log, ctx.now)
-        : undefined;
+    let bg;
+    const learn = async (info) => {
+        if (!bg)
+            bg = await planFrom(run, r, info, state);
+    };
+    if (first)
+        await learn(first);
     const silence = settings.agentSilenceTimeoutMinutes > 0 ? new SilenceReporter(run, id) : undefined;
     const progress = {};
     for (;;) {
@@ -604,8 +602,9 @@ async function follow(run, r, deadline, first, state) {
             deploymentId: id,
             deadline,
             progress,
+            onInfo: learn,
             onInstances: async (instances) => {
-                await traffic?.look(instances);
+                await bg?.traffic?.look(instances);
                 return silence ? silence.look(instances) : 'continue';
             },
             until: (info) => {
@@ -622,36 +621,59 @@ async function follow(run, r, deadline, first, state) {
         r.instances = w.instances ?? r.instances;
         if (silence?.watch.everSilent().length)
             r.silentAgents = silence.watch.everSilent();
-        const bg = { plan, traffic };
+        // CodeDeploy never answered: nothing is known of the style.
+        const known = bg ?? { plan: (0,blue_green/* planOf */.XC)(w.info ?? {}), traffic: undefined };
         switch (w.kind) {
             case 'reached':
                 if (w.reached === 'rerouted')
-                    return rerouted(run, r, plan);
+                    return rerouted(run, r, known.plan);
                 state.readyDone = true;
-                if ((await atReady(run, r, plan)) === 'finished')
+                if ((await atReady(run, r, known.plan)) === 'finished')
                     return;
                 continue;
             case 'halted':
-                return haltedOnSilence(run, r, w, silence.watch, bg);
+                return haltedOnSilence(run, r, w, silence.watch, known);
             case 'terminal':
-                return r.status === 'Succeeded' ? succeeded(run, r) : failed(run, r, w.info, deadline, bg);
+                return r.status === 'Succeeded'
+                    ? succeeded(run, r)
+                    : failed(run, r, w.info, deadline, known);
             case 'timed-out':
-                return timedOut(run, r, w, bg);
+                return timedOut(run, r, w, known);
             case 'cancelled':
-                return cancelled(run, r, w, bg);
+                return cancelled(run, r, w, known);
         }
     }
 }
+/** The plan line and the termination-wait warning, once; the traffic watch for load-balanced groups. */
+async function planFrom(run, r, info, state) {
+    const { ctx, settings } = run;
+    const plan = (0,blue_green/* planOf */.XC)(info);
+    if (plan.blueGreen || plan.trafficControl) {
+        r.plan = (0,blue_green/* planLine */.od)(plan, await sourceGroups(run, info, plan));
+        ctx.log.info(`Deployment ${r.id}: ${r.plan}`);
+    }
+    const waitWarning = settings.waitUntil === 'succeeded' && !state.terminating
+        ? (0,blue_green/* terminationWaitWarning */._M)(plan, settings.waitTimeoutMinutes)
+        : undefined;
+    if (waitWarning)
+        ctx.log.warning(waitWarning, { title: 'wait-timeout shorter than the termination wait' });
+    const traffic = plan.trafficControl && ctx.traffic
+        ? new TrafficWatch(r.id, new target_groups/* TargetGroups */.OG(ctx, plan.targetGroups), ctx.log, ctx.now)
+        : undefined;
+    return { plan, traffic };
+}
+const SOURCE_GROUPS_MS = 10_000;
 /** The deployment group's Auto Scaling groups, to name the one copied (best effort: the plan line only). */
 async function sourceGroups(run, info, plan) {
     if (!plan.copiesAutoScalingGroup)
         return [];
     try {
         const { GetDeploymentGroupCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19));
+        // Best effort, and brief: the wait's deadline must hold even if CodeDeploy stops answering.
         const out = await run.ctx.codedeploy.send(new GetDeploymentGroupCommand({
             applicationName: info.applicationName,
             deploymentGroupName: info.deploymentGroupName
-        }));
+        }), { abortSignal: AbortSignal.timeout(SOURCE_GROUPS_MS) });
         return (out.deploymentGroupInfo?.autoScalingGroups ?? [])
             .map((g) => g.name ?? '')
             .filter(Boolean);
@@ -758,15 +780,20 @@ async function sayWhereTrafficIs(run, r, bg) {
     run.ctx.log.info(r.traffic);
     return ` ${r.traffic}`;
 }
-/** A stopped deployment: the traffic, and the replacement fleet once CodeDeploy says Stopped (else the post step does it). */
-async function afterStop(run, r, info, bg) {
+/**
+ * A stopped deployment: where the traffic is, then the replacement fleet once CodeDeploy says
+ * Stopped. Left to the post step (fleetPending) when it has not ended yet, or on a cancel: the
+ * runner kills the main step seconds after it, too soon to wait for a drain.
+ */
+async function afterStop(run, r, info, bg, settleNow = true) {
     const where = await sayWhereTrafficIs(run, r, bg);
     if (!bg.plan.copiesAutoScalingGroup)
         return where;
-    if (info?.status === 'Stopped' || info?.status === 'Failed') {
+    if (settleNow && (info?.status === 'Stopped' || info?.status === 'Failed')) {
         return `${where}${await settleFleet(run, r, info, bg)}`;
     }
     r.fleetPending = true;
+    run.ctx.log.info(`The post step applies failed-replacement-fleet (${run.settings.failedReplacementFleet}) to the replacement Auto Scaling group once CodeDeploy reports deployment ${r.id} ended.`);
     return where;
 }
 async function timedOut(run, r, w, bg) {
@@ -792,8 +819,8 @@ async function cancelled(run, r, w, bg) {
     if (run.settings.stopOnCancel) {
         log.info(`The workflow was cancelled: stopping deployment ${r.id}.`);
         const stopped = await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS);
-        // The runner kills the step seconds after the cancel: one quick look, the rest in the post step.
-        after = await afterStop(run, r, stopped, bg);
+        // The runner kills the step seconds after the cancel: one quick look, the fleet in the post step.
+        after = await afterStop(run, r, stopped, bg, false);
     }
     else {
         log.info(`The workflow was cancelled; deployment ${r.id} keeps running (stop-on-cancel: false). ${r.url}`);

@@ -1072,6 +1072,7 @@ async function waitForDeployment(opts) {
             });
             failures = 0;
             info = out.deploymentInfo ?? {};
+            await opts.onInfo?.(info);
             const status = info.status ?? 'Unknown';
             const overview = toOverview(info);
             const terminal = TERMINAL_STATUSES.has(status);

@@ -157,19 +157,19 @@ describe('blue/green failures through dist/', () => {
       const copy = `CodeDeploy_cancel_${id}`
       expect(r.stdout).toContain(`The workflow was cancelled: stopping deployment ${id}.`)
       expect(r.stdout).toMatch(/The traffic is on the original \(Blue\) instances: 2 serving/)
-      // Main settles the copy when the stop is confirmed in time; else the post step does.
-      if (r.state['fleet-pending']) {
-        const post = await runAction({
-          workspace: ws,
-          inputs: {},
-          env: e2e.env,
-          state: { ...r.state, 'is-post': 'true' }
-        })
-        expect(post.code).toBe(0)
-        expect(post.stdout).toContain(`Deleted the replacement Auto Scaling group ${copy}`)
-      } else {
-        expect(r.outputs['deleted-replacement-fleet']).toBe(copy)
-      }
+      // The runner kills the main step seconds after the cancel: the post step settles the copy.
+      expect(r.state['fleet-pending']).toBe(id)
+      expect(r.stdout).toContain(
+        `The post step applies failed-replacement-fleet (delete) to the replacement Auto Scaling group once CodeDeploy reports deployment ${id} ended.`
+      )
+      const post = await runAction({
+        workspace: ws,
+        inputs: {},
+        env: e2e.env,
+        state: { ...r.state, 'is-post': 'true' }
+      })
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`Deleted the replacement Auto Scaling group ${copy}`)
       expect(await asgExists(copy)).toBe(false)
       expect(await currentVersions(s.url('cancel'))).toEqual(['v1'])
     },

@@ -89,7 +89,7 @@ export async function deployGroup(run: GroupRun, r: GroupResult): Promise<void> 
     r.outcome = 'created'
     return
   }
-  await follow(run, r, deadline, await readDeployment(ctx, id), { readyDone: false })
+  await follow(run, r, deadline, { readyDone: false })
 }
 
 /**
@@ -126,7 +126,7 @@ export async function continueGroup(
     return
   }
   // Ending the termination wait means waiting for the end, whatever wait-until says.
-  await follow(run, r, deadline, info, { readyDone: true, terminating: target.termination })
+  await follow(run, r, deadline, { readyDone: true, terminating: target.termination }, info)
 }
 
 interface FollowState {
@@ -136,31 +136,25 @@ interface FollowState {
   terminating?: boolean
 }
 
-/** What the deployment will do, the warnings that follow from it, then the wait and its conclusion. */
+/**
+ * What the deployment will do (learnt from the first GetDeployment answer, the waiter's own, so
+ * that its deadline and retries hold), the warnings that follow from it, then the wait and its
+ * conclusion. `first`: an answer already in hand (continue-deployment).
+ */
 async function follow(
   run: GroupRun,
   r: GroupResult,
   deadline: number,
-  first: DeploymentInfo,
-  state: FollowState
+  state: FollowState,
+  first?: DeploymentInfo
 ): Promise<void> {
   const { ctx, settings } = run
   const id = r.id
-  const plan = planOf(first)
-  if (plan.blueGreen || plan.trafficControl) {
-    r.plan = planLine(plan, await sourceGroups(run, first, plan))
-    ctx.log.info(`Deployment ${id}: ${r.plan}`)
+  let bg: BlueGreen | undefined
+  const learn = async (info: DeploymentInfo): Promise<void> => {
+    if (!bg) bg = await planFrom(run, r, info, state)
   }
-  const waitWarning =
-    settings.waitUntil === 'succeeded' && !state.terminating
-      ? terminationWaitWarning(plan, settings.waitTimeoutMinutes)
-      : undefined
-  if (waitWarning)
-    ctx.log.warning(waitWarning, { title: 'wait-timeout shorter than the termination wait' })
-  const traffic =
-    plan.trafficControl && ctx.traffic
-      ? new TrafficWatch(id, new TargetGroups(ctx, plan.targetGroups), ctx.log, ctx.now)
-      : undefined
+  if (first) await learn(first)
   const silence = settings.agentSilenceTimeoutMinutes > 0 ? new SilenceReporter(run, id) : undefined
   const progress = {}
   for (;;) {
@@ -169,8 +163,9 @@ async function follow(
       deploymentId: id,
       deadline,
       progress,
+      onInfo: learn,
       onInstances: async (instances: InstanceView[]) => {
-        await traffic?.look(instances)
+        await bg?.traffic?.look(instances)
         return silence ? silence.look(instances) : 'continue'
       },
       until: (info) => {
@@ -187,24 +182,53 @@ async function follow(
     applyInfo(r, w.info)
     r.instances = w.instances ?? r.instances
     if (silence?.watch.everSilent().length) r.silentAgents = silence.watch.everSilent()
-    const bg: BlueGreen = { plan, traffic }
+    // CodeDeploy never answered: nothing is known of the style.
+    const known: BlueGreen = bg ?? { plan: planOf(w.info ?? {}), traffic: undefined }
 
     switch (w.kind) {
       case 'reached':
-        if (w.reached === 'rerouted') return rerouted(run, r, plan)
+        if (w.reached === 'rerouted') return rerouted(run, r, known.plan)
         state.readyDone = true
-        if ((await atReady(run, r, plan)) === 'finished') return
+        if ((await atReady(run, r, known.plan)) === 'finished') return
         continue
       case 'halted':
-        return haltedOnSilence(run, r, w, silence!.watch, bg)
+        return haltedOnSilence(run, r, w, silence!.watch, known)
       case 'terminal':
-        return r.status === 'Succeeded' ? succeeded(run, r) : failed(run, r, w.info, deadline, bg)
+        return r.status === 'Succeeded'
+          ? succeeded(run, r)
+          : failed(run, r, w.info, deadline, known)
       case 'timed-out':
-        return timedOut(run, r, w, bg)
+        return timedOut(run, r, w, known)
       case 'cancelled':
-        return cancelled(run, r, w, bg)
+        return cancelled(run, r, w, known)
     }
   }
+}
+
+/** The plan line and the termination-wait warning, once; the traffic watch for load-balanced groups. */
+async function planFrom(
+  run: GroupRun,
+  r: GroupResult,
+  info: DeploymentInfo,
+  state: FollowState
+): Promise<BlueGreen> {
+  const { ctx, settings } = run
+  const plan = planOf(info)
+  if (plan.blueGreen || plan.trafficControl) {
+    r.plan = planLine(plan, await sourceGroups(run, info, plan))
+    ctx.log.info(`Deployment ${r.id}: ${r.plan}`)
+  }
+  const waitWarning =
+    settings.waitUntil === 'succeeded' && !state.terminating
+      ? terminationWaitWarning(plan, settings.waitTimeoutMinutes)
+      : undefined
+  if (waitWarning)
+    ctx.log.warning(waitWarning, { title: 'wait-timeout shorter than the termination wait' })
+  const traffic =
+    plan.trafficControl && ctx.traffic
+      ? new TrafficWatch(r.id, new TargetGroups(ctx, plan.targetGroups), ctx.log, ctx.now)
+      : undefined
+  return { plan, traffic }
 }
 
 /** What a blue/green or load-balanced deployment's conclusions need besides the result. */
@@ -212,6 +236,8 @@ interface BlueGreen {
   plan: DeploymentPlan
   traffic: TrafficWatch | undefined
 }
+
+const SOURCE_GROUPS_MS = 10_000
 
 /** The deployment group's Auto Scaling groups, to name the one copied (best effort: the plan line only). */
 async function sourceGroups(
@@ -222,11 +248,13 @@ async function sourceGroups(
   if (!plan.copiesAutoScalingGroup) return []
   try {
     const { GetDeploymentGroupCommand } = await import('@aws-sdk/client-codedeploy')
+    // Best effort, and brief: the wait's deadline must hold even if CodeDeploy stops answering.
     const out = await run.ctx.codedeploy.send(
       new GetDeploymentGroupCommand({
         applicationName: info.applicationName,
         deploymentGroupName: info.deploymentGroupName
-      })
+      }),
+      { abortSignal: AbortSignal.timeout(SOURCE_GROUPS_MS) }
     )
     return (out.deploymentGroupInfo?.autoScalingGroups ?? [])
       .map((g) => g.name ?? '')
@@ -379,19 +407,27 @@ async function sayWhereTrafficIs(run: GroupRun, r: GroupResult, bg: BlueGreen): 
   return ` ${r.traffic}`
 }
 
-/** A stopped deployment: the traffic, and the replacement fleet once CodeDeploy says Stopped (else the post step does it). */
+/**
+ * A stopped deployment: where the traffic is, then the replacement fleet once CodeDeploy says
+ * Stopped. Left to the post step (fleetPending) when it has not ended yet, or on a cancel: the
+ * runner kills the main step seconds after it, too soon to wait for a drain.
+ */
 async function afterStop(
   run: GroupRun,
   r: GroupResult,
   info: DeploymentInfo | undefined,
-  bg: BlueGreen
+  bg: BlueGreen,
+  settleNow = true
 ): Promise<string> {
   const where = await sayWhereTrafficIs(run, r, bg)
   if (!bg.plan.copiesAutoScalingGroup) return where
-  if (info?.status === 'Stopped' || info?.status === 'Failed') {
+  if (settleNow && (info?.status === 'Stopped' || info?.status === 'Failed')) {
     return `${where}${await settleFleet(run, r, info, bg)}`
   }
   r.fleetPending = true
+  run.ctx.log.info(
+    `The post step applies failed-replacement-fleet (${run.settings.failedReplacementFleet}) to the replacement Auto Scaling group once CodeDeploy reports deployment ${r.id} ended.`
+  )
   return where
 }
 
@@ -436,8 +472,8 @@ async function cancelled(
   if (run.settings.stopOnCancel) {
     log.info(`The workflow was cancelled: stopping deployment ${r.id}.`)
     const stopped = await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS)
-    // The runner kills the step seconds after the cancel: one quick look, the rest in the post step.
-    after = await afterStop(run, r, stopped, bg)
+    // The runner kills the step seconds after the cancel: one quick look, the fleet in the post step.
+    after = await afterStop(run, r, stopped, bg, false)
   } else {
     log.info(
       `The workflow was cancelled; deployment ${r.id} keeps running (stop-on-cancel: false). ${r.url}`

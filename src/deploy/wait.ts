@@ -54,6 +54,8 @@ export interface WaitOptions extends CodeDeployContext {
    * 'reached'): a blue/green deployment in Ready, or with its traffic rerouted.
    */
   until?: (info: DeploymentInfo) => string | undefined
+  /** Called with each GetDeployment answer, before anything is printed (e.g. to learn the deployment's style). */
+  onInfo?: (info: DeploymentInfo) => Promise<void> | void
   /** What was last printed, kept across waits on one deployment so a line is never repeated. */
   progress?: { printed?: Snapshot }
 }
@@ -135,6 +137,7 @@ export async function waitForDeployment(opts: WaitOptions): Promise<WaitResult> 
       })
       failures = 0
       info = out.deploymentInfo ?? {}
+      await opts.onInfo?.(info)
       const status = info.status ?? 'Unknown'
       const overview = toOverview(info)
       const terminal = TERMINAL_STATUSES.has(status)
