@@ -318,8 +318,8 @@ function awsPolicy(opts) {
         ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
     };
 }
-/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
-async function callWithRetry(call, fn, opts, check) {
+/** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */
+async function withRetries(call, fn, opts, explain) {
     try {
         return await retry(fn, awsPolicy({
             attempts: opts.attempts ?? 6,
@@ -330,26 +330,19 @@ async function callWithRetry(call, fn, opts, check) {
         }));
     }
     catch (err) {
-        throw (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err));
+        throw explain(err);
     }
+}
+/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
+function callWithRetry(call, fn, opts, check) {
+    return withRetries(call, fn, opts, (err) => (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err)));
 }
 /**
  * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
  * and explained through that service's IAM action and hints.
  */
-async function callServiceWithRetry(call, fn, opts, hints) {
-    try {
-        return await retry(fn, awsPolicy({
-            attempts: opts.attempts ?? 6,
-            sleep: opts.sleep,
-            ...(opts.signal ? { signal: opts.signal } : {}),
-            ...(opts.random ? { random: opts.random } : {}),
-            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
-        }));
-    }
-    catch (err) {
-        throw (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toAwsCallError */ .Dz)(call, err, hints);
-    }
+function callServiceWithRetry(call, fn, opts, hints) {
+    return withRetries(call, fn, opts, (err) => (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toAwsCallError */ .Dz)(call, err, hints));
 }
 
 

@@ -4700,6 +4700,11 @@ async function deploy(codedeploy, region, settings, bundle, upload, deps) {
     };
     return deployToGroups({ settings, revision, codedeploy, region, ...deps });
 }
+/** continue-deployment: the deployment another run created goes on, then is followed as usual. */
+async function continueStage(codedeploy, region, settings, continueTarget, deps) {
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+    return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
+}
 
 // EXTERNAL MODULE: ./src/deploy/request.ts
 var request = __webpack_require__(4046);
@@ -4837,8 +4842,9 @@ async function runPipeline(settings, deps) {
     // The first line (action, version, application, groups) is written by the entry point.
     const { log, signal } = deps;
     const set = (values) => values.forEach(([n, v]) => deps.setOutput(n, v));
+    const run = { facts: {} };
     if (settings.continueDeployment)
-        return continuePipeline(settings, deps, set);
+        return summarised(settings, deps, run, () => continueDeployment(settings, deps, set, run));
     const bundle = await prepareBundle(settings, log, signal).catch(async (err) => {
         // Refused by the appspec check: the summary shows the findings (the only summary of this run).
         if (err instanceof BundleRejected)
@@ -4847,10 +4853,10 @@ async function runPipeline(settings, deps) {
     });
     const key = s3Key(settings, settings.bucket, bundle);
     set(bundleOutputs(bundle, key));
-    let facts = { bundle, key };
-    try {
+    run.facts = { bundle, key };
+    return summarised(settings, deps, run, async () => {
         if (settings.dryRun) {
-            facts = { ...facts, dryRun: dryRun(settings, bundle, key, log) };
+            run.facts = { ...run.facts, dryRun: dryRun(settings, bundle, key, log) };
             set(dryRunOutputs());
             return {};
         }
@@ -4859,19 +4865,27 @@ async function runPipeline(settings, deps) {
         const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
         const uploaded = await upload(aws.s3, settings, bundle, key, deps);
-        facts = { ...facts, upload: uploaded };
+        run.facts = { ...run.facts, upload: uploaded };
         set(uploadOutputs(uploaded));
         const deployments = await deployWithState(settings, deps, set, aws, (hooks) => deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, { ...deps, ...hooks }));
-        facts = { ...facts, deployments };
+        run.facts = { ...run.facts, deployments };
         return conclusion(deployments);
+    });
+}
+/**
+ * Runs the rest of the run; whatever happens, the job summary is written once from what it found
+ * out. The step fails with a thrown error (main.ts); the summary still shows what was done before it.
+ */
+async function summarised(settings, deps, run, rest) {
+    try {
+        return await rest();
     }
     catch (err) {
-        // The step fails with the error (main.ts); the summary still shows what was done before it.
-        facts = { ...facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
+        run.facts = { ...run.facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
         throw err;
     }
     finally {
-        await writeSummarySafely(deps, renderSummary(settings, facts));
+        await writeSummarySafely(deps, renderSummary(settings, run.facts));
     }
 }
 /**
@@ -4913,38 +4927,17 @@ function conclusion(deployments) {
         };
 }
 /** continue-deployment: no bundle, no upload; continue the deployment, then wait and report. */
-async function continuePipeline(settings, deps, set) {
+async function continueDeployment(settings, deps, set, run) {
     const target = settings.continueDeployment;
     if (settings.bucket)
         deps.log.info(`Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`);
-    let facts = {};
-    try {
-        if (deps.signal.aborted)
-            throw new errors/* ActionError */.lZ('Cancelled before continuing the deployment.');
-        const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
-        const aws = await createAwsClients({ region: settings.region, env: deps.env });
-        const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
-        const deployments = await deployWithState(settings, deps, set, aws, (hooks) => deployToGroups({
-            settings,
-            continueTarget: target,
-            codedeploy: aws.codedeploy,
-            region: aws.region,
-            log: deps.log,
-            signal: deps.signal,
-            sleep: deps.sleep,
-            now: deps.now,
-            ...hooks
-        }));
-        facts = { deployments };
-        return conclusion(deployments);
-    }
-    catch (err) {
-        facts = { ...facts, failure: err instanceof errors/* ActionError */.lZ ? err.describe() : String(err) };
-        throw err;
-    }
-    finally {
-        await writeSummarySafely(deps, renderSummary(settings, facts));
-    }
+    if (deps.signal.aborted)
+        throw new errors/* ActionError */.lZ('Cancelled before continuing the deployment.');
+    const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
+    const aws = await createAwsClients({ region: settings.region, env: deps.env });
+    const deployments = await deployWithState(settings, deps, set, aws, (hooks) => continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks }));
+    run.facts = { deployments };
+    return conclusion(deployments);
 }
 /** A summary that cannot be written (no GITHUB_STEP_SUMMARY, full disk) never fails the deployment. */
 async function writeSummarySafely(deps, markdown) {

@@ -17,7 +17,7 @@ import { renderRejection, renderSummary } from './report/summary.js'
 import type { Output } from './settings/constants.js'
 import type { Settings } from './settings/settings.js'
 import { BundleRejected, prepareBundle } from './stages/bundle.js'
-import { deploy } from './stages/deploy.js'
+import { continueStage, deploy } from './stages/deploy.js'
 import { dryRun } from './stages/dry-run.js'
 import { s3Key } from './stages/key.js'
 import { upload } from './stages/upload.js'
@@ -46,7 +46,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   // The first line (action, version, application, groups) is written by the entry point.
   const { log, signal } = deps
   const set = (values: OutputValues): void => values.forEach(([n, v]) => deps.setOutput(n, v))
-  if (settings.continueDeployment) return continuePipeline(settings, deps, set)
+  const run: { facts: RunFacts } = { facts: {} }
+  if (settings.continueDeployment)
+    return summarised(settings, deps, run, () => continueDeployment(settings, deps, set, run))
 
   const bundle = await prepareBundle(settings, log, signal).catch(async (err: unknown) => {
     // Refused by the appspec check: the summary shows the findings (the only summary of this run).
@@ -59,10 +61,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   })
   const key = s3Key(settings, settings.bucket, bundle)
   set(bundleOutputs(bundle, key))
-  let facts: RunFacts = { bundle, key }
-  try {
+  run.facts = { bundle, key }
+  return summarised(settings, deps, run, async () => {
     if (settings.dryRun) {
-      facts = { ...facts, dryRun: dryRun(settings, bundle, key, log) }
+      run.facts = { ...run.facts, dryRun: dryRun(settings, bundle, key, log) }
       set(dryRunOutputs())
       return {}
     }
@@ -71,20 +73,34 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     const { createAwsClients } = await import('./aws/clients.js')
     const aws = await createAwsClients({ region: settings.region, env: deps.env })
     const uploaded = await upload(aws.s3, settings, bundle, key, deps)
-    facts = { ...facts, upload: uploaded }
+    run.facts = { ...run.facts, upload: uploaded }
     set(uploadOutputs(uploaded))
 
     const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
       deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, { ...deps, ...hooks })
     )
-    facts = { ...facts, deployments }
+    run.facts = { ...run.facts, deployments }
     return conclusion(deployments)
+  })
+}
+
+/**
+ * Runs the rest of the run; whatever happens, the job summary is written once from what it found
+ * out. The step fails with a thrown error (main.ts); the summary still shows what was done before it.
+ */
+async function summarised(
+  settings: Settings,
+  deps: PipelineDeps,
+  run: { facts: RunFacts },
+  rest: () => Promise<PipelineResult>
+): Promise<PipelineResult> {
+  try {
+    return await rest()
   } catch (err) {
-    // The step fails with the error (main.ts); the summary still shows what was done before it.
-    facts = { ...facts, failure: err instanceof ActionError ? err.describe() : String(err) }
+    run.facts = { ...run.facts, failure: err instanceof ActionError ? err.describe() : String(err) }
     throw err
   } finally {
-    await writeSummarySafely(deps, renderSummary(settings, facts))
+    await writeSummarySafely(deps, renderSummary(settings, run.facts))
   }
 }
 
@@ -139,43 +155,25 @@ function conclusion(deployments: DeploymentsResult): PipelineResult {
 }
 
 /** continue-deployment: no bundle, no upload; continue the deployment, then wait and report. */
-async function continuePipeline(
+async function continueDeployment(
   settings: Settings,
   deps: PipelineDeps,
-  set: SetOutputs
+  set: SetOutputs,
+  run: { facts: RunFacts }
 ): Promise<PipelineResult> {
   const target = settings.continueDeployment!
   if (settings.bucket)
     deps.log.info(
       `Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`
     )
-  let facts: RunFacts = {}
-  try {
-    if (deps.signal.aborted) throw new ActionError('Cancelled before continuing the deployment.')
-    const { createAwsClients } = await import('./aws/clients.js')
-    const aws = await createAwsClients({ region: settings.region, env: deps.env })
-    const { deployToGroups } = await import('./deploy/run-deployments.js')
-    const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
-      deployToGroups({
-        settings,
-        continueTarget: target,
-        codedeploy: aws.codedeploy,
-        region: aws.region,
-        log: deps.log,
-        signal: deps.signal,
-        sleep: deps.sleep,
-        now: deps.now,
-        ...hooks
-      })
-    )
-    facts = { deployments }
-    return conclusion(deployments)
-  } catch (err) {
-    facts = { ...facts, failure: err instanceof ActionError ? err.describe() : String(err) }
-    throw err
-  } finally {
-    await writeSummarySafely(deps, renderSummary(settings, facts))
-  }
+  if (deps.signal.aborted) throw new ActionError('Cancelled before continuing the deployment.')
+  const { createAwsClients } = await import('./aws/clients.js')
+  const aws = await createAwsClients({ region: settings.region, env: deps.env })
+  const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
+    continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks })
+  )
+  run.facts = { deployments }
+  return conclusion(deployments)
 }
 
 /** A summary that cannot be written (no GITHUB_STEP_SUMMARY, full disk) never fails the deployment. */

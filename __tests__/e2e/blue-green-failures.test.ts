@@ -1,32 +1,23 @@
 // dist/index.js under Node 24 when a blue/green deployment goes wrong on the bed: AllowTraffic
 // explained from the target group, the replacement fleet kept (with the command) or deleted,
 // cancel and timeout saying where the traffic is, the post step settling a fleet, a slow
-// BlockTraffic explained; and in place with traffic control, without a failed request.
-import { beforeAll, describe, expect, test } from '@jest/globals'
+// BlockTraffic explained. (In place with traffic control: traffic-control.test.ts.)
+import { describe, expect, test } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { blueGreenSuite } from '../testbed/blue-green-suite.js'
-import { unique } from '../testbed/bed.js'
-import {
-  addLoadBalancedFleet,
-  autoScaling,
-  deploy,
-  fleetYaml,
-  requestLoop,
-  switches,
-  until
-} from '../testbed/traffic.js'
+import { autoScaling, deploy, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
 import { bed, setFaults } from './bed.js'
 import {
   action,
   currentVersions,
   json,
+  postStep,
   seed,
   webWorkspace,
   type FailedInstanceOutput
 } from './blue-green-helpers.js'
-import { runAction } from './harness.js'
 
 const e2e = bed()
 
@@ -104,11 +95,9 @@ describe('blue/green failures through dist/', () => {
     async () => {
       await seed(s, 'fail-delete', 'v1')
       const original = await s.groupAsg('fail-delete')
-      const loop = requestLoop(s.url('fail-delete'))
       const r = await action(s, 'fail-delete', webWorkspace('v2', 500), {
         'failed-replacement-fleet': 'delete'
       })
-      const result = await loop.stop()
       expect(r.code).not.toBe(0)
       const id = r.outputs['deployment-id']!
       const copy = `CodeDeploy_fail-delete_${id}`
@@ -122,8 +111,7 @@ describe('blue/green failures through dist/', () => {
       // The original group is untouched and still serves.
       expect(await s.groupAsg('fail-delete')).toEqual(original)
       expect(await asgExists(original[0]!)).toBe(true)
-      expect(result.failed).toEqual([])
-      expect(switches(result.versions)).toEqual(['v1'])
+      expect(await currentVersions(s.url('fail-delete'))).toEqual(['v1'])
     },
     240_000
   )
@@ -162,12 +150,7 @@ describe('blue/green failures through dist/', () => {
       expect(r.stdout).toContain(
         `The post step applies failed-replacement-fleet (delete) to the replacement Auto Scaling group once CodeDeploy reports deployment ${id} ended.`
       )
-      const post = await runAction({
-        workspace: ws,
-        inputs: {},
-        env: e2e.env,
-        state: { ...r.state, 'is-post': 'true' }
-      })
+      const post = await postStep(r.state)
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`Deleted the replacement Auto Scaling group ${copy}`)
       expect(await asgExists(copy)).toBe(false)
@@ -210,18 +193,11 @@ describe('blue/green failures through dist/', () => {
         'slow.sh': SLOW['deploy/slow.sh']
       })
       await until(s.cd, id, (d) => (d.deploymentOverview?.InProgress ?? 0) > 0)
-      const post = await runAction({
-        workspace: webWorkspace('v2'),
-        inputs: {},
-        env: e2e.env,
-        state: {
-          'is-post': 'true',
-          'deployment-id': id,
-          'stop-on-cancel': 'true',
-          'failed-replacement-fleet': 'delete',
-          region: 'us-east-1'
-        },
-        timeoutMs: 150_000
+      const post = await postStep({
+        'deployment-id': id,
+        'stop-on-cancel': 'true',
+        'failed-replacement-fleet': 'delete',
+        region: 'us-east-1'
       })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`stopping it (stop-on-cancel)`)
@@ -260,81 +236,4 @@ describe('blue/green failures through dist/', () => {
     },
     240_000
   )
-})
-
-describe('in place with traffic control through dist/', () => {
-  const app = unique('e2e-lb')
-  let url = ''
-  beforeAll(async () => {
-    const listeners = await addLoadBalancedFleet(
-      s.b,
-      fleetYaml({
-        app,
-        targetGroups: [{ name: `${app}-tg` }],
-        autoScalingGroups: [{ name: `${app}-asg`, instances: 3, targetGroup: `${app}-tg` }],
-        inPlace: [{ name: 'web-lb', asg: `${app}-asg`, tg: `${app}-tg` }]
-      })
-    )
-    url = listeners[`${app}-tg`]!
-  }, 60_000)
-
-  test('web-lb, OneAtATime behind the load balancer: v1 to v2 without a failed request', async () => {
-    const seeded = await deploy(s.b, s.cd, app, 'web-lb', webApp('v1'))
-    expect((await until(s.cd, seeded, () => false)).status).toBe('Succeeded')
-    const loop = requestLoop(url)
-    const r = await runAction({
-      workspace: webWorkspace('v2'),
-      inputs: {
-        application: app,
-        'deployment-group': 'web-lb',
-        bucket: s.b.bucket,
-        source: 'deploy',
-        'wait-timeout': '3'
-      },
-      env: e2e.env,
-      timeoutMs: 200_000
-    })
-    const result = await loop.stop()
-    expect(r.errors).toEqual([])
-    expect(r.outputs['deployment-status']).toBe('Succeeded')
-    const id = r.outputs['deployment-id']!
-    expect(r.stdout).toContain(
-      `Deployment ${id}: in place with traffic control behind target group '${app}-tg': each instance is deregistered (BlockTraffic) before its install and registered again (AllowTraffic) once it passes the health checks.`
-    )
-    expect(result.failed).toEqual([])
-    expect(result.ok).toBeGreaterThan(10)
-    expect(result.versions[0]).toBe('v1')
-    expect(result.versions[result.versions.length - 1]).toBe('v2')
-    expect(await currentVersions(url)).toEqual(['v2'])
-    // No Blue/Green column in place.
-    expect(r.summary).toContain('| Instance | Status |')
-  }, 240_000)
-
-  test('web-lb: a revision failing its health check fails AllowTraffic, explained with what the instance answered', async () => {
-    const r = await runAction({
-      workspace: webWorkspace('v3', 500),
-      inputs: {
-        application: app,
-        'deployment-group': 'web-lb',
-        bucket: s.b.bucket,
-        source: 'deploy',
-        'wait-timeout': '3'
-      },
-      env: e2e.env,
-      timeoutMs: 200_000
-    })
-    expect(r.outputs['deployment-status']).toBe('Failed')
-    const [f, ...more] = json<FailedInstanceOutput[]>(r.outputs['failed-instances'])
-    expect(more).toEqual([])
-    expect(f!.label).toBeUndefined()
-    expect(f!.lifecycleEvent).toBe('AllowTraffic')
-    // In place, the instance stays registered and unhealthy: its answer can be read.
-    expect(f!.explanation).toContain(
-      `target group '${app}-tg' checks HTTP /health on port 8080, expecting 200`
-    )
-    expect(f!.explanation).toContain(
-      'the load balancer said unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])'
-    )
-    expect(r.errors.join('\n')).toContain('Health checks failed with these codes: [500]')
-  }, 240_000)
 })

@@ -101,3 +101,14 @@ export async function currentVersions(url: string, requests = 6): Promise<string
   }
   return seen
 }
+
+/** The post step, as the runner starts it after the job, with the state main saved. */
+export function postStep(state: Record<string, string>): Promise<ActionRun> {
+  return runAction({
+    workspace: suiteTempDir('bg-post-'),
+    inputs: {},
+    env: e2e.env,
+    state: { ...state, 'is-post': 'true' },
+    timeoutMs: 150_000
+  })
+}

@@ -75,12 +75,12 @@ export interface RetryOptions {
   random?: () => number
 }
 
-/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
-export async function callWithRetry<T>(
+/** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */
+async function withRetries<T>(
   call: string,
   fn: () => Promise<T>,
   opts: RetryOptions,
-  check?: (err: unknown) => string | undefined
+  explain: (err: unknown) => Error
 ): Promise<T> {
   try {
     return await retry(
@@ -97,35 +97,29 @@ export async function callWithRetry<T>(
       })
     )
   } catch (err) {
-    throw codeDeployCallError(call, err, check?.(err))
+    throw explain(err)
   }
+}
+
+/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
+export function callWithRetry<T>(
+  call: string,
+  fn: () => Promise<T>,
+  opts: RetryOptions,
+  check?: (err: unknown) => string | undefined
+): Promise<T> {
+  return withRetries(call, fn, opts, (err) => codeDeployCallError(call, err, check?.(err)))
 }
 
 /**
  * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
  * and explained through that service's IAM action and hints.
  */
-export async function callServiceWithRetry<T>(
+export function callServiceWithRetry<T>(
   call: string,
   fn: () => Promise<T>,
   opts: RetryOptions,
   hints: AwsErrorHints
 ): Promise<T> {
-  try {
-    return await retry(
-      fn,
-      awsPolicy({
-        attempts: opts.attempts ?? 6,
-        sleep: opts.sleep,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.random ? { random: opts.random } : {}),
-        onRetry: (err, _attempt, delay) =>
-          opts.log.debug(
-            `${call}: ${isThrottling(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`
-          )
-      })
-    )
-  } catch (err) {
-    throw toAwsCallError(call, err, hints)
-  }
+  return withRetries(call, fn, opts, (err) => toAwsCallError(call, err, hints))
 }

@@ -1,11 +1,12 @@
-// The deploy stage: the uploaded revision, pinned by eTag and version, to each deployment group in order.
+// The deploy stage: the uploaded revision, pinned by eTag and version, to each deployment group in
+// order; or, with continue-deployment, a deployment another run created, continued.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { TrafficClients } from '../aws/clients.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { S3Revision } from '../deploy/request.js'
 import type { DeploymentsResult } from '../deploy/types.js'
 import type { BundleFacts, UploadFacts } from '../facts.js'
-import type { DeploySettings } from '../settings/settings.js'
+import type { ContinueTarget, DeploySettings } from '../settings/settings.js'
 
 export interface DeployDeps {
   log: Logger
@@ -35,4 +36,16 @@ export async function deploy(
     ...(upload.versionId ? { version: upload.versionId } : {})
   }
   return deployToGroups({ settings, revision, codedeploy, region, ...deps })
+}
+
+/** continue-deployment: the deployment another run created goes on, then is followed as usual. */
+export async function continueStage(
+  codedeploy: CodeDeployClient,
+  region: string,
+  settings: DeploySettings,
+  continueTarget: ContinueTarget,
+  deps: DeployDeps
+): Promise<DeploymentsResult> {
+  const { deployToGroups } = await import('../deploy/run-deployments.js')
+  return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps })
 }
