@@ -58,6 +58,15 @@ export function trafficClients(): TrafficClients {
   return { autoScaling: async () => a, elb: async () => e }
 }
 
+/** A fresh start for each test: the mocks reset, web-tg described, a new clock and log. */
+export function freshContext(): ReturnType<typeof context> {
+  cd.reset()
+  asg.reset()
+  elb.reset()
+  mockTargetGroup()
+  return context()
+}
+
 export function context() {
   const clock = new FakeClock()
   const log = new MemoryLogger()

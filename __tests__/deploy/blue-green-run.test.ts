@@ -25,9 +25,9 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { deployToGroups } from '../../src/deploy/run-deployments.js'
 import type { DeploySettings } from '../../src/settings/settings.js'
 import { REVISION, testSettings } from './fake-codedeploy.js'
-import { asg, blueGreenInfo, cd, context, elb, ID, mockTargetGroup } from './blue-green-fixtures.js'
+import { asg, blueGreenInfo, cd, freshContext, elb, ID } from './blue-green-fixtures.js'
 
-let t: ReturnType<typeof context>
+let t: ReturnType<typeof freshContext>
 
 function target(
   id: string,
@@ -87,11 +87,7 @@ function run(
 }
 
 beforeEach(() => {
-  cd.reset()
-  asg.reset()
-  elb.reset()
-  t = context()
-  mockTargetGroup()
+  t = freshContext()
   cd.on(ListDeploymentsCommand).resolves({ deployments: [] })
   cd.on(CreateDeploymentCommand).resolves({ deploymentId: ID })
   cd.on(GetDeploymentGroupCommand).resolves({

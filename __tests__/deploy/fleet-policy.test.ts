@@ -18,11 +18,10 @@ import {
   asg,
   blueGreenInfo,
   cd,
-  context,
+  freshContext,
   elb,
   ID,
   instance,
-  mockTargetGroup,
   TG_ARN
 } from './blue-green-fixtures.js'
 
@@ -52,14 +51,10 @@ function copyGroup(over: Partial<AutoScalingGroup> = {}): AutoScalingGroup {
   }
 }
 
-let t: ReturnType<typeof context>
+let t: ReturnType<typeof freshContext>
 
 beforeEach(() => {
-  cd.reset()
-  asg.reset()
-  elb.reset()
-  t = context()
-  mockTargetGroup()
+  t = freshContext()
   asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [copyGroup()] })
   asg.on(DeleteAutoScalingGroupCommand).resolves({})
   cd.on(GetDeploymentGroupCommand).resolves({
