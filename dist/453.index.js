@@ -737,7 +737,7 @@ async function settleReplacementFleet(o) {
 /* harmony export */   OG: () => (/* binding */ TargetGroups),
 /* harmony export */   zN: () => (/* binding */ isRegistered)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_DEREGISTRATION_DELAY_SECONDS, SERVING_STATES */
+/* unused harmony export DEFAULT_DEREGISTRATION_DELAY_SECONDS */
 /* harmony import */ var _aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(586);
 /* harmony import */ var _aws_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2495);
 // What the load balancer says about a deployment's instances: the target groups' health check
@@ -850,8 +850,6 @@ class TargetGroups {
         return views;
     }
 }
-/** States in which a target takes requests. */
-const SERVING_STATES = new Set(['healthy', 'initial']);
 /** States in which a target is registered at all (unused: not registered; unavailable: health checks off). */
 function isRegistered(state) {
     return state !== 'unused' && state !== 'unavailable' && state !== 'unknown';

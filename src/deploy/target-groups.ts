@@ -172,8 +172,6 @@ export class TargetGroups {
   }
 }
 
-/** States in which a target takes requests. */
-export const SERVING_STATES: ReadonlySet<string> = new Set(['healthy', 'initial'])
 /** States in which a target is registered at all (unused: not registered; unavailable: health checks off). */
 export function isRegistered(state: string): boolean {
   return state !== 'unused' && state !== 'unavailable' && state !== 'unknown'
