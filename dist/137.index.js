@@ -560,14 +560,14 @@ async function continueGroup(run, r, target) {
     const { ctx, settings, region } = run;
     const deadline = ctx.now() + settings.waitTimeoutMinutes * 60_000;
     const id = target.deploymentId;
-    const info = await (0,deploy_continue/* readDeployment */.i)(ctx, id);
+    const info = await (0,deploy_continue/* readDeployment */.iJ)(ctx, id);
     if (info.applicationName !== settings.application || info.deploymentGroupName !== r.group)
         throw new errors/* ActionError */.lZ(`Deployment ${id} belongs to application '${info.applicationName ?? '?'}', group '${info.deploymentGroupName ?? '?'}', not to '${settings.application}', '${r.group}'.`, 'Set application and deployment-group to those of the deployment to continue (a safeguard against continuing the wrong one).');
     r.id = id;
     r.url = deploymentConsoleUrl(region, id);
     applyInfo(r, info);
     const waitType = target.termination ? 'TERMINATION_WAIT' : 'READY_WAIT';
-    await (0,deploy_continue/* continueDeployment */.v)(ctx, id, waitType);
+    await (0,deploy_continue/* continueDeployment */.vI)(ctx, id, waitType);
     run.onCreated?.(r.group, id);
     ctx.log.info(target.termination
         ? `Ended the termination wait of deployment ${id} (continue-termination): CodeDeploy terminates the original instances now. ${r.url}`
@@ -662,21 +662,15 @@ async function planFrom(run, r, info, state) {
         : undefined;
     return { plan, traffic };
 }
+/** The plan line's read of the group's Auto Scaling groups may take this long at most. */
 const SOURCE_GROUPS_MS = 10_000;
 /** The deployment group's Auto Scaling groups, to name the one copied (best effort: the plan line only). */
 async function sourceGroups(run, info, plan) {
     if (!plan.copiesAutoScalingGroup)
         return [];
     try {
-        const { GetDeploymentGroupCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19));
-        // Best effort, and brief: the wait's deadline must hold even if CodeDeploy stops answering.
-        const out = await run.ctx.codedeploy.send(new GetDeploymentGroupCommand({
-            applicationName: info.applicationName,
-            deploymentGroupName: info.deploymentGroupName
-        }), { abortSignal: AbortSignal.timeout(SOURCE_GROUPS_MS) });
-        return (out.deploymentGroupInfo?.autoScalingGroups ?? [])
-            .map((g) => g.name ?? '')
-            .filter(Boolean);
+        // Brief: the wait's deadline must hold even if CodeDeploy stops answering.
+        return await (0,deploy_continue/* autoScalingGroupsOf */._$)(run.ctx, info, AbortSignal.timeout(SOURCE_GROUPS_MS));
     }
     catch (err) {
         run.ctx.log.debug(`GetDeploymentGroup failed; the plan line names no Auto Scaling group: ${String(err)}`);
@@ -698,7 +692,7 @@ async function atReady(run, r, plan) {
             return 'finished';
         case 'continue':
             ctx.log.info(`${ready} Continuing it (on-ready: continue).`);
-            await (0,deploy_continue/* continueDeployment */.v)(ctx, r.id, 'READY_WAIT');
+            await (0,deploy_continue/* continueDeployment */.vI)(ctx, r.id, 'READY_WAIT');
             ctx.log.info(`Continued deployment ${r.id}: CodeDeploy reroutes the traffic now.`);
             return 'waiting';
         case 'wait':

@@ -274,6 +274,7 @@ function codeDeployCallError(call, err, check) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   L5: () => (/* binding */ retry),
+/* harmony export */   X8: () => (/* binding */ fewAttempts),
 /* harmony export */   ZG: () => (/* binding */ callWithRetry),
 /* harmony export */   jo: () => (/* binding */ backoffMs),
 /* harmony export */   kv: () => (/* binding */ awsPolicy),
@@ -316,6 +317,18 @@ function awsPolicy(opts) {
         sleep: opts.sleep,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
+    };
+}
+/**
+ * Retry options for a few quick attempts, without the run's cancel signal: the blue/green reads
+ * and clean-up also run after a cancel (where the traffic is) and in the post step.
+ */
+function fewAttempts(ctx, attempts) {
+    return {
+        log: ctx.log,
+        sleep: ctx.sleep,
+        attempts,
+        ...(ctx.random ? { random: ctx.random } : {})
     };
 }
 /** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */

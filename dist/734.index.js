@@ -4690,7 +4690,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -4702,7 +4702,7 @@ async function deploy(codedeploy, region, settings, bundle, upload, deps) {
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
     return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
 }
 
@@ -4995,7 +4995,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
             return;
         }
     }
-    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(453), __webpack_require__.e(988)]).then(__webpack_require__.bind(__webpack_require__, 2988));
+    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(988)]).then(__webpack_require__.bind(__webpack_require__, 2988));
     await settleAfterStop({
         codedeploy: aws.codedeploy,
         traffic: aws.traffic,

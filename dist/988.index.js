@@ -24,19 +24,23 @@ export const modules = {
 
 
 
-const POLL_MS = 3000;
 async function settleAfterStop(o) {
     const { log, deploymentId } = o;
     try {
-        let info = await (0,_continue_js__WEBPACK_IMPORTED_MODULE_2__/* .readDeployment */ .i)(o, deploymentId);
-        if (!(0,_blue_green_js__WEBPACK_IMPORTED_MODULE_1__/* .planOf */ .XC)(info).copiesAutoScalingGroup)
+        const first = await (0,_continue_js__WEBPACK_IMPORTED_MODULE_2__/* .readDeployment */ .iJ)(o, deploymentId);
+        if (!(0,_blue_green_js__WEBPACK_IMPORTED_MODULE_1__/* .planOf */ .XC)(first).copiesAutoScalingGroup)
             return;
-        const until = o.now() + o.waitMs;
-        while (!_wait_js__WEBPACK_IMPORTED_MODULE_6__/* .TERMINAL_STATUSES */ .CM.has(info.status ?? '') && o.now() < until) {
-            await o.sleep(POLL_MS);
-            info = await (0,_continue_js__WEBPACK_IMPORTED_MODULE_2__/* .readDeployment */ .i)(o, deploymentId);
-        }
-        if (!_wait_js__WEBPACK_IMPORTED_MODULE_6__/* .TERMINAL_STATUSES */ .CM.has(info.status ?? '')) {
+        // The waiter's own polling, backoff and bound, without the instances (fetched once below).
+        const w = _wait_js__WEBPACK_IMPORTED_MODULE_6__/* .TERMINAL_STATUSES */ .CM.has(first.status ?? '')
+            ? { kind: 'terminal', info: first }
+            : await (0,_wait_js__WEBPACK_IMPORTED_MODULE_6__/* .waitForDeployment */ .Kw)({
+                ...o,
+                deploymentId,
+                deadline: o.now() + o.waitMs,
+                trackInstances: false
+            });
+        const info = w.info ?? first;
+        if (w.kind !== 'terminal') {
             log.warning(`Deployment ${deploymentId} had not ended ${Math.round(o.waitMs / 1000)} s after the stop (status ${info.status}); its replacement Auto Scaling group is left as it is. Check it in the CodeDeploy console.`);
             return;
         }

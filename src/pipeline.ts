@@ -23,6 +23,7 @@ import { s3Key } from './stages/key.js'
 import { upload } from './stages/upload.js'
 import type { MainState } from './state-helper.js'
 import type { DeploymentsResult } from './deploy/types.js'
+import type { AwsClients } from './aws/clients.js'
 
 export interface PipelineDeps {
   log: Logger
@@ -104,7 +105,6 @@ async function summarised(
   }
 }
 
-type AwsClients = Awaited<ReturnType<(typeof import('./aws/clients.js'))['createAwsClients']>>
 type SetOutputs = (values: OutputValues) => void
 
 /**

@@ -75,6 +75,22 @@ export interface RetryOptions {
   random?: () => number
 }
 
+/**
+ * Retry options for a few quick attempts, without the run's cancel signal: the blue/green reads
+ * and clean-up also run after a cancel (where the traffic is) and in the post step.
+ */
+export function fewAttempts(
+  ctx: Pick<RetryOptions, 'log' | 'sleep' | 'random'>,
+  attempts: number
+): RetryOptions {
+  return {
+    log: ctx.log,
+    sleep: ctx.sleep,
+    attempts,
+    ...(ctx.random ? { random: ctx.random } : {})
+  }
+}
+
 /** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */
 async function withRetries<T>(
   call: string,

@@ -1,11 +1,13 @@
 // ContinueDeployment: start the reroute of a blue/green deployment in Ready (READY_WAIT), or end
 // its termination wait (TERMINATION_WAIT). CodeDeploy's refusals become the user's next step.
+// Also the one-shot reads of a deployment and of its group's Auto Scaling groups.
 import {
   ContinueDeploymentCommand,
   GetDeploymentCommand,
+  GetDeploymentGroupCommand,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import { callWithRetry } from '../aws/retry.js'
+import { callWithRetry, fewAttempts } from '../aws/retry.js'
 import { ActionError, AwsCallError } from '../common/errors.js'
 import type { CodeDeployContext } from './context.js'
 
@@ -13,23 +15,41 @@ export type WaitType = 'READY_WAIT' | 'TERMINATION_WAIT'
 
 type Ctx = Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random'>
 
-const retry = (ctx: Ctx) => ({
-  log: ctx.log,
-  sleep: ctx.sleep,
-  attempts: 4,
-  ...(ctx.random ? { random: ctx.random } : {})
-})
-
 /** GetDeployment once (retried on transient errors). */
 export async function readDeployment(ctx: Ctx, deploymentId: string): Promise<DeploymentInfo> {
   const out = await callWithRetry(
     'GetDeployment',
     () => ctx.codedeploy.send(new GetDeploymentCommand({ deploymentId })),
-    retry(ctx),
+    fewAttempts(ctx, 4),
     () =>
       `Check that deployment ${deploymentId} exists in this region, and that the role may call codedeploy:GetDeployment.`
   )
   return out.deploymentInfo ?? {}
+}
+
+/**
+ * The deployment group's Auto Scaling groups now: the one a blue/green deployment copies, and
+ * after a success the copy. `signal` bounds a best-effort read.
+ */
+export async function autoScalingGroupsOf(
+  ctx: Ctx,
+  info: DeploymentInfo,
+  signal?: AbortSignal
+): Promise<string[]> {
+  const out = await callWithRetry(
+    'GetDeploymentGroup',
+    () =>
+      ctx.codedeploy.send(
+        new GetDeploymentGroupCommand({
+          applicationName: info.applicationName,
+          deploymentGroupName: info.deploymentGroupName
+        }),
+        signal ? { abortSignal: signal } : {}
+      ),
+    fewAttempts(ctx, 3),
+    () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.'
+  )
+  return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '').filter(Boolean)
 }
 
 /** Where a deployment is, in words, for the errors below. */
@@ -89,7 +109,7 @@ export async function continueDeployment(
         ctx.codedeploy.send(
           new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: waitType })
         ),
-      retry(ctx),
+      fewAttempts(ctx, 4),
       () =>
         `Grant codedeploy:ContinueDeployment on the deployment group to the role this workflow runs as.`
     )

@@ -4,7 +4,7 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { AwsCallError } from '../common/errors.js'
 import { plural } from '../common/plural.js'
-import { planOf } from './blue-green.js'
+import { planOf, replacementGroupName } from './blue-green.js'
 import type { CodeDeployContext } from './context.js'
 import {
   deleteCommand,
@@ -111,7 +111,7 @@ export async function settleReplacementFleet(
     }
   } catch (err) {
     const why = err instanceof AwsCallError ? err.describe() : String(err)
-    const name = `CodeDeploy_${info.deploymentGroupName}_${id}`
+    const name = replacementGroupName(info.deploymentGroupName ?? '', id)
     const note = `Could not ${o.policy === 'delete' ? 'delete' : 'check'} the replacement Auto Scaling group ${name}: ${why}`
     log.warning(
       `${note} Check for it in the EC2 console; delete it with: ${deleteCommand(name, region)}`,

@@ -32,7 +32,7 @@ import {
   trafficRerouted,
   type DeploymentPlan
 } from './blue-green.js'
-import { continueDeployment, readDeployment } from './continue.js'
+import { autoScalingGroupsOf, continueDeployment, readDeployment } from './continue.js'
 import { settleReplacementFleet } from './fleet-policy.js'
 import { TargetGroups } from './target-groups.js'
 import { TrafficWatch } from './traffic-watch.js'
@@ -237,6 +237,7 @@ interface BlueGreen {
   traffic: TrafficWatch | undefined
 }
 
+/** The plan line's read of the group's Auto Scaling groups may take this long at most. */
 const SOURCE_GROUPS_MS = 10_000
 
 /** The deployment group's Auto Scaling groups, to name the one copied (best effort: the plan line only). */
@@ -247,18 +248,8 @@ async function sourceGroups(
 ): Promise<string[]> {
   if (!plan.copiesAutoScalingGroup) return []
   try {
-    const { GetDeploymentGroupCommand } = await import('@aws-sdk/client-codedeploy')
-    // Best effort, and brief: the wait's deadline must hold even if CodeDeploy stops answering.
-    const out = await run.ctx.codedeploy.send(
-      new GetDeploymentGroupCommand({
-        applicationName: info.applicationName,
-        deploymentGroupName: info.deploymentGroupName
-      }),
-      { abortSignal: AbortSignal.timeout(SOURCE_GROUPS_MS) }
-    )
-    return (out.deploymentGroupInfo?.autoScalingGroups ?? [])
-      .map((g) => g.name ?? '')
-      .filter(Boolean)
+    // Brief: the wait's deadline must hold even if CodeDeploy stops answering.
+    return await autoScalingGroupsOf(run.ctx, info, AbortSignal.timeout(SOURCE_GROUPS_MS))
   } catch (err) {
     run.ctx.log.debug(
       `GetDeploymentGroup failed; the plan line names no Auto Scaling group: ${String(err)}`

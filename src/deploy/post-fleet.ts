@@ -7,7 +7,7 @@ import type { CodeDeployContext } from './context.js'
 import { leavesReplacementFleet, settleReplacementFleet, type FleetPolicy } from './fleet-policy.js'
 import { TargetGroups } from './target-groups.js'
 import { fetchInstances } from './targets.js'
-import { TERMINAL_STATUSES } from './wait.js'
+import { TERMINAL_STATUSES, waitForDeployment } from './wait.js'
 
 export interface SettleAfterStopOptions extends Omit<CodeDeployContext, 'signal'> {
   region: string
@@ -17,19 +17,22 @@ export interface SettleAfterStopOptions extends Omit<CodeDeployContext, 'signal'
   waitMs: number
 }
 
-const POLL_MS = 3000
-
 export async function settleAfterStop(o: SettleAfterStopOptions): Promise<void> {
   const { log, deploymentId } = o
   try {
-    let info = await readDeployment(o, deploymentId)
-    if (!planOf(info).copiesAutoScalingGroup) return
-    const until = o.now() + o.waitMs
-    while (!TERMINAL_STATUSES.has(info.status ?? '') && o.now() < until) {
-      await o.sleep(POLL_MS)
-      info = await readDeployment(o, deploymentId)
-    }
-    if (!TERMINAL_STATUSES.has(info.status ?? '')) {
+    const first = await readDeployment(o, deploymentId)
+    if (!planOf(first).copiesAutoScalingGroup) return
+    // The waiter's own polling, backoff and bound, without the instances (fetched once below).
+    const w = TERMINAL_STATUSES.has(first.status ?? '')
+      ? { kind: 'terminal' as const, info: first }
+      : await waitForDeployment({
+          ...o,
+          deploymentId,
+          deadline: o.now() + o.waitMs,
+          trackInstances: false
+        })
+    const info = w.info ?? first
+    if (w.kind !== 'terminal') {
       log.warning(
         `Deployment ${deploymentId} had not ended ${Math.round(o.waitMs / 1000)} s after the stop (status ${info.status}); its replacement Auto Scaling group is left as it is. Check it in the CodeDeploy console.`
       )

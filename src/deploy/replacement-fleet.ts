@@ -7,12 +7,13 @@ import {
   DescribeAutoScalingGroupsCommand,
   type AutoScalingGroup
 } from '@aws-sdk/client-auto-scaling'
-import { GetDeploymentGroupCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorCode } from '../aws/aws-errors.js'
-import { callServiceWithRetry, callWithRetry } from '../aws/retry.js'
+import { callServiceWithRetry, fewAttempts } from '../aws/retry.js'
 import { plural } from '../common/plural.js'
 import { replacementGroupName } from './blue-green.js'
 import type { CodeDeployContext } from './context.js'
+import { autoScalingGroupsOf } from './continue.js'
 import { isRegistered, TargetGroups } from './target-groups.js'
 import type { InstanceView } from './types.js'
 
@@ -33,40 +34,15 @@ export type FleetVerdict =
 
 type Ctx = Pick<CodeDeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random' | 'traffic'>
 
-const retry = (ctx: Ctx) => ({
-  log: ctx.log,
-  sleep: ctx.sleep,
-  attempts: 3,
-  ...(ctx.random ? { random: ctx.random } : {})
-})
-
 async function describeGroup(ctx: Ctx, name: string): Promise<AutoScalingGroup | undefined> {
   const autoScaling = await ctx.traffic!.autoScaling()
   const out = await callServiceWithRetry(
     'Auto Scaling DescribeAutoScalingGroups',
     () => autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })),
-    retry(ctx),
+    fewAttempts(ctx, 3),
     { iamActions: ['autoscaling:DescribeAutoScalingGroups'] }
   )
   return out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name)
-}
-
-/** The deployment group's Auto Scaling groups now (after a success, the copy is one of them). */
-async function groupsOfDeploymentGroup(ctx: Ctx, info: DeploymentInfo): Promise<string[]> {
-  const out = await callWithRetry(
-    'GetDeploymentGroup',
-    () =>
-      ctx.codedeploy.send(
-        new GetDeploymentGroupCommand({
-          applicationName: info.applicationName,
-          deploymentGroupName: info.deploymentGroupName
-        })
-      ),
-    retry(ctx),
-    () =>
-      'Grant codedeploy:GetDeploymentGroup: the action checks the group no longer uses the copy.'
-  )
-  return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '')
 }
 
 /**
@@ -110,7 +86,7 @@ export async function inspectReplacementFleet(
     return inUse(
       `it is attached to ${plural(attached.length, 'load balancer target')}: ${attached[0]}`
     )
-  if ((await groupsOfDeploymentGroup(ctx, info)).includes(name))
+  if ((await autoScalingGroupsOf(ctx, info)).includes(name))
     return inUse(
       `deployment group '${info.deploymentGroupName}' uses it as its Auto Scaling group now`
     )
@@ -145,7 +121,7 @@ export async function deleteReplacementFleet(ctx: Ctx, name: string): Promise<'d
         autoScaling.send(
           new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })
         ),
-      retry(ctx),
+      fewAttempts(ctx, 3),
       {
         iamActions: ['autoscaling:DeleteAutoScalingGroup'],
         resource: `autoScalingGroupName/${name}`,

@@ -8,7 +8,7 @@ import {
   type TargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AwsErrorHints } from '../aws/aws-errors.js'
-import { callServiceWithRetry } from '../aws/retry.js'
+import { callServiceWithRetry, fewAttempts } from '../aws/retry.js'
 import type { CodeDeployContext } from './context.js'
 
 /** ELBv2's default when the attribute cannot be read. */
@@ -84,15 +84,6 @@ export class TargetGroups {
     readonly names: string[]
   ) {}
 
-  private retry(attempts = 3) {
-    return {
-      log: this.ctx.log,
-      sleep: this.ctx.sleep,
-      attempts,
-      ...(this.ctx.random ? { random: this.ctx.random } : {})
-    }
-  }
-
   async list(): Promise<TargetGroupView[]> {
     const traffic = this.ctx.traffic
     if (!traffic || this.names.length === 0) return []
@@ -101,7 +92,7 @@ export class TargetGroups {
       const out = await callServiceWithRetry(
         'ELBv2 DescribeTargetGroups',
         () => elb.send(new DescribeTargetGroupsCommand({ Names: this.names })),
-        this.retry(),
+        fewAttempts(this.ctx, 3),
         hints('elasticloadbalancing:DescribeTargetGroups')
       )
       return (out.TargetGroups ?? []).map(toView)
@@ -122,7 +113,7 @@ export class TargetGroups {
         const out = await callServiceWithRetry(
           'ELBv2 DescribeTargetGroupAttributes',
           () => elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.arn })),
-          this.retry(),
+          fewAttempts(this.ctx, 3),
           hints('elasticloadbalancing:DescribeTargetGroupAttributes')
         )
         const v = out.Attributes?.find(
@@ -154,7 +145,7 @@ export class TargetGroups {
               ...(instanceIds.length ? { Targets: instanceIds.map((Id) => ({ Id })) } : {})
             })
           ),
-        this.retry(),
+        fewAttempts(this.ctx, 3),
         hints('elasticloadbalancing:DescribeTargetHealth')
       )
       for (const d of out.TargetHealthDescriptions ?? []) {
