@@ -12,7 +12,7 @@
 /** Suites that run dist/, the real agent or a linter out of process, and need no bed. */
 const DIST = [
   '/__tests__/e2e/dry-run\\.test\\.ts$',
-  '/__tests__/agent/(dry-run|real-agent)\\.test\\.ts$',
+  '/__tests__/agent/(dry-run|real-agent|psych-record)\\.test\\.ts$',
   '/__tests__/examples/(sample-app|workflow-lint)\\.test\\.ts$',
   '/__tests__/reliability/big-bundles\\.test\\.ts$',
   '/__tests__/dist-bundle/.*\\.test\\.ts$'

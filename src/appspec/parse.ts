@@ -1,5 +1,7 @@
 // appspec.yml text → plain data, keeping where each key sits so findings can point at a line.
-// Parsed as YAML 1.1, like the agent's Ruby Psych: `0755` is octal, `yes` a boolean.
+// The `yaml` package reads the structure with every scalar a string (its failsafe schema); each
+// scalar then takes the value the agent's Psych gives it (psych-scalar.ts): `0755` is octal,
+// `yes` a boolean, `.` and `y` strings, `1:20` 4800.
 
 import {
   isAlias,
@@ -10,8 +12,10 @@ import {
   parseDocument,
   visit,
   type Document,
-  type Node
+  type Node,
+  type Scalar
 } from 'yaml'
+import { psychScalar, type PsychScalar } from './psych-scalar.js'
 
 export interface Position {
   /** 1-based. */
@@ -56,8 +60,9 @@ export function parseAppspec(text: string): ParsedAppspec {
   const lineCounter = new LineCounter()
   // A repeated key is a DUPLICATE_KEY error here, reported as a warning: like Psych, the value
   // keeps the last one.
-  const options = { lineCounter, prettyErrors: false, version: '1.1' } as const
+  const options = { lineCounter, prettyErrors: false, version: '1.1', schema: 'failsafe' } as const
   const doc = parseDocument(source, options)
+  const scalarFailure = loadScalarsAsPsych(doc)
   const droppedByBom =
     source === whole
       ? []
@@ -72,12 +77,14 @@ export function parseAppspec(text: string): ParsedAppspec {
   const issues: YamlIssue[] = []
   let unreadable = false
   for (const err of doc.errors) {
+    // Psych reads a scalar under a tag it does not know as if it had none (done above).
+    if (err.code === 'TAG_RESOLVE_FAILED' && err.message.startsWith('Unresolved tag')) continue
     const issue = describeYamlError(err.code, err.message, at(err.pos[0]))
     if (issue.severity === 'error') unreadable = true
     issues.push(issue)
   }
   if (!unreadable) {
-    const refused = psychRefusal(doc, source)
+    const refused = psychRefusal(doc, source, scalarFailure)
     if (refused) {
       unreadable = true
       issues.push({
@@ -216,13 +223,44 @@ function topLevelKeys(value: unknown): string[] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []
 }
 
+/** A scalar YAML.load raises on, and where. */
+interface ScalarFailure {
+  node: Scalar
+  failure: Extract<PsychScalar, { class: 'error' }>
+}
+
 /**
- * What Psych 4 (Ruby 3.1 and later) refuses in `YAML.load`, which the agent calls: aliases and
- * values of classes it was not told to allow, such as dates.
+ * Gives every scalar the value Psych gives it, keys included (Psych resolves keys too); returns
+ * the first scalar on which YAML.load raises (a date or a time, `Integer("0x")`).
+ */
+function loadScalarsAsPsych(doc: Document): ScalarFailure | undefined {
+  let first: ScalarFailure | undefined
+  visit(doc, {
+    Scalar(_key, node) {
+      const loaded = psychScalar({
+        text: String(node.source ?? node.value ?? ''),
+        plain: node.type === 'PLAIN',
+        ...(node.tag ? { tag: node.tag } : {})
+      })
+      if (loaded.class === 'error') {
+        first ??= { node, failure: loaded }
+        node.value = node.source
+      } else {
+        node.value = loaded.value
+      }
+    }
+  })
+  return first
+}
+
+/**
+ * What Psych 4 (Ruby 3.1 and later) refuses in `YAML.load`, which the agent calls: aliases, and
+ * scalars it cannot load (dates and times, whose classes it was not told to allow; `0x`).
  */
 function psychRefusal(
   doc: Document,
-  source: string
+  source: string,
+  scalar: ScalarFailure | undefined
 ): { offset: number; message: string; fix: string } | undefined {
   let found: { offset: number; message: string; fix: string } | undefined
   visit(doc, {
@@ -232,17 +270,19 @@ function psychRefusal(
         message: `The agent's YAML reader fails: "Unknown alias: ${node.source}" (Ruby 3.1 and later refuse YAML aliases in appspec.yml).`,
         fix: `Write the value out again instead of \`*${node.source}\`.`
       }
-    },
-    Scalar(_key, node) {
-      if (node.value instanceof Date)
-        found ??= {
-          offset: node.range?.[0] ?? 0,
-          message: `The agent's YAML reader fails: "Tried to load unspecified class: Date": YAML reads the unquoted ${node.range ? source.slice(node.range[0], node.range[1]) : 'value'} as a date, which the agent's Ruby refuses.`,
-          fix: 'Quote the value: `"2024-01-01"`.'
-        }
     }
   })
-  return found
+  if (found || !scalar) return found
+  const { node, failure } = scalar
+  const written = node.range ? source.slice(node.range[0], node.range[1]) : String(node.source)
+  const what = /class: (Date|Time)$/.exec(failure.message)?.[1]
+  return {
+    offset: node.range?.[0] ?? 0,
+    message: what
+      ? `The agent's YAML reader fails: "${failure.message}": YAML reads the unquoted ${written} as a ${what === 'Date' ? 'date' : 'time'}, which the agent's Ruby refuses.`
+      : `The agent's YAML reader fails: "${failure.message}" (${failure.error}): Ruby reads the unquoted ${written} as a number it cannot convert.`,
+    fix: `Quote the value: \`"${written}"\`.`
+  }
 }
 
 interface Located {

@@ -1,10 +1,12 @@
 // How the CodeDeploy agent's Ruby sees the values YAML gives it: their class, `to_s`, `inspect`
 // and `to_i`, so findings can say what the agent will do and quote its words exactly.
 
+import { RubySymbol } from './psych-scalar.js'
+
 /**
- * A value as the agent's YAML reader (Psych) gives it: the JS value from the `yaml` package.
- * Whole floats (`1.0`) arrive as JS integers; where the agent prints one, callers quote the
- * source text instead.
+ * A value as the agent's YAML reader (Psych) gives it (parse.ts): null, booleans, numbers (bigint
+ * beyond 2^53), strings, RubySymbol, arrays and objects. Whole floats (`1.0`) arrive as JS
+ * integers; where the agent prints one, callers quote the source text instead.
  */
 export type YamlValue = unknown
 
@@ -14,10 +16,10 @@ function rubyClass(value: YamlValue): string {
   if (value === true) return 'TrueClass'
   if (value === false) return 'FalseClass'
   if (typeof value === 'string') return 'String'
+  if (value instanceof RubySymbol) return 'Symbol'
   if (typeof value === 'number' || typeof value === 'bigint')
     return typeof value === 'number' && isFloat(value) ? 'Float' : 'Integer'
   if (Array.isArray(value)) return 'Array'
-  if (value instanceof Date) return 'Date'
   return 'Hash'
 }
 
@@ -31,8 +33,8 @@ export function rubyInspect(value: YamlValue): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'number') return isFloat(value) ? floatText(value) : String(value)
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  if (value instanceof RubySymbol) return value.inspect()
   if (Array.isArray(value)) return `[${value.map(rubyInspect).join(', ')}]`
-  if (value instanceof Date) return `#<Date: ${value.toISOString().slice(0, 10)}>`
   const entries = Object.entries(value as Record<string, unknown>)
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(', ')}}`
 }
@@ -41,6 +43,7 @@ export function rubyInspect(value: YamlValue): string {
 export function rubyToS(value: YamlValue): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'string') return value
+  if (value instanceof RubySymbol) return value.name
   return rubyInspect(value)
 }
 
@@ -63,6 +66,7 @@ function stringToI(text: string): number {
  */
 export function rubyToI(value: YamlValue): { value: number } | { error: string } {
   if (typeof value === 'number') return { value: Math.trunc(value) }
+  if (typeof value === 'bigint') return { value: Number(value) }
   if (typeof value === 'string') return { value: stringToI(value) }
   return { error: noMethod('to_i', value) }
 }
@@ -74,8 +78,10 @@ export function noMethod(method: string, value: YamlValue): string {
 
 /** `value['key']` as Ruby evaluates it on what YAML gave, or the error it raises. */
 export function rubyIndex(value: YamlValue, key: string): { value: YamlValue } | { error: string } {
-  if (typeof value === 'string') return { value: value.includes(key) ? key : null }
-  if (Array.isArray(value) || typeof value === 'number')
+  // String#[] and Symbol#[] with a string: the substring when it occurs, else nil.
+  const text = value instanceof RubySymbol ? value.name : value
+  if (typeof text === 'string') return { value: text.includes(key) ? key : null }
+  if (Array.isArray(value) || typeof value === 'number' || typeof value === 'bigint')
     return { error: 'no implicit conversion of String into Integer' }
   if (isHash(value)) return { value: value[key] }
   return { error: noMethod('[]', value) }
@@ -84,7 +90,10 @@ export function rubyIndex(value: YamlValue, key: string): { value: YamlValue } |
 /** A Ruby Hash as YAML loads it (a mapping). */
 export function isHash(value: YamlValue): value is Record<string, YamlValue> {
   return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof RubySymbol)
   )
 }
 
