@@ -53,7 +53,8 @@ const YAML_TAG = 'tag:yaml.org,2002:'
 const str = (value: string): RubyScalar => ({ class: 'String', value })
 const int = (value: bigint): RubyScalar => ({
   class: 'Integer',
-  value: value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value
+  value:
+    value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value
 })
 const float = (value: number): RubyScalar => ({ class: 'Float', value })
 const disallowed = (name: string): PsychScalar => ({
@@ -187,10 +188,10 @@ function rubyInteger(text: string): PsychScalar {
 /** `Float(s)` of a string: decimal digits, an optional fraction and exponent. */
 function rubyFloat(text: string): PsychScalar {
   const digits = '[0-9]+(?:_[0-9]+)*'
-  const decimal = new RegExp(`^[-+]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][-+]?${digits})?$`)
-  return decimal.test(text)
-    ? float(Number(text.replaceAll('_', '')))
-    : argumentError('Float', text)
+  const decimal = new RegExp(
+    `^[-+]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][-+]?${digits})?$`
+  )
+  return decimal.test(text) ? float(Number(text.replaceAll('_', ''))) : argumentError('Float', text)
 }
 
 /** `String#to_i`: leading digits (single underscores between them), else 0. */

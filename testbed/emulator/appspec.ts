@@ -4,6 +4,7 @@
 // a method the value lacks). Pure: text in, parsed spec or AppSpecError out. The bed's agent and
 // the real one are compared case by case in __tests__/agent/emulator.test.ts.
 import { parseDocument, visit, isMap, isScalar, type Document } from 'yaml'
+import { loadScalar, PsychLoadError, Sym } from './psych.ts'
 
 export class AppSpecError extends Error {}
 
@@ -73,7 +74,7 @@ const fail = (message: string): never => {
 
 type V = unknown
 const isHash = (v: V): v is Record<string, V> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Sym)
 const nil = (v: V): boolean => v === null || v === undefined
 const falsy = (v: V): boolean => nil(v) || v === false
 
@@ -82,6 +83,8 @@ function rubyClass(v: V): string {
   if (v === true) return 'TrueClass'
   if (v === false) return 'FalseClass'
   if (typeof v === 'string') return 'String'
+  if (v instanceof Sym) return 'Symbol'
+  if (typeof v === 'bigint') return 'Integer'
   if (typeof v === 'number') return Number.isInteger(v) ? 'Integer' : 'Float'
   if (Array.isArray(v)) return 'Array'
   return 'Hash'
@@ -90,6 +93,8 @@ function rubyClass(v: V): string {
 export function rubyInspect(v: V): string {
   if (nil(v)) return 'nil'
   if (typeof v === 'string') return JSON.stringify(v)
+  if (v instanceof Sym)
+    return /^[A-Za-z_]\w*[?!]?$/.test(v.name) ? `:${v.name}` : `:${JSON.stringify(v.name)}`
   if (Array.isArray(v)) return `[${v.map(rubyInspect).join(', ')}]`
   if (isHash(v))
     return `{${Object.entries(v)
@@ -98,14 +103,15 @@ export function rubyInspect(v: V): string {
   return String(v)
 }
 
-const toS = (v: V): string => (nil(v) ? '' : typeof v === 'string' ? v : rubyInspect(v))
+const toS = (v: V): string =>
+  nil(v) ? '' : typeof v === 'string' || v instanceof Sym ? String(v) : rubyInspect(v)
 const noMethod = (method: string, v: V): never =>
   fail(`undefined method \`${method}' for ${rubyInspect(v)}:${rubyClass(v)}`)
 
 /** `v[key]`. */
 function index(v: V, key: string): V {
-  if (typeof v === 'string') return v.includes(key) ? key : null
-  if (Array.isArray(v) || typeof v === 'number')
+  if (typeof v === 'string' || v instanceof Sym) return String(v).includes(key) ? key : null
+  if (Array.isArray(v) || typeof v === 'number' || typeof v === 'bigint')
     return fail('no implicit conversion of String into Integer')
   if (isHash(v)) return v[key]
   return noMethod('[]', v)
@@ -124,6 +130,7 @@ function hasKey(v: V, key: string): boolean {
 
 function toI(v: V): number {
   if (typeof v === 'number') return Math.trunc(v)
+  if (typeof v === 'bigint') return Number(v)
   if (typeof v === 'string') {
     const m = /^\s*([+-]?)(\d+(?:_\d+)*)/.exec(v)
     return m ? (m[1] === '-' ? -1 : 1) * Number((m[2] ?? '0').replaceAll('_', '')) : 0
@@ -215,8 +222,14 @@ function unclosed(source: string): { bracket?: [number, number]; quote?: [number
 
 function load(text: string): { value: V; versionText?: string } {
   const source = bomCut(text)
-  const doc: Document = parseDocument(source, { version: '1.1' })
-  const error = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'MULTIPLE_DOCS')
+  // Every scalar a string first (failsafe), then the value Psych gives it (psych.ts).
+  const doc: Document = parseDocument(source, { version: '1.1', schema: 'failsafe' })
+  const error = doc.errors.find(
+    (e) =>
+      e.code !== 'DUPLICATE_KEY' &&
+      e.code !== 'MULTIPLE_DOCS' &&
+      !(e.code === 'TAG_RESOLVE_FAILED' && e.message.startsWith('Unresolved tag'))
+  )
   if (error) {
     const m = error.message
     const [line, column] = psychMark(error.code, m, source, error.linePos?.[0])
@@ -236,8 +249,16 @@ function load(text: string): { value: V; versionText?: string } {
       fail(`Unknown alias: ${node.source}`)
     },
     Scalar(_k, node) {
-      if (isScalar(node) && node.value instanceof Date)
-        fail('Tried to load unspecified class: Date')
+      try {
+        node.value = loadScalar(
+          String(node.source ?? node.value ?? ''),
+          node.type === 'PLAIN',
+          node.tag
+        )
+      } catch (e) {
+        if (e instanceof PsychLoadError) fail(e.message)
+        throw e
+      }
     }
   })
   // Ruby prints a version as written: 1.0 stays "1.0" (a Float), which JS numbers lose.
