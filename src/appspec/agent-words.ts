@@ -63,6 +63,10 @@ export const AGENT = {
   notFound: (path: string) =>
     `The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "${path}".`,
   missingSource: (path: string) => `No such file or directory @ rb_sysopen - ${path}`,
+  folderExists: (path: string) => `File exists @ dir_s_mkdir - ${path}`,
+  notADirectory: (path: string) => `Not a directory @ rb_sysopen - ${path}`,
+  /** Ruby's TypeError where the agent joins a path that YAML gave as another class. */
+  notAString: (rubyClass: string) => `no implicit conversion of ${rubyClass} into String`,
   scriptMissing: (path: string) => `Script does not exist at specified location: ${path}`,
   scriptError: (location: string, error: string, detail: string) =>
     `Script at specified location: ${location} failed with error ${error} with message ${detail}`,

@@ -91,3 +91,53 @@ export function rootRelative(location: string): string | undefined {
   if (normalized === '..' || normalized.startsWith('../')) return undefined
   return normalized === '.' ? '' : normalized.replace(/\/+$/, '')
 }
+
+/**
+ * Where `File.join(archive, source)` leads once the bundle is unpacked, resolved the way the
+ * kernel resolves it (installer.rb tests it with File.directory?, then copies it): component by
+ * component, `..` only out of a folder that exists, a file only at the end. Above the bundle is
+ * the agent's folder of this deployment (`deployment-archive/` beside `bundle.tar`).
+ */
+export type SourceTarget =
+  | { kind: 'directory' | 'file'; rel: string }
+  /** `..`: the agent's own folder of this deployment (the downloaded bundle and its unpacking). */
+  | { kind: 'deployment-folder' }
+  /** Higher, or beside the archive: what is there depends on the instance. */
+  | { kind: 'instance' }
+  /** The copy fails: ENOENT (a name missing) or ENOTDIR (a file used as a folder). */
+  | { kind: 'error'; errno: 'ENOENT' | 'ENOTDIR' }
+
+export function resolveSource(source: string, bundle: RootedBundle): SourceTarget {
+  const parts = source.split('/').filter((p) => p !== '')
+  // A trailing '/' asks for a folder, as `/.` does.
+  if (/[^/]\/+$/.test(source)) parts.push('.')
+  let rel: string | 'deployment-folder' = ''
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1
+    if (rel === 'deployment-folder') {
+      // It holds bundle.tar, deployment-archive/ and, once a hook has run, logs/.
+      if (part === 'deployment-archive') rel = ''
+      else if (part === 'bundle.tar' && !last) return { kind: 'error', errno: 'ENOTDIR' }
+      else if (part === '..' || part === 'logs' || part === 'bundle.tar')
+        return { kind: 'instance' }
+      else if (part !== '.') return { kind: 'error', errno: 'ENOENT' }
+      continue
+    }
+    if (part === '.') continue
+    if (part === '..') {
+      rel = rel === '' ? 'deployment-folder' : path.posix.dirname(rel).replace(/^\.$/, '')
+      continue
+    }
+    const next: string = rel ? `${rel}/${part}` : part
+    const kind = bundle.kind(next)
+    if (kind === 'missing') return { kind: 'error', errno: 'ENOENT' }
+    if (kind === 'file') {
+      if (last) return { kind: 'file', rel: next }
+      const target = bundle.entry(next)?.type === 'symlink' ? bundle.linkTarget(next) : next
+      const dangling = target === undefined || bundle.kind(target) === 'missing'
+      return { kind: 'error', errno: dangling ? 'ENOENT' : 'ENOTDIR' }
+    }
+    rel = bundle.entry(next)?.type === 'symlink' ? (bundle.linkTarget(next) ?? next) : next
+  }
+  return rel === 'deployment-folder' ? { kind: 'deployment-folder' } : { kind: 'directory', rel }
+}

@@ -4,7 +4,7 @@
 // Ruby method the value lacks, its NoMethodError is the failure users see, so that is quoted too.
 
 import { AGENT } from './agent-words.js'
-import { RootedBundle, rootRelative } from './bundle-index.js'
+import { RootedBundle, resolveSource } from './bundle-index.js'
 import {
   closestEvent,
   closestName,
@@ -21,6 +21,7 @@ import { checkAcl, checkContext, checkMode, type AclEntry } from './check-permis
 import {
   isHash,
   noMethod,
+  rubyClass,
   rubyEach,
   rubyHasKey,
   rubyIndex,
@@ -182,7 +183,7 @@ export function checkDocument(
   result.os = os
   result.windows = os === 'windows'
   result.hooks = checkHooks(parsed, get('hooks'), result.windows, report)
-  result.files = checkFiles(get('files'), result.windows, bundle, report, result)
+  result.files = checkFiles(parsed, get('files'), result.windows, bundle, report, result)
   result.permissions = checkPermissions(parsed, get('permissions'), result.windows, report)
   checkFileExistsBehavior(get('file_exists_behavior'), report)
   return result
@@ -260,6 +261,7 @@ function checkFileExistsBehavior(value: YamlValue, report: Report): void {
 }
 
 function checkFiles(
+  parsed: ParsedAppspec,
   files: YamlValue,
   windows: boolean,
   bundle: RootedBundle,
@@ -340,6 +342,31 @@ function checkFiles(
       return
     }
     const destinationText = rubyToS(destination.value)
+    // installer.rb joins both as paths: any class but String (and Array) raises a TypeError.
+    const notText = (['source', 'destination'] as const).filter((key) => {
+      const value = key === 'source' ? source.value : destination.value
+      return typeof value !== 'string' && !Array.isArray(value)
+    })
+    for (const key of notText) {
+      const value = key === 'source' ? source.value : destination.value
+      const written = parsed.sourceText([...at, key]) ?? rubyToS(value)
+      report(
+        'error',
+        [...at, key],
+        `The agent fails copying files with Ruby's error: ${AGENT.notAString(rubyClass(value))}: YAML reads the unquoted ${key} ${written} as ${
+          rubyClass(value) === 'Symbol'
+            ? 'a Symbol'
+            : `a ${rubyClass(value)
+                .replace(/Class$/, '')
+                .toLowerCase()}`
+        }, not a path.`,
+        `Quote it: \`${key}: "${written}"\`.`
+      )
+    }
+    if (notText.length > 0) {
+      result.filesFailed = true
+      return
+    }
     mappings.push({ source: sourceText, destination: destinationText })
     // Windows appspecs often write sources with backslashes; the bundle's paths use '/'.
     const bundleSource = windows ? sourceText.replace(/\\/g, '/') : sourceText
@@ -367,6 +394,18 @@ function checkDestination(
     }
     return
   }
+  if (destination.startsWith('~')) {
+    // fill_in_missing_ancestors makes `~` itself, which File.expand_path turns into a home folder.
+    const user = /^~([^/]*)/.exec(destination)?.[1] ?? ''
+    const home = user === '' || user === 'root' ? '/root' : `/home/${user}`
+    report(
+      'error',
+      at,
+      `${AGENT.folderExists(home)}: files destination '${destination}' starts with '~', which the agent does not read as a shell does: it plans to create the folder '~${user}', expands that to ${user ? `${user}'s` : 'its own'} home folder (${home}${user ? `, or fails with "user ${user} doesn't exist"` : ', as the agent runs as root'}), and fails creating a folder that exists.`,
+      `Write the full path, e.g. \`destination: /home/${user && user !== 'root' ? user : 'ec2-user'}${destination.replace(/^~[^/]*/, '') || '/app'}\`.`
+    )
+    return
+  }
   if (!destination.startsWith('/')) {
     report(
       'warning',
@@ -377,8 +416,9 @@ function checkDestination(
     return
   }
   const folder = destination.length > 1 ? destination.replace(/\/+$/, '') : destination
-  const rel = rootRelative(source.trim())
-  const copiesFolder = rel === '' || (rel !== undefined && bundle.entry(rel)?.type !== 'file')
+  const target = resolveSource(source, bundle)
+  const rel = target.kind === 'directory' ? target.rel : undefined
+  const copiesFolder = rel !== undefined
   if (folder === '/' || (copiesFolder && SYSTEM_FOLDERS.has(folder))) {
     report(
       'warning',

@@ -6,7 +6,7 @@
 import path from 'node:path'
 import { AGENT, ARCHIVE_DIR } from './agent-words.js'
 import type { RootedBundle } from './bundle-index.js'
-import { rootRelative } from './bundle-index.js'
+import { resolveSource } from './bundle-index.js'
 import type { PermissionSpec, Report } from './check-document.js'
 import type { PathSegment } from './parse.js'
 import { rubyInspect } from './ruby.js'
@@ -17,9 +17,15 @@ function expand(p: string): string {
   return path.posix.resolve('/', p)
 }
 
-/** `File.join(archive, source)`: the separators at the join collapse, nothing else changes. */
+/** Ruby's `File.join(dir, name)`: one '/' between them unless `name` brings its own. */
+function rubyJoin(dir: string, name: string): string {
+  const base = dir.replace(/\/+$/, '')
+  return name.startsWith('/') ? `${base}${name}` : `${base}/${name}`
+}
+
+/** `File.join(archive, source)`, as the agent names the source in its messages. */
 function inArchive(source: string): string {
-  return `${ARCHIVE_DIR}/${source.replace(/^\/+/, '')}`
+  return rubyJoin(ARCHIVE_DIR, source)
 }
 
 class Plan {
@@ -58,29 +64,45 @@ export function checkInstall(
   files.forEach((mapping, index) => {
     plan.index = index
     // Ruby on Windows takes '\\' as a separator too.
-    const rel = rootRelative(
-      (opts.windows ? mapping.source.replace(/\\/g, '/') : mapping.source).trim()
-    )
-    const kind = rel === undefined ? 'missing' : bundle.kind(rel)
-    if (kind === 'directory') {
-      plan.mkdir(mapping.destination)
-      copyFolder(plan, bundle, rel ?? '', mapping.destination)
-    } else {
-      const source = inArchive(mapping.source)
-      plan.copy(source, path.posix.join(mapping.destination, path.posix.basename(mapping.source)))
-      if (kind === 'missing') {
-        const elsewhere = rel === undefined ? [] : bundle.withBasename(path.posix.basename(rel))
+    const written = opts.windows ? mapping.source.replace(/\\/g, '/') : mapping.source
+    const source = inArchive(mapping.source)
+    const target = resolveSource(written, bundle)
+    const at = ['files', index, 'source']
+    switch (target.kind) {
+      case 'directory':
+        plan.mkdir(mapping.destination)
+        copyFolder(plan, bundle, target.rel, source, mapping.destination)
+        return
+      case 'file':
+        plan.copy(source, path.posix.join(mapping.destination, path.posix.basename(source)))
+        return
+      case 'deployment-folder':
+        report(
+          'warning',
+          at,
+          `files source '${mapping.source}' is the agent's own folder of this deployment, one level above the bundle: the agent copies the downloaded bundle.tar and the unpacked archive (as deployment-archive/) into ${mapping.destination}, not the bundle's files.`,
+          'To copy the whole bundle, write `source: /`.'
+        )
+        return
+      case 'instance':
+        report(
+          'warning',
+          at,
+          `files source '${mapping.source}' climbs out of the bundle (${source}): what the agent finds there depends on the instance, not on this bundle.`,
+          'Sources are paths inside the bundle (`/` means the whole bundle): remove the `..`.'
+        )
+        return
+      case 'error':
+        // Planned like any file (File.directory? is false); it fails when the copy runs.
+        plan.copy(source, path.posix.join(mapping.destination, path.posix.basename(source)))
         report(
           'error',
-          ['files', index, 'source'],
-          `${AGENT.missingSource(source)}: files source '${mapping.source}' is not in the bundle, so the agent fails copying it.`,
-          rel === undefined
-            ? 'Sources are paths inside the bundle: remove the `..`.'
-            : elsewhere.length > 0
-              ? `The bundle has ${elsewhere.map((p) => `'${p}'`).join(', ')}: write \`source: ${elsewhere[0]}\`.`
-              : 'Sources are relative to the bundle root (`/` means the whole bundle): fix the path, or add the file to the bundle.'
+          at,
+          target.errno === 'ENOTDIR'
+            ? `${AGENT.notADirectory(source)}: files source '${mapping.source}' goes through a file as if it were a folder, so the agent fails copying it.`
+            : `${AGENT.missingSource(source)}: files source '${mapping.source}' is not in the bundle, so the agent fails copying it.`,
+          missingFix(written, bundle)
         )
-      }
     }
   })
   for (const problem of plan.problems) {
@@ -94,16 +116,42 @@ export function checkInstall(
   checkPermissionTargets(plan, opts.permissions, report)
 }
 
-/** generate_directory_copy: folders (a link to one too) are walked, everything else copied. */
-function copyFolder(plan: Plan, bundle: RootedBundle, rel: string, destination: string): void {
+/** What to write instead of a source the agent cannot copy. */
+function missingFix(written: string, bundle: RootedBundle): string {
+  if (written.trim() !== written)
+    return `Remove the spaces around '${written}': the agent takes the path exactly as written.`
+  const name = path.posix.basename(written.replace(/\/+$/, ''))
+  const file = written.replace(/\/+$/, '')
+  if (/[^/]\/+$/.test(written) && bundle.kind(file.replace(/^\/+/, '')) === 'file')
+    return `'${file}' is a file: write \`source: ${file}\`, without the trailing '/'.`
+  const elsewhere = bundle.withBasename(name)
+  return elsewhere.length > 0
+    ? `The bundle has ${elsewhere.map((p) => `'${p}'`).join(', ')}: write \`source: ${elsewhere[0]}\`.`
+    : 'Sources are relative to the bundle root (`/` means the whole bundle): fix the path, or add the file to the bundle.'
+}
+
+/**
+ * generate_directory_copy: folders (a link to one too) are walked, everything else copied.
+ * `abs` is the folder as the agent names it (File.join of the archive and the source).
+ */
+function copyFolder(
+  plan: Plan,
+  bundle: RootedBundle,
+  rel: string,
+  abs: string,
+  destination: string
+): void {
   for (const name of bundle.children(rel)) {
     const child = rel ? `${rel}/${name}` : name
     const to = path.posix.join(destination, name)
+    const childAbs = rubyJoin(abs, name)
     if (bundle.kind(child) === 'directory') {
       plan.mkdir(to)
-      copyFolder(plan, bundle, child, to)
+      const real =
+        bundle.entry(child)?.type === 'symlink' ? (bundle.linkTarget(child) ?? child) : child
+      copyFolder(plan, bundle, real, childAbs, to)
     } else {
-      plan.copy(inArchive(child), to)
+      plan.copy(childAbs, to)
     }
   }
 }

@@ -11,7 +11,7 @@ import { RubySymbol } from './psych-scalar.js'
 export type YamlValue = unknown
 
 /** Ruby's class name of a loaded YAML value. */
-function rubyClass(value: YamlValue): string {
+export function rubyClass(value: YamlValue): string {
   if (value === null || value === undefined) return 'NilClass'
   if (value === true) return 'TrueClass'
   if (value === false) return 'FalseClass'
