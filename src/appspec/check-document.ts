@@ -260,6 +260,15 @@ function checkFileExistsBehavior(value: YamlValue, report: Report): void {
   )
 }
 
+/** What YAML made of a value, in words, by its Ruby class. */
+const READ_AS: Record<string, string> = {
+  Integer: 'a number',
+  Float: 'a number',
+  TrueClass: 'a boolean',
+  FalseClass: 'a boolean',
+  Symbol: 'a Ruby symbol'
+}
+
 function checkFiles(
   parsed: ParsedAppspec,
   files: YamlValue,
@@ -353,13 +362,7 @@ function checkFiles(
       report(
         'error',
         [...at, key],
-        `The agent fails copying files with Ruby's error: ${AGENT.notAString(rubyClass(value))}: YAML reads the unquoted ${key} ${written} as ${
-          rubyClass(value) === 'Symbol'
-            ? 'a Symbol'
-            : `a ${rubyClass(value)
-                .replace(/Class$/, '')
-                .toLowerCase()}`
-        }, not a path.`,
+        `The agent fails copying files with Ruby's error: ${AGENT.notAString(typeof value === 'boolean' ? String(value) : rubyClass(value))}: YAML reads the unquoted ${key} ${written} as ${READ_AS[rubyClass(value)] ?? 'a mapping'}, not a path.`,
         `Quote it: \`${key}: "${written}"\`.`
       )
     }

@@ -504,14 +504,14 @@ export class Agent {
     const copyFolder = async (source: string, destination: string): Promise<void> => {
       if (!(await isDirectory(destination))) plan.mkdir(destination)
       for (const entry of (await readdir(await this.host.hostPath(source))).sort()) {
-        const s = `${source}/${entry}`
+        const s = rubyJoin(source, entry)
         if (await isDirectory(s)) await copyFolder(s, path.posix.join(destination, entry))
         else await this.plannedCopy(plan, s, path.posix.join(destination, entry), behavior)
       }
     }
     for (const f of spec.files) {
-      // File.join: the separators at the join collapse, nothing else changes.
-      const source = `${archive}/${f.source.replace(/^\/+/, '')}`
+      if (f.notText) fail(`no implicit conversion of ${f.notText} into String`)
+      const source = rubyJoin(archive, f.source)
       if (await isDirectory(source)) {
         await plan.fillInAncestors(f.destination)
         await copyFolder(source, f.destination)
@@ -572,14 +572,19 @@ export class Agent {
     const at = await this.host.hostPath(step.path)
     switch (step.op) {
       case 'mkdir':
-        await mkdir(at)
+        await mkdir(at).catch((e: NodeJS.ErrnoException) =>
+          e.code === 'EEXIST' ? fail(`File exists @ dir_s_mkdir - ${step.path}`) : Promise.reject(e)
+        )
         record.push(step.path)
         return
       case 'copy': {
         record.push(step.path)
         const source = await this.host.hostPath(step.source)
-        const st = await lstat(source).catch(() => undefined)
-        if (!st) fail(`No such file or directory @ rb_sysopen - ${step.source}`)
+        const st = await lstat(source).catch((e: NodeJS.ErrnoException) =>
+          fail(
+            `${e.code === 'ENOTDIR' ? 'Not a directory' : 'No such file or directory'} @ rb_sysopen - ${step.source}`
+          )
+        )
         await rm(at, { force: true })
         if (st!.isSymbolicLink()) {
           await symlink(await readlink(source), at)
@@ -681,6 +686,23 @@ type InstallStep =
   | { op: 'setfacl'; path: string; acl: AceEntry[] }
   | { op: 'semanage'; path: string; context: NonNullable<Permission['context']> }
 
+/** Ruby's File.join of two parts: one '/' between them unless the second brings its own. */
+function rubyJoin(dir: string, name: string): string {
+  const base = dir.replace(/\/+$/, '')
+  return name.startsWith('/') ? base + name : `${base}/${name}`
+}
+
+/**
+ * File.expand_path as the agent (root, working folder /) calls it: `~` is root's home, `~user`
+ * that user's (taken as /home/<user>: the bed's instances have no other homes).
+ */
+function expandPath(p: string): string {
+  const tilde = /^~([^/]*)(.*)$/.exec(p)
+  if (!tilde) return path.posix.resolve('/', p)
+  const home = tilde[1] === '' || tilde[1] === 'root' ? '/root' : `/home/${tilde[1]}`
+  return path.posix.resolve(home, `.${tilde[2] ?? ''}`)
+}
+
 // The agent's CommandBuilder: the install's steps in order, and the conflicts it raises.
 class InstallPlan {
   readonly steps: InstallStep[] = []
@@ -704,7 +726,7 @@ class InstallPlan {
   }
 
   copy(source: string, destination: string): void {
-    const to = path.posix.resolve('/', destination)
+    const to = expandPath(destination)
     if (this.copies.has(to))
       fail(
         `The deployment failed because the application specification file specifies two source files named ${source} and ${this.copies.get(to)} for the same destination (${to}). Remove one of the source file paths from the AppSpec file, and then try again.`
@@ -718,7 +740,7 @@ class InstallPlan {
   }
 
   mkdir(destination: string): void {
-    const to = path.posix.resolve('/', destination)
+    const to = expandPath(destination)
     if (this.copies.has(to))
       fail(
         `The deployment failed because the application specification file includes an mkdir command more than once for the same destination path (${to}) from (${this.copies.get(to)}). Update the files section of the AppSpec file, and then try again.`
@@ -728,11 +750,11 @@ class InstallPlan {
   }
 
   copying(p: string): boolean {
-    return this.copies.has(path.posix.resolve('/', p))
+    return this.copies.has(expandPath(p))
   }
 
   makingDirectory(p: string): boolean {
-    return this.folders.has(path.posix.resolve('/', p))
+    return this.folders.has(expandPath(p))
   }
 
   // find_matches: installed files (then folders) under the object, by pattern and except.

@@ -18,6 +18,8 @@ export interface HookScript {
 export interface FileMapping {
   source: string
   destination: string
+  /** The Ruby class of a source or destination that is not text: File.join raises on it. */
+  notText?: string
 }
 
 export interface AceEntry {
@@ -355,7 +357,25 @@ function parseFile(mapping: V): FileMapping {
     fail(
       `The deployment failed because the application specification file specifies only a source file (${toS(source)}). Add the name of the destination file to the files section of the AppSpec file, and then try again.`
     )
-  return { source: toS(source), destination: toS(destination) }
+  // FileInfo keeps the values as YAML gave them; the installer's File.join takes text (and lists
+  // of text, joined) and raises a TypeError on anything else.
+  const asPath = (v: V): string | { notText: string } => {
+    if (typeof v === 'string') return v
+    if (Array.isArray(v)) {
+      const parts = v.flat(Infinity).map(asPath)
+      const bad = parts.find((p) => typeof p !== 'string')
+      return bad ?? parts.join('/')
+    }
+    // Ruby names true, false and nil by value in this TypeError, other classes by name.
+    return { notText: v === true || v === false ? String(v) : rubyClass(v) }
+  }
+  const [from, to] = [asPath(source), asPath(destination)]
+  const notText = typeof from !== 'string' ? from : typeof to !== 'string' ? to : undefined
+  return {
+    source: typeof from === 'string' ? from : toS(source),
+    destination: typeof to === 'string' ? to : toS(destination),
+    ...(notText ? { notText: notText.notText } : {})
+  }
 }
 
 function parsePermission(p: V): Permission {

@@ -343,11 +343,17 @@ export interface InstanceHost {
 
 // Resolves `p` component by component under `root`, restarting at `root` on absolute symlinks,
 // so the path stays inside the instance's view even though the host walks it.
+// A component after a file, `..` included, is left for the host to refuse (ENOTDIR), and a
+// trailing '/' is kept, as the kernel walks a path.
 async function resolveUnder(root: string, p: string): Promise<string> {
-  const parts = p.split('/').filter((s) => s && s !== '.')
+  const parts = p.split('/').filter((s) => s)
+  const slash = p.endsWith('/') ? '/' : ''
   let current = ''
+  let directory = true
   for (let hops = 0, i = 0; i < parts.length; i++) {
     const part = parts[i]!
+    if (!directory) return root + [current, ...parts.slice(i)].join('/') + slash
+    if (part === '.') continue
     if (part === '..') {
       current = path.posix.dirname(current || '/')
       if (current === '/') current = ''
@@ -358,7 +364,7 @@ async function resolveUnder(root: string, p: string): Promise<string> {
     try {
       st = await lstat(root + candidate)
     } catch {
-      return root + [candidate, ...parts.slice(i + 1)].join('/')
+      return root + [candidate, ...parts.slice(i + 1)].join('/') + slash
     }
     if (st.isSymbolicLink() && hops++ < 40) {
       const target = await readlink(root + candidate)
@@ -370,8 +376,9 @@ async function resolveUnder(root: string, p: string): Promise<string> {
       continue
     }
     current = candidate
+    directory = st.isDirectory()
   }
-  return root + (current || '/')
+  return root + (current ? current + slash : '/')
 }
 
 export class NamespaceInstance implements InstanceHost {
