@@ -1833,6 +1833,30 @@ function rubyEach(value) {
 function rubyHasKey(value, key) {
     return isHash(value) ? { has: key in value } : { error: noMethod('has_key?', value) };
 }
+/**
+ * What `File.join` makes of a value YAML gave where the agent expects a path: text as it is, a
+ * list's items (nested ones too) joined by '/', or the name Ruby's TypeError gives anything else
+ * (`no implicit conversion of <name> into String`: true, false and nil by value).
+ */
+function rubyPath(value) {
+    if (typeof value === 'string')
+        return { path: value };
+    if (Array.isArray(value)) {
+        const parts = [];
+        for (const item of value) {
+            const part = rubyPath(item);
+            if ('notText' in part)
+                return part;
+            parts.push(part.path);
+        }
+        return {
+            path: parts.reduce((joined, part, i) => i === 0 ? part : `${joined.replace(/\/+$/, '')}${part.startsWith('/') ? '' : '/'}${part}`, '')
+        };
+    }
+    if (value === true || value === false || value === null || value === undefined)
+        return { notText: String(value ?? 'nil') };
+    return { notText: rubyClass(value) };
+}
 
 ;// CONCATENATED MODULE: ./src/appspec/check-permissions.ts
 // The values of a permissions entry, read as the agent's ModeInfo, AceInfo, ContextInfo and
@@ -2225,7 +2249,8 @@ const READ_AS = {
     Float: 'a number',
     TrueClass: 'a boolean',
     FalseClass: 'a boolean',
-    Symbol: 'a Ruby symbol'
+    Symbol: 'a Ruby symbol',
+    Array: 'a list holding something other than text'
 };
 function checkFiles(parsed, files, windows, bundle, report, result) {
     const example = windows
@@ -2274,25 +2299,26 @@ function checkFiles(parsed, files, windows, bundle, report, result) {
             report('error', at, AGENT.noDestination(sourceText), 'Add `destination:` to this entry: the absolute path on the instance to copy it to.');
             return;
         }
-        const destinationText = rubyToS(destination.value);
-        // installer.rb joins both as paths: any class but String (and Array) raises a TypeError.
-        const notText = ['source', 'destination'].filter((key) => {
-            const value = key === 'source' ? source.value : destination.value;
-            return typeof value !== 'string' && !Array.isArray(value);
-        });
-        for (const key of notText) {
+        // installer.rb joins both as paths (File.join): anything but text or a list raises.
+        const paths = { source: rubyPath(source.value), destination: rubyPath(destination.value) };
+        for (const key of ['source', 'destination']) {
+            const joined = paths[key];
+            if (!('notText' in joined))
+                continue;
             const value = key === 'source' ? source.value : destination.value;
             const written = parsed.sourceText([...at, key]) ?? rubyToS(value);
-            report('error', [...at, key], `The agent fails copying files with Ruby's error: ${AGENT.notAString(typeof value === 'boolean' ? String(value) : rubyClass(value))}: YAML reads the unquoted ${key} ${written} as ${READ_AS[rubyClass(value)] ?? 'a mapping'}, not a path.`, `Quote it: \`${key}: "${written}"\`.`);
+            report('error', [...at, key], `The agent fails copying files with Ruby's error: ${AGENT.notAString(joined.notText)}: YAML reads the unquoted ${key} ${written} as ${READ_AS[rubyClass(value)] ?? 'a mapping'}, not a path.`, `Quote it: \`${key}: "${written}"\`.`);
         }
-        if (notText.length > 0) {
+        if ('notText' in paths.source || 'notText' in paths.destination) {
             result.filesFailed = true;
             return;
         }
-        mappings.push({ source: sourceText, destination: destinationText });
+        const sourcePath = paths.source.path;
+        const destinationPath = paths.destination.path;
+        mappings.push({ source: sourcePath, destination: destinationPath });
         // Windows appspecs often write sources with backslashes; the bundle's paths use '/'.
-        const bundleSource = windows ? sourceText.replace(/\\/g, '/') : sourceText;
-        checkDestination(bundleSource, destinationText, [...at, 'destination'], windows, bundle, report);
+        const bundleSource = windows ? sourcePath.replace(/\\/g, '/') : sourcePath;
+        checkDestination(bundleSource, destinationPath, [...at, 'destination'], windows, bundle, report);
     });
     return mappings;
 }

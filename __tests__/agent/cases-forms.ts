@@ -70,7 +70,8 @@ export const FORM_CASES: AgentCase[] = [
     warns: "the agent's own folder of this deployment"
   },
   deploys('files/source-parent-archive', '../deployment-archive'),
-  // what YAML gives that is not text
+  // what YAML gives that is not text: a list File.join joins, anything else it refuses
+  deploys('files/source-list', '[config, app.conf]'),
   {
     id: 'files/source-number',
     tree: copying('2024', '{dest}', { '2024/notes.txt': 'n' }),

@@ -26,6 +26,7 @@ import {
   rubyHasKey,
   rubyIndex,
   rubyInspect,
+  rubyPath,
   rubyToI,
   rubyToS,
   type YamlValue
@@ -266,7 +267,8 @@ const READ_AS: Record<string, string> = {
   Float: 'a number',
   TrueClass: 'a boolean',
   FalseClass: 'a boolean',
-  Symbol: 'a Ruby symbol'
+  Symbol: 'a Ruby symbol',
+  Array: 'a list holding something other than text'
 }
 
 function checkFiles(
@@ -350,30 +352,30 @@ function checkFiles(
       )
       return
     }
-    const destinationText = rubyToS(destination.value)
-    // installer.rb joins both as paths: any class but String (and Array) raises a TypeError.
-    const notText = (['source', 'destination'] as const).filter((key) => {
-      const value = key === 'source' ? source.value : destination.value
-      return typeof value !== 'string' && !Array.isArray(value)
-    })
-    for (const key of notText) {
+    // installer.rb joins both as paths (File.join): anything but text or a list raises.
+    const paths = { source: rubyPath(source.value), destination: rubyPath(destination.value) }
+    for (const key of ['source', 'destination'] as const) {
+      const joined = paths[key]
+      if (!('notText' in joined)) continue
       const value = key === 'source' ? source.value : destination.value
       const written = parsed.sourceText([...at, key]) ?? rubyToS(value)
       report(
         'error',
         [...at, key],
-        `The agent fails copying files with Ruby's error: ${AGENT.notAString(typeof value === 'boolean' ? String(value) : rubyClass(value))}: YAML reads the unquoted ${key} ${written} as ${READ_AS[rubyClass(value)] ?? 'a mapping'}, not a path.`,
+        `The agent fails copying files with Ruby's error: ${AGENT.notAString(joined.notText)}: YAML reads the unquoted ${key} ${written} as ${READ_AS[rubyClass(value)] ?? 'a mapping'}, not a path.`,
         `Quote it: \`${key}: "${written}"\`.`
       )
     }
-    if (notText.length > 0) {
+    if ('notText' in paths.source || 'notText' in paths.destination) {
       result.filesFailed = true
       return
     }
-    mappings.push({ source: sourceText, destination: destinationText })
+    const sourcePath = paths.source.path
+    const destinationPath = paths.destination.path
+    mappings.push({ source: sourcePath, destination: destinationPath })
     // Windows appspecs often write sources with backslashes; the bundle's paths use '/'.
-    const bundleSource = windows ? sourceText.replace(/\\/g, '/') : sourceText
-    checkDestination(bundleSource, destinationText, [...at, 'destination'], windows, bundle, report)
+    const bundleSource = windows ? sourcePath.replace(/\\/g, '/') : sourcePath
+    checkDestination(bundleSource, destinationPath, [...at, 'destination'], windows, bundle, report)
   })
   return mappings
 }

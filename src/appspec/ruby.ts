@@ -111,3 +111,30 @@ export function rubyEach(value: YamlValue): { items: YamlValue[] } | { error: st
 export function rubyHasKey(value: YamlValue, key: string): { has: boolean } | { error: string } {
   return isHash(value) ? { has: key in value } : { error: noMethod('has_key?', value) }
 }
+
+/**
+ * What `File.join` makes of a value YAML gave where the agent expects a path: text as it is, a
+ * list's items (nested ones too) joined by '/', or the name Ruby's TypeError gives anything else
+ * (`no implicit conversion of <name> into String`: true, false and nil by value).
+ */
+export function rubyPath(value: YamlValue): { path: string } | { notText: string } {
+  if (typeof value === 'string') return { path: value }
+  if (Array.isArray(value)) {
+    const parts: string[] = []
+    for (const item of value) {
+      const part = rubyPath(item)
+      if ('notText' in part) return part
+      parts.push(part.path)
+    }
+    return {
+      path: parts.reduce(
+        (joined, part, i) =>
+          i === 0 ? part : `${joined.replace(/\/+$/, '')}${part.startsWith('/') ? '' : '/'}${part}`,
+        ''
+      )
+    }
+  }
+  if (value === true || value === false || value === null || value === undefined)
+    return { notText: String(value ?? 'nil') }
+  return { notText: rubyClass(value) }
+}
