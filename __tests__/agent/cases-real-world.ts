@@ -240,5 +240,36 @@ export const REAL_WORLD_CASES: AgentCase[] = [
     tree: bundle(spec('files:\n  - source: /\n    destination: {dest}/${PROJECT_NAME}/\n')),
     agent: OK,
     seen: ['kenny67/server appspec.yml.tpl']
+  },
+  {
+    id: 'real-world/odd-timeouts',
+    tree: bundle(
+      spec(
+        'hooks:\n  AfterInstall:\n    - location: scripts/start.sh\n      timeout: 5\n  ApplicationStart:\n    - location: scripts/start.sh\n      timeout: 1000\n  ValidateService:\n    - location: scripts/start.sh\n      timeout: 6\n'
+      )
+    ),
+    agent: OK,
+    seen: [
+      'aws-samples/aws-kms-xks-proxy appspec.yml (5 and 10)',
+      '03hoho03/------------ appspec.yml (1000)',
+      'saasscaleup/nodejs-aws-codedeploy-pipeline appspec.yml (6)'
+    ]
+  },
+  {
+    id: 'real-world/scripts-in-nested-and-hidden-folders',
+    tree: bundle(
+      spec(
+        'hooks:\n  AfterInstall:\n    - location: .deploy/after_install.sh\n  ApplicationStart:\n    - location: deployment/scripts/start_server\n'
+      ),
+      {
+        '.deploy/after_install.sh': { content: '#!/bin/sh\necho after\n', mode: 0o755 },
+        'deployment/scripts/start_server': { content: '#!/bin/sh\necho start\n', mode: 0o755 }
+      }
+    ),
+    agent: OK,
+    seen: [
+      'guilhermetomoike/CodeDeployGitHubDemo appspec.yml (.deploy/)',
+      'aws-samples/aws-codedeploy-samples SampleApp_Linux appspec.yml (no extension)'
+    ]
   }
 ]
