@@ -1418,6 +1418,10 @@ class RootedBundle {
     read(rel) {
         return this.view.read(this.full(rel));
     }
+    /** The folder the agent walks for `rel`: a symlink's target inside this root, else `rel`. */
+    followLink(rel) {
+        return this.byPath.get(rel)?.type === 'symlink' ? (this.linkTarget(rel) ?? rel) : rel;
+    }
     /**
      * Where a symlink at `rel` points, root-relative, or undefined when that is outside this root
      * (on the instance it would dangle: only the unpacked archive is there).
@@ -1477,7 +1481,7 @@ function resolveSource(source, bundle) {
             const dangling = target === undefined || bundle.kind(target) === 'missing';
             return { kind: 'error', errno: dangling ? 'ENOENT' : 'ENOTDIR' };
         }
-        rel = bundle.entry(next)?.type === 'symlink' ? (bundle.linkTarget(next) ?? next) : next;
+        rel = bundle.followLink(next);
     }
     return rel === 'deployment-folder' ? { kind: 'deployment-folder' } : { kind: 'directory', rel };
 }
@@ -1529,15 +1533,9 @@ const AGENT = {
 
 // EXTERNAL MODULE: ./src/appspec/lifecycle.ts
 var lifecycle = __webpack_require__(2704);
-;// CONCATENATED MODULE: ./src/appspec/psych-scalar.ts
-// Scalars as the agent's YAML reader gives them: Psych 4 on Ruby 3.1 (Debian's, which the agent
-// runs on). A port of Psych::Visitors::ToRuby#deserialize and Psych::ScalarScanner#tokenize
-// (psych 4.0.3), with the Integer(), Float(), String#to_i and String#to_f they call. The `yaml`
-// package's YAML 1.1 schema differs on forms users write: `.` (a NaN there, "." here), `y`/`n`
-// (booleans there, strings here), `1e3` (1000 there, "1e3" here), `1:20` (80 there, 4800 here).
-//
-// Ruby's `^` and `$` match at every line, its `\s` and `\d` are ASCII: the regular expressions
-// below keep that (flag m, explicit classes), so multi-line plain scalars read as in Ruby too.
+;// CONCATENATED MODULE: ./src/appspec/ruby.ts
+// How the CodeDeploy agent's Ruby sees the values YAML gives it: their class, `to_s`, `inspect`
+// and `to_i`, so findings can say what the agent will do and quote its words exactly.
 /** A Ruby Symbol (`:name`): YAML.load of Psych 4 allows them; they are not strings to the agent. */
 class RubySymbol {
     name;
@@ -1551,177 +1549,6 @@ class RubySymbol {
             : `:${JSON.stringify(this.name)}`;
     }
 }
-const YAML_TAG = 'tag:yaml.org,2002:';
-const str = (value) => ({ class: 'String', value });
-const psych_scalar_int = (value) => ({
-    class: 'Integer',
-    value: value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value
-});
-const psych_scalar_float = (value) => ({ class: 'Float', value });
-const disallowed = (name) => ({
-    class: 'error',
-    error: 'Psych::DisallowedClass',
-    message: `Tried to load unspecified class: ${name}`
-});
-const argumentError = (kind, text) => ({
-    class: 'error',
-    error: 'ArgumentError',
-    message: `invalid value for ${kind}(): ${rubyStringInspect(text)}`
-});
-/** ToRuby#deserialize: quoted and block scalars are strings; explicit tags as Psych reads them. */
-function psychScalar(form) {
-    // libyaml marks a scalar "quoted" when it is not plain and has no tag of its own.
-    if (!form.plain && form.tag === undefined)
-        return str(form.text);
-    if (form.tag === undefined)
-        return tokenize(form.text);
-    switch (form.tag) {
-        case `${YAML_TAG}binary`:
-        case '!binary':
-            return str(Buffer.from(form.text, 'base64').toString('latin1'));
-        case `${YAML_TAG}str`:
-        case '!str':
-            return str(form.text);
-        case `${YAML_TAG}float`:
-        case '!float':
-            return toFloat(tokenize(form.text));
-        default:
-            return tokenize(form.text);
-    }
-}
-/** `Float(x)` of what tokenize gave, for `!!float`. */
-function toFloat(scalar) {
-    switch (scalar.class) {
-        case 'Integer':
-            return psych_scalar_float(Number(scalar.value));
-        case 'Float':
-        case 'error':
-            return scalar;
-        case 'Symbol':
-            return { class: 'error', error: 'TypeError', message: "can't convert Symbol into Float" };
-        case 'String':
-            return rubyFloat(scalar.value);
-        default:
-            return {
-                class: 'error',
-                error: 'TypeError',
-                message: `can't convert ${scalar.class === 'NilClass' ? 'nil' : String(scalar.value)} into Float`
-            };
-    }
-}
-// ScalarScanner's patterns, in its order. `[[:alpha:]]` is Unicode's Alphabetic property.
-const STRINGISH = /^[^0-9.:-]?[\p{Alphabetic}_ \t\n\v\f\r!@#$%^&*(){}<>|/\\~;=]+/mu;
-const NOT_A_WORD_START = /^[^ytonf~]/im;
-const NULL = /^null$/im;
-const TRUE = /^(yes|true|on)$/im;
-const FALSE = /^(no|false|off)$/im;
-const TIME = /^-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t\n\v\f\r]+)[0-9]{1,2}:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t\n\v\f\r]*(?:Z|[-+][0-9]{1,2}:?(?:[0-9][0-9])?))?$/m;
-const DATE = /^[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0[0-9]|[0-9])$/m;
-const INF = /^\+?\.inf$/im;
-const MINUS_INF = /^-\.inf$/im;
-const NAN = /^\.nan$/im;
-const SYMBOL = /^:./m;
-const SEXAGESIMAL_INT = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}$/m;
-const SEXAGESIMAL_FLOAT = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}\.[0-9_]*$/m;
-const FLOAT = /^(?:[-+]?([0-9][0-9_,]*)?\.[0-9]*([eE][-+][0-9]+)?)$/m;
-const LONE_DOT = /^[-+]?\.$/;
-const INTEGER = /^(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)|[-+]?0x[0-9a-fA-F_,]+)$/m;
-/** ScalarScanner#tokenize: what a plain scalar without a tag loads as. */
-function tokenize(text) {
-    if (text === '')
-        return { class: 'NilClass', value: null };
-    if (STRINGISH.test(text) || text.includes('\n')) {
-        if ([...text].length > 5 || NOT_A_WORD_START.test(text))
-            return str(text);
-        if (text === '~' || NULL.test(text))
-            return { class: 'NilClass', value: null };
-        if (TRUE.test(text))
-            return { class: 'TrueClass', value: true };
-        if (FALSE.test(text))
-            return { class: 'FalseClass', value: false };
-        return str(text);
-    }
-    // A time or a date: the classes YAML.load refuses unless told to allow them.
-    if (TIME.test(text))
-        return disallowed('Time');
-    if (DATE.test(text))
-        return disallowed('Date');
-    if (INF.test(text))
-        return psych_scalar_float(Infinity);
-    if (MINUS_INF.test(text))
-        return psych_scalar_float(-Infinity);
-    if (NAN.test(text))
-        return psych_scalar_float(NaN);
-    if (SYMBOL.test(text)) {
-        const quoted = /^:(["'])(.*)\1/m.exec(text);
-        const name = quoted ? (quoted[2] ?? '').replace(/^:/, '') : text.replace(/^:/, '');
-        return { class: 'Symbol', value: new RubySymbol(name) };
-    }
-    if (SEXAGESIMAL_INT.test(text)) {
-        // Psych weighs the parts from the left by 60^|e-2|: `1:20` is 1*3600 + 20*60 (sic).
-        let sum = 0n;
-        text.split(':').forEach((part, e) => {
-            sum += stringToI(part) * 60n ** BigInt(Math.abs(e - 2));
-        });
-        return psych_scalar_int(sum);
-    }
-    if (SEXAGESIMAL_FLOAT.test(text)) {
-        let sum = 0;
-        text.split(':').forEach((part, e) => {
-            sum += stringToF(part) * 60 ** Math.abs(e - 2);
-        });
-        return psych_scalar_float(sum);
-    }
-    if (FLOAT.test(text)) {
-        if (LONE_DOT.test(text))
-            return str(text);
-        return rubyFloat(text.replace(/[,_]|\.([Ee]|$)/g, '$1'));
-    }
-    if (INTEGER.test(text))
-        return rubyInteger(text.replace(/[,_]/g, ''));
-    return str(text);
-}
-/** `Integer(s)` of a string: a sign, then 0b/0o/0x/0d or a leading 0 (octal), then digits. */
-function rubyInteger(text) {
-    const match = /^([-+]?)(0[bB]|0[oO]|0[xX]|0[dD]|0(?=[0-9]))?([0-9a-fA-F]+)$/.exec(text);
-    const prefix = (match?.[2] ?? '').toLowerCase();
-    const radix = prefix === '0b' ? 2 : prefix === '0x' ? 16 : prefix === '0d' || !prefix ? 10 : 8;
-    const digits = match?.[3] ?? '';
-    const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[radix];
-    if (!match || !valid?.test(digits))
-        return argumentError('Integer', text);
-    const magnitude = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, 16)), 0n);
-    return psych_scalar_int(match[1] === '-' ? -magnitude : magnitude);
-}
-/** `Float(s)` of a string: decimal digits, an optional fraction and exponent. */
-function rubyFloat(text) {
-    const digits = '[0-9]+(?:_[0-9]+)*';
-    const decimal = new RegExp(`^[-+]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][-+]?${digits})?$`);
-    return decimal.test(text) ? psych_scalar_float(Number(text.replaceAll('_', ''))) : argumentError('Float', text);
-}
-/** `String#to_i`: leading digits (single underscores between them), else 0. */
-function stringToI(text) {
-    const match = /^[ \t\n\v\f\r]*([-+]?)([0-9]+(?:_[0-9]+)*)/.exec(text);
-    if (!match)
-        return 0n;
-    const value = BigInt((match[2] ?? '0').replaceAll('_', ''));
-    return match[1] === '-' ? -value : value;
-}
-/** `String#to_f`: the longest leading decimal number (single underscores between digits), else 0. */
-function stringToF(text) {
-    const digits = '[0-9]+(?:_[0-9]+)*';
-    const match = new RegExp(`^[ \\t\\n\\v\\f\\r]*[-+]?${digits}(?:\\.${digits})?(?:[eE][-+]?${digits})?`).exec(text);
-    return match ? Number(match[0].replaceAll('_', '')) : 0;
-}
-/** Ruby's String#inspect for the ASCII-printable texts these errors quote. */
-function rubyStringInspect(text) {
-    return JSON.stringify(text);
-}
-
-;// CONCATENATED MODULE: ./src/appspec/ruby.ts
-// How the CodeDeploy agent's Ruby sees the values YAML gives it: their class, `to_s`, `inspect`
-// and `to_i`, so findings can say what the agent will do and quote its words exactly.
-
 /** Ruby's class name of a loaded YAML value. */
 function rubyClass(value) {
     if (value === null || value === undefined)
@@ -1774,12 +1601,15 @@ function rubyToS(value) {
 function floatText(value) {
     return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
-/** `String#to_i`: optional blanks and sign, then digits (underscores between them), else 0. */
-function ruby_stringToI(text) {
-    const match = /^\s*([+-]?)(\d+(?:_\d+)*)/.exec(text);
+/**
+ * `String#to_i`: optional (ASCII) blanks and sign, then digits (single underscores between
+ * them), else 0. A bigint: Ruby's Integers have no bound.
+ */
+function stringToI(text) {
+    const match = /^[ \t\n\v\f\r]*([-+]?)([0-9]+(?:_[0-9]+)*)/.exec(text);
     if (!match)
-        return 0;
-    const digits = Number((match[2] ?? '0').replaceAll('_', ''));
+        return 0n;
+    const digits = BigInt((match[2] ?? '0').replaceAll('_', ''));
     return match[1] === '-' ? -digits : digits;
 }
 /**
@@ -1792,7 +1622,7 @@ function rubyToI(value) {
     if (typeof value === 'bigint')
         return { value: Number(value) };
     if (typeof value === 'string')
-        return { value: ruby_stringToI(value) };
+        return { value: Number(stringToI(value)) };
     return { error: noMethod('to_i', value) };
 }
 /** Ruby's NoMethodError message (first line) for calling `method` on `value`. */
@@ -1850,12 +1680,17 @@ function rubyPath(value) {
             parts.push(part.path);
         }
         return {
-            path: parts.reduce((joined, part, i) => i === 0 ? part : `${joined.replace(/\/+$/, '')}${part.startsWith('/') ? '' : '/'}${part}`, '')
+            path: parts.reduce((joined, part, i) => (i === 0 ? part : fileJoin(joined, part)), '')
         };
     }
     if (value === true || value === false || value === null || value === undefined)
         return { notText: String(value ?? 'nil') };
     return { notText: rubyClass(value) };
+}
+/** Ruby's `File.join(dir, name)`: one '/' between them unless `name` brings its own. */
+function fileJoin(dir, name) {
+    const base = dir.replace(/\/+$/, '');
+    return name.startsWith('/') ? `${base}${name}` : `${base}/${name}`;
 }
 
 ;// CONCATENATED MODULE: ./src/appspec/check-permissions.ts
@@ -2626,14 +2461,9 @@ function describe(value) {
 function expand(p) {
     return external_node_path_default().posix.resolve('/', p);
 }
-/** Ruby's `File.join(dir, name)`: one '/' between them unless `name` brings its own. */
-function rubyJoin(dir, name) {
-    const base = dir.replace(/\/+$/, '');
-    return name.startsWith('/') ? `${base}${name}` : `${base}/${name}`;
-}
 /** `File.join(archive, source)`, as the agent names the source in its messages. */
 function inArchive(source) {
-    return rubyJoin(ARCHIVE_DIR, source);
+    return fileJoin(ARCHIVE_DIR, source);
 }
 class Plan {
     copies = new Map();
@@ -2671,13 +2501,15 @@ function checkInstall(files, opts, bundle, report) {
         const source = inArchive(mapping.source);
         const target = resolveSource(written, bundle);
         const at = ['files', index, 'source'];
+        // A source that is not a folder goes into the destination under its own name.
+        const asFile = external_node_path_default().posix.join(mapping.destination, external_node_path_default().posix.basename(source));
         switch (target.kind) {
             case 'directory':
                 plan.mkdir(mapping.destination);
                 copyFolder(plan, bundle, target.rel, source, mapping.destination);
                 return;
             case 'file':
-                plan.copy(source, external_node_path_default().posix.join(mapping.destination, external_node_path_default().posix.basename(source)));
+                plan.copy(source, asFile);
                 return;
             case 'deployment-folder':
                 report('warning', at, `files source '${mapping.source}' is the agent's own folder of this deployment, one level above the bundle: the agent copies the downloaded bundle.tar and the unpacked archive (as deployment-archive/) into ${mapping.destination}, not the bundle's files.`, 'To copy the whole bundle, write `source: /`.');
@@ -2687,7 +2519,7 @@ function checkInstall(files, opts, bundle, report) {
                 return;
             case 'error':
                 // Planned like any file (File.directory? is false); it fails when the copy runs.
-                plan.copy(source, external_node_path_default().posix.join(mapping.destination, external_node_path_default().posix.basename(source)));
+                plan.copy(source, asFile);
                 report('error', at, target.errno === 'ENOTDIR'
                     ? `${AGENT.notADirectory(source)}: files source '${mapping.source}' goes through a file as if it were a folder, so the agent fails copying it.`
                     : `${AGENT.missingSource(source)}: files source '${mapping.source}' is not in the bundle, so the agent fails copying it.`, missingFix(written, bundle));
@@ -2702,11 +2534,10 @@ function checkInstall(files, opts, bundle, report) {
 function missingFix(written, bundle) {
     if (written.trim() !== written)
         return `Remove the spaces around '${written}': the agent takes the path exactly as written.`;
-    const name = external_node_path_default().posix.basename(written.replace(/\/+$/, ''));
     const file = written.replace(/\/+$/, '');
-    if (/[^/]\/+$/.test(written) && bundle.kind(file.replace(/^\/+/, '')) === 'file')
+    if (file !== written && file !== '' && bundle.kind(file.replace(/^\/+/, '')) === 'file')
         return `'${file}' is a file: write \`source: ${file}\`, without the trailing '/'.`;
-    const elsewhere = bundle.withBasename(name);
+    const elsewhere = bundle.withBasename(external_node_path_default().posix.basename(file));
     return elsewhere.length > 0
         ? `The bundle has ${elsewhere.map((p) => `'${p}'`).join(', ')}: write \`source: ${elsewhere[0]}\`.`
         : 'Sources are relative to the bundle root (`/` means the whole bundle): fix the path, or add the file to the bundle.';
@@ -2719,11 +2550,10 @@ function copyFolder(plan, bundle, rel, abs, destination) {
     for (const name of bundle.children(rel)) {
         const child = rel ? `${rel}/${name}` : name;
         const to = external_node_path_default().posix.join(destination, name);
-        const childAbs = rubyJoin(abs, name);
+        const childAbs = fileJoin(abs, name);
         if (bundle.kind(child) === 'directory') {
             plan.mkdir(to);
-            const real = bundle.entry(child)?.type === 'symlink' ? (bundle.linkTarget(child) ?? child) : child;
-            copyFolder(plan, bundle, real, childAbs, to);
+            copyFolder(plan, bundle, bundle.followLink(child), childAbs, to);
         }
         else {
             plan.copy(childAbs, to);
@@ -3043,6 +2873,174 @@ function folderFix(folder, origin) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/appspec/psych-scalar.ts
+// Scalars as the agent's YAML reader gives them: Psych 4 on Ruby 3.1 (Debian's, which the agent
+// runs on). A port of Psych::Visitors::ToRuby#deserialize and Psych::ScalarScanner#tokenize
+// (psych 4.0.3), with the Integer(), Float(), String#to_i and String#to_f they call. The `yaml`
+// package's YAML 1.1 schema differs on forms users write: `.` (a NaN there, "." here), `y`/`n`
+// (booleans there, strings here), `1e3` (1000 there, "1e3" here), `1:20` (80 there, 4800 here).
+//
+// Ruby's `^` and `$` match at every line, its `\s` and `\d` are ASCII: the regular expressions
+// below keep that (flag m, explicit classes), so multi-line plain scalars read as in Ruby too.
+
+const YAML_TAG = 'tag:yaml.org,2002:';
+const str = (value) => ({ class: 'String', value });
+const psych_scalar_int = (value) => ({
+    class: 'Integer',
+    value: value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value
+});
+const psych_scalar_float = (value) => ({ class: 'Float', value });
+const disallowed = (name) => ({
+    class: 'error',
+    error: 'Psych::DisallowedClass',
+    message: `Tried to load unspecified class: ${name}`
+});
+const argumentError = (kind, text) => ({
+    class: 'error',
+    error: 'ArgumentError',
+    message: `invalid value for ${kind}(): ${rubyStringInspect(text)}`
+});
+/** ToRuby#deserialize: quoted and block scalars are strings; explicit tags as Psych reads them. */
+function psychScalar(form) {
+    // libyaml marks a scalar "quoted" when it is not plain and has no tag of its own.
+    if (!form.plain && form.tag === undefined)
+        return str(form.text);
+    if (form.tag === undefined)
+        return tokenize(form.text);
+    switch (form.tag) {
+        case `${YAML_TAG}binary`:
+        case '!binary':
+            return str(Buffer.from(form.text, 'base64').toString('latin1'));
+        case `${YAML_TAG}str`:
+        case '!str':
+            return str(form.text);
+        case `${YAML_TAG}float`:
+        case '!float':
+            return toFloat(tokenize(form.text));
+        default:
+            return tokenize(form.text);
+    }
+}
+/** `Float(x)` of what tokenize gave, for `!!float`. */
+function toFloat(scalar) {
+    switch (scalar.class) {
+        case 'Integer':
+            return psych_scalar_float(Number(scalar.value));
+        case 'Float':
+        case 'error':
+            return scalar;
+        case 'Symbol':
+            return { class: 'error', error: 'TypeError', message: "can't convert Symbol into Float" };
+        case 'String':
+            return rubyFloat(scalar.value);
+        default:
+            return {
+                class: 'error',
+                error: 'TypeError',
+                message: `can't convert ${scalar.class === 'NilClass' ? 'nil' : String(scalar.value)} into Float`
+            };
+    }
+}
+// ScalarScanner's patterns, in its order. `[[:alpha:]]` is Unicode's Alphabetic property.
+const STRINGISH = /^[^0-9.:-]?[\p{Alphabetic}_ \t\n\v\f\r!@#$%^&*(){}<>|/\\~;=]+/mu;
+const NOT_A_WORD_START = /^[^ytonf~]/im;
+const NULL = /^null$/im;
+const TRUE = /^(yes|true|on)$/im;
+const FALSE = /^(no|false|off)$/im;
+const TIME = /^-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t\n\v\f\r]+)[0-9]{1,2}:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t\n\v\f\r]*(?:Z|[-+][0-9]{1,2}:?(?:[0-9][0-9])?))?$/m;
+const DATE = /^[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0[0-9]|[0-9])$/m;
+const INF = /^\+?\.inf$/im;
+const MINUS_INF = /^-\.inf$/im;
+const NAN = /^\.nan$/im;
+const SYMBOL = /^:./m;
+const SEXAGESIMAL_INT = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}$/m;
+const SEXAGESIMAL_FLOAT = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}\.[0-9_]*$/m;
+const FLOAT = /^(?:[-+]?([0-9][0-9_,]*)?\.[0-9]*([eE][-+][0-9]+)?)$/m;
+const LONE_DOT = /^[-+]?\.$/;
+const INTEGER = /^(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)|[-+]?0x[0-9a-fA-F_,]+)$/m;
+/** ScalarScanner#tokenize: what a plain scalar without a tag loads as. */
+function tokenize(text) {
+    if (text === '')
+        return { class: 'NilClass', value: null };
+    if (STRINGISH.test(text) || text.includes('\n')) {
+        if ([...text].length > 5 || NOT_A_WORD_START.test(text))
+            return str(text);
+        if (text === '~' || NULL.test(text))
+            return { class: 'NilClass', value: null };
+        if (TRUE.test(text))
+            return { class: 'TrueClass', value: true };
+        if (FALSE.test(text))
+            return { class: 'FalseClass', value: false };
+        return str(text);
+    }
+    // A time or a date: the classes YAML.load refuses unless told to allow them.
+    if (TIME.test(text))
+        return disallowed('Time');
+    if (DATE.test(text))
+        return disallowed('Date');
+    if (INF.test(text))
+        return psych_scalar_float(Infinity);
+    if (MINUS_INF.test(text))
+        return psych_scalar_float(-Infinity);
+    if (NAN.test(text))
+        return psych_scalar_float(NaN);
+    if (SYMBOL.test(text)) {
+        const quoted = /^:(["'])(.*)\1/m.exec(text);
+        const name = quoted ? (quoted[2] ?? '').replace(/^:/, '') : text.replace(/^:/, '');
+        return { class: 'Symbol', value: new RubySymbol(name) };
+    }
+    if (SEXAGESIMAL_INT.test(text)) {
+        // Psych weighs the parts from the left by 60^|e-2|: `1:20` is 1*3600 + 20*60 (sic).
+        let sum = 0n;
+        text.split(':').forEach((part, e) => {
+            sum += stringToI(part) * 60n ** BigInt(Math.abs(e - 2));
+        });
+        return psych_scalar_int(sum);
+    }
+    if (SEXAGESIMAL_FLOAT.test(text)) {
+        let sum = 0;
+        text.split(':').forEach((part, e) => {
+            sum += stringToF(part) * 60 ** Math.abs(e - 2);
+        });
+        return psych_scalar_float(sum);
+    }
+    if (FLOAT.test(text)) {
+        if (LONE_DOT.test(text))
+            return str(text);
+        return rubyFloat(text.replace(/[,_]|\.([Ee]|$)/g, '$1'));
+    }
+    if (INTEGER.test(text))
+        return rubyInteger(text.replace(/[,_]/g, ''));
+    return str(text);
+}
+/** `Integer(s)` of what INTEGER admits: a sign, then 0b binary, 0x hex, a leading 0 octal. */
+function rubyInteger(text) {
+    const match = /^([-+]?)(0b|0x|0(?=[0-9]))?([0-9a-fA-F]*)$/.exec(text);
+    const prefix = match?.[2];
+    const radix = prefix === '0b' ? 2 : prefix === '0x' ? 16 : prefix === '0' ? 8 : 10;
+    const digits = match?.[3] ?? '';
+    if (!match || digits === '')
+        return argumentError('Integer', text);
+    const magnitude = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, 16)), 0n);
+    return psych_scalar_int(match[1] === '-' ? -magnitude : magnitude);
+}
+/** `Float(s)` of a string: decimal digits, an optional fraction and exponent. */
+function rubyFloat(text) {
+    const digits = '[0-9]+(?:_[0-9]+)*';
+    const decimal = new RegExp(`^[-+]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][-+]?${digits})?$`);
+    return decimal.test(text) ? psych_scalar_float(Number(text.replaceAll('_', ''))) : argumentError('Float', text);
+}
+/** `String#to_f`: the longest leading decimal number (single underscores between digits), else 0. */
+function stringToF(text) {
+    const digits = '[0-9]+(?:_[0-9]+)*';
+    const match = new RegExp(`^[ \\t\\n\\v\\f\\r]*[-+]?${digits}(?:\\.${digits})?(?:[eE][-+]?${digits})?`).exec(text);
+    return match ? Number(match[0].replaceAll('_', '')) : 0;
+}
+/** Ruby's String#inspect for the ASCII-printable texts these errors quote. */
+function rubyStringInspect(text) {
+    return JSON.stringify(text);
+}
+
 ;// CONCATENATED MODULE: ./src/appspec/parse.ts
 // appspec.yml text → plain data, keeping where each key sits so findings can point at a line.
 // The `yaml` package reads the structure with every scalar a string (its failsafe schema); each

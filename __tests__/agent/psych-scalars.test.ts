@@ -3,7 +3,8 @@
 // Each form is read as the agent reads it, as the value of a key in appspec.yml.
 import { describe, expect, test } from '@jest/globals'
 import { parseAppspec } from '../../src/appspec/parse.js'
-import { psychScalar, RubySymbol } from '../../src/appspec/psych-scalar.js'
+import { psychScalar } from '../../src/appspec/psych-scalar.js'
+import { RubySymbol } from '../../src/appspec/ruby.js'
 import { loadScalar, PsychLoadError, Sym } from '../../testbed/emulator/psych.js'
 import { scalarForms } from './psych/forms.js'
 import { expectedValue, readTable, type PsychRecord } from './psych/table.js'

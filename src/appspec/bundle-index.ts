@@ -70,6 +70,11 @@ export class RootedBundle {
     return this.view.read(this.full(rel))
   }
 
+  /** The folder the agent walks for `rel`: a symlink's target inside this root, else `rel`. */
+  followLink(rel: string): string {
+    return this.byPath.get(rel)?.type === 'symlink' ? (this.linkTarget(rel) ?? rel) : rel
+  }
+
   /**
    * Where a symlink at `rel` points, root-relative, or undefined when that is outside this root
    * (on the instance it would dangle: only the unpacked archive is there).
@@ -137,7 +142,7 @@ export function resolveSource(source: string, bundle: RootedBundle): SourceTarge
       const dangling = target === undefined || bundle.kind(target) === 'missing'
       return { kind: 'error', errno: dangling ? 'ENOENT' : 'ENOTDIR' }
     }
-    rel = bundle.entry(next)?.type === 'symlink' ? (bundle.linkTarget(next) ?? next) : next
+    rel = bundle.followLink(next)
   }
   return rel === 'deployment-folder' ? { kind: 'deployment-folder' } : { kind: 'directory', rel }
 }

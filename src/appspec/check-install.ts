@@ -9,7 +9,7 @@ import type { RootedBundle } from './bundle-index.js'
 import { resolveSource } from './bundle-index.js'
 import type { PermissionSpec, Report } from './check-document.js'
 import type { PathSegment } from './parse.js'
-import { rubyInspect } from './ruby.js'
+import { fileJoin, rubyInspect } from './ruby.js'
 import type { FileMapping } from './types.js'
 
 /** `File.expand_path` of an instance path; relative ones against the agent's working folder, /. */
@@ -17,15 +17,9 @@ function expand(p: string): string {
   return path.posix.resolve('/', p)
 }
 
-/** Ruby's `File.join(dir, name)`: one '/' between them unless `name` brings its own. */
-function rubyJoin(dir: string, name: string): string {
-  const base = dir.replace(/\/+$/, '')
-  return name.startsWith('/') ? `${base}${name}` : `${base}/${name}`
-}
-
 /** `File.join(archive, source)`, as the agent names the source in its messages. */
 function inArchive(source: string): string {
-  return rubyJoin(ARCHIVE_DIR, source)
+  return fileJoin(ARCHIVE_DIR, source)
 }
 
 class Plan {
@@ -68,13 +62,15 @@ export function checkInstall(
     const source = inArchive(mapping.source)
     const target = resolveSource(written, bundle)
     const at = ['files', index, 'source']
+    // A source that is not a folder goes into the destination under its own name.
+    const asFile = path.posix.join(mapping.destination, path.posix.basename(source))
     switch (target.kind) {
       case 'directory':
         plan.mkdir(mapping.destination)
         copyFolder(plan, bundle, target.rel, source, mapping.destination)
         return
       case 'file':
-        plan.copy(source, path.posix.join(mapping.destination, path.posix.basename(source)))
+        plan.copy(source, asFile)
         return
       case 'deployment-folder':
         report(
@@ -94,7 +90,7 @@ export function checkInstall(
         return
       case 'error':
         // Planned like any file (File.directory? is false); it fails when the copy runs.
-        plan.copy(source, path.posix.join(mapping.destination, path.posix.basename(source)))
+        plan.copy(source, asFile)
         report(
           'error',
           at,
@@ -120,11 +116,10 @@ export function checkInstall(
 function missingFix(written: string, bundle: RootedBundle): string {
   if (written.trim() !== written)
     return `Remove the spaces around '${written}': the agent takes the path exactly as written.`
-  const name = path.posix.basename(written.replace(/\/+$/, ''))
   const file = written.replace(/\/+$/, '')
-  if (/[^/]\/+$/.test(written) && bundle.kind(file.replace(/^\/+/, '')) === 'file')
+  if (file !== written && file !== '' && bundle.kind(file.replace(/^\/+/, '')) === 'file')
     return `'${file}' is a file: write \`source: ${file}\`, without the trailing '/'.`
-  const elsewhere = bundle.withBasename(name)
+  const elsewhere = bundle.withBasename(path.posix.basename(file))
   return elsewhere.length > 0
     ? `The bundle has ${elsewhere.map((p) => `'${p}'`).join(', ')}: write \`source: ${elsewhere[0]}\`.`
     : 'Sources are relative to the bundle root (`/` means the whole bundle): fix the path, or add the file to the bundle.'
@@ -144,12 +139,10 @@ function copyFolder(
   for (const name of bundle.children(rel)) {
     const child = rel ? `${rel}/${name}` : name
     const to = path.posix.join(destination, name)
-    const childAbs = rubyJoin(abs, name)
+    const childAbs = fileJoin(abs, name)
     if (bundle.kind(child) === 'directory') {
       plan.mkdir(to)
-      const real =
-        bundle.entry(child)?.type === 'symlink' ? (bundle.linkTarget(child) ?? child) : child
-      copyFolder(plan, bundle, real, childAbs, to)
+      copyFolder(plan, bundle, bundle.followLink(child), childAbs, to)
     } else {
       plan.copy(childAbs, to)
     }

@@ -7,6 +7,8 @@
 // Ruby's `^` and `$` match at every line, its `\s` and `\d` are ASCII: the regular expressions
 // below keep that (flag m, explicit classes), so multi-line plain scalars read as in Ruby too.
 
+import { RubySymbol, stringToI } from './ruby.js'
+
 /** A Ruby value a scalar loads as; `value` is its JS form (Integers beyond 2^53 as bigint). */
 export type RubyScalar =
   | { class: 'NilClass'; value: null }
@@ -16,18 +18,6 @@ export type RubyScalar =
   | { class: 'Float'; value: number }
   | { class: 'String'; value: string }
   | { class: 'Symbol'; value: RubySymbol }
-
-/** A Ruby Symbol (`:name`): YAML.load of Psych 4 allows them; they are not strings to the agent. */
-export class RubySymbol {
-  constructor(readonly name: string) {}
-
-  /** Symbol#inspect: `:name` when the name is a plain identifier, else quoted. */
-  inspect(): string {
-    return /^[A-Za-z_][A-Za-z_0-9]*[?!]?$/.test(this.name)
-      ? `:${this.name}`
-      : `:${JSON.stringify(this.name)}`
-  }
-}
 
 /** What `YAML.load` does with one scalar: a value, or the exception it raises. */
 export type PsychScalar =
@@ -173,14 +163,13 @@ export function tokenize(text: string): PsychScalar {
   return str(text)
 }
 
-/** `Integer(s)` of a string: a sign, then 0b/0o/0x/0d or a leading 0 (octal), then digits. */
+/** `Integer(s)` of what INTEGER admits: a sign, then 0b binary, 0x hex, a leading 0 octal. */
 function rubyInteger(text: string): PsychScalar {
-  const match = /^([-+]?)(0[bB]|0[oO]|0[xX]|0[dD]|0(?=[0-9]))?([0-9a-fA-F]+)$/.exec(text)
-  const prefix = (match?.[2] ?? '').toLowerCase()
-  const radix = prefix === '0b' ? 2 : prefix === '0x' ? 16 : prefix === '0d' || !prefix ? 10 : 8
+  const match = /^([-+]?)(0b|0x|0(?=[0-9]))?([0-9a-fA-F]*)$/.exec(text)
+  const prefix = match?.[2]
+  const radix = prefix === '0b' ? 2 : prefix === '0x' ? 16 : prefix === '0' ? 8 : 10
   const digits = match?.[3] ?? ''
-  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[radix]
-  if (!match || !valid?.test(digits)) return argumentError('Integer', text)
+  if (!match || digits === '') return argumentError('Integer', text)
   const magnitude = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, 16)), 0n)
   return int(match[1] === '-' ? -magnitude : magnitude)
 }
@@ -192,14 +181,6 @@ function rubyFloat(text: string): PsychScalar {
     `^[-+]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][-+]?${digits})?$`
   )
   return decimal.test(text) ? float(Number(text.replaceAll('_', ''))) : argumentError('Float', text)
-}
-
-/** `String#to_i`: leading digits (single underscores between them), else 0. */
-function stringToI(text: string): bigint {
-  const match = /^[ \t\n\v\f\r]*([-+]?)([0-9]+(?:_[0-9]+)*)/.exec(text)
-  if (!match) return 0n
-  const value = BigInt((match[2] ?? '0').replaceAll('_', ''))
-  return match[1] === '-' ? -value : value
 }
 
 /** `String#to_f`: the longest leading decimal number (single underscores between digits), else 0. */

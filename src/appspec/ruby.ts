@@ -1,14 +1,24 @@
 // How the CodeDeploy agent's Ruby sees the values YAML gives it: their class, `to_s`, `inspect`
 // and `to_i`, so findings can say what the agent will do and quote its words exactly.
 
-import { RubySymbol } from './psych-scalar.js'
-
 /**
  * A value as the agent's YAML reader (Psych) gives it (parse.ts): null, booleans, numbers (bigint
  * beyond 2^53), strings, RubySymbol, arrays and objects. Whole floats (`1.0`) arrive as JS
  * integers; where the agent prints one, callers quote the source text instead.
  */
 export type YamlValue = unknown
+
+/** A Ruby Symbol (`:name`): YAML.load of Psych 4 allows them; they are not strings to the agent. */
+export class RubySymbol {
+  constructor(readonly name: string) {}
+
+  /** Symbol#inspect: `:name` when the name is a plain identifier, else quoted. */
+  inspect(): string {
+    return /^[A-Za-z_][A-Za-z_0-9]*[?!]?$/.test(this.name)
+      ? `:${this.name}`
+      : `:${JSON.stringify(this.name)}`
+  }
+}
 
 /** Ruby's class name of a loaded YAML value. */
 export function rubyClass(value: YamlValue): string {
@@ -52,11 +62,14 @@ function floatText(value: number): string {
   return Number.isInteger(value) ? value.toFixed(1) : String(value)
 }
 
-/** `String#to_i`: optional blanks and sign, then digits (underscores between them), else 0. */
-function stringToI(text: string): number {
-  const match = /^\s*([+-]?)(\d+(?:_\d+)*)/.exec(text)
-  if (!match) return 0
-  const digits = Number((match[2] ?? '0').replaceAll('_', ''))
+/**
+ * `String#to_i`: optional (ASCII) blanks and sign, then digits (single underscores between
+ * them), else 0. A bigint: Ruby's Integers have no bound.
+ */
+export function stringToI(text: string): bigint {
+  const match = /^[ \t\n\v\f\r]*([-+]?)([0-9]+(?:_[0-9]+)*)/.exec(text)
+  if (!match) return 0n
+  const digits = BigInt((match[2] ?? '0').replaceAll('_', ''))
   return match[1] === '-' ? -digits : digits
 }
 
@@ -67,7 +80,7 @@ function stringToI(text: string): number {
 export function rubyToI(value: YamlValue): { value: number } | { error: string } {
   if (typeof value === 'number') return { value: Math.trunc(value) }
   if (typeof value === 'bigint') return { value: Number(value) }
-  if (typeof value === 'string') return { value: stringToI(value) }
+  if (typeof value === 'string') return { value: Number(stringToI(value)) }
   return { error: noMethod('to_i', value) }
 }
 
@@ -127,14 +140,16 @@ export function rubyPath(value: YamlValue): { path: string } | { notText: string
       parts.push(part.path)
     }
     return {
-      path: parts.reduce(
-        (joined, part, i) =>
-          i === 0 ? part : `${joined.replace(/\/+$/, '')}${part.startsWith('/') ? '' : '/'}${part}`,
-        ''
-      )
+      path: parts.reduce((joined, part, i) => (i === 0 ? part : fileJoin(joined, part)), '')
     }
   }
   if (value === true || value === false || value === null || value === undefined)
     return { notText: String(value ?? 'nil') }
   return { notText: rubyClass(value) }
+}
+
+/** Ruby's `File.join(dir, name)`: one '/' between them unless `name` brings its own. */
+export function fileJoin(dir: string, name: string): string {
+  const base = dir.replace(/\/+$/, '')
+  return name.startsWith('/') ? `${base}${name}` : `${base}/${name}`
 }
