@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { readReroute, readSteady, requestLoop } from '../__tests__/testbed/reroute.ts'
 import { webApp } from '../__tests__/testbed/web-app.ts'
 
 const REPO = path.resolve(import.meta.dirname, '..')
@@ -168,33 +169,45 @@ function groupInstances() {
   return instances.filter((i) => i.group === GROUP)
 }
 
-/** Asks each simulated instance's own network for /ip: proof the hooks left the service running. */
-function askInstances() {
+/** One GET of /ip inside the instance's own network namespace: the answer, or why there was none. */
+function askInstance(instance) {
+  try {
+    const answer = execFileSync(
+      'nsenter',
+      [
+        '-t',
+        String(instance.pid),
+        '-n',
+        'curl',
+        '-sS',
+        '--noproxy',
+        '*',
+        '--max-time',
+        '10',
+        'http://127.0.0.1:8080/ip'
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
+    ).trim()
+    return { answer, ok: true }
+  } catch (err) {
+    return { answer: `no answer (${String(err.stderr ?? err.message).trim()})`, ok: false }
+  }
+}
+
+/**
+ * Asks each simulated instance for /ip: proof the hooks left the service running. A busy machine
+ * may be slow to answer, so no answer is asked again (3 tries, 1 s apart); a wrong version is not.
+ */
+async function askInstances() {
   const answers = []
   for (const instance of groupInstances()) {
-    let answer
-    try {
-      answer = execFileSync(
-        'nsenter',
-        [
-          '-t',
-          String(instance.pid),
-          '-n',
-          'curl',
-          '-sS',
-          '--noproxy',
-          '*',
-          '--max-time',
-          '3',
-          'http://127.0.0.1:8080/ip'
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
-      ).trim()
-    } catch (err) {
-      answer = `no answer (${String(err.stderr ?? err.message).trim()})`
+    let reply = askInstance(instance)
+    for (let tries = 1; !reply.ok && tries < 3; tries++) {
+      await new Promise((r) => setTimeout(r, 1000))
+      reply = askInstance(instance)
     }
-    console.log(`  ${instance.id}  GET :8080/ip -> ${answer}`)
-    answers.push(answer)
+    console.log(`  ${instance.id}  GET :8080/ip -> ${reply.answer}`)
+    answers.push(reply.answer)
   }
   return answers
 }
@@ -254,7 +267,7 @@ showOutputs(good, [
 ])
 showSummary(good)
 heading('The service runs on both instances (each in its own network namespace, same port)')
-expectVersion(askInstances(), '1.0.0', 'after the first deployment')
+expectVersion(await askInstances(), '1.0.0', 'after the first deployment')
 if (good.code !== 0 || good.outputs['deployment-status'] !== 'Succeeded')
   failures.push('the good revision did not deploy')
 
@@ -276,7 +289,7 @@ showOutputs(broken, [
 ])
 showSummary(broken)
 heading('After the automatic rollback, the instances serve 1.0.0 again')
-expectVersion(askInstances(), '1.0.0', 'after the rollback')
+expectVersion(await askInstances(), '1.0.0', 'after the rollback')
 if (broken.code === 0) failures.push('the broken revision did not fail the step')
 if (!broken.outputs['rollback-deployment-id']) failures.push('no rollback deployment was reported')
 
@@ -300,40 +313,14 @@ function webWorkspace(version, health) {
   return dir
 }
 
-/** Requests through the listener one after another until stopped (at most 3 minutes). */
-function requestLoop(url) {
-  const seen = { ok: 0, failed: 0, versions: [] }
-  let running = true
-  const end = Date.now() + 180_000
-  const done = (async () => {
-    while (running && Date.now() < end) {
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
-        const body = (await res.text()).trim()
-        if (res.status === 200) {
-          seen.ok++
-          if (seen.versions.at(-1)?.[0] !== body) seen.versions.push([body, 0])
-          seen.versions.at(-1)[1]++
-        } else seen.failed++
-      } catch {
-        seen.failed++
-      }
-    }
-  })()
-  return {
-    stop: async () => {
-      running = false
-      await done
-      return seen
-    }
-  }
-}
+// The request loop's bound: longer than any step that still ends (wait-timeout is 5 minutes),
+// so the verdict never rests on a loop that stopped before the deployment did.
+const LOOP_BOUND_MS = 10 * 60_000
 
-function showLoop(loop) {
-  const path = loop.versions.map(([v, n]) => `${v} ×${n}`).join(' → ')
-  console.log(
-    `  requests through the load balancer: ${loop.ok} answered, ${loop.failed} failed; ${path}`
-  )
+/** Shows what the loop saw and records each problem as a failure of the demo. */
+function judge(what, verdict) {
+  console.log(`  requests through the load balancer: ${verdict.line}`)
+  for (const problem of verdict.problems) failures.push(`${what}: ${problem}`)
 }
 
 function webInputs(extra = {}) {
@@ -363,27 +350,23 @@ const v1 = await runStep(3, webWorkspace('v1', 200), webInputs())
 if (v1.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v1 did not deploy')
 
 heading('Deploying v2 blue/green while requests go through the load balancer')
-let loop = requestLoop(listener)
+let loop = requestLoop(listener, LOOP_BOUND_MS)
 const v2 = await runStep(4, webWorkspace('v2', 200), webInputs())
-let seen = await loop.stop()
-showLoop(seen)
+// No failed request, first answer v1, last v2; both answer for a moment during the switch.
+judge('blue/green v1 → v2', readReroute(await loop.stop(), 'v1', 'v2'))
 showOutputs(v2, ['deployment-id', 'deployment-status'])
 if (v2.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v2 did not deploy')
-if (seen.failed) failures.push(`${seen.failed} requests failed during the blue/green deployment`)
-if (seen.versions.map(([v]) => v).join(',') !== 'v1,v2')
-  failures.push('the switch from v1 to v2 was not seen')
 
 heading(
   'Deploying v3, whose /health answers 500: AllowTraffic fails, failed-replacement-fleet: delete'
 )
-loop = requestLoop(listener)
+loop = requestLoop(listener, LOOP_BOUND_MS)
 const v3 = await runStep(
   5,
   webWorkspace('v3', 500),
   webInputs({ 'failed-replacement-fleet': 'delete' })
 )
-seen = await loop.stop()
-showLoop(seen)
+judge('the failed v3 deployment', readSteady(await loop.stop(), 'v2'))
 showOutputs(v3, [
   'deployment-id',
   'deployment-status',
@@ -392,7 +375,6 @@ showOutputs(v3, [
 ])
 const deleted = v3.outputs['deleted-replacement-fleet']
 if (v3.code === 0) failures.push('the unhealthy revision did not fail the step')
-if (seen.failed || seen.versions.some(([v]) => v !== 'v2')) failures.push('the traffic left v2')
 if (!deleted || groupsOfWebApp().has(deleted))
   failures.push('the failed replacement Auto Scaling group was not deleted')
 else

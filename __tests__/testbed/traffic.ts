@@ -1,6 +1,6 @@
 // Helpers for the bed's load-balanced fleets: a fleet document of one's own (target group, Auto
-// Scaling group, deployment groups), deployments of a web revision, a bounded request loop
-// through a target group's listener, and the Auto Scaling / ELBv2 clients.
+// Scaling group, deployment groups), deployments of a web revision, the Auto Scaling / ELBv2
+// clients. The request loop through a listener and its verdicts are in reroute.ts.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
@@ -118,53 +118,4 @@ export async function until(
       throw new Error(`deployment ${id} still ${d.status} after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 250))
   }
-}
-
-export interface LoopResult {
-  ok: number
-  failed: string[]
-  // Each answer's body (the version), in order.
-  versions: string[]
-}
-
-/**
- * Sends requests one after another through `url` until stopped, or for `maxMs` at most (it
- * stops itself). A failure is any non-200 answer or a network error.
- */
-export function requestLoop(url: string, maxMs = 180_000): { stop: () => Promise<LoopResult> } {
-  const result: LoopResult = { ok: 0, failed: [], versions: [] }
-  let running = true
-  const end = Date.now() + maxMs
-  const done = (async () => {
-    while (running && Date.now() < end) {
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
-        const body = (await res.text()).trim()
-        if (res.status === 200) {
-          result.ok++
-          result.versions.push(body)
-        } else {
-          const why = res.headers.get('x-testbed-error')
-          result.failed.push(
-            `HTTP ${res.status}${why ? ` ${why} from ${res.headers.get('x-testbed-target')}` : ''}`
-          )
-        }
-      } catch (e) {
-        result.failed.push((e as Error).message)
-      }
-      await new Promise((r) => setTimeout(r, 10))
-    }
-  })()
-  return {
-    stop: async () => {
-      running = false
-      await done
-      return result
-    }
-  }
-}
-
-/** The versions in the order they first appeared, each run of equal answers counted once. */
-export function switches(versions: string[]): string[] {
-  return versions.filter((v, i) => i === 0 || versions[i - 1] !== v)
 }

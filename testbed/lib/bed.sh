@@ -181,6 +181,9 @@ testbed_stop() {
 # testbed_start [WATCH_PID]: everything up; with WATCH_PID the bed stops when that process ends.
 testbed_start() {
   local watch=${1:-} t0=$SECONDS
+  # Instances are namespaces (unshare, veth pairs) and packages come from apt-get: root only.
+  # sudo resets PATH, where npm and node may live: hence the env in the advice.
+  [ "$(id -u)" = 0 ] || die "the test bed needs root (a network and mount namespace per simulated instance; apt-get for missing packages). Run the command as root, or as a user with sudo: sudo env \"PATH=\$PATH\" <command>, e.g. sudo env \"PATH=\$PATH\" npm test"
   testbed_install
   testbed_settings
   testbed_agent_runner
