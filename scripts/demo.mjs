@@ -313,9 +313,10 @@ function webWorkspace(version, health) {
   return dir
 }
 
-// The request loop's bound: longer than any step that still ends (wait-timeout is 5 minutes),
-// so the verdict never rests on a loop that stopped before the deployment did.
-const LOOP_BOUND_MS = 10 * 60_000
+// The request loop: bounded by more than any step that still ends takes (wait-timeout is 5
+// minutes), so a verdict never rests on a loop that stopped before the deployment did; no pause
+// between requests, so the switch is sampled as densely as one client can.
+const LOOP = { maxMs: 10 * 60_000, pauseMs: 0 }
 
 /** Shows what the loop saw and records each problem as a failure of the demo. */
 function judge(what, verdict) {
@@ -350,7 +351,7 @@ const v1 = await runStep(3, webWorkspace('v1', 200), webInputs())
 if (v1.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v1 did not deploy')
 
 heading('Deploying v2 blue/green while requests go through the load balancer')
-let loop = requestLoop(listener, LOOP_BOUND_MS)
+let loop = requestLoop(listener, LOOP)
 const v2 = await runStep(4, webWorkspace('v2', 200), webInputs())
 // No failed request, first answer v1, last v2; both answer for a moment during the switch.
 judge('blue/green v1 → v2', readReroute(await loop.stop(), 'v1', 'v2'))
@@ -360,7 +361,7 @@ if (v2.outputs['deployment-status'] !== 'Succeeded') failures.push('web-app v2 d
 heading(
   'Deploying v3, whose /health answers 500: AllowTraffic fails, failed-replacement-fleet: delete'
 )
-loop = requestLoop(listener, LOOP_BOUND_MS)
+loop = requestLoop(listener, LOOP)
 const v3 = await runStep(
   5,
   webWorkspace('v3', 500),

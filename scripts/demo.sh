@@ -34,11 +34,8 @@ fi
 DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/codedeploy-demo-XXXXXX")
 export DEMO_DIR
 # Under sudo, what the demo leaves for the user to read or rebuild is handed back to them.
-give_back() {
-  [ -n "${SUDO_UID:-}" ] && [ "${SUDO_UID}" != 0 ] || return 0
-  chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$DEMO_DIR" examples/sample-app/build 2>/dev/null || true
-}
-trap give_back EXIT
+. scripts/hand-back.sh
+trap 'hand_back "$DEMO_DIR" examples/sample-app/build' EXIT
 
 say "Building examples/sample-app with javac + jar"
 examples/sample-app/build.sh

@@ -9,15 +9,20 @@ export TESTBED_STATE_PARENT=${TESTBED_STATE_PARENT:-/dev/shm}
 export TESTBED_CONFIG=${TESTBED_CONFIG:-__tests__/e2e/fleet.yml}
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
 jest=node_modules/.bin/jest
+# Under sudo, the sample app's build (examples/sample-app/build) goes back to the user.
+. scripts/hand-back.sh
 # Three suites at a time, longest first (__tests__/sequencer.js): more only adds waiting on 2 cores.
 WORKERS=${TEST_WORKERS:-3}
 
 if [ $# -gt 0 ]; then
-  exec testbed/run "$jest" --maxWorkers="$WORKERS" "$@"
+  status=0
+  testbed/run "$jest" --maxWorkers="$WORKERS" "$@" || status=$?
+  hand_back examples/sample-app/build
+  exit "$status"
 fi
 
 env_file=$(mktemp)
-trap 'rm -f "$env_file"' EXIT
+trap 'rm -f "$env_file"; hand_back examples/sample-app/build' EXIT
 # The bed stops by itself if this script dies (TESTBED_WATCH_PID).
 TESTBED_WATCH_PID=$$ testbed/start >"$env_file" &
 starting=$!
@@ -31,7 +36,7 @@ if ! wait "$starting"; then
 fi
 # shellcheck disable=SC1090
 . "$env_file"
-trap 'testbed/stop "$TESTBED_STATE_DIR"; rm -f "$env_file"' EXIT
+trap 'testbed/stop "$TESTBED_STATE_DIR"; rm -f "$env_file"; hand_back examples/sample-app/build' EXIT
 "$jest" --selectProjects dist bed --maxWorkers="$WORKERS"
 rest=$?
 [ "$unit" -eq 0 ] && [ "$rest" -eq 0 ]

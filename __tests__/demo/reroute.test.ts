@@ -1,7 +1,16 @@
 // The verdicts on traffic through a load balancer that the demo and the bed's blue/green tests
 // share (__tests__/testbed/reroute.ts): what a reroute may look like and what it may not.
-import { describe, expect, it } from '@jest/globals'
-import { readReroute, readSteady, runs, switches, type LoopResult } from '../testbed/reroute.js'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  readReroute,
+  readSteady,
+  requestLoop,
+  runs,
+  switches,
+  type LoopResult
+} from '../testbed/reroute.js'
 
 /** A loop result from runs of answers, one every 10 ms; `failed` as given. */
 function seen(spec: [string, number][], failed: string[] = [], bounded = false): LoopResult {
@@ -169,5 +178,57 @@ describe('runs and switches', () => {
     expect(runs(v)).toBe('a ×2 → b ×1 → a ×3')
     expect(switches(v)).toEqual(['a', 'b', 'a'])
     expect(runs([])).toBe('')
+  })
+})
+
+describe('requestLoop (against a server on 127.0.0.1)', () => {
+  let server: Server | undefined
+  afterEach(async () => {
+    server?.closeAllConnections()
+    await new Promise((r) => server?.close(r) ?? r(undefined))
+    server = undefined
+  })
+  async function serve(handler: RequestListener): Promise<string> {
+    server = createServer(handler)
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  }
+
+  it("records each answer in order, each failure with the bed's reason, and stops when told", async () => {
+    let n = 0
+    const url = await serve((_req, res) => {
+      n++
+      if (n === 3) {
+        res.writeHead(502, {
+          'x-testbed-error': 'ECONNREFUSED (target draining)',
+          'x-testbed-target': 'i-1'
+        })
+        return res.end()
+      }
+      res.end(n < 6 ? 'v1\n' : 'v2\n')
+    })
+    const loop = requestLoop(url, { pauseMs: 0 })
+    while (n < 10) await new Promise((r) => setTimeout(r, 5))
+    const seen = await loop.stop()
+    expect(seen.bounded).toBe(false)
+    expect(seen.failed).toEqual(['HTTP 502 ECONNREFUSED (target draining) from i-1'])
+    expect(seen.versions.slice(0, 5)).toEqual(['v1', 'v1', 'v1', 'v1', 'v2'])
+    expect(seen.ok).toBe(seen.versions.length)
+    expect(seen.at).toHaveLength(seen.versions.length)
+    expect([...seen.at].sort((a, b) => a - b)).toEqual(seen.at)
+  })
+
+  it('stops itself at its bound and says so; no answer in time is a failure', async () => {
+    const url = await serve(() => undefined) // never answers
+    const loop = requestLoop(url, { maxMs: 300, timeoutMs: 100, pauseMs: 0 })
+    await new Promise((r) => setTimeout(r, 600))
+    const seen = await loop.stop()
+    expect(seen.bounded).toBe(true)
+    expect(seen.ok).toBe(0)
+    expect(seen.failed.length).toBeGreaterThanOrEqual(2)
+    expect(seen.failed[0]).toMatch(/timeout|aborted/i)
+    expect(readReroute(seen, 'v1', 'v2').problems).toContain(
+      'the request loop reached its time bound before the deployment ended: raise maxMs'
+    )
   })
 })

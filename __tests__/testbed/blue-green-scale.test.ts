@@ -74,7 +74,7 @@ it(`deploys blue/green to ${SIZE} replacement instances of a copied group, reque
   expect(d1.status).toBe('Succeeded')
   expect(d1.deploymentOverview).toMatchObject({ Succeeded: 2 * SIZE, Failed: 0 })
 
-  const loop = requestLoop(url, 240_000)
+  const loop = requestLoop(url, { maxMs: 240_000 })
   const second = await deploy(b, cd, app, 'hundred', webApp('v2'))
   const d2 = await until(cd, second, () => false, 240_000)
   const seen = await loop.stop()

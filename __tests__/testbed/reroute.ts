@@ -21,6 +21,15 @@ export interface LoopResult {
   bounded: boolean
 }
 
+export interface LoopOptions {
+  /** The loop stops itself after this long (default 3 minutes), and says so (`bounded`). */
+  maxMs?: number
+  /** A request without an answer after this long is a failed request (default 10 s). */
+  timeoutMs?: number
+  /** The pause between one answer and the next request (default 10 ms; 0 samples densest). */
+  pauseMs?: number
+}
+
 /**
  * Sends requests one after another through `url` until stopped, or for `maxMs` at most (it
  * stops itself). A failure is any non-200 answer or a network error, including no answer within
@@ -28,8 +37,7 @@ export interface LoopResult {
  */
 export function requestLoop(
   url: string,
-  maxMs = 180_000,
-  timeoutMs = 10_000
+  { maxMs = 180_000, timeoutMs = 10_000, pauseMs = 10 }: LoopOptions = {}
 ): { stop: () => Promise<LoopResult> } {
   const result: LoopResult = { ok: 0, failed: [], versions: [], at: [], bounded: false }
   let running = true
@@ -56,7 +64,7 @@ export function requestLoop(
       } catch (e) {
         result.failed.push((e as Error).message)
       }
-      await new Promise((r) => setTimeout(r, 10))
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs))
     }
   })()
   return {
