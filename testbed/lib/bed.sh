@@ -4,6 +4,13 @@ set -euo pipefail
 TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TESTBED_REPO=$(cd "$TESTBED_DIR/.." && pwd)
 
+# The bed runs root's tools (chroot, ip, losetup, sysctl: /usr/sbin on Debian). A user's PATH
+# kept through sudo (`sudo env "PATH=$PATH"`, as the README says) lacks the sbin folders: add them.
+for d in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$d:"*) ;; *) [ -d "$d" ] && PATH=$PATH:$d ;; esac
+done
+export PATH
+
 log() { echo "testbed: $*" >&2; }
 # Errors keep the state directory (logs) for a look afterwards.
 die() { echo "testbed: error: $*" >&2; TESTBED_KEEP_STATE=1; port_release; exit 1; }
