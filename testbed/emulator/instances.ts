@@ -187,6 +187,9 @@ class NamespaceInit {
   pid = 0
   // The shared namespace's init is a runner; a namespace instance's only waits.
   runner?: ProcessRunner
+  // How the init ended when it ended by itself (not by stop()): the bed broke, not the instance.
+  ended?: string
+  private stopping = false
 
   private constructor(child: ChildProcess) {
     this.child = child
@@ -284,11 +287,28 @@ class NamespaceInit {
     child.stdout!.removeAllListeners('data')
     if (!overlay) init.runner = new ProcessRunner(child, out)
     else child.stdout!.resume()
-    child.stderr!.resume()
+    // Its last words, for the one line that says it ended (e.g. `chroot: not found` when the
+    // sbin folders are not on PATH): without it, work on the instance would wait on a dead pid.
+    let tail = ''
+    child.stderr!.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-400)))
+    child.once('exit', (code, sig) => {
+      if (init.stopping) return
+      init.ended = `its namespace's init exited (${sig ?? `code ${code}`})${tail.trim() ? `: ${tail.trim()}` : ''}`
+      console.error(`testbed emulator: instance ${hostname}: ${init.ended}`)
+    })
     return init
   }
 
+  /** Throws, naming the instance and how its init ended, once the namespace is gone. */
+  assertRunning(id: string): void {
+    if (this.ended)
+      throw new Error(
+        `test bed: instance ${id} is gone, ${this.ended}. The bed broke, not the deployment: see the emulator log in $TESTBED_STATE_DIR`
+      )
+  }
+
   stop(): void {
+    this.stopping = true
     this.child.stdin?.end()
     this.child.kill('SIGKILL')
   }
@@ -410,7 +430,8 @@ export class NamespaceInstance implements InstanceHost {
     return `/proc/${this.init.pid}/root`
   }
 
-  hostPath(p: string): Promise<string> {
+  async hostPath(p: string): Promise<string> {
+    this.init.assertRunning(this.id)
     return resolveUnder(this.root, p)
   }
 
@@ -423,7 +444,7 @@ export class NamespaceInstance implements InstanceHost {
   }
 
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
-    const wd = await this.hostPath(opts.cwd)
+    const wd = await this.hostPath(opts.cwd) // throws once the namespace is gone
     const enter = ['nsenter', '-t', String(this.init.pid), '-m', '-n', '-p', '-u', '-r']
     return runStreamed(onHost(), [...enter, `--wd=${wd}`, '--', ...argv], { ...opts, cwd: '/' })
   }
