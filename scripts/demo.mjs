@@ -159,14 +159,18 @@ async function runStep(runNumber, workspace, inputs) {
   }
 }
 
-/** The demo group's instances, as the bed lists them (id, pid, agent). */
-function groupInstances() {
-  const { instances } = JSON.parse(
+/** Every instance of the bed, as its admin API lists them (id, group, pid, agent, ...). */
+function bedInstances() {
+  return JSON.parse(
     execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
       encoding: 'utf8'
     })
-  )
-  return instances.filter((i) => i.group === GROUP)
+  ).instances
+}
+
+/** The demo group's instances. */
+function groupInstances() {
+  return bedInstances().filter((i) => i.group === GROUP)
 }
 
 /** One GET of /ip inside the instance's own network namespace: the answer, or why there was none. */
@@ -335,13 +339,13 @@ function webInputs(extra = {}) {
   }
 }
 
+/** The Auto Scaling groups that have instances in the bed. */
 function groupsOfWebApp() {
-  const { instances } = JSON.parse(
-    execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
-      encoding: 'utf8'
-    })
+  return new Set(
+    bedInstances()
+      .map((i) => i.autoScalingGroup)
+      .filter(Boolean)
   )
-  return new Set(instances.map((i) => i.autoScalingGroup).filter(Boolean))
 }
 
 heading(
