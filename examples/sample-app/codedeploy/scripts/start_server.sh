@@ -5,15 +5,8 @@ set -euo pipefail
 
 mkdir -p "$LOG_DIR"
 # A process left over from a failed deployment would hold the port.
-# Waits for it to exit (5 s, then SIGKILL) rather than a fixed pause a busy machine can outlast.
 if [ -f "$PID_FILE" ] && running "$(cat "$PID_FILE")"; then
-  old=$(cat "$PID_FILE")
-  kill "$old" || true
-  for _ in $(seq 1 50); do
-    running "$old" || break
-    sleep 0.1
-  done
-  kill -9 "$old" 2>/dev/null || true
+  stop_pid "$(cat "$PID_FILE")"
 fi
 
 set -a
