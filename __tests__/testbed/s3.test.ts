@@ -101,5 +101,6 @@ describe('S3 on radosgw', () => {
     expect(await sha256Object(b.bucket, key)).toBe(sha256File(second))
     const plain = await put(b.unversionedBucket, first)
     expect(plain.VersionId).toBeUndefined()
-  }, 30_000)
+    // Three AWS CLI runs: each starts a Python interpreter, seconds on a loaded 2-core machine.
+  }, 60_000)
 })
