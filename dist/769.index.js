@@ -111,10 +111,14 @@ function editDistance(a, b) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ minutesText),
 /* harmony export */   a: () => (/* binding */ formatDuration)
 /* harmony export */ });
+/* harmony import */ var _plural_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9627);
 // Durations as people read them in a log or a table: 45s, 3m 12s, 1h 5m. One style everywhere;
-// `precise` keeps a tenth of a second under a minute (an upload of 4.2s, not 4s).
+// `precise` keeps a tenth of a second under a minute (an upload of 4.2s, not 4s). Settings given in
+// minutes (wait-timeout, CodeDeploy's waits) read as they were given: "60 minutes".
+
 function formatDuration(ms, opts = {}) {
     if (opts.precise && ms < 59_950)
         return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
@@ -125,6 +129,10 @@ function formatDuration(ms, opts = {}) {
     if (m < 60)
         return `${m}m ${s % 60}s`;
     return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+/** A number of minutes as a setting gives it: "1 minute", "60 minutes". */
+function minutesText(minutes) {
+    return (0,_plural_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .L)(minutes, 'minute');
 }
 
 
@@ -271,11 +279,300 @@ function plural(n, word) {
 
 /***/ }),
 
-/***/ 1368:
+/***/ 5899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   BI: () => (/* binding */ minutesText),
+/* harmony export */   DT: () => (/* binding */ describeChanges),
+/* harmony export */   N6: () => (/* binding */ HOOK_ORDER)
+/* harmony export */ });
+/* unused harmony exports PER_INSTANCE_LINES_MAX, instanceStage, aggregateStages, overviewText */
+/* harmony import */ var _appspec_lifecycle_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2704);
+// What changed between two looks at a deployment, and the lines that tell the user. Pure.
+
+/** Above this many instances, lifecycle progress is one aggregated line instead of a line per instance. */
+const PER_INSTANCE_LINES_MAX = 10;
+/** The order CodeDeploy runs hooks in (in-place, with and without a load balancer). */
+const HOOK_ORDER = _appspec_lifecycle_js__WEBPACK_IMPORTED_MODULE_0__/* .LIFECYCLE_EVENTS */ .DX;
+const DONE = new Set(['Succeeded', 'Skipped']);
+/** Where one instance is: the event it runs or waits for next, or its final state. */
+function instanceStage(instance) {
+    const { status, events } = instance;
+    if (status === 'Failed') {
+        const failed = events.find((e) => e.status === 'Failed');
+        return failed ? `Failed at ${failed.name}` : 'Failed';
+    }
+    if (status === 'Succeeded' || status === 'Skipped' || status === 'Ready')
+        return status;
+    const running = events.find((e) => e.status === 'InProgress');
+    if (running)
+        return running.name;
+    const lastDone = events.map((e) => DONE.has(e.status)).lastIndexOf(true);
+    const next = lastDone >= 0 ? events.slice(lastDone + 1).find((e) => e.status === 'Pending') : undefined;
+    return next ? next.name : status;
+}
+function stageRank(stage) {
+    const hook = HOOK_ORDER.indexOf(stage);
+    if (hook >= 0)
+        return hook + 1;
+    if (stage === 'Pending')
+        return 0;
+    if (stage === 'Succeeded' || stage === 'Ready' || stage === 'Skipped')
+        return 100;
+    if (stage.startsWith('Failed'))
+        return 101;
+    return 50;
+}
+/** Instances per stage, in hook order: "ApplicationStart: 12 instances, ValidateService: 3". */
+function aggregateStages(instances) {
+    const counts = new Map();
+    for (const i of instances) {
+        const stage = instanceStage(i);
+        counts.set(stage, (counts.get(stage) ?? 0) + 1);
+    }
+    const ordered = [...counts.entries()].sort((a, b) => stageRank(a[0]) - stageRank(b[0]) || a[0].localeCompare(b[0]));
+    return ordered
+        .map(([stage, n], idx) => `${stage}: ${n}${idx === 0 ? (n === 1 ? ' instance' : ' instances') : ''}`)
+        .join(', ');
+}
+const OVERVIEW_WORDS = [
+    ['Succeeded', 'succeeded'],
+    ['Failed', 'failed'],
+    ['InProgress', 'in progress'],
+    ['Pending', 'pending'],
+    ['Skipped', 'skipped'],
+    ['Ready', 'ready']
+];
+function overviewText(o) {
+    const parts = OVERVIEW_WORDS.filter(([k]) => o[k] > 0).map(([k, word]) => `${o[k]} ${word}`);
+    return parts.length ? parts.join(', ') : 'none yet';
+}
+function sameOverview(a, b) {
+    if (!a || !b)
+        return a === b;
+    return OVERVIEW_WORDS.every(([k]) => a[k] === b[k]);
+}
+function instanceLine(id, instance) {
+    const stage = instanceStage(instance);
+    const who = instance.label ? `${instance.instanceId} (${instance.label})` : instance.instanceId;
+    if (stage.startsWith('Failed at')) {
+        const failed = instance.events.find((e) => e.status === 'Failed');
+        const code = failed?.errorCode ? ` (${failed.errorCode})` : '';
+        return `${id} ${who}: ${stage}${code}`;
+    }
+    return `${id} ${who}: ${stage}`;
+}
+/** Per label for blue/green ("Green: Install: 3 instances; Blue: Pending: 3 instances"), else one list. */
+function aggregateByLabel(instances) {
+    const labels = [...new Set(instances.map((i) => i.label ?? ''))];
+    if (labels.length === 1 && labels[0] === '')
+        return aggregateStages(instances);
+    return labels
+        .sort((a, b) => (a === 'Green' ? -1 : b === 'Green' ? 1 : a.localeCompare(b)))
+        .map((l) => `${l || 'Unlabelled'}: ${aggregateStages(instances.filter((i) => (i.label ?? '') === l))}`)
+        .join('; ');
+}
+/** The lines to print for `next`, given what was printed for `prev`; empty when nothing changed. */
+function describeChanges(deploymentId, prev, next) {
+    const lines = [];
+    if (!prev || prev.status !== next.status) {
+        lines.push(prev
+            ? `${deploymentId}: ${next.status} (was ${prev.status})`
+            : `${deploymentId}: ${next.status}`);
+    }
+    if (next.overview && !sameOverview(prev?.overview, next.overview)) {
+        lines.push(`${deploymentId} instances: ${overviewText(next.overview)}`);
+    }
+    if (next.instances) {
+        if (next.instances.length <= PER_INSTANCE_LINES_MAX) {
+            const before = new Map((prev?.instances ?? []).map((i) => [i.instanceId, instanceStage(i)]));
+            for (const i of next.instances) {
+                if (before.get(i.instanceId) !== instanceStage(i))
+                    lines.push(instanceLine(deploymentId, i));
+            }
+        }
+        else {
+            const text = aggregateByLabel(next.instances);
+            if (!prev?.instances || aggregateByLabel(prev.instances) !== text) {
+                lines.push(`${deploymentId} lifecycle events: ${text}`);
+            }
+        }
+    }
+    return lines;
+}
+
+
+/***/ }),
+
+/***/ 5127:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ buildCreateDeploymentInput)
+/* harmony export */ });
+function buildCreateDeploymentInput(settings, group, revision) {
+    const input = {
+        applicationName: settings.application,
+        deploymentGroupName: group,
+        revision: {
+            revisionType: 'S3',
+            s3Location: {
+                bucket: revision.bucket,
+                key: revision.key,
+                bundleType: revision.bundleType,
+                ...(revision.eTag ? { eTag: revision.eTag } : {}),
+                ...(revision.version ? { version: revision.version } : {})
+            }
+        },
+        description: settings.description,
+        ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+        updateOutdatedInstancesOnly: settings.updateOutdatedInstancesOnly
+    };
+    if (settings.deploymentConfig)
+        input.deploymentConfigName = settings.deploymentConfig;
+    if (settings.fileExistsBehavior)
+        input.fileExistsBehavior = settings.fileExistsBehavior;
+    if (settings.autoRollback !== undefined) {
+        input.autoRollbackConfiguration = settings.autoRollback
+            ? { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] }
+            : { enabled: false };
+    }
+    return input;
+}
+
+
+/***/ }),
+
+/***/ 5005:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $x: () => (/* binding */ failedInstancesOf),
+/* harmony export */   x6: () => (/* binding */ distinctCauses),
+/* harmony export */   xV: () => (/* binding */ reportFailure),
+/* harmony export */   xv: () => (/* binding */ causeText)
+/* harmony export */ });
+/* unused harmony exports LOGGED_INSTANCES_MAX, ANNOTATED_CAUSES_MAX, quoteLogTail */
+/* harmony import */ var _silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5226);
+
+/** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
+const LOGGED_INSTANCES_MAX = 30;
+/** GitHub shows at most 10 error annotations per step; keep room for the step's own failure line. */
+const ANNOTATED_CAUSES_MAX = 8;
+function failedInstancesOf(instances) {
+    return instances
+        .filter((i) => i.status === 'Failed' || i.events.some((e) => e.status === 'Failed'))
+        .map((i) => {
+        const e = i.events.find((ev) => ev.status === 'Failed');
+        return {
+            instanceId: i.instanceId,
+            ...(i.label ? { label: i.label } : {}),
+            lifecycleEvent: e?.name ?? '',
+            errorCode: e?.errorCode ?? '',
+            script: e?.script ?? '',
+            message: e?.message ?? '',
+            logTail: e?.logTail ?? ''
+        };
+    });
+}
+/** Failed instances grouped by what went wrong (event, error code, script, message), most frequent first. */
+function distinctCauses(failed) {
+    const byKey = new Map();
+    for (const f of failed) {
+        const key = JSON.stringify([f.lifecycleEvent, f.errorCode, f.script, f.message]);
+        const cause = byKey.get(key);
+        if (cause)
+            cause.instanceIds.push(f.instanceId);
+        else
+            byKey.set(key, {
+                ...pick(f),
+                instanceIds: [f.instanceId],
+                ...(f.explanation ? { explanation: f.explanation } : {})
+            });
+    }
+    return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length);
+}
+function pick(f) {
+    return {
+        lifecycleEvent: f.lifecycleEvent,
+        errorCode: f.errorCode,
+        script: f.script,
+        message: f.message
+    };
+}
+function listIds(ids, max = 5) {
+    return ids.length <= max
+        ? ids.join(', ')
+        : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+/** "ValidateService failed on 3 instances (i-1, i-2, i-3): ScriptFailed in scripts/check.sh: <message>" */
+function causeText(c) {
+    const where = c.lifecycleEvent ? `${c.lifecycleEvent} failed` : 'Failed';
+    const n = c.instanceIds.length;
+    const on = `on ${n === 1 ? 'instance' : `${n} instances`} (${listIds(c.instanceIds)})`;
+    const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ');
+    const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`;
+    return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base;
+}
+/**
+ * Script output is untrusted: the runner treats a line starting with "::" (after spaces) as a workflow command.
+ * A visible prefix on every line keeps it plain text.
+ */
+function quoteLogTail(logTail) {
+    return logTail
+        .replace(/\r\n?/g, '\n')
+        .replace(/\n+$/, '')
+        .split('\n')
+        .map((l) => `| ${l}`)
+        .join('\n');
+}
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+/** Prints the diagnosis: CodeDeploy's own error, a group per failed instance, one error annotation per distinct cause. */
+function reportFailure(log, deploymentId, info, failed, url, region = '') {
+    const ei = info.errorInformation;
+    const status = info.status ?? 'Failed';
+    log.info(`Deployment ${deploymentId} ${status}${ei?.code || ei?.message ? `: ${[ei.code, ei.message].filter(Boolean).join(': ')}` : ''}`);
+    for (const f of failed.slice(0, LOGGED_INSTANCES_MAX)) {
+        log.startGroup(`${f.instanceId}${f.label ? ` (${f.label})` : ''}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`);
+        log.info(`Lifecycle event: ${f.lifecycleEvent || '(unknown)'}`);
+        log.info(`Error code: ${f.errorCode || '(none)'}`);
+        log.info(`Script: ${f.script || '(none)'}`);
+        log.info(`Message: ${oneLine(f.message) || '(none)'}`);
+        if (f.explanation)
+            log.info(`Load balancer: ${f.explanation}`);
+        log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)');
+        log.endGroup();
+    }
+    if (failed.length > LOGGED_INSTANCES_MAX) {
+        log.info(`${failed.length - LOGGED_INSTANCES_MAX} more failed instances are not shown one by one; every cause is annotated below and all are in the failed-instances output.`);
+    }
+    const causes = distinctCauses(failed);
+    const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`;
+    // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
+    for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
+        log.error((0,_silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__/* .isAgentNotReceived */ .Kq)(c.message)
+            ? `${causeText(c)} ${(0,_silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__/* .agentChecksText */ .U$)(region, false)}`
+            : causeText(c), { title });
+    if (causes.length > ANNOTATED_CAUSES_MAX) {
+        const rest = causes.slice(ANNOTATED_CAUSES_MAX);
+        const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0);
+        log.error(`${rest.length} more distinct causes on ${n} instances: see the log and the failed-instances output.`, { title });
+    }
+    if (causes.length === 0 && ei) {
+        log.error(`${[ei.code, ei.message].filter(Boolean).join(': ') || status}`, { title });
+    }
+    log.info(`Console: ${url}`);
+}
+
+
+/***/ }),
+
+/***/ 5226:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FO: () => (/* binding */ AgentWatch),
 /* harmony export */   If: () => (/* binding */ silenceWarning),
 /* harmony export */   Kq: () => (/* binding */ isAgentNotReceived),
@@ -420,302 +717,9 @@ function agentChecksText(region, justLaunched) {
 function silenceWarning(silent, timeoutMinutes, region) {
     const n = silent.length;
     const justLaunched = silent.every((s) => s.label === 'Green');
-    return (`${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(n, 'instance')} have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
+    return (`${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(n, 'instance')} have not picked up their lifecycle events`} for over ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
         `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
         agentChecksText(region, justLaunched));
-}
-function minutesText(minutes) {
-    return (0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(minutes, 'minute');
-}
-
-
-/***/ }),
-
-/***/ 7083:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $x: () => (/* binding */ failedInstancesOf),
-/* harmony export */   x6: () => (/* binding */ distinctCauses),
-/* harmony export */   xV: () => (/* binding */ reportFailure),
-/* harmony export */   xv: () => (/* binding */ causeText)
-/* harmony export */ });
-/* unused harmony exports LOGGED_INSTANCES_MAX, ANNOTATED_CAUSES_MAX, quoteLogTail */
-/* harmony import */ var _agent_silence_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1368);
-
-/** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
-const LOGGED_INSTANCES_MAX = 30;
-/** GitHub shows at most 10 error annotations per step; keep room for the step's own failure line. */
-const ANNOTATED_CAUSES_MAX = 8;
-function failedInstancesOf(instances) {
-    return instances
-        .filter((i) => i.status === 'Failed' || i.events.some((e) => e.status === 'Failed'))
-        .map((i) => {
-        const e = i.events.find((ev) => ev.status === 'Failed');
-        return {
-            instanceId: i.instanceId,
-            ...(i.label ? { label: i.label } : {}),
-            lifecycleEvent: e?.name ?? '',
-            errorCode: e?.errorCode ?? '',
-            script: e?.script ?? '',
-            message: e?.message ?? '',
-            logTail: e?.logTail ?? ''
-        };
-    });
-}
-/** Failed instances grouped by what went wrong (event, error code, script, message), most frequent first. */
-function distinctCauses(failed) {
-    const byKey = new Map();
-    for (const f of failed) {
-        const key = JSON.stringify([f.lifecycleEvent, f.errorCode, f.script, f.message]);
-        const cause = byKey.get(key);
-        if (cause)
-            cause.instanceIds.push(f.instanceId);
-        else
-            byKey.set(key, {
-                ...pick(f),
-                instanceIds: [f.instanceId],
-                ...(f.explanation ? { explanation: f.explanation } : {})
-            });
-    }
-    return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length);
-}
-function pick(f) {
-    return {
-        lifecycleEvent: f.lifecycleEvent,
-        errorCode: f.errorCode,
-        script: f.script,
-        message: f.message
-    };
-}
-function listIds(ids, max = 5) {
-    return ids.length <= max
-        ? ids.join(', ')
-        : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
-}
-/** "ValidateService failed on 3 instances (i-1, i-2, i-3): ScriptFailed in scripts/check.sh: <message>" */
-function causeText(c) {
-    const where = c.lifecycleEvent ? `${c.lifecycleEvent} failed` : 'Failed';
-    const n = c.instanceIds.length;
-    const on = `on ${n === 1 ? 'instance' : `${n} instances`} (${listIds(c.instanceIds)})`;
-    const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ');
-    const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`;
-    return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base;
-}
-/**
- * Script output is untrusted: the runner treats a line starting with "::" (after spaces) as a workflow command.
- * A visible prefix on every line keeps it plain text.
- */
-function quoteLogTail(logTail) {
-    return logTail
-        .replace(/\r\n?/g, '\n')
-        .replace(/\n+$/, '')
-        .split('\n')
-        .map((l) => `| ${l}`)
-        .join('\n');
-}
-function oneLine(text) {
-    return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-/** Prints the diagnosis: CodeDeploy's own error, a group per failed instance, one error annotation per distinct cause. */
-function reportFailure(log, deploymentId, info, failed, url, region = '') {
-    const ei = info.errorInformation;
-    const status = info.status ?? 'Failed';
-    log.info(`Deployment ${deploymentId} ${status}${ei?.code || ei?.message ? `: ${[ei.code, ei.message].filter(Boolean).join(': ')}` : ''}`);
-    for (const f of failed.slice(0, LOGGED_INSTANCES_MAX)) {
-        log.startGroup(`${f.instanceId}${f.label ? ` (${f.label})` : ''}: ${f.lifecycleEvent || 'failed'}${f.errorCode ? ` (${f.errorCode})` : ''}`);
-        log.info(`Lifecycle event: ${f.lifecycleEvent || '(unknown)'}`);
-        log.info(`Error code: ${f.errorCode || '(none)'}`);
-        log.info(`Script: ${f.script || '(none)'}`);
-        log.info(`Message: ${oneLine(f.message) || '(none)'}`);
-        if (f.explanation)
-            log.info(`Load balancer: ${f.explanation}`);
-        log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)');
-        log.endGroup();
-    }
-    if (failed.length > LOGGED_INSTANCES_MAX) {
-        log.info(`${failed.length - LOGGED_INSTANCES_MAX} more failed instances are not shown one by one; every cause is annotated below and all are in the failed-instances output.`);
-    }
-    const causes = distinctCauses(failed);
-    const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`;
-    // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
-    for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
-        log.error((0,_agent_silence_js__WEBPACK_IMPORTED_MODULE_0__/* .isAgentNotReceived */ .Kq)(c.message)
-            ? `${causeText(c)} ${(0,_agent_silence_js__WEBPACK_IMPORTED_MODULE_0__/* .agentChecksText */ .U$)(region, false)}`
-            : causeText(c), { title });
-    if (causes.length > ANNOTATED_CAUSES_MAX) {
-        const rest = causes.slice(ANNOTATED_CAUSES_MAX);
-        const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0);
-        log.error(`${rest.length} more distinct causes on ${n} instances: see the log and the failed-instances output.`, { title });
-    }
-    if (causes.length === 0 && ei) {
-        log.error(`${[ei.code, ei.message].filter(Boolean).join(': ') || status}`, { title });
-    }
-    log.info(`Console: ${url}`);
-}
-
-
-/***/ }),
-
-/***/ 524:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DT: () => (/* binding */ describeChanges),
-/* harmony export */   N6: () => (/* binding */ HOOK_ORDER)
-/* harmony export */ });
-/* unused harmony exports PER_INSTANCE_LINES_MAX, instanceStage, aggregateStages, overviewText */
-/* harmony import */ var _appspec_lifecycle_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2704);
-// What changed between two looks at a deployment, and the lines that tell the user. Pure.
-
-/** Above this many instances, lifecycle progress is one aggregated line instead of a line per instance. */
-const PER_INSTANCE_LINES_MAX = 10;
-/** The order CodeDeploy runs hooks in (in-place, with and without a load balancer). */
-const HOOK_ORDER = _appspec_lifecycle_js__WEBPACK_IMPORTED_MODULE_0__/* .LIFECYCLE_EVENTS */ .DX;
-const DONE = new Set(['Succeeded', 'Skipped']);
-/** Where one instance is: the event it runs or waits for next, or its final state. */
-function instanceStage(instance) {
-    const { status, events } = instance;
-    if (status === 'Failed') {
-        const failed = events.find((e) => e.status === 'Failed');
-        return failed ? `Failed at ${failed.name}` : 'Failed';
-    }
-    if (status === 'Succeeded' || status === 'Skipped' || status === 'Ready')
-        return status;
-    const running = events.find((e) => e.status === 'InProgress');
-    if (running)
-        return running.name;
-    const lastDone = events.map((e) => DONE.has(e.status)).lastIndexOf(true);
-    const next = lastDone >= 0 ? events.slice(lastDone + 1).find((e) => e.status === 'Pending') : undefined;
-    return next ? next.name : status;
-}
-function stageRank(stage) {
-    const hook = HOOK_ORDER.indexOf(stage);
-    if (hook >= 0)
-        return hook + 1;
-    if (stage === 'Pending')
-        return 0;
-    if (stage === 'Succeeded' || stage === 'Ready' || stage === 'Skipped')
-        return 100;
-    if (stage.startsWith('Failed'))
-        return 101;
-    return 50;
-}
-/** Instances per stage, in hook order: "ApplicationStart: 12 instances, ValidateService: 3". */
-function aggregateStages(instances) {
-    const counts = new Map();
-    for (const i of instances) {
-        const stage = instanceStage(i);
-        counts.set(stage, (counts.get(stage) ?? 0) + 1);
-    }
-    const ordered = [...counts.entries()].sort((a, b) => stageRank(a[0]) - stageRank(b[0]) || a[0].localeCompare(b[0]));
-    return ordered
-        .map(([stage, n], idx) => `${stage}: ${n}${idx === 0 ? (n === 1 ? ' instance' : ' instances') : ''}`)
-        .join(', ');
-}
-const OVERVIEW_WORDS = [
-    ['Succeeded', 'succeeded'],
-    ['Failed', 'failed'],
-    ['InProgress', 'in progress'],
-    ['Pending', 'pending'],
-    ['Skipped', 'skipped'],
-    ['Ready', 'ready']
-];
-function overviewText(o) {
-    const parts = OVERVIEW_WORDS.filter(([k]) => o[k] > 0).map(([k, word]) => `${o[k]} ${word}`);
-    return parts.length ? parts.join(', ') : 'none yet';
-}
-function sameOverview(a, b) {
-    if (!a || !b)
-        return a === b;
-    return OVERVIEW_WORDS.every(([k]) => a[k] === b[k]);
-}
-function instanceLine(id, instance) {
-    const stage = instanceStage(instance);
-    const who = instance.label ? `${instance.instanceId} (${instance.label})` : instance.instanceId;
-    if (stage.startsWith('Failed at')) {
-        const failed = instance.events.find((e) => e.status === 'Failed');
-        const code = failed?.errorCode ? ` (${failed.errorCode})` : '';
-        return `${id} ${who}: ${stage}${code}`;
-    }
-    return `${id} ${who}: ${stage}`;
-}
-/** Per label for blue/green ("Green: Install: 3 instances; Blue: Pending: 3 instances"), else one list. */
-function aggregateByLabel(instances) {
-    const labels = [...new Set(instances.map((i) => i.label ?? ''))];
-    if (labels.length === 1 && labels[0] === '')
-        return aggregateStages(instances);
-    return labels
-        .sort((a, b) => (a === 'Green' ? -1 : b === 'Green' ? 1 : a.localeCompare(b)))
-        .map((l) => `${l || 'Unlabelled'}: ${aggregateStages(instances.filter((i) => (i.label ?? '') === l))}`)
-        .join('; ');
-}
-/** The lines to print for `next`, given what was printed for `prev`; empty when nothing changed. */
-function describeChanges(deploymentId, prev, next) {
-    const lines = [];
-    if (!prev || prev.status !== next.status) {
-        lines.push(prev
-            ? `${deploymentId}: ${next.status} (was ${prev.status})`
-            : `${deploymentId}: ${next.status}`);
-    }
-    if (next.overview && !sameOverview(prev?.overview, next.overview)) {
-        lines.push(`${deploymentId} instances: ${overviewText(next.overview)}`);
-    }
-    if (next.instances) {
-        if (next.instances.length <= PER_INSTANCE_LINES_MAX) {
-            const before = new Map((prev?.instances ?? []).map((i) => [i.instanceId, instanceStage(i)]));
-            for (const i of next.instances) {
-                if (before.get(i.instanceId) !== instanceStage(i))
-                    lines.push(instanceLine(deploymentId, i));
-            }
-        }
-        else {
-            const text = aggregateByLabel(next.instances);
-            if (!prev?.instances || aggregateByLabel(prev.instances) !== text) {
-                lines.push(`${deploymentId} lifecycle events: ${text}`);
-            }
-        }
-    }
-    return lines;
-}
-
-
-/***/ }),
-
-/***/ 4046:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ buildCreateDeploymentInput)
-/* harmony export */ });
-function buildCreateDeploymentInput(settings, group, revision) {
-    const input = {
-        applicationName: settings.application,
-        deploymentGroupName: group,
-        revision: {
-            revisionType: 'S3',
-            s3Location: {
-                bucket: revision.bucket,
-                key: revision.key,
-                bundleType: revision.bundleType,
-                ...(revision.eTag ? { eTag: revision.eTag } : {}),
-                ...(revision.version ? { version: revision.version } : {})
-            }
-        },
-        description: settings.description,
-        ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
-        updateOutdatedInstancesOnly: settings.updateOutdatedInstancesOnly
-    };
-    if (settings.deploymentConfig)
-        input.deploymentConfigName = settings.deploymentConfig;
-    if (settings.fileExistsBehavior)
-        input.fileExistsBehavior = settings.fileExistsBehavior;
-    if (settings.autoRollback !== undefined) {
-        input.autoRollbackConfiguration = settings.autoRollback
-            ? { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] }
-            : { enabled: false };
-    }
-    return input;
 }
 
 
@@ -974,12 +978,12 @@ function humanBytes(n) {
     return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: ./src/deploy/agent-silence.ts
-var agent_silence = __webpack_require__(1368);
-// EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
-// EXTERNAL MODULE: ./src/deploy/progress.ts
-var progress = __webpack_require__(524);
+// EXTERNAL MODULE: ./src/deploy/silent-agent/watch.ts
+var watch = __webpack_require__(5226);
+// EXTERNAL MODULE: ./src/deploy/run/diagnose.ts
+var diagnose = __webpack_require__(5005);
+// EXTERNAL MODULE: ./src/deploy/codedeploy/progress.ts
+var progress = __webpack_require__(5899);
 // EXTERNAL MODULE: ./src/common/duration.ts
 var duration = __webpack_require__(5541);
 ;// CONCATENATED MODULE: ./src/report/deployments-section.ts
@@ -1189,7 +1193,7 @@ function renderGroup(g, limits, region) {
 /** Instances whose agent did not answer (found by the action, or failed so by CodeDeploy), and what to check. */
 function silentAgentsSection(g, limits, region) {
     const silent = g.silentAgents ?? [];
-    const failedSo = g.failedInstances.filter((f) => (0,agent_silence/* isAgentNotReceived */.Kq)(f.message));
+    const failedSo = g.failedInstances.filter((f) => (0,watch/* isAgentNotReceived */.Kq)(f.message));
     if (silent.length === 0 && failedSo.length === 0)
         return [];
     const out = [];
@@ -1211,7 +1215,7 @@ function silentAgentsSection(g, limits, region) {
     // Our own text; the region is validated input. Backticks stay code spans.
     const justLaunched = silent.length > 0 && silent.every((s) => s.label === 'Green');
     out.push('Check, in order:', '');
-    (0,agent_silence/* agentChecks */.bc)(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`));
+    (0,watch/* agentChecks */.bc)(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`));
     out.push('');
     return out;
 }
@@ -5052,7 +5056,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(270)]).then(__webpack_require__.bind(__webpack_require__, 1270));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -5064,12 +5068,12 @@ async function deploy(codedeploy, region, settings, bundle, upload, deps) {
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(270)]).then(__webpack_require__.bind(__webpack_require__, 1270));
     return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
 }
 
-// EXTERNAL MODULE: ./src/deploy/request.ts
-var request = __webpack_require__(4046);
+// EXTERNAL MODULE: ./src/deploy/codedeploy/request.ts
+var request = __webpack_require__(5127);
 ;// CONCATENATED MODULE: ./src/stages/dry-run.ts
 
 function dryRun(settings, bundle, key, log) {
@@ -5340,7 +5344,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
         return;
     }
     if (deploymentId) {
-        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(67)]).then(__webpack_require__.bind(__webpack_require__, 9448));
+        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 7584));
         try {
             log.info(`The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`);
             await stopDeployment({
@@ -5357,7 +5361,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
             return;
         }
     }
-    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(616), __webpack_require__.e(988)]).then(__webpack_require__.bind(__webpack_require__, 2988));
+    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 3986));
     await settleAfterStop({
         codedeploy: aws.codedeploy,
         traffic: aws.traffic,

@@ -38,7 +38,7 @@ export async function runPost(
     return
   }
   if (deploymentId) {
-    const { stopDeployment } = await import('./deploy/stop.js')
+    const { stopDeployment } = await import('./deploy/codedeploy/stop.js')
     try {
       log.info(
         `The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`
@@ -58,7 +58,7 @@ export async function runPost(
       return
     }
   }
-  const { settleAfterStop } = await import('./deploy/post-fleet.js')
+  const { settleAfterStop } = await import('./deploy/replacement-fleet/post-step.js')
   await settleAfterStop({
     codedeploy: aws.codedeploy,
     traffic: aws.traffic,

@@ -1,8 +1,8 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
 import { escapeHtml, escapeText } from './escape.js'
-import { agentChecks, isAgentNotReceived } from '../deploy/agent-silence.js'
-import { causeText, distinctCauses } from '../deploy/diagnose.js'
-import { HOOK_ORDER } from '../deploy/progress.js'
+import { agentChecks, isAgentNotReceived } from '../deploy/silent-agent/watch.js'
+import { causeText, distinctCauses } from '../deploy/run/diagnose.js'
+import { HOOK_ORDER } from '../deploy/codedeploy/progress.js'
 import { formatDuration } from '../common/duration.js'
 import type {
   DeploymentsResult,
