@@ -132,6 +132,8 @@ async function sendContinueDeployment(ctx, deploymentId, waitType) {
     }
 }
 
+// EXTERNAL MODULE: ./src/common/plural.ts
+var plural = __webpack_require__(9627);
 // EXTERNAL MODULE: ./src/aws/aws-errors.ts
 var aws_errors = __webpack_require__(8098);
 // EXTERNAL MODULE: ./src/aws/codedeploy-errors.ts
@@ -141,6 +143,7 @@ var request = __webpack_require__(5127);
 // EXTERNAL MODULE: ./src/deploy/codedeploy/wait.ts
 var wait = __webpack_require__(3701);
 ;// CONCATENATED MODULE: ./src/deploy/codedeploy/create.ts
+
 
 
 
@@ -160,10 +163,7 @@ function activeIdFromMessage(message) {
 function nameList(names) {
     if (names.length === 0)
         return 'none';
-    const shown = names.slice(0, NAMES_SHOWN).map((n) => `'${n}'`);
-    return names.length > NAMES_SHOWN
-        ? `${shown.join(', ')} and ${names.length - NAMES_SHOWN} more`
-        : shown.join(', ');
+    return (0,plural/* firstAndMore */.f)(names.map((n) => `'${n}'`), NAMES_SHOWN);
 }
 /** All pages of a list call, best effort: undefined when it cannot be listed. */
 async function listAll(fetchPage) {
@@ -287,7 +287,8 @@ async function tryCreate(o, input) {
                 // A throttled call was refused; any other transient failure may have created the deployment anyway.
                 if (!(0,aws_errors/* isThrottling */.E2)(err))
                     unsureIfSent = true;
-                o.log.info(`CreateDeployment ${(0,aws_errors/* isThrottling */.E2)(err) ? 'was throttled' : `failed (${(0,aws_errors/* errorCode */.CA)(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`);
+                const what = (0,aws_errors/* isThrottling */.E2)(err) ? 'was throttled' : `failed (${(0,aws_errors/* errorCode */.CA)(err)})`;
+                o.log.info(`CreateDeployment ${what}; trying again in ${Math.ceil(delay / 1000)} s.`);
             }
         }));
     }
@@ -364,8 +365,6 @@ async function createDeployment(o) {
 var deploy_plan = __webpack_require__(5448);
 // EXTERNAL MODULE: ./src/common/duration.ts
 var duration = __webpack_require__(5541);
-// EXTERNAL MODULE: ./src/common/plural.ts
-var plural = __webpack_require__(9627);
 // EXTERNAL MODULE: ./src/deploy/silent-agent/watch.ts
 var silent_agent_watch = __webpack_require__(5226);
 ;// CONCATENATED MODULE: ./src/deploy/silent-agent/reporter.ts
@@ -617,7 +616,7 @@ function rerouted(run, r, plan) {
     log.info(`Deployment ${r.id} to '${r.group}' moved the traffic to the replacement instances, which passed their health checks; the step ends here (wait-until: traffic-rerouted) with the deployment ${r.status}. ${(0,deploy_plan/* terminationText */._3)(plan, now())} ${r.url}`);
 }
 /** failed-replacement-fleet, once the deployment ended; a sentence for the error. */
-async function settleFleet(run, r, info, pt) {
+async function applyFailedReplacementFleet(run, r, info, pt) {
     if (!info || !pt.plan.copiesAutoScalingGroup || !pt.traffic)
         return '';
     r.replacementFleet = await (0,policy/* settleReplacementFleet */.A)({
@@ -646,7 +645,7 @@ async function sayWhereTrafficIs(run, r, pt) {
 }
 /**
  * A stopped deployment: where the traffic is, then the replacement fleet once CodeDeploy says
- * Stopped. Left to the post step (fleetPending) when it has not ended yet, or on a cancel: the
+ * Stopped. Left to the post step (replacementFleetPending) when it has not ended yet, or on a cancel: the
  * runner kills the main step seconds after it, too soon to wait for a drain.
  */
 async function afterStop(run, r, info, pt, settleNow = true) {
@@ -654,9 +653,9 @@ async function afterStop(run, r, info, pt, settleNow = true) {
     if (!pt.plan.copiesAutoScalingGroup)
         return where;
     if (settleNow && (info?.status === 'Stopped' || info?.status === 'Failed')) {
-        return `${where}${await settleFleet(run, r, info, pt)}`;
+        return `${where}${await applyFailedReplacementFleet(run, r, info, pt)}`;
     }
-    r.fleetPending = true;
+    r.replacementFleetPending = true;
     run.ctx.log.info(`The post step applies failed-replacement-fleet (${run.settings.failedReplacementFleet}) to the replacement Auto Scaling group once CodeDeploy reports deployment ${r.id} ended.`);
     return where;
 }
@@ -704,8 +703,11 @@ async function findRollbackId(opts) {
         if (info.rollbackInfo?.rollbackDeploymentId)
             return info.rollbackInfo.rollbackDeploymentId;
     }
-    const why = info.rollbackInfo?.rollbackMessage;
-    log.info(`Auto-rollback is enabled, but CodeDeploy started no rollback${why ? `: ${why}` : ' (there may be no earlier successful revision to return to)'}.`);
+    const message = info.rollbackInfo?.rollbackMessage;
+    const why = message
+        ? `: ${message}`
+        : ' (there may be no earlier successful revision to return to)';
+    log.info(`Auto-rollback is enabled, but CodeDeploy started no rollback${why}.`);
     return undefined;
 }
 
@@ -891,13 +893,13 @@ async function failed(run, r, info, deadline, pt) {
         r.failedInstances = await pt.traffic.explain(r.failedInstances);
     (0,diagnose/* reportFailure */.xV)(run.ctx.log, r.id, info, r.failedInstances, r.url, run.region);
     const rollback = await followRollback(run, r, info, deadline);
-    const fleet = await settleFleet(run, r, info, pt);
+    const replacementFleet = await applyFailedReplacementFleet(run, r, info, pt);
     const first = (0,diagnose/* distinctCauses */.x6)(r.failedInstances)[0];
     const why = first
         ? ` ${(0,plural/* plural */.L)(r.failedInstances.length, 'instance')} failed, first cause: ${firstCauseText(first)}.`
         : '';
     const ended = r.status === 'Stopped' ? 'was stopped' : 'failed';
-    r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${fleet}`, failedFix(run, r, first));
+    r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${replacementFleet}`, failedFix(run, r, first));
 }
 async function timedOut(run, r, w, pt) {
     const { settings } = run;
@@ -923,7 +925,7 @@ async function cancelled(run, r, w, pt) {
     if (run.settings.stopOnCancel) {
         log.info(`The workflow was cancelled: stopping deployment ${r.id}.`);
         const stopped = await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS);
-        // The runner kills the step seconds after the cancel: one quick look, the fleet in the post step.
+        // The runner kills the step seconds after the cancel: one quick look, the replacement fleet in the post step.
         after = await afterStop(run, r, stopped, pt, false);
         became = `it was stopped (status ${r.status})`;
     }

@@ -528,7 +528,7 @@ function pollDelayMs(elapsedMs) {
         return 2000;
     return 3000;
 }
-/** Time between instance refreshes: each costs a list call and one call per 25 instances, so big fleets refresh less often. */
+/** Time between instance refreshes: each costs a list call and one call per 25 instances, so many instances refresh less often. */
 function targetsRefreshMs(instanceCount) {
     const batches = Math.max(1, Math.ceil(instanceCount / _deployment_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .TARGETS_PER_BATCH */ .eX));
     return Math.max(5000, batches * 1500);
@@ -706,20 +706,30 @@ function planLine(plan, sourceGroups = []) {
         return plan.trafficControl
             ? `in place with traffic control${lb}: each instance is deregistered (BlockTraffic) before its install and registered again (AllowTraffic) once it passes the health checks.`
             : 'in place: the revision is installed on the existing instances.';
-    const fleet = plan.copiesAutoScalingGroup
-        ? `copies Auto Scaling group ${sourceGroups.length ? listText(sourceGroups) : 'of the deployment group'} as the replacement fleet`
-        : 'installs on the replacement instances already running';
-    const reroute = plan.manualReroute
-        ? `waits in Ready for a ContinueDeployment (stopped after ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.readyWaitMinutes)}), then reroutes`
-        : plan.readyWaitMinutes > 0
-            ? `reroutes ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.readyWaitMinutes)} after the install`
-            : 'reroutes after the install';
-    const after = plan.originalInstances === 'keep'
-        ? 'keeps the original instances running, out of the load balancer'
-        : plan.terminationWaitMinutes > 0
-            ? `terminates the original instances ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.terminationWaitMinutes)} later`
-            : 'terminates the original instances right after';
-    return `blue/green${lb}: ${fleet}, ${reroute}, ${after}.`;
+    return `blue/green${lb}: ${replacementText(plan, sourceGroups)}, ${rerouteText(plan)}, ${originalsText(plan)}.`;
+}
+/** Where the replacement instances come from. */
+function replacementText(plan, sourceGroups) {
+    if (!plan.copiesAutoScalingGroup)
+        return 'installs on the replacement instances already running';
+    const copied = sourceGroups.length ? listText(sourceGroups) : 'of the deployment group';
+    return `copies Auto Scaling group ${copied} as the replacement fleet`;
+}
+/** When the traffic moves to the replacement instances. */
+function rerouteText(plan) {
+    if (plan.manualReroute)
+        return `waits in Ready for a ContinueDeployment (stopped after ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.readyWaitMinutes)}), then reroutes`;
+    if (plan.readyWaitMinutes > 0)
+        return `reroutes ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.readyWaitMinutes)} after the install`;
+    return 'reroutes after the install';
+}
+/** What becomes of the original instances after the reroute. */
+function originalsText(plan) {
+    if (plan.originalInstances === 'keep')
+        return 'keeps the original instances running, out of the load balancer';
+    if (plan.terminationWaitMinutes > 0)
+        return `terminates the original instances ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(plan.terminationWaitMinutes)} later`;
+    return 'terminates the original instances right after';
 }
 /**
  * With wait-until: succeeded, a blue/green deployment stays InProgress through its termination
@@ -804,32 +814,32 @@ async function describeGroup(ctx, name) {
  * replacement (Green) instances, it is attached to no target group, the deployment group does not
  * use it, and none of its instances is registered in the deployment's target groups.
  */
-async function inspectReplacementFleet(ctx, info, instances, targetGroups) {
+async function inspectCopiedGroup(ctx, info, instances, targetGroups) {
     const name = (0,plan/* replacementGroupName */.JM)(info.deploymentGroupName ?? '', info.deploymentId ?? '');
     const group = await describeGroup(ctx, name);
     if (!group || group.Status === 'Delete in progress')
         return { kind: 'none', name };
-    const fleet = {
+    const copy = {
         name,
         instanceIds: (group.Instances ?? []).map((i) => i.InstanceId ?? '').filter(Boolean)
     };
-    const inUse = (reason) => ({ kind: 'in-use', fleet, reason });
+    const inUse = (reason) => ({ kind: 'in-use', copy, reason });
     const created = info.createTime?.getTime();
     if (created !== undefined &&
         group.CreatedTime &&
         group.CreatedTime.getTime() < created - CLOCK_SKEW_MS)
         return inUse(`it was created at ${group.CreatedTime.toISOString()}, before deployment ${info.deploymentId} (${info.createTime?.toISOString()}), so this deployment did not create it`);
     const green = new Set(instances.filter((i) => i.label === 'Green').map((i) => i.instanceId));
-    const foreign = instances.length ? fleet.instanceIds.filter((id) => !green.has(id)) : [];
+    const foreign = instances.length ? copy.instanceIds.filter((id) => !green.has(id)) : [];
     if (foreign.length)
-        return inUse(`it holds instances that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''})`);
+        return inUse(`it holds instances that are not this deployment's replacement instances (${(0,plural/* firstAndMore */.f)(foreign, 3)})`);
     const attached = [...(group.TargetGroupARNs ?? []), ...(group.LoadBalancerNames ?? [])];
     if (attached.length)
         return inUse(`it is attached to ${(0,plural/* plural */.L)(attached.length, 'load balancer target')}: ${attached[0]}`);
     if ((await (0,reads/* autoScalingGroupsOf */._)(ctx, info)).includes(name))
         return inUse(`deployment group '${info.deploymentGroupName}' uses it as its Auto Scaling group now`);
-    if (fleet.instanceIds.length && targetGroups.names.length) {
-        const registered = (await targetGroups.health(fleet.instanceIds)).filter((h) => (0,target_groups/* isRegistered */.zN)(h.state));
+    if (copy.instanceIds.length && targetGroups.names.length) {
+        const registered = (await targetGroups.health(copy.instanceIds)).filter((h) => (0,target_groups/* isRegistered */.zN)(h.state));
         const first = registered.find((h) => h.state !== 'draining') ?? registered[0];
         if (first)
             return {
@@ -837,14 +847,14 @@ async function inspectReplacementFleet(ctx, info, instances, targetGroups) {
                 ...(registered.every((h) => h.state === 'draining') ? { draining: true } : {})
             };
     }
-    return { kind: 'deletable', fleet };
+    return { kind: 'deletable', copy };
 }
 /** The command a user runs to delete the group by hand. */
 function deleteCommand(name, region) {
     return `aws autoscaling delete-auto-scaling-group --auto-scaling-group-name ${name} --force-delete${region ? ` --region ${region}` : ''}`;
 }
 /** DeleteAutoScalingGroup with ForceDelete: the group and its instances are terminated. */
-async function deleteReplacementFleet(ctx, name) {
+async function deleteCopiedGroup(ctx, name) {
     const autoScaling = await ctx.traffic.autoScaling();
     try {
         await (0,retry/* callServiceWithRetry */.oK)('Auto Scaling DeleteAutoScalingGroup', () => autoScaling.send(new dist_cjs.DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })), (0,retry/* fewAttempts */.X8)(ctx, 3), {
@@ -885,17 +895,17 @@ const DRAIN_MARGIN_MS = 30_000;
  */
 async function inspectAfterDraining(o) {
     const { ctx } = o;
-    let verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups);
+    let verdict = await inspectCopiedGroup(ctx, o.info, o.instances, o.targetGroups);
     if (verdict.kind !== 'in-use' || !verdict.draining)
         return verdict;
     let delayMs = 0;
     for (const g of await o.targetGroups.list())
         delayMs = Math.max(delayMs, (await o.targetGroups.deregistrationDelaySeconds(g)) * 1000);
     const until = ctx.now() + delayMs + DRAIN_MARGIN_MS;
-    ctx.log.info(`The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.fleet.name}.`);
+    ctx.log.info(`The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.copy.name}.`);
     while (verdict.kind === 'in-use' && verdict.draining && ctx.now() < until) {
         await ctx.sleep(DRAIN_POLL_MS);
-        verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups);
+        verdict = await inspectCopiedGroup(ctx, o.info, o.instances, o.targetGroups);
     }
     return verdict;
 }
@@ -912,26 +922,26 @@ async function settleReplacementFleet(o) {
             log.info(`Deployment ${id} left no replacement Auto Scaling group (${verdict.name} does not exist).`);
             return undefined;
         }
-        const { fleet } = verdict;
-        const size = (0,plural/* plural */.L)(fleet.instanceIds.length, 'instance');
+        const { copy } = verdict;
+        const size = (0,plural/* plural */.L)(copy.instanceIds.length, 'instance');
         if (verdict.kind === 'in-use') {
-            const note = `Replacement Auto Scaling group ${fleet.name} (${size}) was not deleted: ${verdict.reason}.`;
-            log.warning(`${note} Check it in the EC2 console; once it serves no traffic, delete it with: ${deleteCommand(fleet.name, region)}`, { title: 'Replacement fleet left running' });
-            return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note };
+            const note = `Replacement Auto Scaling group ${copy.name} (${size}) was not deleted: ${verdict.reason}.`;
+            log.warning(`${note} Check it in the EC2 console; once it serves no traffic, delete it with: ${deleteCommand(copy.name, region)}`, { title: 'Replacement fleet left running' });
+            return { name: copy.name, instances: copy.instanceIds.length, deleted: false, note };
         }
         if (o.policy === 'keep') {
-            const note = `Deployment ${id} ${info.status?.toLowerCase()} and left its replacement Auto Scaling group ${fleet.name} running (${size}); the traffic stays on the original instances.`;
-            log.warning(`${note} It costs money until deleted: ${deleteCommand(fleet.name, region)} (or set failed-replacement-fleet: delete).`, { title: 'Replacement fleet left running' });
-            return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note };
+            const note = `Deployment ${id} ${info.status?.toLowerCase()} and left its replacement Auto Scaling group ${copy.name} running (${size}); the traffic stays on the original instances.`;
+            log.warning(`${note} It costs money until deleted: ${deleteCommand(copy.name, region)} (or set failed-replacement-fleet: delete).`, { title: 'Replacement fleet left running' });
+            return { name: copy.name, instances: copy.instanceIds.length, deleted: false, note };
         }
-        const outcome = await deleteReplacementFleet(ctx, fleet.name);
+        const outcome = await deleteCopiedGroup(ctx, copy.name);
         const note = outcome === 'deleted'
-            ? `Deleted the replacement Auto Scaling group ${fleet.name} and its ${size} (failed-replacement-fleet: delete); the traffic stays on the original instances.`
-            : `The replacement Auto Scaling group ${fleet.name} was already gone.`;
+            ? `Deleted the replacement Auto Scaling group ${copy.name} and its ${size} (failed-replacement-fleet: delete); the traffic stays on the original instances.`
+            : `The replacement Auto Scaling group ${copy.name} was already gone.`;
         log.info(note);
         return {
-            name: fleet.name,
-            instances: fleet.instanceIds.length,
+            name: copy.name,
+            instances: copy.instanceIds.length,
             deleted: outcome === 'deleted',
             note
         };

@@ -403,11 +403,16 @@ function checkDestination(
     // fill_in_missing_ancestors makes `~` itself, which File.expand_path turns into a home folder.
     const user = /^~([^/]*)/.exec(destination)?.[1] ?? ''
     const home = user === '' || user === 'root' ? '/root' : `/home/${user}`
+    const whose = user ? `${user}'s` : 'its own'
+    const orFails = user
+      ? `, or fails with "user ${user} doesn't exist"`
+      : ', as the agent runs as root'
+    const exampleUser = user && user !== 'root' ? user : 'ec2-user'
     report(
       'error',
       at,
-      `${AGENT.folderExists(home)}: files destination '${destination}' starts with '~', which the agent does not read as a shell does: it plans to create the folder '~${user}', expands that to ${user ? `${user}'s` : 'its own'} home folder (${home}${user ? `, or fails with "user ${user} doesn't exist"` : ', as the agent runs as root'}), and fails creating a folder that exists.`,
-      `Write the full path, e.g. \`destination: /home/${user && user !== 'root' ? user : 'ec2-user'}${destination.replace(/^~[^/]*/, '') || '/app'}\`.`
+      `${AGENT.folderExists(home)}: files destination '${destination}' starts with '~', which the agent does not read as a shell does: it plans to create the folder '~${user}', expands that to ${whose} home folder (${home}${orFails}), and fails creating a folder that exists.`,
+      `Write the full path, e.g. \`destination: /home/${exampleUser}${destination.replace(/^~[^/]*/, '') || '/app'}\`.`
     )
     return
   }
@@ -425,10 +430,14 @@ function checkDestination(
   const rel = target.kind === 'directory' ? target.rel : undefined
   const copiesFolder = rel !== undefined
   if (folder === '/' || (copiesFolder && SYSTEM_FOLDERS.has(folder))) {
+    const copied =
+      rel === ''
+        ? 'the whole bundle (appspec.yml and scripts included)'
+        : `the contents of '${source}'`
     report(
       'warning',
       at,
-      `files destination '${destination}' is a system folder: the agent copies ${rel === '' ? 'the whole bundle (appspec.yml and scripts included)' : `the contents of '${source}'`} straight into it, and under file-exists-behavior DISALLOW the next deployment fails on every file this one left there.`,
+      `files destination '${destination}' is a system folder: the agent copies ${copied} straight into it, and under file-exists-behavior DISALLOW the next deployment fails on every file this one left there.`,
       "Copy into a folder of the app's own, e.g. `destination: /opt/my-app`; for one config file, name the file itself as `source`."
     )
   }

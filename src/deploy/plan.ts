@@ -1,6 +1,7 @@
-// What a deployment's style says will happen, read from GetDeployment (deploymentStyle,
-// blueGreenDeploymentConfiguration, loadBalancerInfo). Pure: the one-line plan, the termination
-// wait against wait-timeout, when the traffic has moved, and the replacement group's name.
+// What a deployment's style says will happen, in place or blue/green, read from GetDeployment
+// (deploymentStyle, blueGreenDeploymentConfiguration, loadBalancerInfo). Pure: the one-line plan,
+// the termination wait against wait-timeout, when the traffic has moved, and the name of the
+// Auto Scaling group a blue/green deployment copies. Shared by the run and the replacement fleet.
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { minutesText } from '../common/duration.js'
 
@@ -62,21 +63,32 @@ export function planLine(plan: DeploymentPlan, sourceGroups: string[] = []): str
     return plan.trafficControl
       ? `in place with traffic control${lb}: each instance is deregistered (BlockTraffic) before its install and registered again (AllowTraffic) once it passes the health checks.`
       : 'in place: the revision is installed on the existing instances.'
-  const fleet = plan.copiesAutoScalingGroup
-    ? `copies Auto Scaling group ${sourceGroups.length ? listText(sourceGroups) : 'of the deployment group'} as the replacement fleet`
-    : 'installs on the replacement instances already running'
-  const reroute = plan.manualReroute
-    ? `waits in Ready for a ContinueDeployment (stopped after ${minutesText(plan.readyWaitMinutes)}), then reroutes`
-    : plan.readyWaitMinutes > 0
-      ? `reroutes ${minutesText(plan.readyWaitMinutes)} after the install`
-      : 'reroutes after the install'
-  const after =
-    plan.originalInstances === 'keep'
-      ? 'keeps the original instances running, out of the load balancer'
-      : plan.terminationWaitMinutes > 0
-        ? `terminates the original instances ${minutesText(plan.terminationWaitMinutes)} later`
-        : 'terminates the original instances right after'
-  return `blue/green${lb}: ${fleet}, ${reroute}, ${after}.`
+  return `blue/green${lb}: ${replacementText(plan, sourceGroups)}, ${rerouteText(plan)}, ${originalsText(plan)}.`
+}
+
+/** Where the replacement instances come from. */
+function replacementText(plan: DeploymentPlan, sourceGroups: string[]): string {
+  if (!plan.copiesAutoScalingGroup) return 'installs on the replacement instances already running'
+  const copied = sourceGroups.length ? listText(sourceGroups) : 'of the deployment group'
+  return `copies Auto Scaling group ${copied} as the replacement fleet`
+}
+
+/** When the traffic moves to the replacement instances. */
+function rerouteText(plan: DeploymentPlan): string {
+  if (plan.manualReroute)
+    return `waits in Ready for a ContinueDeployment (stopped after ${minutesText(plan.readyWaitMinutes)}), then reroutes`
+  if (plan.readyWaitMinutes > 0)
+    return `reroutes ${minutesText(plan.readyWaitMinutes)} after the install`
+  return 'reroutes after the install'
+}
+
+/** What becomes of the original instances after the reroute. */
+function originalsText(plan: DeploymentPlan): string {
+  if (plan.originalInstances === 'keep')
+    return 'keeps the original instances running, out of the load balancer'
+  if (plan.terminationWaitMinutes > 0)
+    return `terminates the original instances ${minutesText(plan.terminationWaitMinutes)} later`
+  return 'terminates the original instances right after'
 }
 
 /**

@@ -83,7 +83,7 @@ export interface GroupResult {
   /** A failed blue/green deployment's copied Auto Scaling group: what became of it. */
   replacementFleet?: { name: string; instances: number; deleted: boolean; note: string }
   /** Set in the post step's stead when the deployment was stopped but had not ended: the post step finishes the clean-up. */
-  fleetPending?: boolean
+  replacementFleetPending?: boolean
 }
 
 export interface DeploymentsResult {

@@ -32,7 +32,7 @@ function fleet(): InstancePlan[] {
   })
 }
 
-describe('a 1,000-instance fleet with 10% failures', () => {
+describe('1,000 instances with 10% failures', () => {
   it('bounds the API calls, keeps the log readable and the summary under 1 MiB', async () => {
     const clock = new FakeClock()
     const cd = new FakeCodeDeploy(clock)

@@ -10,6 +10,7 @@ import {
   type CreateDeploymentInput
 } from '@aws-sdk/client-codedeploy'
 import { ActionError } from '../../common/errors.js'
+import { firstAndMore } from '../../common/plural.js'
 import type { DeploySettings, RequestSettings } from '../../settings/settings.js'
 import { deploymentConsoleUrl } from './console-url.js'
 import { errorCode, isAccessDenied, isThrottling, isTransient } from '../../aws/aws-errors.js'
@@ -44,10 +45,10 @@ export function activeIdFromMessage(message: string): string | undefined {
 
 function nameList(names: string[]): string {
   if (names.length === 0) return 'none'
-  const shown = names.slice(0, NAMES_SHOWN).map((n) => `'${n}'`)
-  return names.length > NAMES_SHOWN
-    ? `${shown.join(', ')} and ${names.length - NAMES_SHOWN} more`
-    : shown.join(', ')
+  return firstAndMore(
+    names.map((n) => `'${n}'`),
+    NAMES_SHOWN
+  )
 }
 
 /** All pages of a list call, best effort: undefined when it cannot be listed. */
@@ -194,9 +195,8 @@ async function tryCreate(o: CreateOptions, input: CreateDeploymentInput): Promis
         onRetry: (err, _attempt, delay) => {
           // A throttled call was refused; any other transient failure may have created the deployment anyway.
           if (!isThrottling(err)) unsureIfSent = true
-          o.log.info(
-            `CreateDeployment ${isThrottling(err) ? 'was throttled' : `failed (${errorCode(err)})`}; trying again in ${Math.ceil(delay / 1000)} s.`
-          )
+          const what = isThrottling(err) ? 'was throttled' : `failed (${errorCode(err)})`
+          o.log.info(`CreateDeployment ${what}; trying again in ${Math.ceil(delay / 1000)} s.`)
         }
       })
     )

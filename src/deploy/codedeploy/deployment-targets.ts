@@ -13,7 +13,7 @@ import type { InstanceView, LifecycleEventView } from '../types.js'
 /** CodeDeploy's limit for BatchGetDeploymentTargets. */
 export const TARGETS_PER_BATCH = 25
 
-export interface TargetsClient extends Pick<
+export interface DeploymentTargetsClient extends Pick<
   DeployContext,
   'codedeploy' | 'log' | 'sleep' | 'signal' | 'random'
 > {
@@ -25,7 +25,10 @@ const TARGETS_CHECK =
   'Per-instance details need the IAM actions codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets.'
 
 /** All target ids of a deployment; empty while CodeDeploy has not started it (DeploymentNotStartedException). */
-export async function listTargetIds(deploymentId: string, c: TargetsClient): Promise<string[]> {
+export async function listTargetIds(
+  deploymentId: string,
+  c: DeploymentTargetsClient
+): Promise<string[]> {
   const ids: string[] = []
   let nextToken: string | undefined
   do {
@@ -75,7 +78,7 @@ export function toInstanceView(target: DeploymentTarget): InstanceView | undefin
 export async function getInstances(
   deploymentId: string,
   targetIds: string[],
-  c: TargetsClient
+  c: DeploymentTargetsClient
 ): Promise<InstanceView[]> {
   const views: InstanceView[] = []
   for (let i = 0; i < targetIds.length; i += TARGETS_PER_BATCH) {
@@ -104,7 +107,7 @@ export async function getInstances(
 /** Every instance of a deployment with its lifecycle events. */
 export async function fetchInstances(
   deploymentId: string,
-  c: TargetsClient
+  c: DeploymentTargetsClient
 ): Promise<InstanceView[]> {
   return getInstances(deploymentId, await listTargetIds(deploymentId, c), c)
 }

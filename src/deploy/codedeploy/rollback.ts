@@ -46,9 +46,10 @@ export async function findRollbackId(opts: FindRollbackOptions): Promise<string 
     }
     if (info.rollbackInfo?.rollbackDeploymentId) return info.rollbackInfo.rollbackDeploymentId
   }
-  const why = info.rollbackInfo?.rollbackMessage
-  log.info(
-    `Auto-rollback is enabled, but CodeDeploy started no rollback${why ? `: ${why}` : ' (there may be no earlier successful revision to return to)'}.`
-  )
+  const message = info.rollbackInfo?.rollbackMessage
+  const why = message
+    ? `: ${message}`
+    : ' (there may be no earlier successful revision to return to)'
+  log.info(`Auto-rollback is enabled, but CodeDeploy started no rollback${why}.`)
   return undefined
 }

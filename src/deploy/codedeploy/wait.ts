@@ -32,7 +32,7 @@ export function pollDelayMs(elapsedMs: number): number {
   return 3000
 }
 
-/** Time between instance refreshes: each costs a list call and one call per 25 instances, so big fleets refresh less often. */
+/** Time between instance refreshes: each costs a list call and one call per 25 instances, so many instances refresh less often. */
 export function targetsRefreshMs(instanceCount: number): number {
   const batches = Math.max(1, Math.ceil(instanceCount / TARGETS_PER_BATCH))
   return Math.max(5000, batches * 1500)

@@ -10,7 +10,7 @@ import {
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorCode } from '../../aws/aws-errors.js'
 import { callServiceWithRetry, fewAttempts } from '../../aws/retry.js'
-import { plural } from '../../common/plural.js'
+import { firstAndMore, plural } from '../../common/plural.js'
 import { replacementGroupName } from '../plan.js'
 import type { DeployContext } from '../context.js'
 import { autoScalingGroupsOf } from '../codedeploy/reads.js'
@@ -20,17 +20,18 @@ import type { InstanceView } from '../types.js'
 /** Clock skew allowed between CodeDeploy's createTime and Auto Scaling's CreatedTime. */
 const CLOCK_SKEW_MS = 5 * 60_000
 
-export interface ReplacementFleet {
+/** The Auto Scaling group CodeDeploy copied as a blue/green deployment's replacement instances. */
+export interface CopiedGroup {
   name: string
   instanceIds: string[]
 }
 
-export type FleetVerdict =
+export type CopiedGroupVerdict =
   /** No such group (never created, or already gone). */
   | { kind: 'none'; name: string }
   /** It exists but must not be deleted, for `reason`; `draining`: only because targets are still being deregistered. */
-  | { kind: 'in-use'; fleet: ReplacementFleet; reason: string; draining?: boolean }
-  | { kind: 'deletable'; fleet: ReplacementFleet }
+  | { kind: 'in-use'; copy: CopiedGroup; reason: string; draining?: boolean }
+  | { kind: 'deletable'; copy: CopiedGroup }
 
 type Ctx = Pick<DeployContext, 'codedeploy' | 'log' | 'sleep' | 'signal' | 'random' | 'traffic'>
 
@@ -51,20 +52,20 @@ async function describeGroup(ctx: Ctx, name: string): Promise<AutoScalingGroup |
  * replacement (Green) instances, it is attached to no target group, the deployment group does not
  * use it, and none of its instances is registered in the deployment's target groups.
  */
-export async function inspectReplacementFleet(
+export async function inspectCopiedGroup(
   ctx: Ctx,
   info: DeploymentInfo,
   instances: InstanceView[],
   targetGroups: TargetGroups
-): Promise<FleetVerdict> {
+): Promise<CopiedGroupVerdict> {
   const name = replacementGroupName(info.deploymentGroupName ?? '', info.deploymentId ?? '')
   const group = await describeGroup(ctx, name)
   if (!group || group.Status === 'Delete in progress') return { kind: 'none', name }
-  const fleet: ReplacementFleet = {
+  const copy: CopiedGroup = {
     name,
     instanceIds: (group.Instances ?? []).map((i) => i.InstanceId ?? '').filter(Boolean)
   }
-  const inUse = (reason: string): FleetVerdict => ({ kind: 'in-use', fleet, reason })
+  const inUse = (reason: string): CopiedGroupVerdict => ({ kind: 'in-use', copy, reason })
 
   const created = info.createTime?.getTime()
   if (
@@ -76,10 +77,10 @@ export async function inspectReplacementFleet(
       `it was created at ${group.CreatedTime.toISOString()}, before deployment ${info.deploymentId} (${info.createTime?.toISOString()}), so this deployment did not create it`
     )
   const green = new Set(instances.filter((i) => i.label === 'Green').map((i) => i.instanceId))
-  const foreign = instances.length ? fleet.instanceIds.filter((id) => !green.has(id)) : []
+  const foreign = instances.length ? copy.instanceIds.filter((id) => !green.has(id)) : []
   if (foreign.length)
     return inUse(
-      `it holds instances that are not this deployment's replacement instances (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''})`
+      `it holds instances that are not this deployment's replacement instances (${firstAndMore(foreign, 3)})`
     )
   const attached = [...(group.TargetGroupARNs ?? []), ...(group.LoadBalancerNames ?? [])]
   if (attached.length)
@@ -90,8 +91,8 @@ export async function inspectReplacementFleet(
     return inUse(
       `deployment group '${info.deploymentGroupName}' uses it as its Auto Scaling group now`
     )
-  if (fleet.instanceIds.length && targetGroups.names.length) {
-    const registered = (await targetGroups.health(fleet.instanceIds)).filter((h) =>
+  if (copy.instanceIds.length && targetGroups.names.length) {
+    const registered = (await targetGroups.health(copy.instanceIds)).filter((h) =>
       isRegistered(h.state)
     )
     const first = registered.find((h) => h.state !== 'draining') ?? registered[0]
@@ -101,9 +102,9 @@ export async function inspectReplacementFleet(
           `its instance ${first.instanceId} is registered in target group '${first.targetGroup}' (${first.state}), so it may serve traffic`
         ),
         ...(registered.every((h) => h.state === 'draining') ? { draining: true } : {})
-      } as FleetVerdict
+      } as CopiedGroupVerdict
   }
-  return { kind: 'deletable', fleet }
+  return { kind: 'deletable', copy }
 }
 
 /** The command a user runs to delete the group by hand. */
@@ -112,7 +113,7 @@ export function deleteCommand(name: string, region: string): string {
 }
 
 /** DeleteAutoScalingGroup with ForceDelete: the group and its instances are terminated. */
-export async function deleteReplacementFleet(ctx: Ctx, name: string): Promise<'deleted' | 'gone'> {
+export async function deleteCopiedGroup(ctx: Ctx, name: string): Promise<'deleted' | 'gone'> {
   const autoScaling = await ctx.traffic!.autoScaling()
   try {
     await callServiceWithRetry(

@@ -6,18 +6,18 @@ import { AwsCallError } from '../../common/errors.js'
 import { plural } from '../../common/plural.js'
 import { planOf, replacementGroupName } from '../plan.js'
 import type { DeployContext } from '../context.js'
-import { deleteCommand, deleteReplacementFleet, inspectReplacementFleet } from './deletion.js'
+import { deleteCommand, deleteCopiedGroup, inspectCopiedGroup } from './deletion.js'
 import type { TargetGroups } from '../traffic/target-groups.js'
 import type { GroupResult, InstanceView } from '../types.js'
 
-export type FleetPolicy = 'keep' | 'delete'
+export type ReplacementFleetPolicy = 'keep' | 'delete'
 
 export interface SettleOptions {
   ctx: Pick<DeployContext, 'codedeploy' | 'log' | 'sleep' | 'now' | 'signal' | 'random' | 'traffic'>
   info: DeploymentInfo
   instances: InstanceView[]
   targetGroups: TargetGroups
-  policy: FleetPolicy
+  policy: ReplacementFleetPolicy
   region: string
 }
 
@@ -40,18 +40,18 @@ const DRAIN_MARGIN_MS = 30_000
  */
 async function inspectAfterDraining(o: SettleOptions) {
   const { ctx } = o
-  let verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups)
+  let verdict = await inspectCopiedGroup(ctx, o.info, o.instances, o.targetGroups)
   if (verdict.kind !== 'in-use' || !verdict.draining) return verdict
   let delayMs = 0
   for (const g of await o.targetGroups.list())
     delayMs = Math.max(delayMs, (await o.targetGroups.deregistrationDelaySeconds(g)) * 1000)
   const until = ctx.now() + delayMs + DRAIN_MARGIN_MS
   ctx.log.info(
-    `The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.fleet.name}.`
+    `The replacement instances are still being deregistered from the load balancer (draining, up to ${delayMs / 1000} s); checking again before touching ${verdict.copy.name}.`
   )
   while (verdict.kind === 'in-use' && verdict.draining && ctx.now() < until) {
     await ctx.sleep(DRAIN_POLL_MS)
-    verdict = await inspectReplacementFleet(ctx, o.info, o.instances, o.targetGroups)
+    verdict = await inspectCopiedGroup(ctx, o.info, o.instances, o.targetGroups)
   }
   return verdict
 }
@@ -72,33 +72,33 @@ export async function settleReplacementFleet(
       )
       return undefined
     }
-    const { fleet } = verdict
-    const size = plural(fleet.instanceIds.length, 'instance')
+    const { copy } = verdict
+    const size = plural(copy.instanceIds.length, 'instance')
     if (verdict.kind === 'in-use') {
-      const note = `Replacement Auto Scaling group ${fleet.name} (${size}) was not deleted: ${verdict.reason}.`
+      const note = `Replacement Auto Scaling group ${copy.name} (${size}) was not deleted: ${verdict.reason}.`
       log.warning(
-        `${note} Check it in the EC2 console; once it serves no traffic, delete it with: ${deleteCommand(fleet.name, region)}`,
+        `${note} Check it in the EC2 console; once it serves no traffic, delete it with: ${deleteCommand(copy.name, region)}`,
         { title: 'Replacement fleet left running' }
       )
-      return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note }
+      return { name: copy.name, instances: copy.instanceIds.length, deleted: false, note }
     }
     if (o.policy === 'keep') {
-      const note = `Deployment ${id} ${info.status?.toLowerCase()} and left its replacement Auto Scaling group ${fleet.name} running (${size}); the traffic stays on the original instances.`
+      const note = `Deployment ${id} ${info.status?.toLowerCase()} and left its replacement Auto Scaling group ${copy.name} running (${size}); the traffic stays on the original instances.`
       log.warning(
-        `${note} It costs money until deleted: ${deleteCommand(fleet.name, region)} (or set failed-replacement-fleet: delete).`,
+        `${note} It costs money until deleted: ${deleteCommand(copy.name, region)} (or set failed-replacement-fleet: delete).`,
         { title: 'Replacement fleet left running' }
       )
-      return { name: fleet.name, instances: fleet.instanceIds.length, deleted: false, note }
+      return { name: copy.name, instances: copy.instanceIds.length, deleted: false, note }
     }
-    const outcome = await deleteReplacementFleet(ctx, fleet.name)
+    const outcome = await deleteCopiedGroup(ctx, copy.name)
     const note =
       outcome === 'deleted'
-        ? `Deleted the replacement Auto Scaling group ${fleet.name} and its ${size} (failed-replacement-fleet: delete); the traffic stays on the original instances.`
-        : `The replacement Auto Scaling group ${fleet.name} was already gone.`
+        ? `Deleted the replacement Auto Scaling group ${copy.name} and its ${size} (failed-replacement-fleet: delete); the traffic stays on the original instances.`
+        : `The replacement Auto Scaling group ${copy.name} was already gone.`
     log.info(note)
     return {
-      name: fleet.name,
-      instances: fleet.instanceIds.length,
+      name: copy.name,
+      instances: copy.instanceIds.length,
       deleted: outcome === 'deleted',
       note
     }

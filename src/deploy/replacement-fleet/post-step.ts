@@ -4,7 +4,11 @@ import { AwsCallError } from '../../common/errors.js'
 import { planOf } from '../plan.js'
 import { readDeployment } from '../codedeploy/reads.js'
 import type { DeployContext } from '../context.js'
-import { leavesReplacementFleet, settleReplacementFleet, type FleetPolicy } from './policy.js'
+import {
+  leavesReplacementFleet,
+  settleReplacementFleet,
+  type ReplacementFleetPolicy
+} from './policy.js'
 import { TargetGroups } from '../traffic/target-groups.js'
 import { fetchInstances } from '../codedeploy/deployment-targets.js'
 import { TERMINAL_STATUSES, waitForDeployment } from '../codedeploy/wait.js'
@@ -12,7 +16,7 @@ import { TERMINAL_STATUSES, waitForDeployment } from '../codedeploy/wait.js'
 export interface SettleAfterStopOptions extends Omit<DeployContext, 'signal'> {
   region: string
   deploymentId: string
-  policy: FleetPolicy
+  policy: ReplacementFleetPolicy
   /** How long to wait for CodeDeploy to report the deployment ended. */
   waitMs: number
 }

@@ -58,7 +58,7 @@ export function rerouted(run: GroupRun, r: GroupResult, plan: DeploymentPlan): v
 }
 
 /** failed-replacement-fleet, once the deployment ended; a sentence for the error. */
-export async function settleFleet(
+export async function applyFailedReplacementFleet(
   run: GroupRun,
   r: GroupResult,
   info: DeploymentInfo | undefined,
@@ -95,7 +95,7 @@ export async function sayWhereTrafficIs(
 
 /**
  * A stopped deployment: where the traffic is, then the replacement fleet once CodeDeploy says
- * Stopped. Left to the post step (fleetPending) when it has not ended yet, or on a cancel: the
+ * Stopped. Left to the post step (replacementFleetPending) when it has not ended yet, or on a cancel: the
  * runner kills the main step seconds after it, too soon to wait for a drain.
  */
 export async function afterStop(
@@ -108,9 +108,9 @@ export async function afterStop(
   const where = await sayWhereTrafficIs(run, r, pt)
   if (!pt.plan.copiesAutoScalingGroup) return where
   if (settleNow && (info?.status === 'Stopped' || info?.status === 'Failed')) {
-    return `${where}${await settleFleet(run, r, info, pt)}`
+    return `${where}${await applyFailedReplacementFleet(run, r, info, pt)}`
   }
-  r.fleetPending = true
+  r.replacementFleetPending = true
   run.ctx.log.info(
     `The post step applies failed-replacement-fleet (${run.settings.failedReplacementFleet}) to the replacement Auto Scaling group once CodeDeploy reports deployment ${r.id} ended.`
   )

@@ -1,6 +1,7 @@
 // Why a deployment failed: per failed instance, the event, error code, script, message and log tail.
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Logger } from '../../common/log.js'
+import { firstAndMore } from '../../common/plural.js'
 import { agentChecksText, isAgentNotReceived } from '../silent-agent/watch.js'
 import type { FailedInstance, InstanceView } from '../types.js'
 
@@ -62,17 +63,12 @@ function pick(f: FailedInstance): Omit<Cause, 'instanceIds'> {
   }
 }
 
-function listIds(ids: string[], max = 5): string {
-  return ids.length <= max
-    ? ids.join(', ')
-    : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`
-}
-
 /** "ValidateService failed on 3 instances (i-1, i-2, i-3): ScriptFailed in scripts/check.sh: <message>" */
 export function causeText(c: Cause): string {
   const where = c.lifecycleEvent ? `${c.lifecycleEvent} failed` : 'Failed'
   const n = c.instanceIds.length
-  const on = `on ${n === 1 ? 'instance' : `${n} instances`} (${listIds(c.instanceIds)})`
+  const instances = n === 1 ? 'instance' : `${n} instances`
+  const on = `on ${instances} (${firstAndMore(c.instanceIds, 5)})`
   const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ')
   const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`
   return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base

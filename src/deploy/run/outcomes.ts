@@ -14,7 +14,7 @@ import {
   type AgentWatch
 } from '../silent-agent/watch.js'
 import type { FailedInstance, GroupResult } from '../types.js'
-import { afterStop, sayWhereTrafficIs, settleFleet } from './blue-green.js'
+import { afterStop, sayWhereTrafficIs, applyFailedReplacementFleet } from './blue-green.js'
 import { distinctCauses, failedInstancesOf, reportFailure, type Cause } from './diagnose.js'
 import type { PlanAndTraffic } from './follow.js'
 import { followRollback } from './follow-rollback.js'
@@ -102,14 +102,14 @@ export async function failed(
   if (pt.traffic) r.failedInstances = await pt.traffic.explain(r.failedInstances)
   reportFailure(run.ctx.log, r.id, info, r.failedInstances, r.url, run.region)
   const rollback = await followRollback(run, r, info, deadline)
-  const fleet = await settleFleet(run, r, info, pt)
+  const replacementFleet = await applyFailedReplacementFleet(run, r, info, pt)
   const first = distinctCauses(r.failedInstances)[0]
   const why = first
     ? ` ${plural(r.failedInstances.length, 'instance')} failed, first cause: ${firstCauseText(first)}.`
     : ''
   const ended = r.status === 'Stopped' ? 'was stopped' : 'failed'
   r.error = new ActionError(
-    `Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${fleet}`,
+    `Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${replacementFleet}`,
     failedFix(run, r, first)
   )
 }
@@ -156,7 +156,7 @@ export async function cancelled(
   if (run.settings.stopOnCancel) {
     log.info(`The workflow was cancelled: stopping deployment ${r.id}.`)
     const stopped = await stopAndConfirm(run, r, w.info, CANCEL_CONFIRM_MS)
-    // The runner kills the step seconds after the cancel: one quick look, the fleet in the post step.
+    // The runner kills the step seconds after the cancel: one quick look, the replacement fleet in the post step.
     after = await afterStop(run, r, stopped, pt, false)
     became = `it was stopped (status ${r.status})`
   } else {

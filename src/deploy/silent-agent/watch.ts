@@ -169,8 +169,12 @@ export function silenceWarning(
 ): string {
   const n = silent.length
   const justLaunched = silent.every((s) => s.label === 'Green')
+  const notPickedUp =
+    n === 1
+      ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event'
+      : `The CodeDeploy agents on ${plural(n, 'instance')} have not picked up their lifecycle events`
   return (
-    `${n === 1 ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event' : `The CodeDeploy agents on ${plural(n, 'instance')} have not picked up their lifecycle events`} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
+    `${notPickedUp} for over ${minutesText(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
     `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
     agentChecksText(region, justLaunched)
   )
