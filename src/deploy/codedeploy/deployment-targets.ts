@@ -1,4 +1,5 @@
-// Fetching a deployment's instances: ListDeploymentTargets (paged) then BatchGetDeploymentTargets (25 ids a call).
+// A deployment's instances, as CodeDeploy's deployment targets (not the load balancer's target
+// groups: traffic/): ListDeploymentTargets (paged) then BatchGetDeploymentTargets (25 ids a call).
 import type { DeployContext } from '../context.js'
 import {
   BatchGetDeploymentTargetsCommand,

@@ -1,4 +1,5 @@
-// CodeDeploy's automatic rollback after a failed or stopped deployment: find it, follow it, report it.
+// CodeDeploy's automatic rollback after a failed or stopped deployment: whether one is due, and
+// its id once CodeDeploy has started it (the run follows it: run/follow-rollback.ts).
 import type { DeployContext } from '../context.js'
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { isTransient } from '../../aws/aws-errors.js'
