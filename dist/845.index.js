@@ -295,7 +295,9 @@ function firstAndMore(items, max) {
 /* harmony export */ });
 /* unused harmony exports PER_INSTANCE_LINES_MAX, instanceStage, aggregateStages, overviewText */
 /* harmony import */ var _appspec_lifecycle_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2704);
+/* harmony import */ var _common_plural_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9627);
 // What changed between two looks at a deployment, and the lines that tell the user. Pure.
+
 
 /** Above this many instances, lifecycle progress is one aggregated line instead of a line per instance. */
 const PER_INSTANCE_LINES_MAX = 10;
@@ -338,8 +340,9 @@ function aggregateStages(instances) {
         counts.set(stage, (counts.get(stage) ?? 0) + 1);
     }
     const ordered = [...counts.entries()].sort((a, b) => stageRank(a[0]) - stageRank(b[0]) || a[0].localeCompare(b[0]));
+    // Only the first count names its unit: "Install: 3 instances, AfterInstall: 1".
     return ordered
-        .map(([stage, n], idx) => `${stage}: ${n}${idx === 0 ? (n === 1 ? ' instance' : ' instances') : ''}`)
+        .map(([stage, n], idx) => (idx === 0 ? `${stage}: ${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(n, 'instance')}` : `${stage}: ${n}`))
         .join(', ');
 }
 const OVERVIEW_WORDS = [
@@ -1959,6 +1962,11 @@ function categoryNumber(text) {
 
 
 
+/** What an unknown top-level key costs when it was meant to be one of these. */
+const IGNORED_CONSEQUENCE = {
+    hooks: ', so none of the hooks under it run',
+    files: ', so none of the files under it are copied'
+};
 const TOP_LEVEL_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior'];
 const SCRIPT_KEYS = ['location', 'timeout', 'runas', 'sudo'];
 const PERMISSION_KEYS = [
@@ -2037,7 +2045,7 @@ function checkDocument(parsed, file, bundle) {
             if (TOP_LEVEL_KEYS.includes(key))
                 continue;
             const meant = (0,lifecycle/* closestName */.Nf)(key, TOP_LEVEL_KEYS);
-            report('warning', [key], `Unknown top-level key '${key}': the agent ignores it${meant === 'hooks' ? ', so none of the hooks under it run' : meant === 'files' ? ', so none of the files under it are copied' : ''}.`, meant
+            report('warning', [key], `Unknown top-level key '${key}': the agent ignores it${IGNORED_CONSEQUENCE[meant ?? ''] ?? ''}.`, meant
                 ? `Did you mean '${meant}'? Rename the key.`
                 : `Remove it; the keys are ${TOP_LEVEL_KEYS.join(', ')}.`);
         }

@@ -33,6 +33,12 @@ import {
 } from './ruby.js'
 import type { FileMapping, Finding } from './types.js'
 
+/** What an unknown top-level key costs when it was meant to be one of these. */
+const IGNORED_CONSEQUENCE: Record<string, string> = {
+  hooks: ', so none of the hooks under it run',
+  files: ', so none of the files under it are copied'
+}
+
 /** A script named by a hook, before it is looked up in the bundle. */
 export interface ScriptRef {
   event: string
@@ -170,7 +176,7 @@ export function checkDocument(
       report(
         'warning',
         [key],
-        `Unknown top-level key '${key}': the agent ignores it${meant === 'hooks' ? ', so none of the hooks under it run' : meant === 'files' ? ', so none of the files under it are copied' : ''}.`,
+        `Unknown top-level key '${key}': the agent ignores it${IGNORED_CONSEQUENCE[meant ?? ''] ?? ''}.`,
         meant
           ? `Did you mean '${meant}'? Rename the key.`
           : `Remove it; the keys are ${TOP_LEVEL_KEYS.join(', ')}.`

@@ -1,5 +1,6 @@
 // What changed between two looks at a deployment, and the lines that tell the user. Pure.
 import { LIFECYCLE_EVENTS } from '../../appspec/lifecycle.js'
+import { plural } from '../../common/plural.js'
 import type { InstanceView } from '../types.js'
 
 export interface Overview {
@@ -61,11 +62,9 @@ export function aggregateStages(instances: InstanceView[]): string {
   const ordered = [...counts.entries()].sort(
     (a, b) => stageRank(a[0]) - stageRank(b[0]) || a[0].localeCompare(b[0])
   )
+  // Only the first count names its unit: "Install: 3 instances, AfterInstall: 1".
   return ordered
-    .map(
-      ([stage, n], idx) =>
-        `${stage}: ${n}${idx === 0 ? (n === 1 ? ' instance' : ' instances') : ''}`
-    )
+    .map(([stage, n], idx) => (idx === 0 ? `${stage}: ${plural(n, 'instance')}` : `${stage}: ${n}`))
     .join(', ')
 }
 
