@@ -1,4 +1,4 @@
-// What a deployment's style says will happen (src/deploy/blue-green.ts): pure.
+// What a deployment's style says will happen (src/deploy/plan.ts): pure.
 import { describe, expect, it } from '@jest/globals'
 import {
   planLine,
