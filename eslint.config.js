@@ -15,12 +15,37 @@ const room = (files, allowed, message) => ({
   }
 })
 const ABOVE_STAGES = ['(pipeline|main|post|index|runner-log|cancel)\\.js$']
+// `(\.\./)+`: the deploy rooms sit one folder deeper than the rest of src/.
+const abovePattern = (forbidden, message) => ({
+  regex: `^(\\.\\./)+(${forbidden.join('|')})`,
+  message
+})
 const topLevel = (files, forbidden, message) => ({
   files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [abovePattern(forbidden, message)] }] }
+})
+const BELOW_STAGES = ['stages/', 'report/', 'facts', ...ABOVE_STAGES]
+const BELOW_STAGES_MESSAGE =
+  'aws/ and deploy/ are below the stages and the report: they must not import them.'
+// Inside src/deploy/: the files every room shares (context, types, plan) and the rooms. A room
+// imports the shared files and the rooms it names, never the deploy phase (run-deployments.ts).
+// A later config replaces the rule's options rather than adding to them, so each deploy config
+// repeats the ban on the layers above.
+const DEPLOY_SHARED = ['context', 'types', 'plan']
+const deployRoom = (roomName, mayImport, message) => ({
+  files: [`src/deploy/${roomName}/**`],
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [{ regex: `^\\.\\./(${forbidden.join('|')})`, message }] }
+      {
+        patterns: [
+          abovePattern(BELOW_STAGES, BELOW_STAGES_MESSAGE),
+          {
+            regex: `^\\.\\./(?!\\.\\./|(${DEPLOY_SHARED.join('|')})\\.js$${mayImport.map((r) => `|${r}/`).join('')})`,
+            message
+          }
+        ]
+      }
     ]
   }
 })
@@ -68,10 +93,48 @@ export default tseslint.config(
     ['common', 'bundle'],
     'settings/ builds the typed settings: it imports only common/ and bundle/ (file rules, types).'
   ),
-  topLevel(
-    ['src/aws/**', 'src/deploy/**'],
-    ['stages/', 'report/', 'facts', ...ABOVE_STAGES],
-    'aws/ and deploy/ are below the stages and the report: they must not import them.'
+  topLevel(['src/aws/**', 'src/deploy/**'], BELOW_STAGES, BELOW_STAGES_MESSAGE),
+  {
+    files: DEPLOY_SHARED.map((f) => `src/deploy/${f}.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            abovePattern(BELOW_STAGES, BELOW_STAGES_MESSAGE),
+            {
+              regex: '^\\./[^/]+/',
+              message: "deploy/'s shared files (context, types, plan) import none of its rooms."
+            }
+          ]
+        }
+      ]
+    }
+  },
+  deployRoom(
+    'codedeploy',
+    [],
+    'deploy/codedeploy/ is the CodeDeploy calls: it imports no other deploy room (they build on it).'
+  ),
+  deployRoom(
+    'traffic',
+    [],
+    'deploy/traffic/ reads the load balancer: it imports no other deploy room.'
+  ),
+  deployRoom(
+    'silent-agent',
+    [],
+    'deploy/silent-agent/ watches the agents: it imports no other deploy room.'
+  ),
+  deployRoom(
+    'replacement-fleet',
+    ['codedeploy', 'traffic'],
+    'deploy/replacement-fleet/ imports only the CodeDeploy calls and the traffic rooms.'
+  ),
+  deployRoom(
+    'run',
+    ['codedeploy', 'traffic', 'replacement-fleet', 'silent-agent'],
+    'deploy/run/ combines the rooms; it must not import the deploy phase above it.'
   ),
   topLevel(
     ['src/report/**'],

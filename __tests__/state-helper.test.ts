@@ -14,7 +14,7 @@ function recorder() {
 }
 
 /** What the post step reads when main left no replacement fleet to settle (the default policy). */
-const NO_FLEET = { fleetPendingId: '', failedReplacementFleet: 'keep' } as const
+const NO_FLEET = { replacementFleetPendingId: '', failedReplacementFleet: 'keep' } as const
 
 describe('MainState', () => {
   it('saves each piece in the order main reaches it', () => {

@@ -87,7 +87,7 @@ const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(
 if (line !== undefined)
     process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2769));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(845)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6845));
     await run(cancellation?.signal ?? new AbortController().signal);
 }
 finally {
@@ -196,7 +196,7 @@ var State;
     State["StopOnCancel"] = "stop-on-cancel";
     State["AutoRollback"] = "auto-rollback";
     State["FailedReplacementFleet"] = "failed-replacement-fleet";
-    State["FleetPending"] = "fleet-pending";
+    State["ReplacementFleetPending"] = "fleet-pending";
 })(State || (State = {}));
 /** What main writes, in the order it happens. */
 class MainState {
@@ -228,8 +228,8 @@ class MainState {
      * A blue/green deployment main stopped (cancelled) but did not see end: the post step waits for
      * its end and applies failed-replacement-fleet.
      */
-    fleetPending(deploymentId) {
-        this.save(State.FleetPending, deploymentId);
+    replacementFleetPending(deploymentId) {
+        this.save(State.ReplacementFleetPending, deploymentId);
     }
 }
 function isPostStep(env) {
@@ -242,7 +242,7 @@ function readPostState(env) {
         deploymentId: finished ? '' : read(env, State.DeploymentId),
         region: read(env, State.Region),
         stopOnCancel: read(env, State.StopOnCancel) === 'true',
-        fleetPendingId: read(env, State.FleetPending),
+        replacementFleetPendingId: read(env, State.ReplacementFleetPending),
         failedReplacementFleet: read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
         ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})
     };

@@ -49,7 +49,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const set = (values: OutputValues): void => values.forEach(([n, v]) => deps.setOutput(n, v))
   const run: { facts: RunFacts } = { facts: {} }
   if (settings.continueDeployment)
-    return summarised(settings, deps, run, () => continueDeployment(settings, deps, set, run))
+    return summarised(settings, deps, run, () => continueExisting(settings, deps, set, run))
 
   const bundle = await prepareBundle(settings, log, signal).catch(async (err: unknown) => {
     // Refused by the appspec check: the summary shows the findings (the only summary of this run).
@@ -139,7 +139,8 @@ async function deployWithState(
   } finally {
     deps.state.finished()
   }
-  for (const g of deployments.groups) if (g.fleetPending) deps.state.fleetPending(g.id)
+  for (const g of deployments.groups)
+    if (g.replacementFleetPending) deps.state.replacementFleetPending(g.id)
   set(deploymentOutputs(deployments))
   return deployments
 }
@@ -155,7 +156,7 @@ function conclusion(deployments: DeploymentsResult): PipelineResult {
 }
 
 /** continue-deployment: no bundle, no upload; continue the deployment, then wait and report. */
-async function continueDeployment(
+async function continueExisting(
   settings: Settings,
   deps: PipelineDeps,
   set: SetOutputs,

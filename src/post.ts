@@ -17,7 +17,7 @@ export async function runPost(
 ): Promise<void> {
   const state = readPostState(env)
   const { deploymentId } = state
-  if (!deploymentId && !state.fleetPendingId) return
+  if (!deploymentId && !state.replacementFleetPendingId) return
   if (deploymentId && !state.stopOnCancel) {
     log.info(
       `Deployment ${deploymentId} may still be running: stop-on-cancel is false, so it is left alone.`
@@ -33,12 +33,12 @@ export async function runPost(
     log.warning(
       deploymentId
         ? `Could not stop deployment ${deploymentId} after the cancellation: ${why}. Stop it in the CodeDeploy console.`
-        : `Could not check the replacement fleet of deployment ${state.fleetPendingId} after the cancellation: ${why}. Check it in the EC2 console.`
+        : `Could not check the replacement fleet of deployment ${state.replacementFleetPendingId} after the cancellation: ${why}. Check it in the EC2 console.`
     )
     return
   }
   if (deploymentId) {
-    const { stopDeployment } = await import('./deploy/stop.js')
+    const { stopDeployment } = await import('./deploy/codedeploy/stop.js')
     try {
       log.info(
         `The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`
@@ -58,7 +58,7 @@ export async function runPost(
       return
     }
   }
-  const { settleAfterStop } = await import('./deploy/post-fleet.js')
+  const { settleAfterStop } = await import('./deploy/replacement-fleet/post-step.js')
   await settleAfterStop({
     codedeploy: aws.codedeploy,
     traffic: aws.traffic,
@@ -66,7 +66,7 @@ export async function runPost(
     sleep,
     now,
     region: aws.region,
-    deploymentId: deploymentId || state.fleetPendingId,
+    deploymentId: deploymentId || state.replacementFleetPendingId,
     policy: state.failedReplacementFleet,
     waitMs: POST_FLEET_WAIT_MS
   })

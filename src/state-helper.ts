@@ -12,7 +12,7 @@ export enum State {
   StopOnCancel = 'stop-on-cancel',
   AutoRollback = 'auto-rollback',
   FailedReplacementFleet = 'failed-replacement-fleet',
-  FleetPending = 'fleet-pending'
+  ReplacementFleetPending = 'fleet-pending'
 }
 
 export type SaveState = (name: State, value: string) => void
@@ -53,8 +53,8 @@ export class MainState {
    * A blue/green deployment main stopped (cancelled) but did not see end: the post step waits for
    * its end and applies failed-replacement-fleet.
    */
-  fleetPending(deploymentId: string): void {
-    this.save(State.FleetPending, deploymentId)
+  replacementFleetPending(deploymentId: string): void {
+    this.save(State.ReplacementFleetPending, deploymentId)
   }
 }
 
@@ -67,7 +67,7 @@ export interface PostState {
   /** undefined: the deployment group's own setting. */
   autoRollback?: boolean
   /** A deployment whose replacement fleet the post step settles ('' when none). */
-  fleetPendingId: string
+  replacementFleetPendingId: string
   failedReplacementFleet: 'keep' | 'delete'
 }
 
@@ -82,7 +82,7 @@ export function readPostState(env: NodeJS.ProcessEnv): PostState {
     deploymentId: finished ? '' : read(env, State.DeploymentId),
     region: read(env, State.Region),
     stopOnCancel: read(env, State.StopOnCancel) === 'true',
-    fleetPendingId: read(env, State.FleetPending),
+    replacementFleetPendingId: read(env, State.ReplacementFleetPending),
     failedReplacementFleet:
       read(env, State.FailedReplacementFleet) === 'delete' ? 'delete' : 'keep',
     ...(autoRollback ? { autoRollback: autoRollback === 'true' } : {})

@@ -33,6 +33,12 @@ import {
 } from './ruby.js'
 import type { FileMapping, Finding } from './types.js'
 
+/** What an unknown top-level key costs when it was meant to be one of these. */
+const IGNORED_CONSEQUENCE: Record<string, string> = {
+  hooks: ', so none of the hooks under it run',
+  files: ', so none of the files under it are copied'
+}
+
 /** A script named by a hook, before it is looked up in the bundle. */
 export interface ScriptRef {
   event: string
@@ -170,7 +176,7 @@ export function checkDocument(
       report(
         'warning',
         [key],
-        `Unknown top-level key '${key}': the agent ignores it${meant === 'hooks' ? ', so none of the hooks under it run' : meant === 'files' ? ', so none of the files under it are copied' : ''}.`,
+        `Unknown top-level key '${key}': the agent ignores it${IGNORED_CONSEQUENCE[meant ?? ''] ?? ''}.`,
         meant
           ? `Did you mean '${meant}'? Rename the key.`
           : `Remove it; the keys are ${TOP_LEVEL_KEYS.join(', ')}.`
@@ -403,11 +409,16 @@ function checkDestination(
     // fill_in_missing_ancestors makes `~` itself, which File.expand_path turns into a home folder.
     const user = /^~([^/]*)/.exec(destination)?.[1] ?? ''
     const home = user === '' || user === 'root' ? '/root' : `/home/${user}`
+    const whose = user ? `${user}'s` : 'its own'
+    const orFails = user
+      ? `, or fails with "user ${user} doesn't exist"`
+      : ', as the agent runs as root'
+    const exampleUser = user && user !== 'root' ? user : 'ec2-user'
     report(
       'error',
       at,
-      `${AGENT.folderExists(home)}: files destination '${destination}' starts with '~', which the agent does not read as a shell does: it plans to create the folder '~${user}', expands that to ${user ? `${user}'s` : 'its own'} home folder (${home}${user ? `, or fails with "user ${user} doesn't exist"` : ', as the agent runs as root'}), and fails creating a folder that exists.`,
-      `Write the full path, e.g. \`destination: /home/${user && user !== 'root' ? user : 'ec2-user'}${destination.replace(/^~[^/]*/, '') || '/app'}\`.`
+      `${AGENT.folderExists(home)}: files destination '${destination}' starts with '~', which the agent does not read as a shell does: it plans to create the folder '~${user}', expands that to ${whose} home folder (${home}${orFails}), and fails creating a folder that exists.`,
+      `Write the full path, e.g. \`destination: /home/${exampleUser}${destination.replace(/^~[^/]*/, '') || '/app'}\`.`
     )
     return
   }
@@ -425,10 +436,14 @@ function checkDestination(
   const rel = target.kind === 'directory' ? target.rel : undefined
   const copiesFolder = rel !== undefined
   if (folder === '/' || (copiesFolder && SYSTEM_FOLDERS.has(folder))) {
+    const copied =
+      rel === ''
+        ? 'the whole bundle (appspec.yml and scripts included)'
+        : `the contents of '${source}'`
     report(
       'warning',
       at,
-      `files destination '${destination}' is a system folder: the agent copies ${rel === '' ? 'the whole bundle (appspec.yml and scripts included)' : `the contents of '${source}'`} straight into it, and under file-exists-behavior DISALLOW the next deployment fails on every file this one left there.`,
+      `files destination '${destination}' is a system folder: the agent copies ${copied} straight into it, and under file-exists-behavior DISALLOW the next deployment fails on every file this one left there.`,
       "Copy into a folder of the app's own, e.g. `destination: /opt/my-app`; for one config file, name the file itself as `source`."
     )
   }

@@ -85,12 +85,16 @@ export function findAppspec(
   if (first) {
     const folder = first.path.slice(0, first.path.lastIndexOf('/'))
     const others = tops.filter((t) => t !== folder.split('/')[0])
+    // A single top folder would be stripped by the agent, so only then is the archive's root named.
+    const stripNote = folder.includes('/')
+      ? ''
+      : `, and strips a top folder only when it is the archive's only entry (here there is also ${listFirst(others, 5)})`
     return {
       findings: [
         {
           severity: 'error',
           file: first.path,
-          message: `${AGENT_NOT_FOUND} Found ${elsewhere.map((e) => e.path).join(', ')} instead: the agent reads only appspec.yml at the bundle root${folder.includes('/') ? '' : `, and strips a top folder only when it is the archive's only entry (here there is also ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''})`}.`,
+          message: `${AGENT_NOT_FOUND} Found ${elsewhere.map((e) => e.path).join(', ')} instead: the agent reads only appspec.yml at the bundle root${stripNote}.`,
           fix: folderFix(folder, origin)
         }
       ]
@@ -116,4 +120,10 @@ function folderFix(folder: string, origin: 'built' | 'archive'): string {
   return origin === 'built'
     ? `Make ${folder}/ the bundle root: point \`source\` at that folder (${folder} inside the current \`source\`), or move appspec.yml to the top of \`source\`.`
     : `Rebuild the archive from inside ${folder}, e.g. \`tar -czf bundle.tgz -C ${folder} .\`, so appspec.yml is at its top level.`
+}
+
+/** The first `max` names, joined, with ", ..." when there are more. */
+function listFirst(names: string[], max: number): string {
+  const more = names.length > max ? ', ...' : ''
+  return `${names.slice(0, max).join(', ')}${more}`
 }

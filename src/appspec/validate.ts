@@ -2,6 +2,7 @@
 // before anything leaves the machine. Every problem is collected; nothing stops at the first.
 
 import type { BundleView } from '../common/bundle-view.js'
+import { compareText } from '../common/compare-text.js'
 import { RootedBundle, rootRelative } from './bundle-index.js'
 import { checkDocument } from './check-document.js'
 import { checkInstall } from './check-install.js'
@@ -115,8 +116,4 @@ function ordered(findings: Finding[], appspecPath?: string): Finding[] {
       compareText(a.file, b.file) ||
       (a.line ?? 0) - (b.line ?? 0)
   )
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

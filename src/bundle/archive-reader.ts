@@ -12,7 +12,7 @@ import { ActionError } from '../common/errors.js'
 import type { BundleType } from './types.js'
 import type { BundleEntry, BundleView } from '../common/bundle-view.js'
 import { bundlePathProblem, resolveLink } from './bundle-paths.js'
-import { compareText } from './select.js'
+import { compareText } from '../common/compare-text.js'
 
 /** read() refuses files bigger than this: it exists for appspecs and scripts. */
 export const MAX_READ = 16 * 1024 * 1024

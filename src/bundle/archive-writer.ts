@@ -23,7 +23,7 @@ import type { BundleType } from './types.js'
 import { bundlePathProblem } from './bundle-paths.js'
 import { isAlreadyCompressed } from './compressibility.js'
 import type { SourcedEntry } from './select.js'
-import { compareText } from './select.js'
+import { compareText } from '../common/compare-text.js'
 import { TAR_END, tarHeader, tarPadding } from './tar-format.js'
 import {
   DEFLATE,

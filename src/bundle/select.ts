@@ -9,6 +9,8 @@ import picomatch from 'picomatch'
 import { ActionError, InputError, cancelledWhileBundling } from '../common/errors.js'
 import type { FileRule } from './types.js'
 import type { BundleEntry } from '../common/bundle-view.js'
+import { compareText } from '../common/compare-text.js'
+import { isInside } from '../common/paths.js'
 
 /** A bundle entry and where its content comes from. */
 export interface SourcedEntry extends BundleEntry {
@@ -196,10 +198,6 @@ function finish(placed: Map<string, Placed>, opts: SelectOptions): SelectedBundl
   return { entries, directories: [...dirs].sort(compareText) }
 }
 
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const lossy = new TextDecoder('utf-8')
 
@@ -261,7 +259,7 @@ class Walker {
         `folder '${shown}' does not exist in the workspace ${this.workspace}.`,
         'Check the path, or that the step that creates it ran before this one.'
       )
-    if (!inside(real, this.wsReal)) outside()
+    if (!isInside(this.wsReal, real)) outside()
     if (!statSync(real).isDirectory())
       throw new InputError(
         'source',
@@ -374,7 +372,7 @@ class Walker {
   private confinedReal(dir: string): string | undefined {
     const real = tryReal(dir)
     if (real === undefined) return undefined
-    if (!inside(real, this.wsReal))
+    if (!isInside(this.wsReal, real))
       throw new ActionError(
         `'${this.relative(dir)}' resolves to '${real}', outside the workspace: nothing is bundled from there.`,
         'Copy what you need into the workspace in an earlier step, or fix the path in files.'
@@ -419,7 +417,7 @@ class Walker {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw refusedLink(wsRel, linkTarget)
       resolved = lexical
     }
-    if (!inside(resolved, this.wsReal)) throw refusedLink(wsRel, linkTarget)
+    if (!isInside(this.wsReal, resolved)) throw refusedLink(wsRel, linkTarget)
   }
 }
 
@@ -475,12 +473,6 @@ function specialKind(st: Stats): string {
   if (st.isCharacterDevice()) return 'character device'
   if (st.isBlockDevice()) return 'block device'
   return 'special file'
-}
-
-export function inside(child: string, parent: string): boolean {
-  if (child === parent) return true
-  const prefix = parent.endsWith(path.sep) ? parent : parent + path.sep
-  return child.startsWith(prefix)
 }
 
 function toPosix(p: string): string {

@@ -1,10 +1,11 @@
-// What every CodeDeploy call site needs, defined once: the client and the run's clock, log and
-// cancellation. Option types extend it; callers pass `...ctx`.
+// What every deploy call site needs, defined once: the AWS clients (CodeDeploy, and for blue/green
+// and load-balanced groups ELBv2 and Auto Scaling) and the run's clock, log and cancellation.
+// Option types extend it; callers pass `...ctx`.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { Logger, Sleep } from '../common/log.js'
 import type { TrafficClients } from '../aws/clients.js'
 
-export interface CodeDeployContext {
+export interface DeployContext {
   codedeploy: CodeDeployClient
   log: Logger
   sleep: Sleep

@@ -1,15 +1,14 @@
-// The deploy phase: each deployment group in order (group-run.ts), stopping at the first that
+// The deploy phase: each deployment group in order (run/group-run.ts), stopping at the first that
 // does not succeed.
 import { ActionError } from '../common/errors.js'
 import type { ContinueTarget, DeploySettings } from '../settings/settings.js'
-import type { CodeDeployContext } from './context.js'
-import { continueGroup, deployGroup, emptyResult } from './group-run.js'
-import type { S3Revision } from './request.js'
+import type { DeployContext } from './context.js'
+import { continueGroup, deployGroup } from './run/group-run.js'
+import { emptyResult } from './run/result.js'
+import type { S3Revision } from './codedeploy/request.js'
 import type { DeploymentsResult, GroupOutcome } from './types.js'
 
-export { CANCEL_CONFIRM_MS, STOP_CONFIRM_MS } from './group-run.js'
-
-export interface DeployToGroupsOptions extends CodeDeployContext {
+export interface DeployToGroupsOptions extends DeployContext {
   settings: DeploySettings
   /** Absent with continue-deployment (nothing is created). */
   revision?: S3Revision

@@ -1,7 +1,6 @@
 // Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
 import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
 import type { ActionError } from '../common/errors.js'
-import type { SilentInstance } from './agent-silence.js'
 
 /** One lifecycle event on one instance, as CodeDeploy last reported it. */
 export interface LifecycleEventView {
@@ -84,7 +83,7 @@ export interface GroupResult {
   /** A failed blue/green deployment's copied Auto Scaling group: what became of it. */
   replacementFleet?: { name: string; instances: number; deleted: boolean; note: string }
   /** Set in the post step's stead when the deployment was stopped but had not ended: the post step finishes the clean-up. */
-  fleetPending?: boolean
+  replacementFleetPending?: boolean
 }
 
 export interface DeploymentsResult {
@@ -95,4 +94,17 @@ export interface DeploymentsResult {
   ok: boolean
   /** The first group's failure: the step fails with it. Absent when ok. */
   error?: ActionError
+}
+
+/** An instance whose CodeDeploy agent has not picked up the lifecycle event waiting for it. */
+export interface SilentInstance {
+  instanceId: string
+  /** Blue or Green in a blue/green deployment. */
+  label?: string
+  /** The lifecycle event waiting for the agent. */
+  event: string
+  /** Since when it has waited (epoch ms). */
+  since: number
+  /** How long it had waited when last seen. */
+  silentMs: number
 }

@@ -1,8 +1,8 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
 import { escapeHtml, escapeText } from './escape.js'
-import { agentChecks, isAgentNotReceived } from '../deploy/agent-silence.js'
-import { causeText, distinctCauses } from '../deploy/diagnose.js'
-import { HOOK_ORDER } from '../deploy/progress.js'
+import { agentChecks, isAgentNotReceived } from '../deploy/silent-agent/watch.js'
+import { causeText, distinctCauses } from '../deploy/run/diagnose.js'
+import { HOOK_ORDER } from '../deploy/codedeploy/progress.js'
 import { formatDuration } from '../common/duration.js'
 import type {
   DeploymentsResult,
@@ -111,9 +111,9 @@ function instanceTable(instances: InstanceView[], columns: string[]): string[] {
   ]
   for (const i of instances) {
     const cells = columns.map((c) => eventCell(i.events.find((e) => e.name === c)))
-    const fleet = labelled ? ` ${LABEL_TEXT[i.label ?? ''] ?? escapeText(i.label ?? '')} |` : ''
+    const labelCell = labelled ? ` ${LABEL_TEXT[i.label ?? ''] ?? escapeText(i.label ?? '')} |` : ''
     lines.push(
-      `| ${escapeText(i.instanceId)} |${fleet} ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`
+      `| ${escapeText(i.instanceId)} |${labelCell} ${icon(i.status)} ${escapeText(i.status)} | ${cells.join(' | ')} |`
     )
   }
   return lines
@@ -129,7 +129,7 @@ function median(sorted: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
-/** Per event across the fleet: how many instances ended how, and how long it took. */
+/** Per event across the deployment's instances: how many instances ended how, and how long it took. */
 function eventStatsTable(instances: InstanceView[], columns: string[]): string[] {
   const lines = [
     '| Event | Succeeded | Failed | Skipped | Other | Median | Slowest |',
@@ -233,8 +233,9 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
     const hidden = g.instances.length - rows.length
     if (hidden > 0) {
       const hiddenFailed = Math.max(0, failed.length - limits.failedRows)
+      const ofThem = hiddenFailed ? ` (${hiddenFailed} of them failed)` : ''
       out.push(
-        `_${hidden} more instance${hidden === 1 ? '' : 's'} not listed${hiddenFailed ? ` (${hiddenFailed} of them failed)` : ''}; every instance is counted below._`,
+        `_${plural(hidden, 'more instance')} not listed${ofThem}; every instance is counted below._`,
         ''
       )
     }

@@ -3,7 +3,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { TrafficClients } from '../aws/clients.js'
 import type { Logger, Sleep } from '../common/log.js'
-import type { S3Revision } from '../deploy/request.js'
+import type { S3Revision } from '../deploy/codedeploy/request.js'
 import type { DeploymentsResult } from '../deploy/types.js'
 import type { BundleFacts, UploadFacts } from '../facts.js'
 import type { ContinueTarget, DeploySettings } from '../settings/settings.js'

@@ -1,6 +1,6 @@
 // A dry run ends here: the CreateDeployment requests that would be sent, printed; nothing sent.
 import type { Logger } from '../common/log.js'
-import { buildCreateDeploymentInput } from '../deploy/request.js'
+import { buildCreateDeploymentInput } from '../deploy/codedeploy/request.js'
 import type { BundleFacts, DryRunFacts, KeyFacts } from '../facts.js'
 import type { RequestSettings, Settings } from '../settings/settings.js'
 
