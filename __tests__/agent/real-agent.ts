@@ -1,6 +1,6 @@
 // Runs a conformance case through the real CodeDeploy agent's local mode (codedeploy-local) and
 // reads what it did: the lifecycle events it ran and the error that ended the deployment, as the
-// test bed's probe (testbed/emulator/agent-probe.rb) reports them from inside the agent's process.
+// test bed's probe (testbed/emulator/hosts/agents/agent-probe.rb) reports them from inside the agent's process.
 import {
   execFileSync,
   spawn,

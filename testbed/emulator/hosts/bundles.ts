@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
-import type { S3Location } from './model.ts'
+import type { S3Location } from '../codedeploy/model.ts'
 
 export class BundleError extends Error {}
 

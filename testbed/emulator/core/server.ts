@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto'
 import { AwsError } from './aws-error.ts'
 import { verifySignature, type Credentials } from './sigv4.ts'
-import type { Operation } from './operations.ts'
-import type { FaultInjector } from './faults.ts'
+import type { Operation } from '../codedeploy/operations.ts'
+import type { FaultInjector } from '../world/faults.ts'
 import type { RequestLog } from './request-log.ts'
 import { parseForm, QueryError, xmlAnswer, xmlError, type QueryService } from './query-protocol.ts'
 

@@ -1,12 +1,12 @@
 // CodeDeploy's operations: input checked the way the service checks it (exception names and
 // messages), answers in the API's shapes.
-import { AwsError } from './aws-error.ts'
+import { AwsError } from '../core/aws-error.ts'
 import type { Engine } from './engine.ts'
-import { ACCOUNT } from './ids.ts'
+import { ACCOUNT } from '../core/ids.ts'
 import type { Application, Deployment, Group, Revision, TargetStatus } from './model.ts'
 import { deploymentGroupInfo, deploymentInfo, instanceTarget, seconds } from './serialize.ts'
-import type { AutoRollbackConfiguration, RollbackEvent } from './config.ts'
-import type { FileExistsBehavior } from './appspec.ts'
+import type { AutoRollbackConfiguration, RollbackEvent } from '../world/fleet-config.ts'
+import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
 
 type Input = Record<string, unknown>
 export type Operation = (input: Input) => Record<string, unknown>

@@ -34,11 +34,16 @@ import {
   type FileExistsBehavior,
   type HookScript,
   type Permission
-} from './appspec.ts'
+} from '../appspec/appspec.ts'
 import { ScriptLog } from './script-log.ts'
-import { BundleError, type BundleStore } from './bundles.ts'
-import { runOnHost, type InstanceHost } from './instances.ts'
-import type { Diagnostics, EventStatus, LifecycleErrorCode, S3Location } from './model.ts'
+import { BundleError, type BundleStore } from '../bundles.ts'
+import { runOnHost, type InstanceHost } from '../instances.ts'
+import type {
+  Diagnostics,
+  EventStatus,
+  LifecycleErrorCode,
+  S3Location
+} from '../../codedeploy/model.ts'
 
 export const IN_PLACE_EVENTS = [
   'ApplicationStop',

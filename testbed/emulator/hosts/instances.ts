@@ -8,7 +8,7 @@ import { lstat, readlink, mkdir, readFile, rm, writeFile } from 'node:fs/promise
 import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism, setPriority } from 'node:os'
 import path from 'node:path'
-import type { Isolation } from './config.ts'
+import type { Isolation } from '../world/fleet-config.ts'
 import type { BedNetwork, InstanceLink } from './network.ts'
 
 const TASKSET = '/usr/bin/taskset'

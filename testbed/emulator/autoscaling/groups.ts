@@ -2,9 +2,9 @@
 // their target groups when InService, resized by UpdateAutoScalingGroup, deleted (with their
 // instances) by DeleteAutoScalingGroup. CodeDeploy copies one for a blue/green deployment.
 import { createHash } from 'node:crypto'
-import type { AutoScalingGroupConfig } from './config.ts'
-import { ACCOUNT, REGION, instanceId } from './ids.ts'
-import type { Instance } from './model.ts'
+import type { AutoScalingGroupConfig } from '../world/fleet-config.ts'
+import { ACCOUNT, REGION, instanceId } from '../core/ids.ts'
+import type { Instance } from '../codedeploy/model.ts'
 
 export type LifecycleState = 'Pending' | 'InService' | 'Terminating'
 

@@ -10,8 +10,8 @@ import {
   type ServerResponse
 } from 'node:http'
 import { createHash } from 'node:crypto'
-import type { TargetGroupConfig } from './config.ts'
-import { ACCOUNT, REGION } from './ids.ts'
+import type { TargetGroupConfig } from '../world/fleet-config.ts'
+import { ACCOUNT, REGION } from '../core/ids.ts'
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining'
 

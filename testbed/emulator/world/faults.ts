@@ -1,7 +1,7 @@
 // Fault injection: throttling, server errors and slow answers on chosen operations, and
 // deployments that never finish. Switched by the fleet config or the admin endpoint.
-import { AwsError } from './aws-error.ts'
-import type { TargetGroupFaults } from './loadbalancer.ts'
+import { AwsError } from '../core/aws-error.ts'
+import type { TargetGroupFaults } from '../elbv2/target-group.ts'
 
 // A rule applies to the named operations (all when absent) on the named applications (all when
 // absent; a call is on an application through its applicationName or its deployment's), so a

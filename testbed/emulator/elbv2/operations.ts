@@ -1,10 +1,10 @@
 // Auto Scaling (2011-01-01) and Elastic Load Balancing v2 (2015-12-01) operations over the Query
 // protocol, on the emulator's port: what a deploy action reads and what cleans up a replacement
 // fleet. Shapes and error codes as the services' models and observed answers have them.
-import type { Engine } from './engine.ts'
-import type { AutoScalingGroup } from './autoscaling.ts'
-import { targetGroupArn, type TargetGroup } from './loadbalancer.ts'
-import { ACCOUNT, REGION } from './ids.ts'
+import type { Engine } from '../codedeploy/engine.ts'
+import type { AutoScalingGroup } from '../autoscaling/groups.ts'
+import { targetGroupArn, type TargetGroup } from './target-group.ts'
+import { ACCOUNT, REGION } from '../core/ids.ts'
 import {
   QueryError,
   memberList,
@@ -12,7 +12,7 @@ import {
   optionalInt,
   type QueryParams,
   type QueryService
-} from './query-protocol.ts'
+} from '../core/query-protocol.ts'
 
 const ZONE = `${REGION}a`
 const LAUNCH_TEMPLATE = {

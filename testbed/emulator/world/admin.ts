@@ -1,8 +1,8 @@
 // The bed's admin endpoint: request log, fault switches, reset, fleet, instance list, agents.
-import type { Engine } from './engine.ts'
+import type { Engine } from '../codedeploy/engine.ts'
 import { parseFaults, type FaultInjector } from './faults.ts'
-import { parseFleet, type Isolation } from './config.ts'
-import type { RequestLog } from './request-log.ts'
+import { parseFleet, type Isolation } from './fleet-config.ts'
+import type { RequestLog } from '../core/request-log.ts'
 
 export interface AdminDeps {
   engine: Engine

@@ -7,11 +7,11 @@ import type {
   DeploymentStyle,
   DeploymentConfigSpec,
   GroupConfig
-} from './config.ts'
-import type { FileExistsBehavior } from './appspec.ts'
-import type { InstanceHost } from './instances.ts'
-import type { TargetGroup } from './loadbalancer.ts'
-import type { AutoScaling } from './autoscaling.ts'
+} from '../world/fleet-config.ts'
+import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
+import type { InstanceHost } from '../hosts/instances.ts'
+import type { TargetGroup } from '../elbv2/target-group.ts'
+import type { AutoScaling } from '../autoscaling/groups.ts'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped'

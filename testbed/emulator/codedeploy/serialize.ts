@@ -1,5 +1,5 @@
 // Records to the API's JSON shapes (timestamps as epoch seconds, as AWS JSON 1.1 sends them).
-import { instanceArn } from './ids.ts'
+import { instanceArn } from '../core/ids.ts'
 import type { Deployment, Group, Target } from './model.ts'
 
 export const seconds = (ms: number | undefined): number | undefined =>

@@ -7,11 +7,11 @@ import {
   BLOCK_TRAFFIC_EVENTS,
   IN_PLACE_EVENTS,
   type AgentSpec
-} from './agent.ts'
-import { AutoScaling, type AutoScalingGroup } from './autoscaling.ts'
-import { TargetGroup, type TargetGroupFaults } from './loadbalancer.ts'
-import { RealAgent } from './real-agent.ts'
-import type { BundleStore } from './bundles.ts'
+} from '../hosts/agents/emulated.ts'
+import { AutoScaling, type AutoScalingGroup } from '../autoscaling/groups.ts'
+import { TargetGroup, type TargetGroupFaults } from '../elbv2/target-group.ts'
+import { RealAgent } from '../hosts/agents/real.ts'
+import type { BundleStore } from '../hosts/bundles.ts'
 import type {
   AgentState,
   ApplicationConfig,
@@ -20,16 +20,16 @@ import type {
   DeploymentConfigSpec,
   FleetConfig,
   TargetGroupConfig
-} from './config.ts'
-import { deploymentId, instanceId, uuid } from './ids.ts'
+} from '../world/fleet-config.ts'
+import { deploymentId, instanceId, uuid } from '../core/ids.ts'
 import {
   NamespaceInstance,
   SharedInstance,
   SharedNamespace,
   type InstanceHost
-} from './instances.ts'
-import { Limiter } from './limiter.ts'
-import type { BedNetwork } from './network.ts'
+} from '../hosts/instances.ts'
+import { Limiter } from '../core/limiter.ts'
+import type { BedNetwork } from '../hosts/network.ts'
 import {
   revisionKey,
   type Application,
@@ -42,7 +42,7 @@ import {
   type WaitType,
   type World
 } from './model.ts'
-import type { FileExistsBehavior } from './appspec.ts'
+import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
 
 const HEALTH_CONSTRAINTS_MESSAGE =
   'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
