@@ -10,8 +10,6 @@ import type {
 } from '../world/fleet-config.ts'
 import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
 import type { InstanceHost } from '../hosts/instances.ts'
-import type { TargetGroup } from '../elbv2/target-group.ts'
-import type { AutoScaling } from '../autoscaling/groups.ts'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped'
@@ -144,14 +142,13 @@ export interface Application {
   groups: Map<string, Group>
 }
 
-export interface World {
+// CodeDeploy's backend (registry.ts): what the service knows.
+export interface CodeDeployRecords {
   applications: Map<string, Application>
   deploymentConfigs: Map<string, DeploymentConfigSpec & { id: string; createTime: number }>
   deployments: Map<string, Deployment>
   // Newest first, for ListDeployments.
   order: string[]
-  targetGroups: Map<string, TargetGroup>
-  autoScaling: AutoScaling
 }
 
 export function revisionKey(r: Revision): string {

@@ -1,11 +1,12 @@
 // The bed's admin endpoint: request log, fault switches, reset, fleet, instance list, agents.
-import type { Engine } from '../codedeploy/engine.ts'
+import type { RequestLog } from '../core/request-log.ts'
 import { parseFaults, type FaultInjector } from './faults.ts'
 import { parseFleet, type Isolation } from './fleet-config.ts'
-import type { RequestLog } from '../core/request-log.ts'
+import { listInstances, setAgentState } from './instance-list.ts'
+import type { World } from './world.ts'
 
 export interface AdminDeps {
-  engine: Engine
+  world: World
   faults: FaultInjector
   requests: RequestLog
   isolation: Isolation
@@ -59,7 +60,7 @@ export function admin(deps: AdminDeps) {
       case 'POST /reset':
         deps.faults.reset()
         deps.requests.clear()
-        await deps.engine.reset()
+        await deps.world.reset()
         return { status: 200, body: { ok: true } }
       case 'PUT /fleet':
       case 'POST /fleet': {
@@ -69,16 +70,16 @@ export function admin(deps: AdminDeps) {
         } catch (e) {
           return { status: 400, body: { error: (e as Error).message } }
         }
-        const problem = deps.engine.checkReferences(fleet)
+        const problem = deps.world.checkReferences(fleet)
         if (problem) return { status: 400, body: { error: problem } }
         const t0 = Date.now()
-        await deps.engine.addApplications(
+        await deps.world.addApplications(
           fleet.applications,
           fleet.deploymentConfigs,
           fleet.targetGroups,
           fleet.autoScalingGroups
         )
-        const listeners = deps.engine.listeners()
+        const listeners = deps.world.backends.elbv2.listeners()
         return {
           status: 200,
           body: {
@@ -93,9 +94,9 @@ export function admin(deps: AdminDeps) {
         }
       }
       case 'GET /target-groups':
-        return { status: 200, body: deps.engine.targetGroupStates() }
+        return { status: 200, body: deps.world.backends.elbv2.states() }
       case 'GET /instances':
-        return { status: 200, body: { instances: deps.engine.instances() } }
+        return { status: 200, body: { instances: listInstances(deps.world.backends) } }
       case 'PUT /agent':
       case 'POST /agent': {
         // Stops or starts one instance's CodeDeploy agent (see README "A silent agent").
@@ -114,7 +115,7 @@ export function admin(deps: AdminDeps) {
               error: 'PUT /agent: the body must be {"state":"stopped"} or {"state":"running"}'
             }
           }
-        if (!deps.engine.setAgentState(id, state))
+        if (!setAgentState(deps.world.backends, id, state))
           return {
             status: 404,
             body: { error: `PUT /agent: no instance ${id} (GET /instances lists them)` }

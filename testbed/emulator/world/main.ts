@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os'
 import { loadFleet, type Isolation } from './fleet-config.ts'
 import { BundleStore } from '../hosts/bundles.ts'
 import { Engine } from '../codedeploy/engine.ts'
+import { World } from './world.ts'
+import { listInstances } from './instance-list.ts'
 import { FaultInjector } from './faults.ts'
 import { RequestLog } from '../core/request-log.ts'
 import { operations } from '../codedeploy/operations.ts'
-import { autoScalingService, elbService } from '../elbv2/operations.ts'
+import { autoScalingService } from '../autoscaling/operations.ts'
+import { elbService } from '../elbv2/operations.ts'
 import { startServer } from '../core/server.ts'
 import { admin } from './admin.ts'
 
@@ -38,42 +41,49 @@ async function main(): Promise<void> {
   const faults = new FaultInjector()
   faults.set(config.faults)
   const requests = new RequestLog()
-  const engine = new Engine({
+  const world = new World({
     config,
-    bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
     stateDir,
-    hangs: (application) => faults.hangs(application),
     network,
     listenerPort: Number(env.TESTBED_LISTENER_PORT ?? 7500),
     targetGroupFaults: (name) => faults.targetGroup(name),
+    log
+  })
+  const engine = new Engine(world, {
+    config,
+    bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
+    hangs: (application) => faults.hangs(application),
     capacityFault: (application) => faults.capacity(application),
     log
   })
   const shutdown = (): void => {
-    engine.stop()
+    world.stop()
     process.exit(0)
   }
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)
-  process.on('exit', () => engine.stop())
+  process.on('exit', () => world.stop())
   const t0 = Date.now()
-  const problem = engine.checkReferences(config)
+  const problem = world.checkReferences(config)
   if (problem) throw new Error(problem)
-  await engine.start()
+  await world.start()
   // testbed/lib/bed.sh exports them as TESTBED_TARGET_GROUPS.
-  writeFileSync(path.join(stateDir, 'target-groups.json'), JSON.stringify(engine.listeners()))
-  const count = engine.instances().length
+  writeFileSync(
+    path.join(stateDir, 'target-groups.json'),
+    JSON.stringify(world.backends.elbv2.listeners())
+  )
+  const count = listInstances(world.backends).length
   await startServer(port, {
-    operations: operations(engine),
-    queryServices: [autoScalingService(engine), elbService(engine)],
+    operations: operations(engine, world),
+    queryServices: [autoScalingService(world), elbService(world)],
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testbedaccesskey',
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'testbedsecretkey'
     },
     faults,
     requests,
-    admin: admin({ engine, faults, requests, isolation, agentRunner }),
-    applicationOf: (input) => engine.applicationOf(input),
+    admin: admin({ world, faults, requests, isolation, agentRunner }),
+    applicationOf: (input) => world.applicationOf(input),
     log
   })
   log(`CodeDeploy emulator on 127.0.0.1:${port}: ${count} instances ready in ${Date.now() - t0} ms`)
