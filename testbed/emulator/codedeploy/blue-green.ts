@@ -5,7 +5,7 @@ import {
   ALLOW_TRAFFIC_EVENTS,
   BLOCK_TRAFFIC_EVENTS,
   IN_PLACE_EVENTS
-} from '../hosts/agents/emulated.ts'
+} from '../hosts/agents/agent.ts'
 import type { AutoScalingGroup } from '../autoscaling/groups.ts'
 import type { Registry } from '../registry.ts'
 import {

@@ -1,7 +1,8 @@
 // One instance's part of a deployment: its target's events run by its agent (the emulated one,
 // or the real agent for `agent: real` groups), CodeDeploy's hour for an agent that does not
 // answer, and the traffic events CodeDeploy runs itself.
-import { Agent, IN_PLACE_EVENTS, type AgentSpec } from '../hosts/agents/emulated.ts'
+import { IN_PLACE_EVENTS, type AgentSpec } from '../hosts/agents/agent.ts'
+import { Agent } from '../hosts/agents/emulated.ts'
 import { RealAgent } from '../hosts/agents/real.ts'
 import type { BundleStore } from '../hosts/bundles.ts'
 import type { Registry } from '../registry.ts'

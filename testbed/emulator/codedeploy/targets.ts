@@ -3,7 +3,7 @@ import {
   ALLOW_TRAFFIC_EVENTS,
   BLOCK_TRAFFIC_EVENTS,
   IN_PLACE_EVENTS
-} from '../hosts/agents/emulated.ts'
+} from '../hosts/agents/agent.ts'
 import type { Deployment, Instance, Target, TargetLabel } from './model.ts'
 
 export function newTarget(instanceId: string, events: string[], label?: TargetLabel): Target {

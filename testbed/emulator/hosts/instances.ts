@@ -293,7 +293,9 @@ class NamespaceInit {
     child.stderr!.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-400)))
     child.once('exit', (code, sig) => {
       if (init.stopping) return
-      init.ended = `its namespace's init exited (${sig ?? `code ${code}`})${tail.trim() ? `: ${tail.trim()}` : ''}`
+      const how = sig ?? `code ${code}`
+      const words = tail.trim() ? `: ${tail.trim()}` : ''
+      init.ended = `its namespace's init exited (${how})${words}`
       console.error(`testbed emulator: instance ${hostname}: ${init.ended}`)
     })
     return init

@@ -5,7 +5,7 @@
 // what the agent's own code does, through agent-probe.rb (see there for why a probe).
 import { copyFile, lstat, mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { IN_PLACE_EVENTS, type AgentReporter, type AgentSpec } from './emulated.ts'
+import { IN_PLACE_EVENTS, type AgentReporter, type AgentSpec } from './agent.ts'
 import type { BundleStore } from '../bundles.ts'
 import type { InstanceHost } from '../instances.ts'
 import type { Diagnostics, LifecycleErrorCode } from '../../codedeploy/model.ts'
