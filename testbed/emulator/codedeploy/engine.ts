@@ -3,6 +3,7 @@
 // deployment per group, stop, continue, and the waits. Blue/green (blue-green.ts), one
 // instance's events (on-instance.ts) and rollback (rollback.ts) are its steps; the other
 // services are reached through the registry.
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { BundleStore } from '../hosts/bundles.ts'
 import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
 import { deploymentId } from '../core/ids.ts'
@@ -151,7 +152,7 @@ export class Engine implements DeploymentSteps {
   }
 
   private async execute(d: Deployment, group: Group): Promise<void> {
-    await new Promise((r) => setTimeout(r, this.opts.config.timing.createdMs))
+    await sleep(this.opts.config.timing.createdMs)
     if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
     if (d.rollbackOf?.blueGreen) return rerouteBack(this, d, group, d.rollbackOf)
     if (d.blueGreen) return blueGreen(this, d, group)

@@ -1,6 +1,7 @@
 // One instance's part of a deployment: its target's events run by its agent (the emulated one,
 // or the real agent for `agent: real` groups), CodeDeploy's hour for an agent that does not
 // answer, and the traffic events CodeDeploy runs itself.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { IN_PLACE_EVENTS, type AgentSpec } from '../hosts/agents/agent.ts'
 import { Agent } from '../hosts/agents/emulated.ts'
 import { RealAgent } from '../hosts/agents/real.ts'
@@ -71,7 +72,7 @@ export async function runOnInstance(
           if (instance.agentState === 'running') return 'go'
           const left = deadline - Date.now()
           if (left <= 0) break
-          await new Promise((r) => setTimeout(r, Math.min(POLL_MS, left)))
+          await sleep(Math.min(POLL_MS, left))
         }
         // Failed with an endTime but no startTime: the agent never acknowledged the command.
         const e = event(name)

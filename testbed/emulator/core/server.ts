@@ -1,5 +1,6 @@
 // The HTTP front: CodeDeploy's AWS JSON 1.1 protocol on POST /, and the bed's admin endpoint
 // under /__testbed (unsigned: it listens on 127.0.0.1 only).
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { AwsError } from './aws-error.ts'
@@ -152,7 +153,7 @@ async function handleQuery(
       new QueryError('InvalidAction', `The action ${action} is not valid for this web service.`)
     )
   const fault = deps.faults.decide(action, undefined)
-  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+  if (fault.delayMs) await sleep(fault.delayMs)
   if (fault.error)
     return fail(new QueryError(fault.error.type, fault.error.message, fault.error.status))
   try {
@@ -213,7 +214,7 @@ async function handleAws(
     return fail(new AwsError('UnknownOperationException', `Unknown operation ${target}`))
   }
   const fault = deps.faults.decide(operation, deps.applicationOf(input))
-  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+  if (fault.delayMs) await sleep(fault.delayMs)
   if (fault.error) return fail(fault.error)
   try {
     const output = handler(input ?? {})

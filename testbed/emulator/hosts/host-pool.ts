@@ -1,12 +1,8 @@
 // Every instance host the bed started, so that a reset or the emulator's end stops them all:
 // namespace instances, shared ones (one namespace between them), and Auto Scaling's launches.
 import { Limiter } from '../core/limiter.ts'
-import {
-  NamespaceInstance,
-  SharedInstance,
-  SharedNamespace,
-  type InstanceHost
-} from './instances.ts'
+import { NamespaceInstance, type InstanceHost } from './instances.ts'
+import { SharedInstance, SharedNamespace } from './shared-instances.ts'
 import type { BedNetwork } from './network.ts'
 
 export class HostPool {

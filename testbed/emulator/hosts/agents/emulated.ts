@@ -2,10 +2,12 @@
 // order, revision downloaded and unpacked with the system tar/unzip, then the appspec's files
 // installed (install.ts) and its hooks run (hooks.ts). Failures carry the agent's error codes
 // and words.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { cp, mkdir, rm, readdir, lstat, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { BundleError, type BundleStore } from '../bundles.ts'
-import { runOnHost, type InstanceHost } from '../instances.ts'
+import type { InstanceHost } from '../instances.ts'
+import { runOnHost } from '../process-runner.ts'
 import type { Diagnostics } from '../../codedeploy/model.ts'
 import {
   IN_PLACE_EVENTS,
@@ -57,7 +59,7 @@ export class Agent extends AgentWorkspace {
       }
       report.started(event)
       if (!service && this.spec.hang) {
-        while (!report.stopRequested()) await new Promise((r) => setTimeout(r, 200))
+        while (!report.stopRequested()) await sleep(200)
         return 'Stopped'
       }
       try {

@@ -3,6 +3,7 @@
 // The bed fetches the revision from S3 as the emulated agent does (same eTag check and words),
 // places it in the instance, runs the agent on it and reports each lifecycle event live from
 // what the agent's own code does, through agent-probe.rb (see there for why a probe).
+import { setTimeout as sleep } from 'node:timers/promises'
 import { copyFile, lstat, mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { IN_PLACE_EVENTS, type AgentReporter, type AgentSpec } from './agent.ts'
@@ -162,7 +163,7 @@ export class RealAgent {
     if (this.spec.hang) {
       // The hangDeployments fault holds the first event until StopDeployment, as for the emulated agent.
       report.started(IN_PLACE_EVENTS[0]!)
-      while (!report.stopRequested()) await new Promise((r) => setTimeout(r, 200))
+      while (!report.stopRequested()) await sleep(200)
       return 'Stopped'
     }
     let bundle: string

@@ -3,6 +3,7 @@
 // agent's first error in its own words (Ruby's own NoMethodError/TypeError where the agent calls
 // a method the value lacks). Pure: text in, parsed spec or AppSpecError out. The bed's agent and
 // the real one are compared case by case in __tests__/agent/emulator.test.ts.
+import { ALLOW_TRAFFIC_EVENTS, BLOCK_TRAFFIC_EVENTS, IN_PLACE_EVENTS } from '../agents/agent.ts'
 import { parsePermission } from './permissions.ts'
 import {
   each,
@@ -67,21 +68,7 @@ export interface AppSpec {
 }
 
 // What CodeDeploy sends the agent as the possible events of an EC2 deployment.
-export const ALL_LIFECYCLE_EVENTS = [
-  'BeforeBlockTraffic',
-  'BlockTraffic',
-  'AfterBlockTraffic',
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic'
-]
+const ALL_LIFECYCLE_EVENTS = [...BLOCK_TRAFFIC_EVENTS, ...IN_PLACE_EVENTS, ...ALLOW_TRAFFIC_EVENTS]
 
 const EMPTY =
   "The deployment failed because the application specification file was empty. Make sure your AppSpec file defines at minimum the 'version' and 'os' properties."
