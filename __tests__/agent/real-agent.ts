@@ -25,7 +25,7 @@ import { niced } from '../e2e/harness.js'
 import type { AgentCase, AgentOutcome, ArchiveForm } from './cases.js'
 
 const REPO = path.resolve(import.meta.dirname, '..', '..')
-const PROBE = path.join(REPO, 'testbed', 'emulator', 'agent-probe.rb')
+const PROBE = path.join(REPO, 'testbed', 'emulator', 'hosts', 'agents', 'agent-probe.rb')
 const SERVER = path.join(import.meta.dirname, 'agent-server.rb')
 const TASKSET = '/usr/bin/taskset'
 const MARK = 'testbed-agent-event '

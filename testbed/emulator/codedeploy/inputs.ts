@@ -103,8 +103,7 @@ export function rollbackConfig(input: Input): AutoRollbackConfiguration | undefi
 }
 
 /** What the records hold that an input names, or the service's exception. */
-export function lookups(records: () => CodeDeployRecords) {
-  const world = records
+export function lookups(world: () => CodeDeployRecords) {
   const application = (input: Input): Application => {
     const name = required(
       input,

@@ -1,4 +1,4 @@
-// The emulator's records, shaped like the CodeDeploy API's own (times are epoch milliseconds
+// CodeDeploy's records, shaped like the CodeDeploy API's own (times are epoch milliseconds
 // here and become epoch seconds on the wire).
 import type {
   AgentState,

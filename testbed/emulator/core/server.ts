@@ -1,5 +1,6 @@
-// The HTTP front: CodeDeploy's AWS JSON 1.1 protocol on POST /, and the bed's admin endpoint
-// under /__testbed (unsigned: it listens on 127.0.0.1 only).
+// The HTTP front: CodeDeploy's AWS JSON 1.1 protocol and Auto Scaling's and ELBv2's Query protocol
+// on POST /, and the bed's admin endpoint under /__testbed (unsigned: it listens on 127.0.0.1
+// only).
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'

@@ -2,7 +2,7 @@
 // (`tb<port>`, 10.N.0.1/16, N picked so that no route of the machine covers it) and a veth pair per
 // instance, its end inside the instance named eth0 with an address of that subnet. Instances get
 // no default route: they reach the host and each other, nothing else. A load balancer on the
-// host (loadbalancer.ts) reaches the services instances run on their ports through it.
+// host (elbv2/target-group.ts) reaches the services instances run on their ports through it.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'

@@ -80,7 +80,7 @@ export interface HealthCheckConfig {
   matcher: string
 }
 
-// An ELBv2 target group with its own HTTP listener on 127.0.0.1 (loadbalancer.ts).
+// An ELBv2 target group with its own HTTP listener on 127.0.0.1 (elbv2/target-group.ts).
 export interface TargetGroupConfig {
   name: string
   port: number

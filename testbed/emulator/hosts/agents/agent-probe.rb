@@ -1,5 +1,5 @@
 # Loaded into the real CodeDeploy agent's local mode (codedeploy-local) with RUBYOPT=-r by the test
-# bed's `agent: real` instances (real-agent.ts). It changes nothing the agent does; it reports, as
+# bed's `agent: real` instances (real.ts). It changes nothing the agent does; it reports, as
 # one JSON line on stderr each, every lifecycle command the agent's CommandExecutor runs and the
 # exception it fails with. The runner's own output cannot tell this: its log is configured at INFO
 # (no per-event lines), and codedeploy-local swallows a ScriptError without printing its message.

@@ -2,7 +2,7 @@
 // ApplicationSpecification (application_specification/*.rb) over what Psych 4 loads, raising the
 // agent's first error in its own words (Ruby's own NoMethodError/TypeError where the agent calls
 // a method the value lacks). Pure: text in, parsed spec or AppSpecError out. The bed's agent and
-// the real one are compared case by case in __tests__/agent/emulator.test.ts.
+// the real one are compared case by case in __tests__/testbed/agent-conformance.test.ts.
 import { ALLOW_TRAFFIC_EVENTS, BLOCK_TRAFFIC_EVENTS, IN_PLACE_EVENTS } from '../agents/agent.ts'
 import { parsePermission } from './permissions.ts'
 import {
