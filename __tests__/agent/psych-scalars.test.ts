@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals'
 import { parseAppspec } from '../../src/appspec/parse.js'
 import { psychScalar } from '../../src/appspec/psych-scalar.js'
 import { RubySymbol } from '../../src/appspec/ruby.js'
-import { loadScalar, PsychLoadError, Sym } from '../../testbed/emulator/psych.js'
+import { loadScalar, PsychLoadError, Sym } from '../../testbed/emulator/hosts/appspec/psych.js'
 import { scalarForms } from './psych/forms.js'
 import { expectedValue, readTable, type PsychRecord } from './psych/table.js'
 
@@ -17,7 +17,7 @@ interface EmulatorAppspec {
   parseAppSpec(text: string): { files: { source: string }[] }
   AppSpecError: new (...args: never[]) => Error
 }
-const EMULATOR_APPSPEC = '../../testbed/emulator/appspec.ts'
+const EMULATOR_APPSPEC = '../../testbed/emulator/hosts/appspec/appspec.ts'
 const { parseAppSpec, AppSpecError } = (await import(EMULATOR_APPSPEC)) as EmulatorAppspec
 
 /** A loaded JS value in the record's terms: its Ruby class and value, for comparing. */

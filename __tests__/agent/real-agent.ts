@@ -1,6 +1,6 @@
 // Runs a conformance case through the real CodeDeploy agent's local mode (codedeploy-local) and
 // reads what it did: the lifecycle events it ran and the error that ended the deployment, as the
-// test bed's probe (testbed/emulator/agent-probe.rb) reports them from inside the agent's process.
+// test bed's probe (testbed/emulator/hosts/agents/agent-probe.rb) reports them from inside the agent's process.
 import {
   execFileSync,
   spawn,
@@ -25,7 +25,7 @@ import { niced } from '../e2e/harness.js'
 import type { AgentCase, AgentOutcome, ArchiveForm } from './cases.js'
 
 const REPO = path.resolve(import.meta.dirname, '..', '..')
-const PROBE = path.join(REPO, 'testbed', 'emulator', 'agent-probe.rb')
+const PROBE = path.join(REPO, 'testbed', 'emulator', 'hosts', 'agents', 'agent-probe.rb')
 const SERVER = path.join(import.meta.dirname, 'agent-server.rb')
 const TASKSET = '/usr/bin/taskset'
 const MARK = 'testbed-agent-event '

@@ -1,4 +1,4 @@
-// The bed's process runner (testbed/emulator/runner.py) through its JSON-lines protocol, as the
+// The bed's process runner (testbed/emulator/hosts/runner.py) through its JSON-lines protocol, as the
 // emulator drives it: output lines, exit codes and signals, timeouts, a job's process tree, files.
 // It needs only python3, not the bed.
 import { afterEach, describe, expect, it } from '@jest/globals'
@@ -9,7 +9,7 @@ import path from 'node:path'
 import { REPO } from '../e2e/harness.js'
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
-const SOURCE = path.join(REPO, 'testbed', 'emulator', 'runner.py')
+const SOURCE = path.join(REPO, 'testbed', 'emulator', 'hosts', 'runner.py')
 
 interface Message {
   id: string

@@ -123,7 +123,7 @@ emulator_start() {
   local dir=$1 node
   node=$(testbed_node)
   TESTBED_PORT=$TESTBED_CODEDEPLOY_PORT \
-    "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/main.ts" \
+    "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/world/main.ts" \
     </dev/null >>"$dir/emulator.log" 2>&1 &
   echo $! >"$dir/emulator.pid"
 }
@@ -140,7 +140,7 @@ emulator_wait() {
 create_buckets() {
   local dir=$1 node
   node=$(testbed_node)
-  "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/setup-buckets.ts" \
+  "$node" --disable-warning=ExperimentalWarning "$TESTBED_DIR/emulator/world/setup-buckets.ts" \
     >>"$dir/setup.log" 2>&1 || { tail -n 20 "$dir/setup.log" >&2; die "could not create the buckets"; }
 }
 
@@ -175,8 +175,8 @@ testbed_stop() {
   local dir=$1
   port_release
   [ -d "$dir" ] || return 0
-  stop_pid_file "$dir/emulator.pid" emulator/main.ts
-  # The instances' network bridge (emulator/network.ts), which a killed emulator leaves behind.
+  stop_pid_file "$dir/emulator.pid" emulator/world/main.ts
+  # The instances' network bridge (emulator/hosts/network.ts), which a killed emulator leaves behind.
   if [ -f "$dir/bridge" ]; then ip link del "$(cat "$dir/bridge")" 2>/dev/null || true; fi
   rgw_stop "$dir"
   if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "${TESTBED_SELF_PID:-$$}" ]; then

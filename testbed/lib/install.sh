@@ -2,7 +2,7 @@
 # Sourced by bed.sh; uses die/log from there.
 
 # Also the tools the bed itself calls (minimal images may lack them): curl, ip/ss, unzip, zip, and
-# python3 for the emulator's process runner (emulator/runner.py).
+# python3 for the emulator's process runner (emulator/hosts/runner.py).
 TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli curl iproute2 unzip zip python3)
 
 testbed_missing_packages() {

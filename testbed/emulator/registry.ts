@@ -1,0 +1,16 @@
+// How the services reach each other: each keeps its state in one backend, and the registry holds
+// the current ones. POST /reset replaces them whole, so a service reads them at each use instead
+// of keeping one (a handler that kept the old Auto Scaling would answer about a fleet gone).
+import type { AutoScaling } from './autoscaling/groups.ts'
+import type { CodeDeployRecords } from './codedeploy/model.ts'
+import type { LoadBalancing } from './elbv2/load-balancing.ts'
+
+export interface Backends {
+  codedeploy: CodeDeployRecords
+  elbv2: LoadBalancing
+  autoscaling: AutoScaling
+}
+
+export interface Registry {
+  readonly backends: Backends
+}
