@@ -1,5 +1,5 @@
 // Scale against the bed: a 1,000-instance fleet where 10% fail, and two runs racing for one
-// deployment group. (Big bundles, which need no bed, are in big-bundles.test.ts.)
+// deployment group. (Big bundles, which need no bed, are in big-bundles.dist.test.ts.)
 import { describe, expect, it } from '@jest/globals'
 import { deployment, settled } from '../e2e/bed.js'
 import { appWorkspace, b, deploy, json, lastSeq, requestsSince } from './rel.js'

@@ -66,7 +66,7 @@ test.each(SIGNALS)(
     // 60,000 files take several seconds to select and archive, even on a fast machine.
     const files: Record<string, string> = {}
     for (let i = 0; i < 60_000; i++) files[`deploy/data/${i % 100}/f${i}.txt`] = `${i}\n`
-    // ~240 MB in blocks of 4 KB: in memory where there is room, as big-bundles.test.ts does.
+    // ~240 MB in blocks of 4 KB: in memory where there is room, as big-bundles.dist.test.ts does.
     const ws = appWorkspace(APP, { extra: files, parent: scratchParent(1024 ** 3) })
     const since = await lastSeq()
     let sent = false
