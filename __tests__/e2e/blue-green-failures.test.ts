@@ -8,7 +8,7 @@ import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { blueGreenSuite } from '../testbed/blue-green-suite.js'
 import { autoScaling, deploy, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { bed, setFaults } from './bed.js'
+import { bed, setFaults } from '../support/bed.js'
 import {
   action,
   currentVersions,

@@ -11,9 +11,10 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { execFile } from 'node:child_process'
 import path from 'node:path'
-import { bed, codedeploy, type Bed } from './bed.js'
-import { REPO, runAction, type ActionRun, type RunOptions } from './harness.js'
-import { writeFiles } from './workspace.js'
+import { admin, bed, type Bed, codedeploy } from '../support/bed.js'
+import { REPO, type ActionRun, type RunOptions } from './harness.js'
+import { deployOnBed } from '../support/runs.js'
+import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 const APP = 'e2e-real-agent'
@@ -32,7 +33,7 @@ let b: Bed
 /** Hooks that leave proof on the instance, and a ValidateService that checks it. */
 function appWorkspace(validate: string): string {
   const ws = suiteTempDir(`${APP}-`)
-  writeFiles(ws, {
+  writeTree(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux
 files:
@@ -71,27 +72,12 @@ test -f /opt/${APP}/index.html
 const FAILING_VALIDATE =
   '#!/bin/bash\necho "checking 127.0.0.1:8080"\necho "health check failed: connection refused" >&2\nexit 3\n'
 
-function deploy(
+const deploy = (
   group: string,
   ws: string,
   inputs: Record<string, string> = {},
   extra: Pick<RunOptions, 'onSpawn'> = {}
-): Promise<ActionRun> {
-  return runAction({
-    workspace: ws,
-    inputs: {
-      application: APP,
-      'deployment-group': group,
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '2',
-      ...inputs
-    },
-    env: b.env,
-    timeoutMs: 180_000,
-    ...extra
-  })
-}
+): Promise<ActionRun> => deployOnBed(b, APP, ws, { 'deployment-group': group, ...inputs }, extra)
 
 /** Each instance's lifecycle events, in order. */
 async function eventsOf(deploymentId: string): Promise<Record<string, LifecycleEvent[]>> {
@@ -146,10 +132,11 @@ describeReal('deploying through the real CodeDeploy agent', () => {
   beforeAll(async () => {
     b = bed()
     // The group must really be real here, not quietly emulated.
-    const res = await fetch(`${b.admin}/instances`)
-    const { instances } = (await res.json()) as {
-      instances: { application: string; agent: string }[]
-    }
+    const { instances } = await admin<{ instances: { application: string; agent: string }[] }>(
+      b,
+      'GET',
+      '/instances'
+    )
     const mine = instances.filter((i) => i.application === APP)
     expect(mine.length).toBe(4)
     expect(mine.every((i) => i.agent === 'real')).toBe(true)

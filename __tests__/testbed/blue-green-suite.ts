@@ -15,7 +15,7 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { admin, bed, codedeploy, unique, type Bed } from './bed.js'
+import { admin, bed, type Bed, codedeploy, unique } from '../support/bed.js'
 import {
   addLoadBalancedFleet,
   autoScaling,

@@ -12,20 +12,9 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { existsSync, readFileSync } from 'node:fs'
-import {
-  addFleet,
-  admin,
-  appspec,
-  bed,
-  codedeploy,
-  onInstance,
-  s3,
-  settled,
-  tarBundle,
-  unique,
-  type Bed,
-  type Tree
-} from './bed.js'
+import { addFleet, admin, bed, type Bed, codedeploy, s3, settled, unique } from '../support/bed.js'
+import { appspec, tarBundle, type Tree } from '../support/fixtures.js'
+import { onInstance } from '../support/commands.js'
 
 let b: Bed
 const app = unique('bed-fleet')

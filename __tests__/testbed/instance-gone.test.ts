@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BatchGetDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { addFleet, admin, appspec, bed, codedeploy, unique, type Bed } from './bed.js'
+import { addFleet, admin, bed, type Bed, codedeploy, unique } from '../support/bed.js'
+import { appspec } from '../support/fixtures.js'
 import { deploy, until } from './traffic.js'
 
 let b: Bed

@@ -25,7 +25,9 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { admin, aws, bed, codedeploy, onInstance, REPO, unique, type Bed } from './bed.js'
+import { admin, bed, type Bed, codedeploy, unique } from '../support/bed.js'
+import { aws, onInstance } from '../support/commands.js'
+import { REPO } from '../e2e/harness.js'
 import { addLoadBalancedFleet, autoScaling, deploy, elb, fleetYaml, until } from './traffic.js'
 import { readReroute, requestLoop, switches } from './reroute.js'
 import { webApp } from './web-app.js'

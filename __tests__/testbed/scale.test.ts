@@ -8,17 +8,8 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { readFileSync } from 'node:fs'
-import {
-  addFleet,
-  appspec,
-  bed,
-  codedeploy,
-  s3,
-  settled,
-  tarBundle,
-  unique,
-  type Bed
-} from './bed.js'
+import { addFleet, bed, type Bed, codedeploy, s3, settled, unique } from '../support/bed.js'
+import { appspec, tarBundle } from '../support/fixtures.js'
 
 let b: Bed
 const app = unique('bed-scale')

@@ -14,16 +14,15 @@ import { readFileSync } from 'node:fs'
 import {
   addFleet,
   admin,
-  appspec,
+  adminAnswer,
   bed,
+  type Bed,
   codedeploy,
   s3,
   settled,
-  tarBundle,
-  unique,
-  type Bed,
-  type Tree
-} from './bed.js'
+  unique
+} from '../support/bed.js'
+import { appspec, tarBundle, type Tree } from '../support/fixtures.js'
 
 let b: Bed
 // Two applications, because timing.timeScale applies to the applications of its PUT /fleet:
@@ -295,8 +294,8 @@ describe('an agent stopped and started through PUT /agent', () => {
 
   test.concurrent('answers 404 for an unknown instance and 400 for a bad body', async () => {
     const put = async (query: string, body: string) => {
-      const res = await fetch(`${b.admin}/agent${query}`, { method: 'PUT', body })
-      return { status: res.status, body: (await res.json()) as unknown }
+      const res = await adminAnswer(b, 'PUT', `/agent${query}`, body)
+      return { status: res.status, body: JSON.parse(res.text) as unknown }
     }
     expect(await put('?instance=i-00000000000000000', '{"state":"stopped"}')).toEqual({
       status: 404,
@@ -318,8 +317,8 @@ describe('an agent stopped and started through PUT /agent', () => {
 
 describe('the fleet settings', () => {
   async function putFleet(yaml: string): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${b.admin}/fleet`, { method: 'PUT', body: yaml })
-    return { status: res.status, body: (await res.json()) as unknown }
+    const res = await adminAnswer(b, 'PUT', '/fleet', yaml)
+    return { status: res.status, body: JSON.parse(res.text) as unknown }
   }
   const group = (settings: string, timing = '') =>
     `${timing}applications:\n  - name: ${unique('bed-silent-cfg')}\n    groups:\n      - { name: g${settings} }\n`

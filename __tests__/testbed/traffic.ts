@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { readFileSync } from 'node:fs'
-import { admin, s3, tarBundle, type Bed, type Tree } from './bed.js'
+import { admin, type Bed, s3 } from '../support/bed.js'
+import { tarBundle, type Tree } from '../support/fixtures.js'
 
 export function autoScaling(b: Bed): AutoScalingClient {
   return new AutoScalingClient({ region: b.region, endpoint: b.codedeployEndpoint })
