@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { execFile } from 'node:child_process'
 import path from 'node:path'
-import { admin, bed, type Bed, codedeploy } from '../support/bed.js'
+import { bed, type Bed, codedeploy, instances } from '../support/bed.js'
 import { REPO, type ActionRun, type RunOptions } from './harness.js'
 import { deployOnBed } from '../support/runs.js'
 import { writeTree } from '../support/fixtures.js'
@@ -132,12 +132,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
   beforeAll(async () => {
     b = bed()
     // The group must really be real here, not quietly emulated.
-    const { instances } = await admin<{ instances: { application: string; agent: string }[] }>(
-      b,
-      'GET',
-      '/instances'
-    )
-    const mine = instances.filter((i) => i.application === APP)
+    const mine = await instances(b, APP)
     expect(mine.length).toBe(4)
     expect(mine.every((i) => i.agent === 'real')).toBe(true)
   })

@@ -3,7 +3,7 @@
 // The bed's time scale shortens CodeDeploy's one-hour wait for an agent to a few seconds.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { appWorkspace, b, deploy as deployApp, type RunExtra } from '../reliability/rel.js'
-import { admin, deployment } from '../support/bed.js'
+import { admin, deployment, instances } from '../support/bed.js'
 import type { ActionRun } from './harness.js'
 
 // CodeDeploy's hour for an agent to pick up an event becomes 3,600 s × 0.006 = 21.6 s here.
@@ -31,12 +31,7 @@ applications:
 `
 
 async function instancesOf(application: string): Promise<string[]> {
-  const out = await admin<{ instances: { id: string; application: string }[] }>(
-    b,
-    'GET',
-    '/instances'
-  )
-  return out.instances.filter((i) => i.application === application).map((i) => i.id)
+  return (await instances(b, application)).map((i) => i.id)
 }
 
 /** The reliability suites' app and run, with a 3 s silence timeout: the bed's instances answer

@@ -7,7 +7,13 @@ import {
   GetDeploymentCommand,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandOutput
+} from '@aws-sdk/client-s3'
+import { readFileSync } from 'node:fs'
 
 const NAMES = [
   'AWS_ENDPOINT_URL_S3',
@@ -101,6 +107,25 @@ export async function setFaults(b: Bed, faults: unknown, application?: string): 
   await admin(b, 'PUT', `/faults${query}`, JSON.stringify(faults))
 }
 
+/** One of the bed's simulated instances, as GET /instances lists it (the fields tests read). */
+export interface BedInstance {
+  id: string
+  application: string
+  group: string
+  agent: string
+  agentState: string
+  /** The process that holds the instance's namespace. */
+  pid: number
+  autoScalingGroup?: string
+  address?: string
+}
+
+/** The bed's instances, all or one application's. */
+export async function instances(b: Bed, application?: string): Promise<BedInstance[]> {
+  const { instances: all } = await admin<{ instances: BedInstance[] }>(b, 'GET', '/instances')
+  return application === undefined ? all : all.filter((i) => i.application === application)
+}
+
 export interface LoggedRequest {
   seq: number
   operation: string
@@ -173,6 +198,22 @@ export async function settled(
     if (Date.now() > end)
       throw new Error(`deployment ${id} still ${info.status} after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 300))
+  }
+}
+
+/** Puts a bundle file in the bed's bucket under `key`. */
+export async function putBundle(
+  b: Bed,
+  key: string,
+  file: string
+): Promise<PutObjectCommandOutput> {
+  const client = s3(b)
+  try {
+    return await client.send(
+      new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(file) })
+    )
+  } finally {
+    client.destroy()
   }
 }
 

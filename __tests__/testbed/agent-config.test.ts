@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { REPO } from '../e2e/harness.js'
-import { addFleet, admin, adminAnswer, bed, type Bed, unique } from '../support/bed.js'
+import { addFleet, adminAnswer, bed, type Bed, instances, unique } from '../support/bed.js'
 import { run } from '../support/commands.js'
 import { suiteTempDir } from '../temp-dir.js'
 
@@ -29,14 +29,8 @@ async function putGroup(app: string, settings: string): Promise<{ status: number
 }
 
 async function agentsOf(app: string): Promise<Record<string, string[]>> {
-  const list = await admin<{ instances: { application: string; group: string; agent: string }[] }>(
-    b,
-    'GET',
-    '/instances'
-  )
   const out: Record<string, string[]> = {}
-  for (const i of list.instances.filter((x) => x.application === app))
-    (out[i.group] ??= []).push(i.agent)
+  for (const i of await instances(b, app)) (out[i.group] ??= []).push(i.agent)
   return out
 }
 

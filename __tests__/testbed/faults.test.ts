@@ -9,8 +9,6 @@ import {
   ListDeploymentTargetsCommand,
   StopDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
 import {
   addFleet,
   admin,
@@ -18,8 +16,8 @@ import {
   bed,
   type Bed,
   codedeploy,
+  putBundle,
   requests,
-  s3,
   settled,
   unique
 } from '../support/bed.js'
@@ -36,11 +34,7 @@ beforeAll(async () => {
     `timing: { createdMs: 300 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`
   )
   const bundle = await tarBundle({ 'appspec.yml': appspec({}), 'a.txt': 'a\n' })
-  const client = s3(b)
-  await client.send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
-  )
-  client.destroy()
+  await putBundle(b, key, bundle)
 })
 
 afterEach(async () => {

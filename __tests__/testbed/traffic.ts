@@ -9,9 +9,7 @@ import {
   type CodeDeployClient,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
-import { admin, type Bed, s3 } from '../support/bed.js'
+import { admin, type Bed, putBundle } from '../support/bed.js'
 import { tarBundle, type Tree } from '../support/fixtures.js'
 
 export function autoScaling(b: Bed): AutoScalingClient {
@@ -90,9 +88,7 @@ export async function deploy(
   extra: Record<string, unknown> = {}
 ): Promise<string> {
   const key = `traffic/${app}/${++uploads}.tgz`
-  await s3(b).send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
-  )
+  await putBundle(b, key, await tarBundle(files))
   const out = await client.send(
     new CreateDeploymentCommand({
       applicationName: app,
