@@ -9,10 +9,9 @@ import {
   StopDeploymentCommand,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
-import { execFile } from 'node:child_process'
-import path from 'node:path'
 import { bed, type Bed, codedeploy, instances } from '../support/bed.js'
-import { REPO, type ActionRun, type RunOptions } from './harness.js'
+import type { ActionRun, RunOptions } from './harness.js'
+import { onInstance } from '../support/commands.js'
 import { deployOnBed } from '../support/runs.js'
 import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
@@ -92,12 +91,11 @@ async function eventsOf(deploymentId: string): Promise<Record<string, LifecycleE
   )
 }
 
-function onInstance(id: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(path.join(REPO, 'testbed', 'exec'), [id, 'sh', '-c', command], (e, stdout, stderr) =>
-      e ? reject(new Error(`${command} on ${id}: ${stderr}`)) : resolve(stdout)
-    )
-  )
+/** What a command printed on an instance; throws when it fails. */
+async function outputOn(id: string, command: string): Promise<string> {
+  const r = await onInstance(id, command)
+  if (r.code !== 0) throw new Error(`${command} on ${id}: ${r.stderr}`)
+  return r.stdout
 }
 
 /** Stops the run's deployment once ValidateService's `sleep 3600` runs on its instance. */
@@ -114,7 +112,7 @@ async function stopWhenHookRuns(output: () => string): Promise<void> {
       const running = targets.find(([, list]) =>
         list.some((e) => e.lifecycleEventName === 'ValidateService' && e.status === 'InProgress')
       )
-      if (running && (await onInstance(running[0], 'ps -eo args')).includes('sleep 3600')) {
+      if (running && (await outputOn(running[0], 'ps -eo args')).includes('sleep 3600')) {
         await codedeploy(b).send(new StopDeploymentCommand({ deploymentId: id }))
         return
       }
@@ -161,7 +159,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
         expect(validate?.diagnostics?.logTail).toContain('LifecycleEvent - ValidateService')
         expect(validate?.diagnostics?.logTail).toContain('[stdout]validated by the real agent')
         // The agent's own files on the instance: its log, and its scripts.log under the group's id.
-        const logs = await onInstance(
+        const logs = await outputOn(
           instance,
           'ls /opt/codedeploy-agent/log/codedeploy-local.log && cat /opt/codedeploy-agent/deployment-root/*/d-*-local/logs/scripts.log'
         )
@@ -265,7 +263,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
         }
       })
       // Neither the agent (ruby) nor its hook's sleep is left in the instance.
-      const ps = await onInstance(instance, 'ps -eo args')
+      const ps = await outputOn(instance, 'ps -eo args')
       expect(ps).not.toContain('sleep 3600')
       expect(ps).not.toContain('codedeploy-local')
     },

@@ -2,6 +2,7 @@
 // endpoints and buckets, SDK clients, the admin endpoint (fleet, instances, agents, faults, the
 // request log), and a deployment's end. Over HTTP and the SDK only, never by importing the bed's
 // source; its CLI and instances are reached by processes (commands.ts).
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import {
   CodeDeployClient,
   GetDeploymentCommand,
@@ -13,6 +14,7 @@ import {
   S3Client,
   type PutObjectCommandOutput
 } from '@aws-sdk/client-s3'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { readFileSync } from 'node:fs'
 
 const NAMES = [
@@ -174,6 +176,14 @@ export function codedeploy(
   })
   if (!own) shared = client
   return client
+}
+
+export function autoScaling(b: Bed): AutoScalingClient {
+  return new AutoScalingClient({ region: b.region, endpoint: b.codedeployEndpoint })
+}
+
+export function elb(b: Bed): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region: b.region, endpoint: b.codedeployEndpoint })
 }
 
 export function s3(b: Bed): S3Client {

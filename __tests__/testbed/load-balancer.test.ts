@@ -27,16 +27,18 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   admin,
+  autoScaling,
   bed,
   type Bed,
   type BedInstance,
   codedeploy,
+  elb,
   instances,
   unique
 } from '../support/bed.js'
 import { aws, onInstance } from '../support/commands.js'
 import { REPO } from '../e2e/harness.js'
-import { addLoadBalancedFleet, autoScaling, deploy, elb, fleetYaml, until } from './traffic.js'
+import { addLoadBalancedFleet, deploy, fleetYaml, until } from './traffic.js'
 import { readReroute, requestLoop, switches } from './reroute.js'
 import { webApp } from './web-app.js'
 

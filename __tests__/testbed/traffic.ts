@@ -1,8 +1,6 @@
 // Helpers for the bed's load-balanced fleets: a fleet document of one's own (target group, Auto
-// Scaling group, deployment groups), deployments of a web revision, the Auto Scaling / ELBv2
-// clients. The request loop through a listener and its verdicts are in reroute.ts.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+// Scaling group, deployment groups) and deployments of a web revision. The request loop through a
+// listener and its verdicts are in reroute.ts.
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
@@ -11,14 +9,6 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { admin, type Bed, putBundle } from '../support/bed.js'
 import { tarBundle, type Tree } from '../support/fixtures.js'
-
-export function autoScaling(b: Bed): AutoScalingClient {
-  return new AutoScalingClient({ region: b.region, endpoint: b.codedeployEndpoint })
-}
-
-export function elb(b: Bed): ElasticLoadBalancingV2Client {
-  return new ElasticLoadBalancingV2Client({ region: b.region, endpoint: b.codedeployEndpoint })
-}
 
 export interface BlueGreenGroup {
   name: string
