@@ -27,7 +27,8 @@ import { runPipeline, type PipelineDeps, type PipelineResult } from '../src/pipe
 import { Input, Output } from '../src/settings/constants.js'
 import { getSettings } from '../src/settings/inputs.js'
 import { MainState, State } from '../src/state-helper.js'
-import { makeDir, writeTree, type Tree } from './bundle/workspace-fixture.js'
+import { makeDir } from './bundle/workspace-fixture.js'
+import { writeTree, type Tree } from './support/fixtures.js'
 import { FakeClock, FakeCodeDeploy } from './deploy/fake-codedeploy.js'
 
 const APPSPEC = `version: 0.0

@@ -1,7 +1,7 @@
 // Conformance cases for the forms of a path and of a scalar the agent reads: every way to write a
 // `files` source or destination that the installer's File.join/File.expand_path logic admits or
 // fails on, and the plain scalars where Psych and YAML 1.1 part ways (`.`, `y`, `1e3`, `1:30`,
-// symbols, times). Each outcome is the real agent's (real-agent.test.ts checks them).
+// symbols, times). Each outcome is the real agent's (real-agent.dist.test.ts checks them).
 import { bundle, COPY_ALL, fails, OK, spec, type AgentCase, type AgentOutcome } from './case-kit.js'
 
 /** A bundle copying `source` to `destination` (`{dest}` is the case's own folder). */

@@ -1,7 +1,7 @@
 // The agent conformance cases: bundles, and what the real CodeDeploy agent (1.8.1, local mode)
-// does with each. `agent` is the recorded outcome; real-agent.test.ts checks every record against
+// does with each. `agent` is the recorded outcome; real-agent.dist.test.ts checks every record against
 // the agent itself (where it is installed), so a record cannot drift from the truth. The action
-// (conformance.test.ts in-process, dry-run.test.ts through dist/) and the test bed's emulated
+// (conformance.test.ts in-process, dry-run.dist.test.ts through dist/) and the test bed's emulated
 // agent (emulator.test.ts) are held to these records.
 //
 // `{dest}` in a text stands for the case's own install folder on the instance (an absolute path).

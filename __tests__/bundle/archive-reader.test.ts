@@ -9,7 +9,8 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles } from '../../src/bundle/select.js'
 import { ActionError } from '../../src/common/errors.js'
 import type { BundleType } from '../../src/settings/settings.js'
-import { APPSPEC, makeDir, noise, sh, tutorialTree, writeTree } from './workspace-fixture.js'
+import { writeTree } from '../support/fixtures.js'
+import { APPSPEC, makeDir, noise, sh, tutorialTree } from './workspace-fixture.js'
 
 let dir: string
 const cleanups: (() => void)[] = []

@@ -14,7 +14,8 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SourcedEntry } from '../../src/bundle/select.js'
 import { ActionError } from '../../src/common/errors.js'
 import type { BundleType } from '../../src/settings/settings.js'
-import { makeDir, noise, sh, tutorialTree, writeTree, type Tree } from './workspace-fixture.js'
+import { writeTree, type Tree } from '../support/fixtures.js'
+import { makeDir, noise, sh, tutorialTree } from './workspace-fixture.js'
 
 const TYPES: BundleType[] = ['tgz', 'tar', 'zip']
 const HOOKS = new Set(['deploy.sh', 'init.sh', 'validate.sh'])

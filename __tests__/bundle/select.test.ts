@@ -6,7 +6,8 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SelectedBundle } from '../../src/bundle/select.js'
 import { selectionView } from '../../src/bundle/selection-view.js'
 import { ActionError, InputError } from '../../src/common/errors.js'
-import { makeDir, noise, tutorialTree, writeTree, type Tree } from './workspace-fixture.js'
+import { writeTree, type Tree } from '../support/fixtures.js'
+import { makeDir, noise, tutorialTree } from './workspace-fixture.js'
 
 let ws: string
 let outside: string

@@ -1,7 +1,7 @@
 // The tar headers, read back by GNU tar (what `tar -tv` lists is what the agent's tar unpacks). A file of 8 GiB or more does not fit
 // ustar's 11 octal digits and gets a pax size: checked here on a sparse archive (the header, then
 // a hole as long as the file), so no 8 GiB of data is written or read. The data path for a file
-// past 4 GiB is run end to end in big-bundles.test.ts.
+// past 4 GiB is run end to end in big-bundles.dist.test.ts.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs'

@@ -1,33 +1,13 @@
 // Temp-dir workspaces for the bundle tests, shaped like the tutorial's project.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-
-export type Tree = Record<
-  string,
-  string | Buffer | { link: string } | { mode: number; content: string | Buffer }
->
+import type { Tree } from '../support/fixtures.js'
 
 export function makeDir(prefix = 'bundle-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
-}
-
-/** Writes `tree` under `root`: strings/buffers are files (0644), {link} symlinks, {mode} files with a mode. */
-export function writeTree(root: string, tree: Tree): void {
-  for (const [rel, spec] of Object.entries(tree)) {
-    const abs = path.join(root, rel)
-    mkdirSync(path.dirname(abs), { recursive: true })
-    if (typeof spec === 'string' || Buffer.isBuffer(spec)) {
-      writeFileSync(abs, spec)
-      chmodSync(abs, 0o644)
-    } else if ('link' in spec) symlinkSync(spec.link, abs)
-    else {
-      writeFileSync(abs, spec.content)
-      chmodSync(abs, spec.mode)
-    }
-  }
 }
 
 export const APPSPEC = `version: 0.0

@@ -6,9 +6,9 @@ import { describe, expect, test } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { blueGreenSuite } from '../testbed/blue-green-suite.js'
-import { autoScaling, deploy, until } from '../testbed/traffic.js'
+import { deploy, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { bed, setFaults } from './bed.js'
+import { autoScaling, bed, setFaults } from '../support/bed.js'
 import {
   action,
   currentVersions,

@@ -1,17 +1,16 @@
 // What the blue/green e2e suites share: a workspace holding the web revision, a run of dist/
 // against one of the suite's groups, a v1 put in place first, and what the listener serves now.
-import { chmodSync } from 'node:fs'
-import path from 'node:path'
 import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { suiteTempDir } from '../temp-dir.js'
 import type { BlueGreenSuite } from '../testbed/blue-green-suite.js'
 import { deploy, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { bed } from './bed.js'
+import { bed } from '../support/bed.js'
+import { deployOnBed } from '../support/runs.js'
 import { runAction, type ActionRun, type RunOptions } from './harness.js'
-import { writeFiles } from './workspace.js'
+import { writeTree } from '../support/fixtures.js'
 
-const e2e = bed()
+const b = bed()
 
 export interface FailedInstanceOutput {
   instanceId: string
@@ -40,10 +39,8 @@ export function webWorkspace(
     ),
     ...extraFiles
   }
-  writeFiles(ws, files)
-  for (const f of Object.keys(files))
-    if (/\.(sh|py)$/.test(f) && !f.startsWith('deploy/app/')) chmodSync(path.join(ws, f), 0o755)
-  return ws
+  const executable = (f: string): boolean => /\.(sh|py)$/.test(f) && !f.startsWith('deploy/app/')
+  return writeTree(ws, files, (f) => (executable(f) ? 0o755 : 0o644))
 }
 
 /** dist/index.js on one of the suite's deployment groups. */
@@ -54,20 +51,13 @@ export function action(
   inputs: Record<string, string> = {},
   extra: Partial<RunOptions> = {}
 ): Promise<ActionRun> {
-  return runAction({
+  return deployOnBed(
+    s.b,
+    s.app,
     workspace,
-    inputs: {
-      application: s.app,
-      'deployment-group': group,
-      bucket: s.b.bucket,
-      source: 'deploy',
-      'wait-timeout': '3',
-      ...inputs
-    },
-    env: e2e.env,
-    timeoutMs: 200_000,
-    ...extra
-  })
+    { 'deployment-group': group, 'wait-timeout': '3', ...inputs },
+    { timeoutMs: 200_000, ...extra }
+  )
 }
 
 /** Deploys `version` to the group through the SDK and sees it to Succeeded, continuing any wait. */
@@ -107,7 +97,7 @@ export function postStep(state: Record<string, string>): Promise<ActionRun> {
   return runAction({
     workspace: suiteTempDir('bg-post-'),
     inputs: {},
-    env: e2e.env,
+    env: b.env,
     state: { ...state, 'is-post': 'true' },
     timeoutMs: 150_000
   })

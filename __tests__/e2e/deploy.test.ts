@@ -1,9 +1,19 @@
 // dist/index.js under Node 24, as the runner starts it, deploying to the local test bed
 // (radosgw + the CodeDeploy emulator, whose instances run the hooks for real).
 import { beforeAll, describe, expect, test } from '@jest/globals'
-import { bed, deployment, objectsUnder, requestsFor, setFaults, settled } from './bed.js'
-import { runAction, type ActionRun } from './harness.js'
-import { appWorkspace as appOf, writeFiles, type AppOptions } from './workspace.js'
+import {
+  bed,
+  codedeploy,
+  deployment,
+  objectsUnder,
+  requests,
+  setFaults,
+  settled
+} from '../support/bed.js'
+import type { ActionRun } from './harness.js'
+import { deployOnBed, type RunExtra } from '../support/runs.js'
+import { writeTree } from '../support/fixtures.js'
+import { appWorkspace as appOf, type AppOptions } from './workspace.js'
 
 const b = bed()
 
@@ -18,27 +28,12 @@ const appWorkspace = (app: string, opts: AppOptions = {}): string =>
 const FAILING_VALIDATE =
   '#!/bin/bash\necho "checking http://127.0.0.1:8080/script-health-check"\necho "health check failed: connection refused" >&2\nexit 1\n'
 
-function deploy(
+const deploy = (
   app: string,
   ws: string,
   inputs: Record<string, string> = {},
-  extra: Partial<Parameters<typeof runAction>[0]> = {}
-): Promise<ActionRun> {
-  return runAction({
-    workspace: ws,
-    inputs: {
-      application: app,
-      'deployment-group': 'fleet',
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '2',
-      ...inputs
-    },
-    env: b.env,
-    timeoutMs: 180_000,
-    ...extra
-  })
-}
+  extra: RunExtra = {}
+): Promise<ActionRun> => deployOnBed(b, app, ws, inputs, extra)
 
 function json<T>(text: string | undefined): T {
   return JSON.parse(text ?? 'null') as T
@@ -101,14 +96,14 @@ describe('deploying to the test bed', () => {
       const ws = appWorkspace('e2e-reuse')
       const first = await deploy('e2e-reuse', ws, { wait: 'false' })
       expect(first.code).toBe(0)
-      await settled(b, first.outputs['deployment-id'] as string)
+      await settled(codedeploy(b), first.outputs['deployment-id'] as string)
       const again = await deploy('e2e-reuse', ws, { wait: 'false' })
       expect(again.code).toBe(0)
       expect(again.outputs['bundle-uploaded']).toBe('false')
       expect(again.outputs['bundle-key']).toBe(first.outputs['bundle-key'])
       expect(again.outputs['bundle-etag']).toBe(first.outputs['bundle-etag'])
       expect(again.outputs['bundle-version']).toBe(first.outputs['bundle-version'])
-      await settled(b, again.outputs['deployment-id'] as string)
+      await settled(codedeploy(b), again.outputs['deployment-id'] as string)
     },
     90_000
   )
@@ -177,7 +172,9 @@ describe('deploying to the test bed', () => {
       })
       expect(r.code).toBe(1)
       expect(r.outputs['deployment-status']).toBe('Stopped')
-      expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Stopped')
+      expect((await settled(codedeploy(b), r.outputs['deployment-id'] as string)).status).toBe(
+        'Stopped'
+      )
     },
     90_000
   )
@@ -219,7 +216,7 @@ describe('deploying to the test bed', () => {
       expect(r.signal).toBeNull()
       const id = r.outputs['deployment-id'] as string
       expect(id).toMatch(/^d-/)
-      expect((await settled(b, id)).status).toBe('Stopped')
+      expect((await settled(codedeploy(b), id)).status).toBe('Stopped')
       expect(r.stdout).toMatch(/SIGINT/)
     },
     90_000
@@ -251,7 +248,7 @@ describe('deploying to the test bed', () => {
       const post = await deploy('e2e-post', appWorkspace('e2e-post'), {}, { state })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`stopping it (stop-on-cancel)`)
-      expect((await settled(b, id)).status).toBe('Stopped')
+      expect((await settled(codedeploy(b), id)).status).toBe('Stopped')
     },
     90_000
   )
@@ -285,7 +282,7 @@ describe('deploying to the test bed', () => {
         expect(r.errors).toEqual([])
         expect(r.code).toBe(0)
         expect(r.outputs['deployment-status']).toBe('Succeeded')
-        const calls = await requestsFor(b, 'e2e-throttle')
+        const calls = await requests(b, { application: 'e2e-throttle' })
         expect(calls.filter((c) => c.error === 'ThrottlingException').length).toBeGreaterThan(2)
       } finally {
         await setFaults(b, {}, 'e2e-throttle')
@@ -320,7 +317,7 @@ describe('deploying to the test bed', () => {
   test.concurrent(
     'does not attempt the second group after the first fails',
     async () => {
-      const before = (await requestsFor(b, 'e2e-groups-fail')).length
+      const before = (await requests(b, { application: 'e2e-groups-fail' })).length
       const r = await deploy(
         'e2e-groups-fail',
         appWorkspace('e2e-groups-fail', { validate: FAILING_VALIDATE }),
@@ -329,7 +326,7 @@ describe('deploying to the test bed', () => {
         }
       )
       expect(r.code).toBe(1)
-      const creates = (await requestsFor(b, 'e2e-groups-fail'))
+      const creates = (await requests(b, { application: 'e2e-groups-fail' }))
         .slice(before)
         .filter((c) => c.operation === 'CreateDeployment')
       expect(creates.map((c) => c.input?.deploymentGroupName)).toEqual(['first'])
@@ -374,7 +371,7 @@ describe('deploying to the test bed', () => {
       expect(r.outputs['deployment-status']).toBe('Created')
       const id = r.outputs['deployment-id'] as string
       expect(r.state['deployment-id']).toBeUndefined()
-      expect((await settled(b, id)).status).toBe('Succeeded')
+      expect((await settled(codedeploy(b), id)).status).toBe('Succeeded')
     },
     90_000
   )
@@ -407,9 +404,9 @@ describe('deploying to the test bed', () => {
         expect(r.errors).toHaveLength(1)
       }
       const broken = appWorkspace('e2e-refused')
-      writeFiles(broken, { 'deploy/scripts/validate.sh': '#!/bin/bash\r\necho crlf\r\n' })
+      writeTree(broken, { 'deploy/scripts/validate.sh': '#!/bin/bash\r\necho crlf\r\n' })
       expect((await deploy('e2e-refused', broken)).code).toBe(1)
-      expect(await requestsFor(b, 'e2e-refused')).toEqual([])
+      expect(await requests(b, { application: 'e2e-refused' })).toEqual([])
       expect(await objectsUnder(b, b.bucket, 'e2e-refused/')).toEqual([])
     },
     90_000

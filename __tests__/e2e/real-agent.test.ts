@@ -9,11 +9,11 @@ import {
   StopDeploymentCommand,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
-import { execFile } from 'node:child_process'
-import path from 'node:path'
-import { bed, codedeploy, type Bed } from './bed.js'
-import { REPO, runAction, type ActionRun, type RunOptions } from './harness.js'
-import { writeFiles } from './workspace.js'
+import { bed, type Bed, codedeploy, instances } from '../support/bed.js'
+import type { ActionRun, RunOptions } from './harness.js'
+import { onInstance } from '../support/commands.js'
+import { deployOnBed } from '../support/runs.js'
+import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 const APP = 'e2e-real-agent'
@@ -32,7 +32,7 @@ let b: Bed
 /** Hooks that leave proof on the instance, and a ValidateService that checks it. */
 function appWorkspace(validate: string): string {
   const ws = suiteTempDir(`${APP}-`)
-  writeFiles(ws, {
+  writeTree(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux
 files:
@@ -71,27 +71,12 @@ test -f /opt/${APP}/index.html
 const FAILING_VALIDATE =
   '#!/bin/bash\necho "checking 127.0.0.1:8080"\necho "health check failed: connection refused" >&2\nexit 3\n'
 
-function deploy(
+const deploy = (
   group: string,
   ws: string,
   inputs: Record<string, string> = {},
   extra: Pick<RunOptions, 'onSpawn'> = {}
-): Promise<ActionRun> {
-  return runAction({
-    workspace: ws,
-    inputs: {
-      application: APP,
-      'deployment-group': group,
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '2',
-      ...inputs
-    },
-    env: b.env,
-    timeoutMs: 180_000,
-    ...extra
-  })
-}
+): Promise<ActionRun> => deployOnBed(b, APP, ws, { 'deployment-group': group, ...inputs }, extra)
 
 /** Each instance's lifecycle events, in order. */
 async function eventsOf(deploymentId: string): Promise<Record<string, LifecycleEvent[]>> {
@@ -106,12 +91,11 @@ async function eventsOf(deploymentId: string): Promise<Record<string, LifecycleE
   )
 }
 
-function onInstance(id: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(path.join(REPO, 'testbed', 'exec'), [id, 'sh', '-c', command], (e, stdout, stderr) =>
-      e ? reject(new Error(`${command} on ${id}: ${stderr}`)) : resolve(stdout)
-    )
-  )
+/** What a command printed on an instance; throws when it fails. */
+async function outputOn(id: string, command: string): Promise<string> {
+  const r = await onInstance(id, command)
+  if (r.code !== 0) throw new Error(`${command} on ${id}: ${r.stderr}`)
+  return r.stdout
 }
 
 /** Stops the run's deployment once ValidateService's `sleep 3600` runs on its instance. */
@@ -128,7 +112,7 @@ async function stopWhenHookRuns(output: () => string): Promise<void> {
       const running = targets.find(([, list]) =>
         list.some((e) => e.lifecycleEventName === 'ValidateService' && e.status === 'InProgress')
       )
-      if (running && (await onInstance(running[0], 'ps -eo args')).includes('sleep 3600')) {
+      if (running && (await outputOn(running[0], 'ps -eo args')).includes('sleep 3600')) {
         await codedeploy(b).send(new StopDeploymentCommand({ deploymentId: id }))
         return
       }
@@ -146,11 +130,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
   beforeAll(async () => {
     b = bed()
     // The group must really be real here, not quietly emulated.
-    const res = await fetch(`${b.admin}/instances`)
-    const { instances } = (await res.json()) as {
-      instances: { application: string; agent: string }[]
-    }
-    const mine = instances.filter((i) => i.application === APP)
+    const mine = await instances(b, APP)
     expect(mine.length).toBe(4)
     expect(mine.every((i) => i.agent === 'real')).toBe(true)
   })
@@ -179,7 +159,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
         expect(validate?.diagnostics?.logTail).toContain('LifecycleEvent - ValidateService')
         expect(validate?.diagnostics?.logTail).toContain('[stdout]validated by the real agent')
         // The agent's own files on the instance: its log, and its scripts.log under the group's id.
-        const logs = await onInstance(
+        const logs = await outputOn(
           instance,
           'ls /opt/codedeploy-agent/log/codedeploy-local.log && cat /opt/codedeploy-agent/deployment-root/*/d-*-local/logs/scripts.log'
         )
@@ -283,7 +263,7 @@ describeReal('deploying through the real CodeDeploy agent', () => {
         }
       })
       // Neither the agent (ruby) nor its hook's sleep is left in the instance.
-      const ps = await onInstance(instance, 'ps -eo args')
+      const ps = await outputOn(instance, 'ps -eo args')
       expect(ps).not.toContain('sleep 3600')
       expect(ps).not.toContain('codedeploy-local')
     },

@@ -3,7 +3,7 @@
 // The bed's time scale shortens CodeDeploy's one-hour wait for an agent to a few seconds.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { appWorkspace, b, deploy as deployApp, type RunExtra } from '../reliability/rel.js'
-import { deployment } from './bed.js'
+import { admin, deployment, instances } from '../support/bed.js'
 import type { ActionRun } from './harness.js'
 
 // CodeDeploy's hour for an agent to pick up an event becomes 3,600 s × 0.006 = 21.6 s here.
@@ -30,18 +30,8 @@ applications:
       - { name: fleet, instances: 2, agent: stopped, deploymentConfig: CodeDeployDefault.AllAtOnce }
 `
 
-async function admin(method: string, route: string, body?: string): Promise<unknown> {
-  const res = await fetch(`${b.admin}${route}`, { method, body })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`admin ${method} ${route}: ${res.status} ${text}`)
-  return JSON.parse(text) as unknown
-}
-
 async function instancesOf(application: string): Promise<string[]> {
-  const out = (await admin('GET', '/instances')) as {
-    instances: { id: string; application: string }[]
-  }
-  return out.instances.filter((i) => i.application === application).map((i) => i.id)
+  return (await instances(b, application)).map((i) => i.id)
 }
 
 /** The reliability suites' app and run, with a 3 s silence timeout: the bed's instances answer
@@ -79,7 +69,7 @@ function json<T>(text: string | undefined): T {
 describe('a silent CodeDeploy agent, seen by the built action', () => {
   let ids: Record<string, string[]>
   beforeAll(async () => {
-    await admin('PUT', '/fleet', FLEET)
+    await admin(b, 'PUT', '/fleet', FLEET)
     ids = {}
     for (const app of ['silent-one', 'silent-fail', 'silent-none', 'silent-all'])
       ids[app] = await instancesOf(app)
@@ -183,6 +173,7 @@ describe('a silent CodeDeploy agent, seen by the built action', () => {
               clearInterval(timer)
               for (const id of both)
                 void admin(
+                  b,
                   'PUT',
                   `/agent?instance=${encodeURIComponent(id)}`,
                   JSON.stringify({ state: 'running' })

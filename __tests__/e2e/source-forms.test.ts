@@ -7,9 +7,10 @@ import {
   BatchGetDeploymentTargetsCommand,
   ListDeploymentTargetsCommand
 } from '@aws-sdk/client-codedeploy'
-import { bed, codedeploy } from './bed.js'
-import { runAction, type ActionRun } from './harness.js'
-import { writeFiles } from './workspace.js'
+import { bed, codedeploy } from '../support/bed.js'
+import type { ActionRun } from './harness.js'
+import { deployOnBed } from '../support/runs.js'
+import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 const APP = 'e2e-source-forms'
@@ -19,7 +20,7 @@ const DEST = `/opt/${APP}`
 function workspace(source: string, real: boolean): string {
   const ws = suiteTempDir(`${APP}-`)
   const token = `${Math.random()}`
-  writeFiles(ws, {
+  writeTree(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux
 files:
@@ -43,21 +44,8 @@ ${real ? 'case "$DEPLOYMENT_ID" in *-local) ;; *) echo "not the real agent" >&2;
   return ws
 }
 
-function deploy(group: string, ws: string): Promise<ActionRun> {
-  const b = bed()
-  return runAction({
-    workspace: ws,
-    inputs: {
-      application: APP,
-      'deployment-group': group,
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '2'
-    },
-    env: b.env,
-    timeoutMs: 150_000
-  })
-}
+const deploy = (group: string, ws: string): Promise<ActionRun> =>
+  deployOnBed(bed(), APP, ws, { 'deployment-group': group }, { timeoutMs: 150_000 })
 
 /** The run succeeded, and the instance's ValidateService found the whole bundle in DEST. */
 async function expectDeployed(r: ActionRun): Promise<void> {

@@ -3,38 +3,32 @@
 // failed request while each instance is blocked, installed and allowed again; and a revision
 // failing its health check, explained with what the instance answered.
 import { beforeAll, describe, expect, test } from '@jest/globals'
-import { bed as testbed, codedeploy, unique } from '../testbed/bed.js'
+import { bed, codedeploy, unique } from '../support/bed.js'
+import { deployOnBed } from '../support/runs.js'
 import { readReroute, requestLoop } from '../testbed/reroute.js'
 import { addLoadBalancedFleet, deploy, fleetYaml, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { bed } from './bed.js'
 import {
   currentVersions,
   json,
   webWorkspace,
   type FailedInstanceOutput
 } from './blue-green-helpers.js'
-import { runAction, type ActionRun } from './harness.js'
+import type { ActionRun } from './harness.js'
 
-const e2e = bed()
-const b = testbed()
+const b = bed()
 const cd = codedeploy(b)
 const app = unique('e2e-lb')
 let url = ''
 
 function webLb(workspace: string): Promise<ActionRun> {
-  return runAction({
+  return deployOnBed(
+    b,
+    app,
     workspace,
-    inputs: {
-      application: app,
-      'deployment-group': 'web-lb',
-      bucket: b.bucket,
-      source: 'deploy',
-      'wait-timeout': '3'
-    },
-    env: e2e.env,
-    timeoutMs: 200_000
-  })
+    { 'deployment-group': 'web-lb', 'wait-timeout': '3' },
+    { timeoutMs: 200_000 }
+  )
 }
 
 describe('in place with traffic control through dist/', () => {

@@ -1,8 +1,8 @@
 // Workspaces for end-to-end tests, shaped like the tutorial's project: a codedeploy/ folder
 // (appspec.yml, hook scripts, an nginx conf) and build/libs/ with a boot jar and a -plain jar.
-import { chmodSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs'
+import { statfsSync } from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
+import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 export const TUTORIAL_APPSPEC = `version: 0.0
@@ -27,23 +27,10 @@ hooks:
       timeout: 60
 `
 
-export function writeFiles(
-  root: string,
-  files: Record<string, string | Buffer>,
-  mode?: number
-): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(root, rel)
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, content)
-    if (mode !== undefined) chmodSync(file, mode)
-  }
-}
-
 /** A fresh tutorial-shaped workspace; scripts are written 0644 as a checkout without +x would leave them. */
 export function tutorialWorkspace(overrides: Record<string, string | Buffer> = {}): string {
   const ws = suiteTempDir('ws-')
-  writeFiles(ws, {
+  writeTree(ws, {
     'codedeploy/appspec.yml': TUTORIAL_APPSPEC,
     'codedeploy/init.sh': '#!/bin/bash\nmkdir -p /home/ec2-user/app/logs\n',
     'codedeploy/deploy.sh':
@@ -102,7 +89,7 @@ export function appWorkspace(app: string, opts: AppOptions = {}): string {
   const ws = suiteTempDir(`${app}-`, opts.parent)
   const hook = (event: string, script: string): string =>
     `  ${event}:\n    - location: scripts/${script}\n      timeout: ${opts.hookTimeout ?? 60}\n`
-  writeFiles(ws, {
+  writeTree(ws, {
     'deploy/appspec.yml': `version: 0.0
 os: linux
 files:

@@ -10,7 +10,7 @@ import { appendFileSync, mkdirSync, rmSync, truncateSync, writeFileSync } from '
 import path from 'node:path'
 import type { ActionRun } from '../e2e/harness.js'
 import { runInProcess, type InProcessRun } from '../e2e/in-process.js'
-import { writeFiles } from '../e2e/workspace.js'
+import { writeTree } from '../support/fixtures.js'
 import {
   expectNoTrace,
   expectRefused,
@@ -25,7 +25,7 @@ const APP = 'rel-refused'
 const RUN_NUMBER = '7001'
 
 const APPSPEC = 'deploy/appspec.yml'
-const appspec = (text: string) => (ws: string) => writeFiles(ws, { [APPSPEC]: text })
+const appspec = (text: string) => (ws: string) => writeTree(ws, { [APPSPEC]: text })
 const HEAD = 'version: 0.0\nos: linux\n'
 const HOOK = `hooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n`
 
@@ -196,19 +196,19 @@ const cases: RefusedCase[] = [
   {
     name: 'files rename of a glob matching two files',
     inputs: { files: 'libs/*.jar => application.jar' },
-    workspace: (ws) => writeFiles(ws, { 'libs/a.jar': 'a', 'libs/b.jar': 'b' }),
+    workspace: (ws) => writeTree(ws, { 'libs/a.jar': 'a', 'libs/b.jar': 'b' }),
     message: /libs\/\*\.jar.*(2|two|several|more than one)/i
   },
   {
     name: 'files rename onto appspec.yml',
     inputs: { files: 'extra/appspec.yml => appspec.yml' },
-    workspace: (ws) => writeFiles(ws, { 'extra/appspec.yml': `${HEAD}` }),
+    workspace: (ws) => writeTree(ws, { 'extra/appspec.yml': `${HEAD}` }),
     message: /appspec\.yml/
   },
   {
     name: 'files: two renames to one target',
     inputs: { files: 'a.txt => same.txt\nb.txt => same.txt' },
-    workspace: (ws) => writeFiles(ws, { 'a.txt': 'a', 'b.txt': 'b' }),
+    workspace: (ws) => writeTree(ws, { 'a.txt': 'a', 'b.txt': 'b' }),
     message: /same\.txt/
   },
   {
@@ -229,7 +229,7 @@ const cases: RefusedCase[] = [
   {
     name: 'files: target with a backslash',
     inputs: { files: 'a.txt => lib\\a.txt' },
-    workspace: (ws) => writeFiles(ws, { 'a.txt': 'a' }),
+    workspace: (ws) => writeTree(ws, { 'a.txt': 'a' }),
     message: /files.*backslash/
   },
   // source and archive
@@ -270,7 +270,7 @@ const cases: RefusedCase[] = [
     name: 'archive truncated tgz',
     inputs: { source: '', archive: 'cut.tgz' },
     workspace: (ws) => {
-      writeFiles(ws, { 'deploy/big.bin': execFileSync('head', ['-c', '200000', '/dev/urandom']) })
+      writeTree(ws, { 'deploy/big.bin': execFileSync('head', ['-c', '200000', '/dev/urandom']) })
       tarOf(ws, 'cut.tgz', 'deploy', ['.'])
       truncateSync(path.join(ws, 'cut.tgz'), 100_000)
     },
@@ -354,7 +354,7 @@ const cases: RefusedCase[] = [
   },
   {
     name: 'appspec hook script with CRLF',
-    workspace: (ws) => writeFiles(ws, { 'deploy/scripts/start.sh': '#!/bin/bash\r\necho hi\r\n' }),
+    workspace: (ws) => writeTree(ws, { 'deploy/scripts/start.sh': '#!/bin/bash\r\necho hi\r\n' }),
     message: /start\.sh.*(CRLF|line ending|\\r)/i
   },
   {
@@ -443,7 +443,7 @@ const cases: RefusedCase[] = [
   {
     name: 'hook script whose name holds a newline',
     workspace: (ws) => {
-      writeFiles(ws, { 'deploy/scripts/start\nnow.sh': '#!/bin/bash\necho hi\n' })
+      writeTree(ws, { 'deploy/scripts/start\nnow.sh': '#!/bin/bash\necho hi\n' })
       appspec(`${HEAD}hooks:\n  ApplicationStart:\n    - location: "scripts/start\\nnow.sh"\n`)(ws)
     },
     message: /"deploy\/scripts\/start\\nnow\.sh" contains a line break/
@@ -451,7 +451,7 @@ const cases: RefusedCase[] = [
   {
     // The name is printed escaped, so it cannot start a workflow command of its own.
     name: 'file named to inject a workflow command',
-    workspace: (ws) => writeFiles(ws, { 'deploy/x\n::error::injected': '' }),
+    workspace: (ws) => writeTree(ws, { 'deploy/x\n::error::injected': '' }),
     message: /"deploy\/x\\n::error::injected" contains a line break/
   }
 ]

@@ -8,9 +8,9 @@
 // each has an application, or a deployment group, of its own (__tests__/e2e/fleet.yml): a fault
 // switch or an active deployment of one never meets another's run. Longest first.
 import { expect, test } from '@jest/globals'
-import { setFaults, settled } from '../e2e/bed.js'
+import { codedeploy, lastSeq, requests, setFaults, settled } from '../support/bed.js'
 import { codeDeployError, FaultProxy, pass, type FaultAction } from '../e2e/fault-proxy.js'
-import { appWorkspace, b, deploy, expectCleanFailure, lastSeq, requestsSince } from './rel.js'
+import { appWorkspace, b, deploy, expectCleanFailure } from './rel.js'
 
 // The calls one waited deployment makes, in order.
 const OPERATIONS = [
@@ -26,7 +26,9 @@ async function expectTrueSuccess(r: Awaited<ReturnType<typeof deploy>>): Promise
   expect(r.errors).toEqual([])
   expect(r.code).toBe(0)
   expect(r.outputs['deployment-status']).toBe('Succeeded')
-  expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Succeeded')
+  expect((await settled(codedeploy(b), r.outputs['deployment-id'] as string)).status).toBe(
+    'Succeeded'
+  )
 }
 
 // Longest first: jest starts them in this order, a few at a time (maxConcurrency).
@@ -149,7 +151,7 @@ test.concurrent(
     const APP = 'rel-throttle'
     // ApplicationStart takes 20 s on each of the two instances (one at a time).
     const ws = appWorkspace(APP, { start: '#!/bin/bash\nsleep 10\n' })
-    const since = await lastSeq()
+    const since = await lastSeq(b)
     let stormStart = 0
     let stormEnd = 0
     const r = await deploy(
@@ -174,7 +176,7 @@ test.concurrent(
     )
     expect(stormEnd).toBeGreaterThan(0)
     await expectTrueSuccess(r)
-    const calls = (await requestsSince(since)).filter((c) => c.application === APP)
+    const calls = (await requests(b, { since })).filter((c) => c.application === APP)
     const throttled = calls.filter((c) => c.error === 'ThrottlingException')
     expect(throttled.length).toBeGreaterThan(3)
     // Backing off: well under one call a second during the 15 s storm.
@@ -202,11 +204,11 @@ test.concurrent.each(
     try {
       // The count starts at the first matching call, which passes: an operation a run calls
       // only once needs a second run to meet the 5xx.
-      const since = await lastSeq()
+      const since = await lastSeq(b)
       let hit = false
       for (let i = 0; i < 3 && !hit; i++) {
         await expectTrueSuccess(await deploy(APP, appWorkspace(APP)))
-        hit = (await requestsSince(since)).some(
+        hit = (await requests(b, { since })).some(
           (c) => c.application === APP && c.operation === op && c.status === status
         )
       }

@@ -9,7 +9,7 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import type { ActionRun } from '../e2e/harness.js'
 import { runAction } from '../e2e/harness.js'
-import { writeFiles } from '../e2e/workspace.js'
+import { appInputs, writeTree } from '../support/fixtures.js'
 import {
   appWorkspace,
   expectCleanFailure,
@@ -31,7 +31,7 @@ const CREDENTIALS = path.join(outside, 'credentials')
 const OUTSIDE_DIR = path.join(outside, 'app')
 const OUTSIDE_ARCHIVE = path.join(outside, 'bundle.tgz')
 writeFileSync(CREDENTIALS, `[default]\n${SECRET}\n`)
-writeFiles(OUTSIDE_DIR, {
+writeTree(OUTSIDE_DIR, {
   'appspec.yml': 'version: 0.0\nos: linux\n',
   credentials: `${SECRET}\n`
 })
@@ -253,12 +253,7 @@ describe('hostile paths', () => {
     try {
       socketRun = await runAction({
         workspace: ws,
-        inputs: {
-          application: APP,
-          'deployment-group': 'fleet',
-          source: 'deploy',
-          'dry-run': 'true'
-        },
+        inputs: { ...appInputs(APP), 'dry-run': 'true' },
         env: { GITHUB_RUN_NUMBER: RUN_NUMBER },
         timeoutMs: 30_000
       })
@@ -306,12 +301,7 @@ describe('odd but legal names', () => {
     symlinkSync('app.txt', path.join(ws, 'deploy/alias.txt'))
     const r = await runAction({
       workspace: ws,
-      inputs: {
-        application: APP,
-        'deployment-group': 'fleet',
-        source: 'deploy',
-        'dry-run': 'true'
-      },
+      inputs: { ...appInputs(APP), 'dry-run': 'true' },
       env: { GITHUB_RUN_NUMBER: RUN_NUMBER }
     })
     expect(r.errors).toEqual([])

@@ -1,8 +1,10 @@
 // Shared by the reliability tests: a small deployable app, runs of dist/ against the bed, and the
 // checks that a refused run left no trace (no CodeDeploy call, no object, no multipart upload).
 import { expect } from '@jest/globals'
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3'
-import { bed, objectsUnder, type Bed, type LoggedRequest } from '../e2e/bed.js'
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
+import { bed, type Bed, lastSeq, objectsUnder, requests, s3 } from '../support/bed.js'
+import { appInputs } from '../support/fixtures.js'
+import { deployOnBed, type RunExtra } from '../support/runs.js'
 import { FaultProxy, type ProxiedRequest } from '../e2e/fault-proxy.js'
 import { runAction, type ActionRun, type RunOptions } from '../e2e/harness.js'
 import { appWorkspace } from '../e2e/workspace.js'
@@ -11,51 +13,21 @@ export { appWorkspace, type AppOptions } from '../e2e/workspace.js'
 
 export const b: Bed = bed()
 
-export type RunExtra = Partial<Omit<RunOptions, 'inputs' | 'workspace'>>
+export type { RunExtra } from '../support/runs.js'
 
-/** The inputs that deploy `app`'s workspace folder `deploy` to its group `fleet` on the bed. */
-function fleetInputs(app: string): Record<string, string> {
-  return { application: app, 'deployment-group': 'fleet', bucket: b.bucket, source: 'deploy' }
-}
-
-/** dist/index.js deploying `app` to its group `fleet` on the bed. */
+/** dist/index.js deploying `app` to its group `fleet` on the bed, killed after 4 minutes. */
 export function deploy(
   app: string,
   ws: string,
   inputs: Record<string, string> = {},
   extra: RunExtra = {}
 ): Promise<ActionRun> {
-  return runAction({
-    workspace: ws,
-    inputs: { ...fleetInputs(app), 'wait-timeout': '2', ...inputs },
-    timeoutMs: 240_000,
-    ...extra,
-    env: { ...b.env, ...extra.env }
-  })
-}
-
-/** The emulator's request log after sequence number `since`. */
-export async function requestsSince(since: number): Promise<LoggedRequest[]> {
-  const res = await fetch(`${b.admin}/requests?since=${since}`)
-  return ((await res.json()) as { requests: LoggedRequest[] }).requests
-}
-
-export async function lastSeq(): Promise<number> {
-  const res = await fetch(`${b.admin}/requests`)
-  return ((await res.json()) as { lastSeq: number }).lastSeq
-}
-
-export function s3(): S3Client {
-  return new S3Client({
-    region: b.env.AWS_REGION,
-    endpoint: b.env.AWS_ENDPOINT_URL_S3,
-    forcePathStyle: true
-  })
+  return deployOnBed(b, app, ws, inputs, { timeoutMs: 240_000, ...extra })
 }
 
 /** Multipart uploads still open (neither completed nor aborted) under a prefix. */
 export async function openUploads(bucket: string, prefix: string): Promise<string[]> {
-  const client = s3()
+  const client = s3(b)
   try {
     const out = await client.send(
       new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix })
@@ -138,7 +110,7 @@ export function refusedRun(app: string, runNumber: string, c: RefusedCase): RunO
   c.workspace?.(ws)
   return {
     workspace: ws,
-    inputs: { ...fleetInputs(app), ...c.inputs },
+    inputs: { ...appInputs(app), bucket: b.bucket, ...c.inputs },
     env: { ...b.env, GITHUB_RUN_NUMBER: runNumber, ...c.env }
   }
 }
@@ -160,7 +132,7 @@ export async function runRefused(
   cases: RefusedCase[],
   width = 4
 ): Promise<RefusedRuns> {
-  const since = await lastSeq()
+  const since = await lastSeq(b)
   const cd = await FaultProxy.start(b.env.AWS_ENDPOINT_URL_CODEDEPLOY as string)
   const s3p = await FaultProxy.start(b.env.AWS_ENDPOINT_URL_S3 as string)
   try {
@@ -192,7 +164,7 @@ export async function expectNoTrace(
   // The run number as a word of its own (an S3 key's `<app>/<run>/`): other suites running beside
   // this one make requests whose random ids may hold its digits.
   const own = new RegExp(`(?<!\\w)${runNumber}(?!\\w)`)
-  const logged = (await requestsSince(done.since)).filter(
+  const logged = (await requests(b, { since: done.since })).filter(
     (r) => r.application === app || own.test(JSON.stringify(r.input ?? {}))
   )
   expect(logged).toEqual([])

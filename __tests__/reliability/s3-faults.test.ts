@@ -9,7 +9,7 @@
 import { expect, test } from '@jest/globals'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { randomBytes } from 'node:crypto'
-import { settled } from '../e2e/bed.js'
+import { codedeploy, s3, settled } from '../support/bed.js'
 import { FaultProxy, pass, s3Error, type FaultAction } from '../e2e/fault-proxy.js'
 import type { ActionRun } from '../e2e/harness.js'
 import { Radosgw } from '../e2e/rgw.js'
@@ -19,8 +19,7 @@ import {
   deploy,
   expectCleanFailure,
   expectNothingStored,
-  inBatches,
-  s3
+  inBatches
 } from './rel.js'
 
 const APP = 'rel-s3-faults'
@@ -36,7 +35,7 @@ function bigApp(mib: number): string {
 const BIG = { 'bundle-type': 'tar' }
 
 async function expectStored(r: ActionRun): Promise<void> {
-  const client = s3()
+  const client = s3(b)
   try {
     const head = await client.send(
       new HeadObjectCommand({
@@ -134,7 +133,9 @@ test.concurrent(
       )
       expect(proxy.of(c.op).length).toBeGreaterThan(1)
       await expectStored(r)
-      expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Succeeded')
+      expect((await settled(codedeploy(b), r.outputs['deployment-id'] as string)).status).toBe(
+        'Succeeded'
+      )
     }
   },
   240_000
@@ -215,7 +216,9 @@ test.concurrent(
     const key = r.outputs['bundle-key'] as string
     if (r.code === 0) {
       await expectStored(r)
-      expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Succeeded')
+      expect((await settled(codedeploy(b), r.outputs['deployment-id'] as string)).status).toBe(
+        'Succeeded'
+      )
     } else {
       expect(expectCleanFailure(r)).toMatch(
         /S3 (UploadPart|CompleteMultipartUpload|CreateMultipartUpload)/

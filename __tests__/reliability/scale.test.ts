@@ -1,8 +1,8 @@
 // Scale against the bed: a 1,000-instance fleet where 10% fail, and two runs racing for one
-// deployment group. (Big bundles, which need no bed, are in big-bundles.test.ts.)
+// deployment group. (Big bundles, which need no bed, are in big-bundles.dist.test.ts.)
 import { describe, expect, it } from '@jest/globals'
-import { deployment, settled } from '../e2e/bed.js'
-import { appWorkspace, b, deploy, json, lastSeq, requestsSince } from './rel.js'
+import { codedeploy, deployment, lastSeq, requests, settled } from '../support/bed.js'
+import { appWorkspace, b, deploy, json } from './rel.js'
 
 describe('a 1,000-instance fleet with 10% failing', () => {
   it('reports the failures with bounded calls, a summary under 1 MiB and a readable log', async () => {
@@ -29,14 +29,14 @@ hooks:
       timeout: 60
 `
     const APP = 'rel-fleet'
-    const since = await lastSeq()
+    const since = await lastSeq(b)
     const r = await deploy(
       APP,
       appWorkspace(APP, { validate, extra: { 'deploy/appspec.yml': appspec } }),
       { 'wait-timeout': '10' },
       { timeoutMs: 600_000 }
     )
-    const calls = (await requestsSince(since)).filter((c) => c.application === APP)
+    const calls = (await requests(b, { since })).filter((c) => c.application === APP)
     const failed = json<{ instanceId: string; lifecycleEvent: string }[]>(
       r.outputs['failed-instances']
     )
@@ -82,7 +82,9 @@ describe('two runs racing for one group', () => {
       expect(r.outputs['deployment-status']).toBe('Succeeded')
     }
     const [first, second] = (
-      await Promise.all([a, c].map((r) => settled(b, r.outputs['deployment-id'] as string)))
+      await Promise.all(
+        [a, c].map((r) => settled(codedeploy(b), r.outputs['deployment-id'] as string))
+      )
     ).sort((x, y) => (x.createTime?.getTime() ?? 0) - (y.createTime?.getTime() ?? 0))
     expect(first!.deploymentId).not.toBe(second!.deploymentId)
     expect(first!.completeTime!.getTime()).toBeLessThanOrEqual(second!.createTime!.getTime())

@@ -10,19 +10,11 @@ import { expect, test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { settled } from '../e2e/bed.js'
+import { codedeploy, lastSeq, requests, settled } from '../support/bed.js'
 import { FaultProxy, pass } from '../e2e/fault-proxy.js'
 import type { ActionRun } from '../e2e/harness.js'
 import { scratchParent } from '../e2e/workspace.js'
-import {
-  appWorkspace,
-  b,
-  deploy,
-  expectCleanFailure,
-  expectNothingStored,
-  lastSeq,
-  requestsSince
-} from './rel.js'
+import { appWorkspace, b, deploy, expectCleanFailure, expectNothingStored } from './rel.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
@@ -66,9 +58,9 @@ test.each(SIGNALS)(
     // 60,000 files take several seconds to select and archive, even on a fast machine.
     const files: Record<string, string> = {}
     for (let i = 0; i < 60_000; i++) files[`deploy/data/${i % 100}/f${i}.txt`] = `${i}\n`
-    // ~240 MB in blocks of 4 KB: in memory where there is room, as big-bundles.test.ts does.
+    // ~240 MB in blocks of 4 KB: in memory where there is room, as big-bundles.dist.test.ts does.
     const ws = appWorkspace(APP, { extra: files, parent: scratchParent(1024 ** 3) })
-    const since = await lastSeq()
+    const since = await lastSeq(b)
     let sent = false
     const started = Date.now()
     let seen = 0
@@ -105,7 +97,7 @@ test.each(SIGNALS)(
       /Cancelled (while bundling|before the upload): nothing was uploaded/
     )
     expect(proxy.requests).toEqual([])
-    expect((await requestsSince(since)).filter((c) => c.application === APP)).toEqual([])
+    expect((await requests(b, { since })).filter((c) => c.application === APP)).toEqual([])
     // The runner sends SIGTERM 7.5 s after SIGINT, and SIGKILL 2.5 s after that: the step must be
     // over well within the first 7.5 s of the signal.
     expect(ended - signalled).toBeLessThan(7500)
@@ -119,7 +111,7 @@ test.concurrent.each(SIGNALS)(
   async (signal) => {
     const APP = 'rel-signal-upload'
     const ws = appWorkspace(APP, { extra: { 'deploy/blob.bin': randomBytes(40 * 1024 * 1024) } })
-    const since = await lastSeq()
+    const since = await lastSeq(b)
     let sentAt = 0
     const { r, proxy } = await run(APP, ws, (op, _n, child) => {
       if (op === 'UploadPart' && !sentAt) {
@@ -133,7 +125,7 @@ test.concurrent.each(SIGNALS)(
     expect(proxy.of('CompleteMultipartUpload')).toEqual([])
     await expectNothingStored(r.outputs['bundle-key'] as string)
     expect(
-      (await requestsSince(since)).filter(
+      (await requests(b, { since })).filter(
         (c) => c.application === APP && c.operation === 'CreateDeployment'
       )
     ).toEqual([])
@@ -167,7 +159,9 @@ test.concurrent.each(SIGNALS)(
     const error = expectCleanFailure(r)
     expect(error).toMatch(/cancelled while deployment d-[A-Z0-9]{9} .* was running; it was stopped/)
     expect(r.stdout).toContain(`Received ${signal}`)
-    expect((await settled(b, r.outputs['deployment-id'] as string)).status).toBe('Stopped')
+    expect((await settled(codedeploy(b), r.outputs['deployment-id'] as string)).status).toBe(
+      'Stopped'
+    )
     expect(r.durationMs).toBeLessThan(30_000)
   },
   90_000

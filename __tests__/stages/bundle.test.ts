@@ -17,7 +17,8 @@ import { ActionError, ValidationError } from '../../src/common/errors.js'
 import { MemoryLogger } from '../../src/common/log.js'
 import type { BundleSettings, BundleType } from '../../src/settings/settings.js'
 import { prepareBundle } from '../../src/stages/bundle.js'
-import { makeDir, sh, writeTree, type Tree } from '../bundle/workspace-fixture.js'
+import { makeDir, sh } from '../bundle/workspace-fixture.js'
+import { writeTree, type Tree } from '../support/fixtures.js'
 
 const APPSPEC = `version: 0.0
 os: linux

@@ -3,7 +3,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { writeFileSync } from 'node:fs'
-import { REPO, addFleet, admin, bed, run, unique, type Bed } from './bed.js'
+import { REPO } from '../e2e/harness.js'
+import { addFleet, adminAnswer, bed, type Bed, instances, unique } from '../support/bed.js'
+import { run } from '../support/commands.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 let b: Bed
@@ -17,22 +19,18 @@ beforeAll(() => {
 
 /** PUT /fleet's status and body for one application with one group of these settings. */
 async function putGroup(app: string, settings: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${b.admin}/fleet`, {
-    method: 'PUT',
-    body: `applications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1${settings} }\n`
-  })
-  return { status: res.status, body: await res.text() }
+  const { status, text } = await adminAnswer(
+    b,
+    'PUT',
+    '/fleet',
+    `applications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1${settings} }\n`
+  )
+  return { status, body: text }
 }
 
 async function agentsOf(app: string): Promise<Record<string, string[]>> {
-  const list = await admin<{ instances: { application: string; group: string; agent: string }[] }>(
-    b,
-    'GET',
-    '/instances'
-  )
   const out: Record<string, string[]> = {}
-  for (const i of list.instances.filter((x) => x.application === app))
-    (out[i.group] ??= []).push(i.agent)
+  for (const i of await instances(b, app)) (out[i.group] ??= []).push(i.agent)
   return out
 }
 

@@ -9,23 +9,18 @@ import {
   type FileExistsBehavior,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
 import {
   addFleet,
-  admin,
-  appspec,
   bed,
-  codedeploy,
-  onInstance,
-  s3,
-  settled,
-  tarBundle,
-  unique,
-  zipBundle,
   type Bed,
-  type Tree
-} from './bed.js'
+  codedeploy,
+  instances,
+  putBundle,
+  settled,
+  unique
+} from '../support/bed.js'
+import { appspec, tarBundle, type Tree, zipBundle } from '../support/fixtures.js'
+import { onInstance } from '../support/commands.js'
 
 let b: Bed
 const app = unique('bed-agent')
@@ -42,12 +37,7 @@ beforeAll(async () => {
     new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: 'g' })
   )
   groupId = g.deploymentGroupInfo!.deploymentGroupId!
-  const list = await admin<{ instances: { id: string; application: string }[] }>(
-    b,
-    'GET',
-    '/instances'
-  )
-  instance = list.instances.find((i) => i.application === app)!.id
+  instance = (await instances(b, app))[0]!.id
 })
 
 interface Outcome {
@@ -64,11 +54,7 @@ async function deploy(
 ): Promise<Outcome> {
   const bundle = options.zip ? await zipBundle(files) : await tarBundle(files)
   const key = `${app}/${++counter}.${options.zip ? 'zip' : 'tgz'}`
-  const client = s3(b)
-  await client.send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
-  )
-  client.destroy()
+  await putBundle(b, key, bundle)
   const cd = codedeploy(b)
   const { deploymentId } = await cd.send(
     new CreateDeploymentCommand({

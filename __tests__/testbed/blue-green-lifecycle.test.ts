@@ -5,8 +5,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { admin } from './bed.js'
-import { autoScaling, deploy, until } from './traffic.js'
+import { admin, autoScaling } from '../support/bed.js'
+import { deploy, until } from './traffic.js'
 import { blueGreenSuite, events } from './blue-green-suite.js'
 import { webApp } from './web-app.js'
 

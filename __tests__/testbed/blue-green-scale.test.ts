@@ -8,8 +8,8 @@ import {
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { bed, codedeploy, unique, type Bed } from './bed.js'
-import { addLoadBalancedFleet, autoScaling, deploy, fleetYaml, until } from './traffic.js'
+import { autoScaling, bed, type Bed, codedeploy, unique } from '../support/bed.js'
+import { addLoadBalancedFleet, deploy, fleetYaml, until } from './traffic.js'
 import { readReroute, requestLoop } from './reroute.js'
 import { webApp } from './web-app.js'
 

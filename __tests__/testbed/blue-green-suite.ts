@@ -15,14 +15,8 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { admin, bed, codedeploy, unique, type Bed } from './bed.js'
-import {
-  addLoadBalancedFleet,
-  autoScaling,
-  elb,
-  fleetYaml,
-  type BlueGreenGroup
-} from './traffic.js'
+import { admin, autoScaling, bed, type Bed, codedeploy, elb, unique } from '../support/bed.js'
+import { addLoadBalancedFleet, fleetYaml, type BlueGreenGroup } from './traffic.js'
 
 export interface BlueGreenSuite {
   b: Bed

@@ -5,9 +5,11 @@
 // (blue-green-lifecycle.test.ts: KEEP_ALIVE, TERMINATE, rollback, errors and faults.)
 import { describe, expect, it } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { aws, tarBundle } from './bed.js'
+import { autoScaling } from '../support/bed.js'
+import { aws } from '../support/commands.js'
+import { tarBundle } from '../support/fixtures.js'
 import { readReroute, readSteady, requestLoop } from './reroute.js'
-import { autoScaling, deploy, until } from './traffic.js'
+import { deploy, until } from './traffic.js'
 import { blueGreenSuite, events } from './blue-green-suite.js'
 import { webApp } from './web-app.js'
 

@@ -2,7 +2,9 @@
 // hand with tar is copied to S3, deployed, and waited for; a failing ValidateService shows up
 // through get-deployment-target with the agent's words and the script's output.
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { addFleet, appspec, aws, bed, tarBundle, unique, type Bed } from './bed.js'
+import { addFleet, bed, type Bed, unique } from '../support/bed.js'
+import { appspec, tarBundle } from '../support/fixtures.js'
+import { aws } from '../support/commands.js'
 
 let b: Bed
 const app = unique('bed-cli')

@@ -9,21 +9,19 @@ import {
   ListDeploymentTargetsCommand,
   StopDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
 import {
   addFleet,
   admin,
-  appspec,
+  adminAnswer,
   bed,
+  type Bed,
   codedeploy,
+  putBundle,
   requests,
-  s3,
   settled,
-  tarBundle,
-  unique,
-  type Bed
-} from './bed.js'
+  unique
+} from '../support/bed.js'
+import { appspec, tarBundle } from '../support/fixtures.js'
 
 let b: Bed
 const app = unique('bed-faults')
@@ -36,11 +34,7 @@ beforeAll(async () => {
     `timing: { createdMs: 300 }\napplications:\n  - name: ${app}\n    groups:\n      - { name: g, instances: 1 }\n`
   )
   const bundle = await tarBundle({ 'appspec.yml': appspec({}), 'a.txt': 'a\n' })
-  const client = s3(b)
-  await client.send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
-  )
-  client.destroy()
+  await putBundle(b, key, bundle)
 })
 
 afterEach(async () => {
@@ -80,11 +74,13 @@ describe('fault injection', () => {
     expect(await errorName(get())).toBe('none')
     expect(await errorName(get())).toBe('ThrottlingException: Rate exceeded')
     expect(await errorName(get())).toBe('none')
-    const since = (await requests(b, app)).at(-1)!.seq
+    const since = (await requests(b, { application: app })).at(-1)!.seq
     expect(await errorName(get(codedeploy(b)))).toBe(
       'ThrottlingException: Rate exceeded'.replace(/.*/, 'none')
     )
-    expect((await requests(b, app, since)).map((r) => r.status)).toEqual([400, 200])
+    expect((await requests(b, { application: app, since })).map((r) => r.status)).toEqual([
+      400, 200
+    ])
   })
 
   it('answers with a 5xx every Nth call and slows chosen operations', async () => {
@@ -111,12 +107,9 @@ describe('fault injection', () => {
   })
 
   it('refuses bad fault settings with a reason', async () => {
-    const res = await fetch(`${b.admin}/faults`, {
-      method: 'PUT',
-      body: JSON.stringify({ throttle: { every: 0 } })
-    })
+    const res = await adminAnswer(b, 'PUT', '/faults', JSON.stringify({ throttle: { every: 0 } }))
     expect(res.status).toBe(400)
-    expect(await res.json()).toEqual({
+    expect(JSON.parse(res.text)).toEqual({
       error: 'throttle.every must be a whole number of at least 1'
     })
   })

@@ -10,22 +10,19 @@ import {
   type DeploymentInfo,
   type InstanceTarget
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import {
   addFleet,
-  admin,
-  appspec,
   bed,
-  codedeploy,
-  onInstance,
-  s3,
-  settled,
-  tarBundle,
-  unique,
   type Bed,
-  type Tree
-} from './bed.js'
+  codedeploy,
+  instances,
+  putBundle,
+  settled,
+  unique
+} from '../support/bed.js'
+import { appspec, tarBundle, type Tree } from '../support/fixtures.js'
+import { onInstance } from '../support/commands.js'
 
 let b: Bed
 const app = unique('bed-fleet')
@@ -48,13 +45,7 @@ applications:
         autoRollback: { enabled: true, events: [DEPLOYMENT_FAILURE] }
 `
   )
-  const list = await admin<{ instances: { id: string; application: string; group: string }[] }>(
-    b,
-    'GET',
-    '/instances'
-  )
-  for (const i of list.instances.filter((x) => x.application === app))
-    (instancesOf[i.group] ??= []).push(i.id)
+  for (const i of await instances(b, app)) (instancesOf[i.group] ??= []).push(i.id)
 })
 
 let counter = 0
@@ -63,11 +54,7 @@ async function deploy(
   files: Tree
 ): Promise<{ id: string; info: DeploymentInfo; targets: InstanceTarget[] }> {
   const key = `${app}/${++counter}.tgz`
-  const client = s3(b)
-  await client.send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
-  )
-  client.destroy()
+  await putBundle(b, key, await tarBundle(files))
   const cd = codedeploy(b)
   const { deploymentId } = await cd.send(
     new CreateDeploymentCommand({

@@ -6,17 +6,12 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BatchGetDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { addFleet, admin, appspec, bed, codedeploy, unique, type Bed } from './bed.js'
+import { addFleet, bed, type Bed, codedeploy, instances, unique } from '../support/bed.js'
+import { appspec } from '../support/fixtures.js'
 import { deploy, until } from './traffic.js'
 
 let b: Bed
 const app = unique('bed-instance-gone')
-
-interface Listed {
-  id: string
-  application: string
-  pid: number
-}
 
 beforeAll(async () => {
   b = bed()
@@ -32,8 +27,7 @@ beforeAll(async () => {
 
 describe('an instance whose namespace died', () => {
   it('fails its next event at once with the bed named as the cause, and the log says so', async () => {
-    const { instances } = await admin<{ instances: Listed[] }>(b, 'GET', '/instances')
-    const instance = instances.find((i) => i.application === app)!
+    const instance = (await instances(b, app))[0]!
     process.kill(instance.pid, 'SIGKILL')
     for (let i = 0; i < 100 && existsSync(`/proc/${instance.pid}`); i++)
       await new Promise((r) => setTimeout(r, 50))

@@ -25,8 +25,20 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { admin, aws, bed, codedeploy, onInstance, REPO, unique, type Bed } from './bed.js'
-import { addLoadBalancedFleet, autoScaling, deploy, elb, fleetYaml, until } from './traffic.js'
+import {
+  admin,
+  autoScaling,
+  bed,
+  type Bed,
+  type BedInstance,
+  codedeploy,
+  elb,
+  instances,
+  unique
+} from '../support/bed.js'
+import { aws, onInstance } from '../support/commands.js'
+import { REPO } from '../e2e/harness.js'
+import { addLoadBalancedFleet, deploy, fleetYaml, until } from './traffic.js'
 import { readReroute, requestLoop, switches } from './reroute.js'
 import { webApp } from './web-app.js'
 
@@ -37,15 +49,8 @@ const app = unique('bed-lb')
 const n = (s: string) => `${app}-${s}`
 let listener: Record<string, string>
 
-interface Listed {
-  id: string
-  autoScalingGroup?: string
-  address?: string
-}
-
-async function instancesOf(group: string): Promise<Listed[]> {
-  const r = await admin<{ instances: Listed[] }>(b, 'GET', '/instances')
-  return r.instances.filter((i) => i.autoScalingGroup === group)
+async function instancesOf(group: string): Promise<BedInstance[]> {
+  return (await instances(b)).filter((i) => i.autoScalingGroup === group)
 }
 
 beforeAll(async () => {
@@ -351,8 +356,8 @@ describe('the Auto Scaling and ELBv2 APIs', () => {
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })
     )
     expect(after.AutoScalingGroups).toEqual([])
-    const all = await admin<{ instances: { id: string }[] }>(b, 'GET', '/instances')
-    for (const id of left) expect(all.instances.map((i) => i.id)).not.toContain(id)
+    const all = await instances(b)
+    for (const id of left) expect(all.map((i) => i.id)).not.toContain(id)
     await expect(
       asg.send(
         new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, DesiredCapacity: 1 })

@@ -6,19 +6,8 @@ import {
   CreateDeploymentCommand,
   ListDeploymentTargetsCommand
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
-import {
-  addFleet,
-  appspec,
-  bed,
-  codedeploy,
-  s3,
-  settled,
-  tarBundle,
-  unique,
-  type Bed
-} from './bed.js'
+import { addFleet, bed, type Bed, codedeploy, putBundle, settled, unique } from '../support/bed.js'
+import { appspec, tarBundle } from '../support/fixtures.js'
 
 let b: Bed
 const app = unique('bed-scale')
@@ -45,11 +34,7 @@ describe('a fleet of 250 instances', () => {
       'app.txt': 'v1\n',
       'ok.sh': '#!/bin/sh\necho "ok on $DEPLOYMENT_GROUP_NAME"\n'
     })
-    const client = s3(b)
-    const put = await client.send(
-      new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(bundle) })
-    )
-    client.destroy()
+    const put = await putBundle(b, key, bundle)
     const cd = codedeploy(b)
     const t0 = Date.now()
     const { deploymentId } = await cd.send(

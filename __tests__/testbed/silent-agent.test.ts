@@ -9,21 +9,19 @@ import {
   type InstanceTarget,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
 import {
   addFleet,
   admin,
-  appspec,
+  adminAnswer,
   bed,
-  codedeploy,
-  s3,
-  settled,
-  tarBundle,
-  unique,
   type Bed,
-  type Tree
-} from './bed.js'
+  codedeploy,
+  instances,
+  putBundle,
+  settled,
+  unique
+} from '../support/bed.js'
+import { appspec, tarBundle, type Tree } from '../support/fixtures.js'
 
 let b: Bed
 // Two applications, because timing.timeScale applies to the applications of its PUT /fleet:
@@ -35,19 +33,6 @@ const instancesOf: Record<string, string[]> = {}
 
 const NOT_RECEIVED =
   'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.'
-
-interface Listed {
-  id: string
-  application: string
-  group: string
-  agent: string
-  agentState: string
-}
-
-async function listed(app: string): Promise<Listed[]> {
-  const out = await admin<{ instances: Listed[] }>(b, 'GET', '/instances')
-  return out.instances.filter((i) => i.application === app)
-}
 
 beforeAll(async () => {
   b = bed()
@@ -74,7 +59,7 @@ applications:
 `
   )
   for (const app of [fast, slow])
-    for (const i of await listed(app)) (instancesOf[`${app}/${i.group}`] ??= []).push(i.id)
+    for (const i of await instances(b, app)) (instancesOf[`${app}/${i.group}`] ??= []).push(i.id)
 })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -93,11 +78,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 let counter = 0
 async function deploy(app: string, group: string, files: Tree): Promise<string> {
   const key = `${app}/${++counter}.tgz`
-  const client = s3(b)
-  await client.send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
-  )
-  client.destroy()
+  await putBundle(b, key, await tarBundle(files))
   const { deploymentId } = await codedeploy(b).send(
     new CreateDeploymentCommand({
       applicationName: app,
@@ -159,7 +140,7 @@ describe('an instance whose agent never picks up its command', () => {
     'is InProgress with ApplicationStop Pending, then fails after the (scaled) hour with CodeDeploy’s words',
     async () => {
       const [instance] = instancesOf[`${fast}/silent`]!
-      expect((await listed(fast)).find((i) => i.id === instance)).toMatchObject({
+      expect((await instances(b, fast)).find((i) => i.id === instance)).toMatchObject({
         agent: 'emulated',
         agentState: 'stopped'
       })
@@ -197,7 +178,7 @@ describe('an instance whose agent never picks up its command', () => {
     'waits Pending (not InProgress) for its OneAtATime turn, then times out as the last instance',
     async () => {
       const [first, second] = instancesOf[`${fast}/one`]!
-      const agents = await listed(fast)
+      const agents = await instances(b, fast)
       expect(agents.filter((i) => i.group === 'one').map((i) => i.agentState)).toEqual([
         'running',
         'stopped'
@@ -242,7 +223,7 @@ describe('an agent stopped and started through PUT /agent', () => {
       expect(
         await admin(b, 'PUT', `/agent?instance=${instance}`, JSON.stringify({ state: 'stopped' }))
       ).toEqual({ instance, state: 'stopped' })
-      expect((await listed(slow)).find((i) => i.id === instance)?.agentState).toBe('stopped')
+      expect((await instances(b, slow)).find((i) => i.id === instance)?.agentState).toBe('stopped')
       const after = await until('BeforeInstall to end', async () => {
         const t = await target(id, instance!)
         return t && event(t, 'BeforeInstall').status !== 'InProgress' ? t : undefined
@@ -295,8 +276,8 @@ describe('an agent stopped and started through PUT /agent', () => {
 
   test.concurrent('answers 404 for an unknown instance and 400 for a bad body', async () => {
     const put = async (query: string, body: string) => {
-      const res = await fetch(`${b.admin}/agent${query}`, { method: 'PUT', body })
-      return { status: res.status, body: (await res.json()) as unknown }
+      const res = await adminAnswer(b, 'PUT', `/agent${query}`, body)
+      return { status: res.status, body: JSON.parse(res.text) as unknown }
     }
     expect(await put('?instance=i-00000000000000000', '{"state":"stopped"}')).toEqual({
       status: 404,
@@ -318,8 +299,8 @@ describe('an agent stopped and started through PUT /agent', () => {
 
 describe('the fleet settings', () => {
   async function putFleet(yaml: string): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${b.admin}/fleet`, { method: 'PUT', body: yaml })
-    return { status: res.status, body: (await res.json()) as unknown }
+    const res = await adminAnswer(b, 'PUT', '/fleet', yaml)
+    return { status: res.status, body: JSON.parse(res.text) as unknown }
   }
   const group = (settings: string, timing = '') =>
     `${timing}applications:\n  - name: ${unique('bed-silent-cfg')}\n    groups:\n      - { name: g${settings} }\n`
@@ -331,7 +312,7 @@ describe('the fleet settings', () => {
       b,
       `applications:\n  - name: ${app}\n    groups:\n      - { name: g, agent: stopped, instances: [{}, {agent: running}, {agent: stopped}] }\n      - { name: h, instances: [{agent: stopped}, {}] }\n`
     )
-    const list = await listed(app)
+    const list = await instances(b, app)
     expect(list.map((i) => [i.group, i.agent, i.agentState])).toEqual([
       ['g', 'emulated', 'stopped'],
       ['g', 'emulated', 'running'],

@@ -1,25 +1,14 @@
 // Helpers for the bed's load-balanced fleets: a fleet document of one's own (target group, Auto
-// Scaling group, deployment groups), deployments of a web revision, the Auto Scaling / ELBv2
-// clients. The request loop through a listener and its verdicts are in reroute.ts.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+// Scaling group, deployment groups) and deployments of a web revision. The request loop through a
+// listener and its verdicts are in reroute.ts.
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
   type CodeDeployClient,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFileSync } from 'node:fs'
-import { admin, s3, tarBundle, type Bed, type Tree } from './bed.js'
-
-export function autoScaling(b: Bed): AutoScalingClient {
-  return new AutoScalingClient({ region: b.region, endpoint: b.codedeployEndpoint })
-}
-
-export function elb(b: Bed): ElasticLoadBalancingV2Client {
-  return new ElasticLoadBalancingV2Client({ region: b.region, endpoint: b.codedeployEndpoint })
-}
+import { admin, type Bed, putBundle } from '../support/bed.js'
+import { tarBundle, type Tree } from '../support/fixtures.js'
 
 export interface BlueGreenGroup {
   name: string
@@ -89,9 +78,7 @@ export async function deploy(
   extra: Record<string, unknown> = {}
 ): Promise<string> {
   const key = `traffic/${app}/${++uploads}.tgz`
-  await s3(b).send(
-    new PutObjectCommand({ Bucket: b.bucket, Key: key, Body: readFileSync(await tarBundle(files)) })
-  )
+  await putBundle(b, key, await tarBundle(files))
   const out = await client.send(
     new CreateDeploymentCommand({
       applicationName: app,

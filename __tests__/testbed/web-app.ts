@@ -1,7 +1,7 @@
 // A web service revision for load-balanced fleets: a small Python server on port 8080 answering
 // its version on / and `health` (200 unless told otherwise) on /health, started by
 // ApplicationStart, stopped by ApplicationStop (its pid outside the install folder).
-import type { Tree } from './bed.js'
+import type { Tree } from '../support/fixtures.js'
 
 // A bare socket server (no http.server import: a hundred of them start at once in the scale
 // test), one request per connection, as the load balancer and its health checks send them.

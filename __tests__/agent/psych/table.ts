@@ -1,5 +1,5 @@
 // The Psych ground-truth table (scalars.json): what Ruby 3.1's Psych 4 loads each plain scalar
-// form of forms.ts as, recorded by record.rb. psych-record.test.ts re-records it wherever Ruby is
+// form of forms.ts as, recorded by record.rb. psych-record.dist.test.ts re-records it wherever Ruby is
 // at hand; psych-scalars.test.ts holds the action's and the emulator's readers to it.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'

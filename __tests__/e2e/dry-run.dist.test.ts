@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
-import { TUTORIAL_INPUTS, tutorialWorkspace, writeFiles } from './workspace.js'
+import { writeTree } from '../support/fixtures.js'
+import { TUTORIAL_INPUTS, tutorialWorkspace } from './workspace.js'
 
 // Any AWS call would land here: the dry run and bad inputs must make none.
 let requests = 0
@@ -229,7 +230,7 @@ describe('refusals: one clear error, no archive, no AWS call', () => {
 describe('hostile paths', () => {
   it('refuses a symlink to a file outside the workspace', async () => {
     const ws = tutorialWorkspace()
-    writeFiles(ws, {})
+    writeTree(ws, {})
     execFileSync('ln', ['-s', '/etc/passwd', path.join(ws, 'codedeploy/credentials')])
     const r = await run(ws, { ...TUTORIAL_INPUTS, 'dry-run': 'true' })
     expect(r.code).toBe(1)

@@ -20,6 +20,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { runAction } from '../e2e/harness.js'
 import { appWorkspace, scratchParent } from '../e2e/workspace.js'
+import { appInputs } from '../support/fixtures.js'
 
 const GIB = 1024 ** 3
 const MIB = 1024 ** 2
@@ -53,13 +54,7 @@ async function inflateEntry(
 function dryRun(ws: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
   return runAction({
     workspace: ws,
-    inputs: {
-      application: 'rel-scale',
-      'deployment-group': 'fleet',
-      source: 'deploy',
-      'dry-run': 'true',
-      ...inputs
-    },
+    inputs: { ...appInputs('rel-scale'), 'dry-run': 'true', ...inputs },
     env: { GITHUB_RUN_NUMBER: '7005', ...env },
     timeoutMs: 300_000
   })

@@ -3,7 +3,7 @@
 // action as the runner starts it (dist/index.js under Node 24, dry-run): refused exactly where
 // the agent fails on the bundle, quoting its words, with the advice cases.ts asks for.
 //
-// real-agent.test.ts deploys the archive the bundle stage writes for every folder case the agent
+// real-agent.dist.test.ts deploys the archive the bundle stage writes for every folder case the agent
 // accepts, where the agent is installed. dist/ runs one case of each kind (form, folder or
 // archive, verdict, advice): a dist run costs a Node start and the bundled action's load (~0.4
 // CPU-s here), and what differs between cases of a kind is the bundle stage, which the in-process
