@@ -1,6 +1,8 @@
-// In-memory bundles for the appspec tests: a map of paths to contents, links and modes.
+// In-memory bundles for the appspec tests: a map of paths to contents, links and modes, and the
+// tutorial's bundle (support/tutorial.ts) with parts replaced.
 
 import type { BundleEntry, BundleView } from '../../src/common/bundle-view.js'
+import { TUTORIAL_APPSPEC, tutorialBundle } from '../support/tutorial.js'
 
 export interface FixtureFile {
   content?: string | Buffer
@@ -48,57 +50,19 @@ export function bundleOf(tree: FixtureTree): BundleView {
   }
 }
 
-/**
- * The tutorial's appspec.yml: copy everything to /home/ec2-user/app, hand its files to ec2-user and
- * run three hooks. (The tutorial's own `type: [directory]` would reach nothing in this bundle,
- * which has no folders: validate.test.ts checks that warning on its own.)
- */
-export const TUTORIAL_APPSPEC = `version: 0.0
-os: linux
-files:
-  - source: /
-    destination: /home/ec2-user/app
-permissions:
-  - object: /home/ec2-user/app
-    owner: ec2-user
-    group: ec2-user
-    type:
-      - file
-hooks:
-  AfterInstall:
-    - location: deploy.sh
-      timeout: 300
-      runas: root
-  ApplicationStart:
-    - location: start.sh
-      timeout: 300
-      runas: root
-  ValidateService:
-    - location: validate.sh
-      timeout: 300
-`
-
 export const SCRIPT = '#!/bin/bash\nset -euo pipefail\necho ok\n'
 
-/** The tutorial bundle, as `source: codedeploy` plus the renamed jar would build it. */
-export function tutorialTree(overrides: FixtureTree = {}): FixtureTree {
-  return {
-    'appspec.yml': TUTORIAL_APPSPEC,
-    'application.jar': Buffer.from('PK\x03\x04jar'),
-    'deploy.sh': { content: SCRIPT, mode: 0o755 },
-    'nginx.conf': 'server { listen 80; }\n',
-    'start.sh': { content: SCRIPT, mode: 0o755 },
-    'validate.sh': { content: SCRIPT, mode: 0o755 },
-    ...overrides
-  }
+/** The tutorial's bundle (support/tutorial.ts) with `overrides` on top. */
+export function tutorialBundleWith(overrides: FixtureTree = {}): FixtureTree {
+  return { ...tutorialBundle(), ...overrides }
 }
 
-/** The tutorial bundle with appspec.yml replaced. */
+/** The tutorial's bundle with appspec.yml replaced. */
 export function withAppspec(appspec: string, overrides: FixtureTree = {}): FixtureTree {
-  return tutorialTree({ 'appspec.yml': appspec, ...overrides })
+  return tutorialBundleWith({ 'appspec.yml': appspec, ...overrides })
 }
 
-/** The tutorial appspec with its hooks section replaced (everything from `hooks:` on). */
+/** The tutorial's appspec with its hooks section replaced (everything from `hooks:` on). */
 export function withHooks(hooks: string, overrides: FixtureTree = {}): FixtureTree {
   return withAppspec(
     TUTORIAL_APPSPEC.slice(0, TUTORIAL_APPSPEC.indexOf('hooks:')) + hooks,

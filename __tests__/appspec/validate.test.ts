@@ -1,9 +1,9 @@
 import { validateBundle, type Finding } from '../../src/appspec/validate.js'
+import { TUTORIAL_APPSPEC } from '../support/tutorial.js'
 import {
   bundleOf,
   SCRIPT,
-  TUTORIAL_APPSPEC,
-  tutorialTree,
+  tutorialBundleWith,
   withAppspec,
   withHooks,
   without,
@@ -31,9 +31,9 @@ interface Case {
 
 const FOUR_SCRIPTS = `hooks:
   AfterInstall:
-    - location: deploy.sh
+    - location: init.sh
   ApplicationStart:
-    - location: start.sh
+    - location: deploy.sh
   ValidateService:
     - location: validate.sh
 `
@@ -57,7 +57,7 @@ const permissionReachesNothing = (line: number): Expected => ({
 /** The tutorial appspec with its permission's `type` lines replaced by `lines` (files and folders). */
 const withPermission = (lines: string, overrides: FixtureTree = {}): FixtureTree =>
   withAppspec(TUTORIAL_APPSPEC.replace('    type:\n      - file\n', lines), overrides)
-const tutorialWithoutAppspec = without(tutorialTree(), 'appspec.yml')
+const tutorialWithoutAppspec = without(tutorialBundleWith(), 'appspec.yml')
 
 const cases: Case[] = [
   // Where appspec.yml is
@@ -105,7 +105,7 @@ const cases: Case[] = [
   },
   {
     name: 'both appspec.yml and appspec.yaml',
-    tree: tutorialTree({ 'appspec.yaml': 'version: 1.0\n' }),
+    tree: tutorialBundleWith({ 'appspec.yaml': 'version: 1.0\n' }),
     expect: [
       {
         severity: 'warning',
@@ -118,7 +118,9 @@ const cases: Case[] = [
   {
     name: 'appspec.yml only inside the single top folder of an archive',
     origin: 'archive',
-    tree: Object.fromEntries(Object.entries(tutorialTree()).map(([p, v]) => [`dist/${p}`, v])),
+    tree: Object.fromEntries(
+      Object.entries(tutorialBundleWith()).map(([p, v]) => [`dist/${p}`, v])
+    ),
     expect: [
       {
         severity: 'warning',
@@ -134,7 +136,7 @@ const cases: Case[] = [
   {
     name: 'appspec.yml in a top folder next to other entries',
     tree: {
-      ...Object.fromEntries(Object.entries(tutorialTree()).map(([p, v]) => [`dist/${p}`, v])),
+      ...Object.fromEntries(Object.entries(tutorialBundleWith()).map(([p, v]) => [`dist/${p}`, v])),
       'README.md': '# app\n'
     },
     expect: [
@@ -397,7 +399,7 @@ const cases: Case[] = [
   },
   {
     name: 'an event nothing resembles lists the valid ones',
-    tree: withHooks(`${FOUR_SCRIPTS}  Whenever:\n    - location: deploy.sh\n`),
+    tree: withHooks(`${FOUR_SCRIPTS}  Whenever:\n    - location: init.sh\n`),
     expect: [
       {
         severity: 'error',
@@ -410,7 +412,7 @@ const cases: Case[] = [
   {
     name: 'a reserved event given scripts: the agent accepts them and never runs them (warning)',
     tree: withHooks(
-      `hooks:\n  Install:\n    - location: deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
+      `hooks:\n  Install:\n    - location: init.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
@@ -425,12 +427,12 @@ const cases: Case[] = [
   },
   {
     name: 'hooks written as a list, which Ruby cannot each_pair',
-    tree: withHooks(`hooks:\n  - AfterInstall:\n      - location: deploy.sh\n`),
+    tree: withHooks(`hooks:\n  - AfterInstall:\n      - location: init.sh\n`),
     expect: [
       {
         severity: 'error',
         line: 12,
-        message: `${rubyFails}undefined method \`each_pair' for [{"AfterInstall"=>[{"location"=>"deploy.sh"}]}]:Array.`,
+        message: `${rubyFails}undefined method \`each_pair' for [{"AfterInstall"=>[{"location"=>"init.sh"}]}]:Array.`,
         fix: "remove the '- ' before each event name"
       }
     ]
@@ -438,13 +440,13 @@ const cases: Case[] = [
   {
     name: 'a hook that is not a list, whose pairs Ruby cannot has_key?',
     tree: withHooks(
-      `hooks:\n  AfterInstall:\n    location: deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
+      `hooks:\n  AfterInstall:\n    location: init.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
         severity: 'error',
         line: 13,
-        message: `${rubyFails}undefined method \`has_key?' for ["location", "deploy.sh"]:Array.`,
+        message: `${rubyFails}undefined method \`has_key?' for ["location", "init.sh"]:Array.`,
         fix: "Put '- ' before `location:`"
       }
     ]
@@ -456,7 +458,7 @@ const cases: Case[] = [
   },
   {
     name: 'an unknown event with nothing under it, which the agent skips (warning)',
-    tree: withHooks(`hooks:\n  AfterInstall:\n    - location: deploy.sh\n  ValidateServices:\n`),
+    tree: withHooks(`hooks:\n  AfterInstall:\n    - location: init.sh\n  ValidateServices:\n`),
     expect: [
       {
         severity: 'warning',
@@ -486,21 +488,21 @@ const cases: Case[] = [
   {
     name: 'a script entry written as a plain string, which Ruby cannot has_key?',
     tree: withHooks(
-      `hooks:\n  AfterInstall:\n    - deploy.sh\n  ValidateService:\n    - location: validate.sh\n`
+      `hooks:\n  AfterInstall:\n    - init.sh\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
         severity: 'error',
         line: 14,
-        message: `${rubyFails}undefined method \`has_key?' for "deploy.sh":String.`,
-        fix: 'Write it as `- location: deploy.sh`.'
+        message: `${rubyFails}undefined method \`has_key?' for "init.sh":String.`,
+        fix: 'Write it as `- location: init.sh`.'
       }
     ]
   },
   {
     name: 'a misspelt key in a script entry',
     tree: withHooks(
-      `hooks:\n  AfterInstall:\n    - location: deploy.sh\n      timout: 300\n  ValidateService:\n    - location: validate.sh\n`
+      `hooks:\n  AfterInstall:\n    - location: init.sh\n      timout: 300\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
@@ -520,7 +522,7 @@ const cases: Case[] = [
   },
   {
     name: 'ApplicationStart without ValidateService',
-    tree: withHooks(`hooks:\n  ApplicationStart:\n    - location: start.sh\n`),
+    tree: withHooks(`hooks:\n  ApplicationStart:\n    - location: deploy.sh\n`),
     expect: [
       {
         severity: 'warning',
@@ -534,7 +536,7 @@ const cases: Case[] = [
   // hook scripts
   {
     name: 'a script missing from the bundle',
-    tree: withHooks(FOUR_SCRIPTS.replace('location: deploy.sh', 'location: scripts/migrate.sh')),
+    tree: withHooks(FOUR_SCRIPTS.replace('location: init.sh', 'location: scripts/migrate.sh')),
     expect: [
       {
         severity: 'error',
@@ -549,79 +551,79 @@ const cases: Case[] = [
   {
     name: 'a script in another folder than the location says',
     tree: without(
-      withHooks(FOUR_SCRIPTS, { 'scripts/deploy.sh': { content: SCRIPT, mode: 0o755 } }),
-      'deploy.sh'
+      withHooks(FOUR_SCRIPTS, { 'scripts/init.sh': { content: SCRIPT, mode: 0o755 } }),
+      'init.sh'
     ),
     expect: [
       {
         severity: 'error',
         line: 14,
-        message: `Script does not exist at specified location: ${ARCHIVE}/deploy.sh`,
-        fix: 'The bundle has it at scripts/deploy.sh: write `location: scripts/deploy.sh`.'
+        message: `Script does not exist at specified location: ${ARCHIVE}/init.sh`,
+        fix: 'The bundle has it at scripts/init.sh: write `location: scripts/init.sh`.'
       }
     ]
   },
   {
     name: 'a location naming a folder, which the agent fails to run',
     tree: withHooks(FOUR_SCRIPTS, {
-      'deploy.sh': { dir: true },
-      'scripts/deploy.sh': { content: SCRIPT, mode: 0o755 }
+      'init.sh': { dir: true },
+      'scripts/init.sh': { content: SCRIPT, mode: 0o755 }
     }),
     expect: [
       {
         severity: 'error',
         line: 14,
-        message: `Script at specified location: deploy.sh failed with error Errno::EACCES with message Permission denied - ${ARCHIVE}/deploy.sh`,
-        fix: "'deploy.sh' is a folder: give the path of the script file inside it."
+        message: `Script at specified location: init.sh failed with error Errno::EACCES with message Permission denied - ${ARCHIVE}/init.sh`,
+        fix: "'init.sh' is a folder: give the path of the script file inside it."
       }
     ]
   },
   {
     name: 'a location written as a path on the instance',
     tree: withHooks(
-      FOUR_SCRIPTS.replace('location: deploy.sh', 'location: /home/ec2-user/app/deploy.sh')
+      FOUR_SCRIPTS.replace('location: init.sh', 'location: /home/ec2-user/app/init.sh')
     ),
     expect: [
       {
         severity: 'error',
-        message: `Script does not exist at specified location: ${ARCHIVE}/home/ec2-user/app/deploy.sh`,
-        fix: 'it is relative to the bundle root, not a path on the instance. The bundle has it at deploy.sh: write `location: deploy.sh`.'
+        message: `Script does not exist at specified location: ${ARCHIVE}/home/ec2-user/app/init.sh`,
+        fix: 'it is relative to the bundle root, not a path on the instance. The bundle has it at init.sh: write `location: init.sh`.'
       }
     ]
   },
   {
     name: 'a location with a leading / that the agent still finds',
-    tree: withHooks(FOUR_SCRIPTS.replace('location: deploy.sh', 'location: /deploy.sh')),
+    tree: withHooks(FOUR_SCRIPTS.replace('location: init.sh', 'location: /init.sh')),
     expect: [
       {
         severity: 'warning',
         line: 14,
-        message: "location '/deploy.sh' starts with '/'",
-        fix: "Write `location: deploy.sh` without the leading '/'."
+        message: "location '/init.sh' starts with '/'",
+        fix: "Write `location: init.sh` without the leading '/'."
       }
     ]
   },
   {
     name: 'a location climbing out of the bundle',
-    tree: withHooks(FOUR_SCRIPTS.replace('location: deploy.sh', 'location: ../deploy.sh')),
+    tree: withHooks(FOUR_SCRIPTS.replace('location: init.sh', 'location: ../init.sh')),
     expect: [
       {
         severity: 'error',
-        message: `Script does not exist at specified location: ${ARCHIVE.replace('/deployment-archive', '')}/deploy.sh: the location leaves the bundle.`,
+        message: `Script does not exist at specified location: ${ARCHIVE.replace('/deployment-archive', '')}/init.sh: the location leaves the bundle.`,
         fix: 'relative to the bundle root'
       }
     ]
   },
   {
     name: 'a script with CRLF line endings',
-    tree: tutorialTree({ 'deploy.sh': { content: '#!/bin/bash\r\necho hi\r\n', mode: 0o755 } }),
+    tree: tutorialBundleWith({ 'init.sh': { content: '#!/bin/bash\r\necho hi\r\n', mode: 0o755 } }),
     expect: [
       {
         severity: 'error',
-        file: 'deploy.sh',
+        file: 'init.sh',
         line: 1,
         message: [
-          'deploy.sh has Windows (CRLF) line endings',
+          'init.sh has Windows (CRLF) line endings',
           'failed with error Errno::ENOENT with message No such file or directory',
           "the kernel looks for the interpreter '/bin/bash\\r'"
         ],
@@ -631,28 +633,30 @@ const cases: Case[] = [
   },
   {
     name: 'a script without #!, which the agent runs through /bin/sh (warning)',
-    tree: tutorialTree({ 'start.sh': { content: 'java -jar application.jar &\n', mode: 0o755 } }),
+    tree: tutorialBundleWith({
+      'deploy.sh': { content: 'java -jar application.jar &\n', mode: 0o755 }
+    }),
     expect: [
       {
         severity: 'warning',
-        file: 'start.sh',
+        file: 'deploy.sh',
         line: 1,
         message:
-          "start.sh does not start with '#!': the agent runs it through /bin/sh, so bash-only syntax in it fails.",
+          "deploy.sh does not start with '#!': the agent runs it through /bin/sh, so bash-only syntax in it fails.",
         fix: 'Add a first line naming the interpreter, such as `#!/bin/bash`.'
       }
     ]
   },
   {
     name: 'a script with a BOM before #!, which /bin/sh runs past its first line (warning)',
-    tree: tutorialTree({ 'start.sh': { content: `\ufeff${SCRIPT}`, mode: 0o755 } }),
+    tree: tutorialBundleWith({ 'deploy.sh': { content: `\ufeff${SCRIPT}`, mode: 0o755 } }),
     expect: [
       {
         severity: 'warning',
-        file: 'start.sh',
+        file: 'deploy.sh',
         line: 1,
         message: [
-          "start.sh starts with a UTF-8 byte order mark, which hides its '#!' line",
+          "deploy.sh starts with a UTF-8 byte order mark, which hides its '#!' line",
           'the agent runs it through /bin/sh'
         ],
         fix: 'without BOM'
@@ -661,14 +665,14 @@ const cases: Case[] = [
   },
   {
     name: 'a script larger than 1 MB',
-    tree: tutorialTree({
-      'start.sh': { content: Buffer.alloc(2 * 1024 * 1024, 0x41), mode: 0o755 }
+    tree: tutorialBundleWith({
+      'deploy.sh': { content: Buffer.alloc(2 * 1024 * 1024, 0x41), mode: 0o755 }
     }),
     expect: [
       {
         severity: 'warning',
-        file: 'start.sh',
-        message: 'start.sh is 2.0 MB',
+        file: 'deploy.sh',
+        message: 'deploy.sh is 2.0 MB',
         fix: 'Check the location names the script'
       }
     ]
@@ -676,44 +680,44 @@ const cases: Case[] = [
   {
     name: 'a script not executable in a pre-built archive',
     origin: 'archive',
-    tree: tutorialTree({ 'deploy.sh': { content: SCRIPT, mode: 0o644 } }),
+    tree: tutorialBundleWith({ 'init.sh': { content: SCRIPT, mode: 0o644 } }),
     expect: [
       {
         severity: 'warning',
-        file: 'deploy.sh',
+        file: 'init.sh',
         message:
-          'Script at specified location: deploy.sh is not executable.  Trying to make it executable.',
-        fix: '`chmod +x deploy.sh`'
+          'Script at specified location: init.sh is not executable.  Trying to make it executable.',
+        fix: '`chmod +x init.sh`'
       }
     ]
   },
   {
     name: 'a non-executable script in a bundle about to be built (the writer marks it)',
     origin: 'built',
-    tree: tutorialTree({ 'deploy.sh': { content: SCRIPT, mode: 0o644 } }),
+    tree: tutorialBundleWith({ 'init.sh': { content: SCRIPT, mode: 0o644 } }),
     expect: []
   },
   {
     name: 'a symlinked hook script, which the agent runs through the link (no finding)',
-    tree: tutorialTree({
-      'deploy.sh': { link: 'scripts/deploy.sh' },
-      'scripts/deploy.sh': { content: SCRIPT, mode: 0o755 }
+    tree: tutorialBundleWith({
+      'init.sh': { link: 'scripts/init.sh' },
+      'scripts/init.sh': { content: SCRIPT, mode: 0o755 }
     }),
     expect: []
   },
   {
-    // On the instance the link resolves against the unpacked archive: '../tools/deploy.sh' is
-    // <deployment-id>/tools/deploy.sh, a folder only the agent writes (bundle.tar, logs,
+    // On the instance the link resolves against the unpacked archive: '../tools/init.sh' is
+    // <deployment-id>/tools/init.sh, a folder only the agent writes (bundle.tar, logs,
     // deployment-archive), so File.exist? is false and the hook fails (hook_executor.rb).
     name: 'a hook script symlink climbing out of the bundle, which the agent reports missing',
-    tree: tutorialTree({ 'deploy.sh': { link: '../tools/deploy.sh' } }),
+    tree: tutorialBundleWith({ 'init.sh': { link: '../tools/init.sh' } }),
     expect: [
       {
         severity: 'error',
         line: 14,
         message: [
-          `Script does not exist at specified location: ${ARCHIVE}/deploy.sh`,
-          "symlink to '../tools/deploy.sh'"
+          `Script does not exist at specified location: ${ARCHIVE}/init.sh`,
+          "symlink to '../tools/init.sh'"
         ],
         fix: 'Put the script itself in the bundle'
       }
@@ -760,7 +764,7 @@ const cases: Case[] = [
         line: 15,
         column: 7,
         message: [
-          'timeout 5000 for deploy.sh is above 3600 seconds: the agent accepts it',
+          'timeout 5000 for init.sh is above 3600 seconds: the agent accepts it',
           'AfterInstall fails at 3600 s whatever this says'
         ],
         fix: 'Set `timeout` to 3600 or less'
@@ -770,14 +774,14 @@ const cases: Case[] = [
   {
     name: 'timeouts adding up to more than 3600 in one event, which the agent accepts (warning)',
     tree: withHooks(
-      `hooks:\n  AfterInstall:\n    - location: deploy.sh\n      timeout: 3000\n    - location: start.sh\n      timeout: 1200\n  ValidateService:\n    - location: validate.sh\n`
+      `hooks:\n  AfterInstall:\n    - location: init.sh\n      timeout: 3000\n    - location: deploy.sh\n      timeout: 1200\n  ValidateService:\n    - location: validate.sh\n`
     ),
     expect: [
       {
         severity: 'warning',
         line: 13,
         message: [
-          'The timeouts of AfterInstall add up to 4200 seconds (deploy.sh 3000 + start.sh 1200)',
+          'The timeouts of AfterInstall add up to 4200 seconds (init.sh 3000 + deploy.sh 1200)',
           'CodeDeploy fails the event after 3600 seconds in total'
         ],
         fix: 'add up to 3600 or less'
@@ -1239,11 +1243,11 @@ const cases: Case[] = [
   // everything at once
   {
     // The bad timeout sits in an event of its own: the scripts of an event the agent cannot read
-    // are not looked at, so start.sh is checked only under a readable ApplicationStart.
+    // are not looked at, so deploy.sh is checked only under a readable ApplicationStart.
     name: 'all problems are collected, not just the first',
     tree: withAppspec(
-      'version: 1.0\nos: Linux\nfiles:\n  - source: missing\n    destination: app\nhooks:\n  AfterInstal:\n    - location: deploy.sh\n  BeforeInstall:\n    - location: deploy.sh\n      timeout: -5\n  ApplicationStart:\n    - location: start.sh\n',
-      { 'start.sh': { content: '#!/bin/bash\r\n', mode: 0o755 } }
+      'version: 1.0\nos: Linux\nfiles:\n  - source: missing\n    destination: app\nhooks:\n  AfterInstal:\n    - location: init.sh\n  BeforeInstall:\n    - location: init.sh\n      timeout: -5\n  ApplicationStart:\n    - location: deploy.sh\n',
+      { 'deploy.sh': { content: '#!/bin/bash\r\n', mode: 0o755 } }
     ),
     expect: [
       { severity: 'error', line: 1, message: 'invalid version value (1.0)' },
@@ -1257,7 +1261,7 @@ const cases: Case[] = [
         fix: 'Did you mean "AfterInstall" for "AfterInstal"?'
       },
       { severity: 'error', line: 11, message: 'invalid timeout value' },
-      { severity: 'error', file: 'start.sh', line: 1, message: 'CRLF' },
+      { severity: 'error', file: 'deploy.sh', line: 1, message: 'CRLF' },
       { severity: 'warning', line: 12, message: 'no ValidateService hook' }
     ]
   }
@@ -1277,10 +1281,10 @@ function matches(finding: Finding, expected: Expected): boolean {
 
 describe('validateBundle', () => {
   it('passes the tutorial-shaped bundle with no findings', async () => {
-    const report = await validateBundle(bundleOf(tutorialTree()), { origin: 'built' })
+    const report = await validateBundle(bundleOf(tutorialBundleWith()), { origin: 'built' })
     expect(report.findings).toEqual([])
     expect(report.appspecPath).toBe('appspec.yml')
-    expect(report.hookScripts).toEqual(['deploy.sh', 'start.sh', 'validate.sh'])
+    expect(report.hookScripts).toEqual(['deploy.sh', 'init.sh', 'validate.sh'])
     expect(report.appspec).toEqual({
       version: 0,
       os: 'linux',
@@ -1288,11 +1292,11 @@ describe('validateBundle', () => {
       hooks: [
         {
           event: 'AfterInstall',
-          scripts: [{ location: 'deploy.sh', path: 'deploy.sh', timeout: 300, runas: 'root' }]
+          scripts: [{ location: 'init.sh', path: 'init.sh', timeout: 300, runas: 'root' }]
         },
         {
           event: 'ApplicationStart',
-          scripts: [{ location: 'start.sh', path: 'start.sh', timeout: 300, runas: 'root' }]
+          scripts: [{ location: 'deploy.sh', path: 'deploy.sh', timeout: 300, runas: 'root' }]
         },
         {
           event: 'ValidateService',
@@ -1311,29 +1315,29 @@ describe('validateBundle', () => {
 
   it('lists hook scripts by bundle path, in the stripped folder and through symlinks', async () => {
     const nested = Object.fromEntries(
-      Object.entries(tutorialTree()).map(([p, v]) => [`dist/${p}`, v])
+      Object.entries(tutorialBundleWith()).map(([p, v]) => [`dist/${p}`, v])
     )
     const stripped = await validateBundle(bundleOf(nested), { origin: 'archive' })
     expect(stripped.appspecPath).toBe('dist/appspec.yml')
-    expect(stripped.hookScripts).toEqual(['dist/deploy.sh', 'dist/start.sh', 'dist/validate.sh'])
+    expect(stripped.hookScripts).toEqual(['dist/deploy.sh', 'dist/init.sh', 'dist/validate.sh'])
 
     const linked = await validateBundle(
-      bundleOf(tutorialTree({ 'deploy.sh': { link: 'bin/deploy.sh' }, 'bin/deploy.sh': SCRIPT })),
+      bundleOf(tutorialBundleWith({ 'init.sh': { link: 'bin/init.sh' }, 'bin/init.sh': SCRIPT })),
       { origin: 'built' }
     )
-    expect(linked.hookScripts).toEqual(['bin/deploy.sh', 'start.sh', 'validate.sh'])
+    expect(linked.hookScripts).toEqual(['bin/init.sh', 'deploy.sh', 'validate.sh'])
   })
 
   it('lists a script once when several hooks name it, and leaves out missing ones', async () => {
     const report = await validateBundle(
       bundleOf(
         withHooks(
-          `hooks:\n  BeforeInstall:\n    - location: deploy.sh\n    - location: gone.sh\n  AfterInstall:\n    - location: ./deploy.sh\n`
+          `hooks:\n  BeforeInstall:\n    - location: init.sh\n    - location: gone.sh\n  AfterInstall:\n    - location: ./init.sh\n`
         )
       ),
       { origin: 'built' }
     )
-    expect(report.hookScripts).toEqual(['deploy.sh'])
+    expect(report.hookScripts).toEqual(['init.sh'])
     expect(report.findings.map((f) => f.message)).toEqual([
       `Script does not exist at specified location: ${ARCHIVE}/gone.sh`
     ])

@@ -9,8 +9,9 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles } from '../../src/bundle/select.js'
 import { ActionError } from '../../src/common/errors.js'
 import type { BundleType } from '../../src/settings/settings.js'
-import { writeTree } from '../support/fixtures.js'
-import { APPSPEC, makeDir, noise, sh, tutorialTree } from './workspace-fixture.js'
+import { noise, writeTree } from '../support/fixtures.js'
+import { TUTORIAL_APPSPEC, TUTORIAL_INPUTS, tutorialTree } from '../support/tutorial.js'
+import { makeDir, sh } from './workspace-fixture.js'
 
 let dir: string
 const cleanups: (() => void)[] = []
@@ -109,7 +110,7 @@ describe('readArchive: archives the action wrote', () => {
       const selected = await selectBundleFiles({
         workspace: ws.dir,
         sourceDir: path.join(ws.dir, 'codedeploy'),
-        rules: parseFileRules('build/libs/*.jar => application.jar\n!build/libs/*-plain.jar')
+        rules: parseFileRules(TUTORIAL_INPUTS.files)
       })
       const archive = path.join(dir, `b.${type}`)
       await writeArchive({
@@ -125,7 +126,7 @@ describe('readArchive: archives the action wrote', () => {
           e.path === 'init.sh' ? { ...e, mode: 0o755 } : e
         )
       )
-      expect((await view.read('appspec.yml')).toString()).toBe(APPSPEC)
+      expect((await view.read('appspec.yml')).toString()).toBe(TUTORIAL_APPSPEC)
       // Bigger than what the tar reader keeps while listing: read again from the archive.
       expect(
         (await view.read('big-script.sh')).equals(
@@ -144,7 +145,7 @@ describe('readArchive: archives users build by hand', () => {
     const ws = makeDir('hand-')
     cleanups.push(ws.cleanup)
     writeTree(ws.dir, {
-      'dist/appspec.yml': APPSPEC,
+      'dist/appspec.yml': TUTORIAL_APPSPEC,
       'dist/scripts/start.sh': { mode: 0o755, content: '#!/bin/sh\n' },
       'dist/current': { link: 'scripts/start.sh' }
     })
@@ -170,7 +171,7 @@ describe('readArchive: archives users build by hand', () => {
       ['scripts', 'directory', '755', ''],
       ['scripts/start.sh', 'file', '755', '']
     ])
-    expect((await view.read('appspec.yml')).toString()).toBe(APPSPEC)
+    expect((await view.read('appspec.yml')).toString()).toBe(TUTORIAL_APPSPEC)
   })
 
   it("tar -czf x.tgz -C dist . : './' prefixes dropped, nothing stripped", async () => {

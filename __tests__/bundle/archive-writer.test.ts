@@ -14,8 +14,9 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SourcedEntry } from '../../src/bundle/select.js'
 import { ActionError } from '../../src/common/errors.js'
 import type { BundleType } from '../../src/settings/settings.js'
-import { writeTree, type Tree } from '../support/fixtures.js'
-import { makeDir, noise, sh, tutorialTree } from './workspace-fixture.js'
+import { noise, writeTree, type Tree } from '../support/fixtures.js'
+import { TUTORIAL_INPUTS, TUTORIAL_JAR, tutorialTree } from '../support/tutorial.js'
+import { makeDir, sh } from './workspace-fixture.js'
 
 const TYPES: BundleType[] = ['tgz', 'tar', 'zip']
 const HOOKS = new Set(['deploy.sh', 'init.sh', 'validate.sh'])
@@ -32,7 +33,7 @@ beforeEach(() => {
 })
 afterEach(() => cleanups.splice(0).forEach((c) => c()))
 
-const tutorialRules = 'build/libs/*.jar => application.jar\n!build/libs/*-plain.jar'
+const tutorialRules = TUTORIAL_INPUTS.files
 
 async function build(
   type: BundleType,
@@ -85,11 +86,7 @@ describe.each(TYPES)('writeArchive %s', (type) => {
 
   it('gives the same sha256 for the same inputs after timestamps changed', async () => {
     const first = await build(type, tutorialTree(), 'codedeploy', tutorialRules, `one.${type}`)
-    for (const f of [
-      'codedeploy/appspec.yml',
-      'codedeploy/deploy.sh',
-      'build/libs/demo-0.0.1-SNAPSHOT.jar'
-    ])
+    for (const f of ['codedeploy/appspec.yml', 'codedeploy/deploy.sh', TUTORIAL_JAR])
       utimesSync(
         path.join(ws, f),
         new Date('2031-05-06T07:08:09Z'),

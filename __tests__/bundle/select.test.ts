@@ -6,8 +6,9 @@ import { parseFileRules } from '../../src/bundle/file-rules.js'
 import { selectBundleFiles, type SelectedBundle } from '../../src/bundle/select.js'
 import { selectionView } from '../../src/bundle/selection-view.js'
 import { ActionError, InputError } from '../../src/common/errors.js'
-import { writeTree, type Tree } from '../support/fixtures.js'
-import { makeDir, noise, tutorialTree } from './workspace-fixture.js'
+import { noise, writeTree, type Tree } from '../support/fixtures.js'
+import { TUTORIAL_INPUTS, TUTORIAL_JAR, tutorialTree } from '../support/tutorial.js'
+import { makeDir } from './workspace-fixture.js'
 
 let ws: string
 let outside: string
@@ -46,7 +47,7 @@ function shape(b: SelectedBundle) {
 }
 
 describe('selectBundleFiles: the tutorial project', () => {
-  const files = 'build/libs/*.jar => application.jar\n!build/libs/*-plain.jar'
+  const files = TUTORIAL_INPUTS.files
 
   it('takes the codedeploy folder as the root and the boot jar renamed, nothing else', async () => {
     writeTree(ws, tutorialTree())
@@ -59,7 +60,7 @@ describe('selectBundleFiles: the tutorial project', () => {
       ['nginx.conf', 'file', '644', 1100, ''],
       ['validate.sh', 'file', '755', expect.any(Number), '']
     ])
-    expect(b.entries[0]?.source).toBe(path.join(ws, 'build/libs/demo-0.0.1-SNAPSHOT.jar'))
+    expect(b.entries[0]?.source).toBe(path.join(ws, TUTORIAL_JAR))
     expect(b.entries[1]?.source).toBe(path.join(ws, 'codedeploy/appspec.yml'))
     expect(b.directories).toEqual([])
   })

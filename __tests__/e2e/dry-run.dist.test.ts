@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
 import { writeTree } from '../support/fixtures.js'
-import { TUTORIAL_INPUTS, tutorialWorkspace } from './workspace.js'
+import { TUTORIAL_INPUTS, TUTORIAL_JAR, tutorialWorkspace } from '../support/tutorial.js'
 
 // Any AWS call would land here: the dry run and bad inputs must make none.
 let requests = 0
@@ -72,6 +72,8 @@ describe('dry run of the tutorial project', () => {
       'validate.sh'
     ])
     for (const l of lines) expect(l).toMatch(/ root\/root .* 1980-01-01 00:00 /)
+    // init.sh has no +x in the workspace, deploy.sh has.
+    expect(lines.find((l) => l.endsWith(' init.sh'))).toMatch(/^-rwxr-xr-x /)
     expect(lines.find((l) => l.endsWith(' deploy.sh'))).toMatch(/^-rwxr-xr-x /)
     expect(lines.find((l) => l.endsWith(' nginx.conf'))).toMatch(/^-rw-r--r-- /)
   })
@@ -95,11 +97,7 @@ describe('dry run of the tutorial project', () => {
 
   it('gives the same sha256 on a second run after every timestamp changed', async () => {
     const later = new Date('2031-05-05T05:05:05Z')
-    for (const f of [
-      'codedeploy/appspec.yml',
-      'codedeploy/deploy.sh',
-      'build/libs/sample-app-0.0.1-SNAPSHOT.jar'
-    ])
+    for (const f of ['codedeploy/appspec.yml', 'codedeploy/deploy.sh', TUTORIAL_JAR])
       utimesSync(path.join(ws, f), later, later)
     const again = await run(ws, { ...TUTORIAL_INPUTS, 'dry-run': 'true' })
     expect(again.code).toBe(0)
@@ -117,6 +115,7 @@ describe('bundle types', () => {
     const z = execFileSync('unzip', ['-Z', r.outputs['bundle-path'] as string], {
       encoding: 'utf8'
     })
+    expect(z).toMatch(/-rwxr-xr-x .* init\.sh/)
     expect(z).toMatch(/-rwxr-xr-x .* deploy\.sh/)
     expect(z).toMatch(/-rw-r--r-- .* appspec\.yml/)
   })
@@ -137,7 +136,7 @@ describe('bundle types', () => {
       'sh',
       [
         '-c',
-        'mkdir dist && cp codedeploy/* dist/ && chmod +x dist/*.sh && cp build/libs/sample-app-0.0.1-SNAPSHOT.jar dist/application.jar && tar -zcf deploy.tar.gz ./dist'
+        `mkdir dist && cp codedeploy/* dist/ && chmod +x dist/*.sh && cp ${TUTORIAL_JAR} dist/application.jar && tar -zcf deploy.tar.gz ./dist`
       ],
       { cwd: ws }
     )
@@ -173,7 +172,7 @@ describe('refusals: one clear error, no archive, no AWS call', () => {
       'a rename rule matching the boot jar and the plain jar',
       { files: 'build/libs/*.jar => application.jar' },
       {},
-      /sample-app-0\.0\.1-SNAPSHOT-plain\.jar.*!build\/libs\/\*-plain\.jar|!build\/libs\/\*-plain\.jar.*sample-app-0\.0\.1-SNAPSHOT-plain\.jar/s
+      /demo-0\.0\.1-SNAPSHOT-plain\.jar.*!build\/libs\/\*-plain\.jar|!build\/libs\/\*-plain\.jar.*demo-0\.0\.1-SNAPSHOT-plain\.jar/s
     ],
     [
       'a pattern matching nothing',

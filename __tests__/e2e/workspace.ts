@@ -1,58 +1,9 @@
-// Workspaces for end-to-end tests, shaped like the tutorial's project: a codedeploy/ folder
-// (appspec.yml, hook scripts, an nginx conf) and build/libs/ with a boot jar and a -plain jar.
+// Workspaces for end-to-end tests: a small app under deploy/ (the tutorial's project is
+// support/tutorial.ts), and where to put scratch files by the gigabyte.
 import { statfsSync } from 'node:fs'
 import os from 'node:os'
 import { writeTree } from '../support/fixtures.js'
 import { suiteTempDir } from '../temp-dir.js'
-
-export const TUTORIAL_APPSPEC = `version: 0.0
-os: linux
-files:
-  - source: /
-    destination: /home/ec2-user/app
-    overwrite: yes
-permissions:
-  - object: /home/ec2-user/app
-    owner: root
-    group: root
-hooks:
-  AfterInstall:
-    - location: init.sh
-      timeout: 60
-  ApplicationStart:
-    - location: deploy.sh
-      timeout: 120
-  ValidateService:
-    - location: validate.sh
-      timeout: 60
-`
-
-/** A fresh tutorial-shaped workspace; scripts are written 0644 as a checkout without +x would leave them. */
-export function tutorialWorkspace(overrides: Record<string, string | Buffer> = {}): string {
-  const ws = suiteTempDir('ws-')
-  writeTree(ws, {
-    'codedeploy/appspec.yml': TUTORIAL_APPSPEC,
-    'codedeploy/init.sh': '#!/bin/bash\nmkdir -p /home/ec2-user/app/logs\n',
-    'codedeploy/deploy.sh':
-      '#!/bin/bash\ncd /home/ec2-user/app && nohup java -jar application.jar >/dev/null 2>&1 &\n',
-    'codedeploy/validate.sh': '#!/bin/bash\ncurl -fsS http://127.0.0.1:8080/script-health-check\n',
-    'codedeploy/nginx.conf':
-      'server { listen 80; location / { proxy_pass http://127.0.0.1:8080; } }\n',
-    'build/libs/sample-app-0.0.1-SNAPSHOT.jar': Buffer.alloc(64 * 1024, 7),
-    'build/libs/sample-app-0.0.1-SNAPSHOT-plain.jar': Buffer.alloc(4 * 1024, 3),
-    'README.md': '# sample app\n',
-    ...overrides
-  })
-  return ws
-}
-
-export const TUTORIAL_INPUTS = {
-  application: 'sample-app',
-  'deployment-group': 'staging',
-  bucket: 'my-codedeploy-bucket',
-  source: 'codedeploy',
-  files: 'build/libs/*.jar => application.jar\n!build/libs/*-plain.jar'
-}
 
 export interface AppOptions {
   validate?: string

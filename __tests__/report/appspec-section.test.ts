@@ -5,7 +5,8 @@ import {
   summaryMarkdown
 } from '../../src/report/appspec-section.js'
 import { validateBundle, type Finding } from '../../src/appspec/validate.js'
-import { bundleOf, tutorialTree, withAppspec, TUTORIAL_APPSPEC } from '../appspec/bundle-fixture.js'
+import { bundleOf, tutorialBundleWith, withAppspec } from '../appspec/bundle-fixture.js'
+import { TUTORIAL_APPSPEC } from '../support/tutorial.js'
 
 const unknownEvent: Finding = {
   severity: 'error',
@@ -28,12 +29,12 @@ describe('formatFinding', () => {
       {
         ...unknownEvent,
         column: undefined,
-        file: 'deploy.sh',
+        file: 'init.sh',
         line: 1,
         message: 'CRLF.',
         fix: 'Use LF.'
       },
-      'deploy.sh:1: CRLF. Use LF.'
+      'init.sh:1: CRLF. Use LF.'
     ],
     [
       'file only',
@@ -86,17 +87,17 @@ describe('countFindings', () => {
 
 describe('summaryMarkdown', () => {
   it('says a clean bundle passed and lists its hooks', async () => {
-    const report = await validateBundle(bundleOf(tutorialTree()), { origin: 'built' })
+    const report = await validateBundle(bundleOf(tutorialBundleWith()), { origin: 'built' })
     expect(summaryMarkdown(report, (f) => `codedeploy/${f}`)).toBe(
       [
         '### appspec: codedeploy/appspec.yml',
         '',
-        'No problems found. 3 hook scripts checked: `deploy.sh`, `start.sh`, `validate.sh`.',
+        'No problems found. 3 hook scripts checked: `deploy.sh`, `init.sh`, `validate.sh`.',
         '',
         '| Lifecycle event | Scripts |',
         '|---|---|',
-        '| AfterInstall | `deploy.sh` (300 s, as root) |',
-        '| ApplicationStart | `start.sh` (300 s, as root) |',
+        '| AfterInstall | `init.sh` (300 s, as root) |',
+        '| ApplicationStart | `deploy.sh` (300 s, as root) |',
         '| ValidateService | `validate.sh` (300 s) |',
         ''
       ].join('\n')
@@ -135,7 +136,7 @@ describe('summaryMarkdown', () => {
   })
 
   it('names appspec.yml when the bundle has none', async () => {
-    const report = await validateBundle(bundleOf({ 'start.sh': '#!/bin/sh\n' }), {
+    const report = await validateBundle(bundleOf({ 'deploy.sh': '#!/bin/sh\n' }), {
       origin: 'archive'
     })
     expect(summaryMarkdown(report)).toMatch(

@@ -57,6 +57,21 @@ export async function zipBundle(files: Tree): Promise<string> {
   return out
 }
 
+/** A deterministic, poorly compressible payload (a jar's content is already deflated). */
+export function noise(bytes: number, seed = 1): Buffer {
+  const b = Buffer.alloc(bytes)
+  let x = seed >>> 0 || 1
+  for (let i = 0; i < bytes; i++) {
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    b[i] = x & 0xff
+  }
+  return b
+}
+
 export function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex')
 }
