@@ -76,12 +76,14 @@ export function parseInstances(v: unknown, groupState: AgentState, where: string
 
 // AWS's own defaults, for the record (and for a fleet that asks for them):
 // interval 30 s, timeout 5 s, healthy after 5, unhealthy after 2, deregistration delay 300 s.
-// The bed's defaults are small so that a test sees a switch in seconds.
+// The bed's defaults are small so that a test sees a switch in seconds; the answer's timeout stays
+// ALB's 5 s, so a loaded machine does not turn a slow healthy answer into an unhealthy target (a
+// failing check answers at once, and a check starts when the last ended).
 export const TARGET_GROUP_DEFAULTS = {
   healthCheck: {
     path: '/',
     intervalSeconds: 1,
-    timeoutSeconds: 1,
+    timeoutSeconds: 5,
     healthyThreshold: 2,
     unhealthyThreshold: 2,
     matcher: '200'
