@@ -7,59 +7,20 @@ import {
   IN_PLACE_EVENTS
 } from '../hosts/agents/agent.ts'
 import type { AutoScalingGroup } from '../autoscaling/groups.ts'
-import type { Registry } from '../registry.ts'
 import {
   COPY_SHORT,
   HEALTH_CONSTRAINTS,
   MANUAL_STOP,
   NO_COPY_SOURCE,
   NO_INSTANCES,
-  READY_TIMEOUT,
-  type DeploymentError
+  READY_TIMEOUT
 } from './deployment-errors.ts'
-import { revisionKey, type Deployment, type Group, type Instance, type WaitType } from './model.ts'
-import type { InstanceOutcome } from './on-instance.ts'
+import type { Engine } from './engine.ts'
+import { revisionKey, type Deployment, type Group, type Instance } from './model.ts'
 import { newTarget, skipTargets } from './targets.ts'
 import { blockTraffic } from './traffic.ts'
 
-/** What a blue/green deployment needs of the engine's state machine. */
-export interface DeploymentSteps {
-  readonly registry: Registry
-  capacityFault(application: string): boolean
-  groupInstances(group: Group): Instance[]
-  runBatches(
-    d: Deployment,
-    group: Group,
-    instances: Instance[],
-    events: string[],
-    final: boolean
-  ): Promise<{ ok: boolean; succeeded: Instance[] }>
-  runOnInstance(
-    d: Deployment,
-    group: Group,
-    instance: Instance,
-    events: string[],
-    final: boolean
-  ): Promise<InstanceOutcome>
-  waitFor(
-    d: Deployment,
-    group: Group,
-    type: WaitType,
-    minutes: number
-  ): Promise<'continued' | 'stopped' | 'timeout'>
-  complete(
-    d: Deployment,
-    group: Group,
-    status: 'Succeeded' | 'Failed' | 'Stopped',
-    error?: DeploymentError
-  ): void
-}
-
-export async function blueGreen(
-  steps: DeploymentSteps,
-  d: Deployment,
-  group: Group
-): Promise<void> {
+export async function blueGreen(steps: Engine, d: Deployment, group: Group): Promise<void> {
   const bg = d.blueGreen!
   const autoScaling = steps.registry.backends.autoscaling
   const copy = bg.greenFleetProvisioningOption.action === 'COPY_AUTO_SCALING_GROUP'
@@ -180,7 +141,7 @@ export async function blueGreen(
 // A blue/green deployment's rollback (a new deployment): the original instances are allowed
 // traffic again and the replacement ones blocked (the user guide's table of hooks for rollbacks).
 export async function rerouteBack(
-  steps: DeploymentSteps,
+  steps: Engine,
   d: Deployment,
   group: Group,
   from: Deployment

@@ -1,7 +1,6 @@
 // CodeDeploy's operations on deployments and their targets: create, read, list, continue, stop.
 import { AwsError } from '../core/aws-error.ts'
 import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
-import type { Registry } from '../registry.ts'
 import type { Engine } from './engine.ts'
 import {
   lookups,
@@ -43,10 +42,8 @@ function target(d: Deployment, id: string): Target {
   return t
 }
 
-export function deploymentOperations(
-  engine: Engine,
-  registry: Registry
-): Record<string, Operation> {
+export function deploymentOperations(engine: Engine): Record<string, Operation> {
+  const { registry } = engine
   const world = () => registry.backends.codedeploy
   const { application, group, deployment, groupOf } = lookups(world)
 

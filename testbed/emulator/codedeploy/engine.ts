@@ -14,7 +14,7 @@ import type {
   DeploymentConfigSpec,
   FleetConfig
 } from '../world/fleet-config.ts'
-import { blueGreen, rerouteBack, type DeploymentSteps } from './blue-green.ts'
+import { blueGreen, rerouteBack } from './blue-green.ts'
 import {
   HEALTH_CONSTRAINTS,
   INTERNAL_ERROR,
@@ -66,7 +66,7 @@ function minimumHealthy(config: DeploymentConfigSpec, n: number): number {
   return m.type === 'HOST_COUNT' ? m.value : Math.ceil((n * m.value) / 100)
 }
 
-export class Engine implements DeploymentSteps {
+export class Engine {
   readonly registry: Registry
   private readonly opts: EngineOptions
   private readonly limiter: Limiter

@@ -2,7 +2,6 @@
 // messages), answers in the API's shapes. Deployments' own are in deployment-operations.ts.
 import { AwsError } from '../core/aws-error.ts'
 import { ACCOUNT } from '../core/ids.ts'
-import type { Registry } from '../registry.ts'
 import { deploymentOperations } from './deployment-operations.ts'
 import type { Engine } from './engine.ts'
 import { lookups, optString, page, required } from './inputs.ts'
@@ -12,12 +11,12 @@ export type Operation = (input: Record<string, unknown>) => Record<string, unkno
 
 const SERVICE_ROLE = `arn:aws:iam::${ACCOUNT}:role/CodeDeployServiceRole`
 
-export function operations(engine: Engine, registry: Registry): Record<string, Operation> {
-  const world = () => registry.backends.codedeploy
+export function operations(engine: Engine): Record<string, Operation> {
+  const world = () => engine.registry.backends.codedeploy
   const { application, group } = lookups(world)
 
   return {
-    ...deploymentOperations(engine, registry),
+    ...deploymentOperations(engine),
 
     GetApplication(input) {
       const app = application(input)

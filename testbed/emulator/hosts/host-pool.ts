@@ -8,8 +8,8 @@ import type { BedNetwork } from './network.ts'
 export class HostPool {
   private hosts: InstanceHost[] = []
   private shared?: SharedNamespace
-  // Auto Scaling launches, a few at a time: a hundred namespaces started at once on a loaded
-  // machine miss their 10 s start limit.
+  // Namespace starts (the fleet's and Auto Scaling's launches), a few at a time: a hundred
+  // namespaces started at once on a loaded machine miss their 10 s start limit.
   private readonly launches = new Limiter(8)
   private readonly stateDir: string
   // The bed's network: every namespace instance gets an address on it.
@@ -27,7 +27,7 @@ export class HostPool {
     return host
   }
 
-  /** An Auto Scaling launch: a namespace instance, started when a launch slot is free. */
+  /** A namespace instance started when a launch slot is free (the fleet's, Auto Scaling's). */
   launch(id: string): Promise<NamespaceInstance> {
     return this.launches.run(() => this.startNamespace(id))
   }

@@ -113,7 +113,7 @@ export class NamespaceInit {
         clearTimeout(timer)
         reject(
           new Error(
-            `could not create the namespaces for ${hostname} (unshare exited ${code}): ${err.trim()}. The bed needs root (CAP_SYS_ADMIN); set TESTBED_ISOLATION=shared to run without private file systems`
+            `could not create the namespaces for ${hostname} (unshare exited ${code}): ${err.trim()}. The bed needs root (CAP_SYS_ADMIN)`
           )
         )
       })
@@ -148,6 +148,7 @@ export class NamespaceInit {
     }
     child.removeAllListeners('exit')
     child.stdout!.removeAllListeners('data')
+    child.stderr!.removeAllListeners('data')
     if (!overlay) init.runner = new ProcessRunner(child, out)
     else child.stdout!.resume()
     // Its last words, for the one line that says it ended (e.g. `chroot: not found` when the

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   )
   const count = listInstances(world.backends).length
   await startServer(port, {
-    operations: operations(engine, world),
+    operations: operations(engine),
     queryServices: [autoScalingService(world), elbService(world)],
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testbedaccesskey',

@@ -5,7 +5,6 @@
 import { AutoScaling } from '../autoscaling/groups.ts'
 import type { Application, Group, Instance } from '../codedeploy/model.ts'
 import { instanceId, uuid } from '../core/ids.ts'
-import { Limiter } from '../core/limiter.ts'
 import { LoadBalancing } from '../elbv2/load-balancing.ts'
 import type { TargetGroupFaults } from '../elbv2/target-group.ts'
 import { HostPool } from '../hosts/host-pool.ts'
@@ -134,7 +133,6 @@ export class World implements Registry {
     for (const t of targetGroups) await this.addTargetGroup(t)
     await Promise.all(autoScalingGroups.map((a) => autoscaling.create(a)))
     const starts: Promise<void>[] = []
-    const startLimiter = new Limiter(8)
     for (const a of apps) {
       const old = codedeploy.applications.get(a.name)
       if (old) {
@@ -163,8 +161,8 @@ export class World implements Registry {
             const instance = { id, agentState } as Instance
             group.instances.push(instance)
             starts.push(
-              startLimiter.run(async () => {
-                instance.host = await this.hosts.startNamespace(id)
+              this.hosts.launch(id).then((host) => {
+                instance.host = host
               })
             )
           }

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { IN_PLACE_EVENTS, type AgentReporter, type AgentSpec } from './agent.ts'
 import type { BundleStore } from '../bundles.ts'
 import type { InstanceHost } from '../instances.ts'
+import { BASE_ENV } from './workspace.ts'
 import type { Diagnostics, LifecycleErrorCode } from '../../codedeploy/model.ts'
 
 type Outcome = 'Succeeded' | 'Failed' | 'Stopped'
@@ -22,9 +23,7 @@ const PROBE = path.join(import.meta.dirname, 'agent-probe.rb')
 const PROBE_MARK = 'testbed-agent-event '
 // The agent service's environment, which its hooks inherit (RUBYOPT excepted: the probe drops it).
 const AGENT_ENV = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  HOME: '/root',
-  LANG: 'C.UTF-8',
+  ...BASE_ENV,
   CODEDEPLOY_LOCAL_ROOT: LOCAL_ROOT,
   RUBYOPT: `-r${WORK_DIR}/agent-probe.rb`
 }
