@@ -733,6 +733,10 @@ function applyInfo(r, info) {
     if (info.rollbackInfo?.rollbackDeploymentId)
         r.rollbackId = info.rollbackInfo.rollbackDeploymentId;
 }
+/** How a deployment (or its rollback) that ended without success is said: "was stopped", "failed". */
+function endedText(status) {
+    return status === 'Stopped' ? 'was stopped' : 'failed';
+}
 /** CodeDeploy's error for the deployment, as the tail of a sentence (": CODE: message"), or ''. */
 function errorText(info) {
     const ei = info?.errorInformation;
@@ -745,10 +749,6 @@ function errorText(info) {
 
 
 
-/** How a rollback that ended without success is said in the error ("also was stopped"). */
-function rollbackEndedText(status) {
-    return status === 'Stopped' ? 'was stopped' : 'failed';
-}
 /** Finds CodeDeploy's rollback of a failed deployment and follows it to its end; returns a sentence for the error. */
 async function followRollback(run, r, info, deadline) {
     const { ctx, region } = run;
@@ -775,7 +775,7 @@ async function followRollback(run, r, info, deadline) {
         return ` CodeDeploy rolled back (${rollbackId} succeeded).`;
     }
     log.error(`Rollback ${rollbackId} ${r.rollbackStatus}${errorText(w.info)}. Check the instances: ${r.rollbackUrl}`, { title: `CodeDeploy rollback ${rollbackId} ${r.rollbackStatus.toLowerCase()}` });
-    return ` The rollback ${rollbackId} also ${rollbackEndedText(r.rollbackStatus)}.`;
+    return ` The rollback ${rollbackId} also ${endedText(r.rollbackStatus)}.`;
 }
 
 // EXTERNAL MODULE: ./src/deploy/codedeploy/deployment-targets.ts
@@ -898,8 +898,7 @@ async function failed(run, r, info, deadline, pt) {
     const why = first
         ? ` ${(0,plural/* plural */.L)(r.failedInstances.length, 'instance')} failed, first cause: ${firstCauseText(first)}.`
         : '';
-    const ended = r.status === 'Stopped' ? 'was stopped' : 'failed';
-    r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${replacementFleet}`, failedFix(run, r, first));
+    r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' ${endedText(r.status)}${errorText(info)}.${why}${rollback}${replacementFleet}`, failedFix(run, r, first));
 }
 async function timedOut(run, r, w, pt) {
     const { settings } = run;
@@ -912,7 +911,7 @@ async function timedOut(run, r, w, pt) {
         r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}) and was stopped (status ${r.status || 'unknown'}).${rollbackStartedText(r)}${after}`, `Raise wait-timeout if the deployment needs longer${trafficRerouteHint(run, pt, ', or set wait-until: traffic-rerouted')}; console: ${r.url}`);
     }
     else {
-        const where = pt.plan.blueGreen ? await sayWhereTrafficIs(run, r, pt) : '';
+        const where = await sayWhereTrafficIs(run, r, pt);
         r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}); it is still running (status ${r.status || 'unknown'}).${where}`, `Follow it in the console (${r.url}); raise wait-timeout${trafficRerouteHint(run, pt, ', set wait-until: traffic-rerouted')}, or set on-timeout: stop to stop it instead.`);
     }
     r.failedInstances = (0,diagnose/* failedInstancesOf */.$x)(r.instances);

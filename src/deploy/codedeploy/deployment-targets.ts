@@ -1,6 +1,6 @@
 // A deployment's instances, as CodeDeploy's deployment targets (not the load balancer's target
 // groups: traffic/): ListDeploymentTargets (paged) then BatchGetDeploymentTargets (25 ids a call).
-import type { DeployContext } from '../context.js'
+import type { ReadContext } from './reads.js'
 import {
   BatchGetDeploymentTargetsCommand,
   ListDeploymentTargetsCommand,
@@ -14,10 +14,7 @@ import type { InstanceView, LifecycleEventView } from '../types.js'
 /** CodeDeploy's limit for BatchGetDeploymentTargets. */
 export const TARGETS_PER_BATCH = 25
 
-export interface DeploymentTargetsClient extends Pick<
-  DeployContext,
-  'codedeploy' | 'log' | 'sleep' | 'signal' | 'random'
-> {
+export interface DeploymentTargetsClient extends ReadContext {
   /** Attempts per call (default: callWithRetry's). */
   attempts?: number
 }

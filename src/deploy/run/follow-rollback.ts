@@ -5,12 +5,7 @@ import { findRollbackId } from '../codedeploy/rollback.js'
 import { waitForDeployment } from '../codedeploy/wait.js'
 import type { GroupResult } from '../types.js'
 import type { GroupRun } from './group-run.js'
-import { errorText } from './result.js'
-
-/** How a rollback that ended without success is said in the error ("also was stopped"). */
-function rollbackEndedText(status: string): string {
-  return status === 'Stopped' ? 'was stopped' : 'failed'
-}
+import { endedText, errorText } from './result.js'
 
 /** Finds CodeDeploy's rollback of a failed deployment and follows it to its end; returns a sentence for the error. */
 export async function followRollback(
@@ -49,5 +44,5 @@ export async function followRollback(
     `Rollback ${rollbackId} ${r.rollbackStatus}${errorText(w.info)}. Check the instances: ${r.rollbackUrl}`,
     { title: `CodeDeploy rollback ${rollbackId} ${r.rollbackStatus.toLowerCase()}` }
   )
-  return ` The rollback ${rollbackId} also ${rollbackEndedText(r.rollbackStatus)}.`
+  return ` The rollback ${rollbackId} also ${endedText(r.rollbackStatus)}.`
 }

@@ -19,7 +19,7 @@ import type { GroupRun } from './group-run.js'
 import { cancelled, failed, haltedOnSilence, succeeded, timedOut } from './outcomes.js'
 import { applyInfo } from './result.js'
 
-export interface FollowState {
+interface FollowState {
   /** Ready was handled (or is behind us): do not stop at it again. */
   readyDone: boolean
   /** continue-termination: the traffic has long moved; wait for the end. */

@@ -19,7 +19,7 @@ import { distinctCauses, failedInstancesOf, reportFailure, type Cause } from './
 import type { PlanAndTraffic } from './follow.js'
 import { followRollback } from './follow-rollback.js'
 import type { GroupRun } from './group-run.js'
-import { errorText } from './result.js'
+import { endedText, errorText } from './result.js'
 import { CANCEL_CONFIRM_MS, STOP_CONFIRM_MS, stopAndConfirm } from './stop-and-confirm.js'
 
 /** "BeforeInstall ScriptFailed in scripts/x.sh": the first cause, for a one-line message. */
@@ -107,9 +107,8 @@ export async function failed(
   const why = first
     ? ` ${plural(r.failedInstances.length, 'instance')} failed, first cause: ${firstCauseText(first)}.`
     : ''
-  const ended = r.status === 'Stopped' ? 'was stopped' : 'failed'
   r.error = new ActionError(
-    `Deployment ${r.id} to '${r.group}' ${ended}${errorText(info)}.${why}${rollback}${replacementFleet}`,
+    `Deployment ${r.id} to '${r.group}' ${endedText(r.status)}${errorText(info)}.${why}${rollback}${replacementFleet}`,
     failedFix(run, r, first)
   )
 }
@@ -134,7 +133,7 @@ export async function timedOut(
       `Raise wait-timeout if the deployment needs longer${trafficRerouteHint(run, pt, ', or set wait-until: traffic-rerouted')}; console: ${r.url}`
     )
   } else {
-    const where = pt.plan.blueGreen ? await sayWhereTrafficIs(run, r, pt) : ''
+    const where = await sayWhereTrafficIs(run, r, pt)
     r.error = new ActionError(
       `Deployment ${r.id} to '${r.group}' did not finish within wait-timeout (${minutes}); it is still running (status ${r.status || 'unknown'}).${where}`,
       `Follow it in the console (${r.url}); raise wait-timeout${trafficRerouteHint(run, pt, ', set wait-until: traffic-rerouted')}, or set on-timeout: stop to stop it instead.`

@@ -23,6 +23,11 @@ export function applyInfo(r: GroupResult, info: DeploymentInfo | undefined): voi
   if (info.rollbackInfo?.rollbackDeploymentId) r.rollbackId = info.rollbackInfo.rollbackDeploymentId
 }
 
+/** How a deployment (or its rollback) that ended without success is said: "was stopped", "failed". */
+export function endedText(status: string): string {
+  return status === 'Stopped' ? 'was stopped' : 'failed'
+}
+
 /** CodeDeploy's error for the deployment, as the tail of a sentence (": CODE: message"), or ''. */
 export function errorText(info: DeploymentInfo | undefined): string {
   const ei = info?.errorInformation
