@@ -12,12 +12,12 @@ import { autoScaling, bed, setFaults } from '../support/bed.js'
 import {
   action,
   currentVersions,
-  json,
   postStep,
   seed,
   webWorkspace,
   type FailedInstanceOutput
 } from './blue-green-helpers.js'
+import { json } from '../support/runs.js'
 
 const e2e = bed()
 

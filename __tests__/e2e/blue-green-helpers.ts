@@ -21,10 +21,6 @@ export interface FailedInstanceOutput {
   explanation?: string
 }
 
-export function json<T = unknown>(text: string | undefined): T {
-  return JSON.parse(text ?? 'null') as T
-}
-
 /** A workspace whose `deploy` folder is the web revision (web-app.ts). */
 export function webWorkspace(
   version: string,

@@ -9,11 +9,11 @@ import { readReroute, requestLoop } from '../testbed/reroute.js'
 import {
   action,
   currentVersions,
-  json,
   seed,
   webWorkspace,
   type FailedInstanceOutput
 } from './blue-green-helpers.js'
+import { json } from '../support/runs.js'
 
 const s = blueGreenSuite('e2e-bg', [
   // bg-wait: TERMINATE 60 minutes after the reroute (36 s on the bed).

@@ -11,7 +11,7 @@ import {
   settled
 } from '../support/bed.js'
 import type { ActionRun } from './harness.js'
-import { deployOnBed, type RunExtra } from '../support/runs.js'
+import { deployOnBed, json, type RunExtra } from '../support/runs.js'
 import { writeTree } from '../support/fixtures.js'
 import { appWorkspace as appOf, type AppOptions } from './workspace.js'
 
@@ -34,10 +34,6 @@ const deploy = (
   inputs: Record<string, string> = {},
   extra: RunExtra = {}
 ): Promise<ActionRun> => deployOnBed(b, app, ws, inputs, extra)
-
-function json<T>(text: string | undefined): T {
-  return JSON.parse(text ?? 'null') as T
-}
 
 // Deployments of these applications never finish: timeouts, cancellation and the post step.
 const HANGING = ['e2e-hang', 'e2e-hang-stop', 'e2e-cancel', 'e2e-post']

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { appWorkspace, b, deploy as deployApp, type RunExtra } from '../reliability/rel.js'
 import { admin, deployment, instances } from '../support/bed.js'
+import { json } from '../support/runs.js'
 import type { ActionRun } from './harness.js'
 
 // CodeDeploy's hour for an agent to pick up an event becomes 3,600 s × 0.006 = 21.6 s here.
@@ -59,10 +60,6 @@ function warnings(r: ActionRun): [string, string][] {
       const m = /^::warning(?: title=([^:]*))?::(.*)$/.exec(l)
       return [m?.[1] ?? '', m?.[2] ?? '']
     })
-}
-
-function json<T>(text: string | undefined): T {
-  return JSON.parse(text ?? 'null') as T
 }
 
 // The four runs are concurrent (each on its application): they mostly wait on hooks and timeouts.

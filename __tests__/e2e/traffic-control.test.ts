@@ -4,16 +4,11 @@
 // failing its health check, explained with what the instance answered.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { bed, codedeploy, unique } from '../support/bed.js'
-import { deployOnBed } from '../support/runs.js'
+import { deployOnBed, json } from '../support/runs.js'
 import { readReroute, requestLoop } from '../testbed/reroute.js'
 import { addLoadBalancedFleet, deploy, fleetYaml, until } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import {
-  currentVersions,
-  json,
-  webWorkspace,
-  type FailedInstanceOutput
-} from './blue-green-helpers.js'
+import { currentVersions, webWorkspace, type FailedInstanceOutput } from './blue-green-helpers.js'
 import type { ActionRun } from './harness.js'
 
 const b = bed()

@@ -176,7 +176,7 @@ test.concurrent(
     )
     expect(stormEnd).toBeGreaterThan(0)
     await expectTrueSuccess(r)
-    const calls = (await requests(b, { since })).filter((c) => c.application === APP)
+    const calls = await requests(b, { application: APP, since })
     const throttled = calls.filter((c) => c.error === 'ThrottlingException')
     expect(throttled.length).toBeGreaterThan(3)
     // Backing off: well under one call a second during the 15 s storm.
@@ -208,8 +208,8 @@ test.concurrent.each(
       let hit = false
       for (let i = 0; i < 3 && !hit; i++) {
         await expectTrueSuccess(await deploy(APP, appWorkspace(APP)))
-        hit = (await requests(b, { since })).some(
-          (c) => c.application === APP && c.operation === op && c.status === status
+        hit = (await requests(b, { application: APP, since })).some(
+          (c) => c.operation === op && c.status === status
         )
       }
       expect(hit).toBe(true)

@@ -77,10 +77,6 @@ export async function inBatches<T>(tasks: (() => Promise<T>)[], width: number): 
   return out
 }
 
-export function json<T>(text: string | undefined): T {
-  return JSON.parse(text ?? 'null') as T
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }

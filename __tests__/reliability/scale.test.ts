@@ -2,7 +2,8 @@
 // deployment group. (Big bundles, which need no bed, are in big-bundles.dist.test.ts.)
 import { describe, expect, it } from '@jest/globals'
 import { codedeploy, deployment, lastSeq, requests, settled } from '../support/bed.js'
-import { appWorkspace, b, deploy, json } from './rel.js'
+import { json } from '../support/runs.js'
+import { appWorkspace, b, deploy } from './rel.js'
 
 describe('a 1,000-instance fleet with 10% failing', () => {
   it('reports the failures with bounded calls, a summary under 1 MiB and a readable log', async () => {
@@ -36,7 +37,7 @@ hooks:
       { 'wait-timeout': '10' },
       { timeoutMs: 600_000 }
     )
-    const calls = (await requests(b, { since })).filter((c) => c.application === APP)
+    const calls = await requests(b, { application: APP, since })
     const failed = json<{ instanceId: string; lifecycleEvent: string }[]>(
       r.outputs['failed-instances']
     )

@@ -97,7 +97,7 @@ test.each(SIGNALS)(
       /Cancelled (while bundling|before the upload): nothing was uploaded/
     )
     expect(proxy.requests).toEqual([])
-    expect((await requests(b, { since })).filter((c) => c.application === APP)).toEqual([])
+    expect(await requests(b, { application: APP, since })).toEqual([])
     // The runner sends SIGTERM 7.5 s after SIGINT, and SIGKILL 2.5 s after that: the step must be
     // over well within the first 7.5 s of the signal.
     expect(ended - signalled).toBeLessThan(7500)
@@ -125,8 +125,8 @@ test.concurrent.each(SIGNALS)(
     expect(proxy.of('CompleteMultipartUpload')).toEqual([])
     await expectNothingStored(r.outputs['bundle-key'] as string)
     expect(
-      (await requests(b, { since })).filter(
-        (c) => c.application === APP && c.operation === 'CreateDeployment'
+      (await requests(b, { application: APP, since })).filter(
+        (c) => c.operation === 'CreateDeployment'
       )
     ).toEqual([])
     // Within the runner's 7.5 s between SIGINT and SIGTERM (and the kill after).

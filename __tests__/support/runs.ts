@@ -3,6 +3,11 @@ import { runAction, type ActionRun, type RunOptions } from '../e2e/harness.js'
 import type { Bed } from './bed.js'
 import { appInputs } from './fixtures.js'
 
+/** An output that holds JSON (failed-instances, deployments, ...), parsed; absent: null. */
+export function json<T = unknown>(text: string | undefined): T {
+  return JSON.parse(text ?? 'null') as T
+}
+
 export type RunExtra = Partial<Omit<RunOptions, 'inputs' | 'workspace'>>
 
 /**

@@ -16,6 +16,7 @@ import {
   bed,
   type Bed,
   codedeploy,
+  lastSeq,
   putBundle,
   requests,
   settled,
@@ -74,7 +75,7 @@ describe('fault injection', () => {
     expect(await errorName(get())).toBe('none')
     expect(await errorName(get())).toBe('ThrottlingException: Rate exceeded')
     expect(await errorName(get())).toBe('none')
-    const since = (await requests(b, { application: app })).at(-1)!.seq
+    const since = await lastSeq(b)
     expect(await errorName(get(codedeploy(b)))).toBe(
       'ThrottlingException: Rate exceeded'.replace(/.*/, 'none')
     )

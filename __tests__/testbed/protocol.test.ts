@@ -7,7 +7,7 @@ import {
   GetDeploymentCommand,
   ListApplicationsCommand
 } from '@aws-sdk/client-codedeploy'
-import { addFleet, bed, type Bed, codedeploy, requests, unique } from '../support/bed.js'
+import { addFleet, bed, type Bed, codedeploy, lastSeq, requests, unique } from '../support/bed.js'
 
 let b: Bed
 const app = unique('bed-protocol')
@@ -41,7 +41,7 @@ describe('the CodeDeploy protocol', () => {
   })
 
   it('refuses a signature made with the wrong secret, and logs the refusal', async () => {
-    const before = (await requests(b, { application: app })).at(-1)?.seq ?? 0
+    const before = await lastSeq(b)
     const e = await rejection(
       codedeploy(b, { secret: 'not-the-secret', maxAttempts: 1 }).send(
         new GetApplicationCommand({ applicationName: app })
