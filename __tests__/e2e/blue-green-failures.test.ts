@@ -6,9 +6,9 @@ import { describe, expect, test } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { blueGreenSuite } from '../testbed/blue-green-suite.js'
-import { deploy, until } from '../testbed/traffic.js'
+import { deploy } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { autoScaling, bed, setFaults } from '../support/bed.js'
+import { autoScaling, bed, setFaults, settled } from '../support/bed.js'
 import {
   action,
   currentVersions,
@@ -192,7 +192,7 @@ describe('blue/green failures through dist/', () => {
         ...files,
         'slow.sh': SLOW['deploy/slow.sh']
       })
-      await until(s.cd, id, (d) => (d.deploymentOverview?.InProgress ?? 0) > 0)
+      await settled(s.cd, id, 90_000, (d) => (d.deploymentOverview?.InProgress ?? 0) > 0)
       const post = await postStep({
         'deployment-id': id,
         'stop-on-cancel': 'true',

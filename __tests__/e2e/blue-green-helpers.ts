@@ -3,9 +3,9 @@
 import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { suiteTempDir } from '../temp-dir.js'
 import type { BlueGreenSuite } from '../testbed/blue-green-suite.js'
-import { deploy, until } from '../testbed/traffic.js'
+import { deploy } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
-import { bed } from '../support/bed.js'
+import { bed, settled } from '../support/bed.js'
 import { deployOnBed } from '../support/runs.js'
 import { runAction, type ActionRun, type RunOptions } from './harness.js'
 import { writeTree } from '../support/fixtures.js'
@@ -60,9 +60,10 @@ export function action(
 export async function seed(s: BlueGreenSuite, group: string, version: string): Promise<void> {
   const id = await deploy(s.b, s.cd, s.app, group, webApp(version))
   for (let i = 0; i < 20; i++) {
-    const d = await until(
+    const d = await settled(
       s.cd,
       id,
+      90_000,
       (x) => x.status === 'Ready' || x.instanceTerminationWaitTimeStarted === true
     )
     if (d.status === 'Succeeded') return

@@ -3,10 +3,10 @@
 // failed request while each instance is blocked, installed and allowed again; and a revision
 // failing its health check, explained with what the instance answered.
 import { beforeAll, describe, expect, test } from '@jest/globals'
-import { bed, codedeploy, unique } from '../support/bed.js'
+import { bed, codedeploy, settled, unique } from '../support/bed.js'
 import { deployOnBed, json } from '../support/runs.js'
 import { readReroute, requestLoop } from '../testbed/reroute.js'
-import { addLoadBalancedFleet, deploy, fleetYaml, until } from '../testbed/traffic.js'
+import { addLoadBalancedFleet, deploy, fleetYaml } from '../testbed/traffic.js'
 import { webApp } from '../testbed/web-app.js'
 import { currentVersions, webWorkspace, type FailedInstanceOutput } from './blue-green-helpers.js'
 import type { ActionRun } from './harness.js'
@@ -39,7 +39,7 @@ describe('in place with traffic control through dist/', () => {
     )
     url = listeners[`${app}-tg`]!
     const seeded = await deploy(b, cd, app, 'web-lb', webApp('v1'))
-    expect((await until(cd, seeded, () => false)).status).toBe('Succeeded')
+    expect((await settled(cd, seeded, 90_000)).status).toBe('Succeeded')
   }, 120_000)
 
   test('web-lb, OneAtATime behind the load balancer: v1 to v2 without a failed request', async () => {

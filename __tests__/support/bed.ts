@@ -195,16 +195,20 @@ export async function deployment(b: Bed, id: string): Promise<DeploymentInfo> {
   return out.deploymentInfo as DeploymentInfo
 }
 
-/** Polls GetDeployment until a terminal status (or fails the test after timeoutMs). */
+/**
+ * Polls GetDeployment until a terminal status, or until `done` holds (Ready, the termination
+ * wait, ...); fails the test after timeoutMs.
+ */
 export async function settled(
   client: CodeDeployClient,
   id: string,
-  timeoutMs = 60_000
+  timeoutMs = 60_000,
+  done: (info: DeploymentInfo) => boolean = () => false
 ): Promise<DeploymentInfo> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const info = (await client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!
-    if (['Succeeded', 'Failed', 'Stopped'].includes(info.status ?? '')) return info
+    if (done(info) || ['Succeeded', 'Failed', 'Stopped'].includes(info.status ?? '')) return info
     if (Date.now() > end)
       throw new Error(`deployment ${id} still ${info.status} after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 300))

@@ -5,8 +5,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { admin, autoScaling } from '../support/bed.js'
-import { deploy, until } from './traffic.js'
+import { admin, autoScaling, settled } from '../support/bed.js'
+import { deploy } from './traffic.js'
 import { blueGreenSuite, events } from './blue-green-suite.js'
 import { webApp } from './web-app.js'
 
@@ -26,7 +26,7 @@ const s = blueGreenSuite(
 describe('the original instances after the reroute', () => {
   it('KEEP_ALIVE: succeeds at the reroute and leaves the original group running, out of the target group', async () => {
     const id = await deploy(s.b, s.cd, s.app, 'keep', webApp('v1'))
-    const d = await until(s.cd, id, () => false)
+    const d = await settled(s.cd, id, 90_000)
     expect(d.status).toBe('Succeeded')
     expect(d.instanceTerminationWaitTimeStarted).toBe(false)
     expect(
@@ -44,7 +44,12 @@ describe('the original instances after the reroute', () => {
 
   it('TERMINATE: InProgress through the termination wait, which TERMINATION_WAIT ends; then the original group is gone', async () => {
     const id = await deploy(s.b, s.cd, s.app, 'wait', webApp('v1'))
-    const waiting = await until(s.cd, id, (d) => d.instanceTerminationWaitTimeStarted === true)
+    const waiting = await settled(
+      s.cd,
+      id,
+      90_000,
+      (d) => d.instanceTerminationWaitTimeStarted === true
+    )
     expect(waiting).toMatchObject({
       status: 'InProgress',
       instanceTerminationWaitTimeStarted: true
@@ -59,17 +64,22 @@ describe('the original instances after the reroute', () => {
     await s.cd.send(
       new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' })
     )
-    const done = await until(s.cd, id, () => false)
+    const done = await settled(s.cd, id, 90_000)
     expect(done.status).toBe('Succeeded')
     expect(await s.asgNames()).not.toContain(s.n('wait-asg'))
   }, 90_000)
 
   it('TERMINATE: the termination wait ends by itself after its minutes', async () => {
     const id = await deploy(s.b, s.cd, s.app, 'wait-short', webApp('v1'))
-    const waiting = await until(s.cd, id, (d) => d.instanceTerminationWaitTimeStarted === true)
+    const waiting = await settled(
+      s.cd,
+      id,
+      90_000,
+      (d) => d.instanceTerminationWaitTimeStarted === true
+    )
     const t0 = Date.now()
     expect(waiting.status).toBe('InProgress')
-    const done = await until(s.cd, id, () => false)
+    const done = await settled(s.cd, id, 90_000)
     expect(done.status).toBe('Succeeded')
     expect(Date.now() - t0).toBeGreaterThan(1500)
     expect(await s.asgNames()).not.toContain(s.n('wait-short-asg'))
@@ -79,13 +89,13 @@ describe('the original instances after the reroute', () => {
 describe('rollback and ContinueDeployment errors', () => {
   it('an automatic rollback moves the traffic back: original instances allowed, replacement ones blocked', async () => {
     const good = await deploy(s.b, s.cd, s.app, 'rollback', webApp('v1'))
-    expect((await until(s.cd, good, () => false)).status).toBe('Succeeded')
+    expect((await settled(s.cd, good, 90_000)).status).toBe('Succeeded')
     const bad = await deploy(s.b, s.cd, s.app, 'rollback', webApp('v2', 500))
-    const failed = await until(s.cd, bad, () => false)
+    const failed = await settled(s.cd, bad, 90_000)
     expect(failed.status).toBe('Failed')
     const rollbackId = failed.rollbackInfo?.rollbackDeploymentId
     expect(rollbackId).toMatch(/^d-/)
-    const r = await until(s.cd, rollbackId!, () => false)
+    const r = await settled(s.cd, rollbackId!, 90_000)
     expect(r).toMatchObject({ status: 'Succeeded', creator: 'codeDeployRollback' })
     const all = await s.targets(rollbackId!)
     const blue = all.filter((t) => t.instanceLabel === 'Blue')
@@ -112,7 +122,7 @@ describe('rollback and ContinueDeployment errors', () => {
     ).rejects.toMatchObject({
       name: 'UnsupportedActionForDeploymentTypeException'
     })
-    expect((await until(s.cd, inPlace, () => false)).status).toBe('Succeeded')
+    expect((await settled(s.cd, inPlace, 90_000)).status).toBe('Succeeded')
     const id = await deploy(s.b, s.cd, s.app, 'faults', webApp('v1'))
     await expect(
       s.cd.send(
@@ -125,7 +135,7 @@ describe('rollback and ContinueDeployment errors', () => {
     await expect(
       s.cd.send(new ContinueDeploymentCommand({ deploymentId: 'd-AAAAAAAAA' }))
     ).rejects.toMatchObject({ name: 'DeploymentDoesNotExistException' })
-    expect((await until(s.cd, id, () => false)).status).toBe('Succeeded')
+    expect((await settled(s.cd, id, 90_000)).status).toBe('Succeeded')
   }, 90_000)
 })
 
@@ -137,7 +147,7 @@ describe('faults', () => {
     await setFaults({ capacity: true })
     try {
       const id = await deploy(s.b, s.cd, s.app, 'faults', webApp('v2'))
-      const d = await until(s.cd, id, () => false)
+      const d = await settled(s.cd, id, 90_000)
       expect(d.status).toBe('Failed')
       expect(d.errorInformation?.code).toBe('AUTO_SCALING_CONFIGURATION')
       expect(d.errorInformation?.message).toContain('sufficient capacity')
@@ -155,7 +165,7 @@ describe('faults', () => {
     let id: string
     try {
       id = await deploy(s.b, s.cd, s.app, 'faults', webApp('v3'))
-      const d = await until(s.cd, id, () => false)
+      const d = await settled(s.cd, id, 90_000)
       expect(d.status).toBe('Failed')
       const green = (await s.targets(id)).filter((t) => t.instanceLabel === 'Green')
       expect(
@@ -168,7 +178,7 @@ describe('faults', () => {
     await setFaults({ slowDeregistration: { targetGroups: [s.n('faults-tg')], ms: 2500 } })
     try {
       id = await deploy(s.b, s.cd, s.app, 'faults', webApp('v4'))
-      expect((await until(s.cd, id, () => false)).status).toBe('Succeeded')
+      expect((await settled(s.cd, id, 90_000)).status).toBe('Succeeded')
       const blue = (await s.targets(id)).filter((t) => t.instanceLabel === 'Blue')
       const block = blue[0]!.lifecycleEvents!.find((e) => e.lifecycleEventName === 'BlockTraffic')!
       const ms = block.endTime!.getTime() - block.startTime!.getTime()

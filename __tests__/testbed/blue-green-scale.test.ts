@@ -8,8 +8,8 @@ import {
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { autoScaling, bed, type Bed, codedeploy, unique } from '../support/bed.js'
-import { addLoadBalancedFleet, deploy, fleetYaml, until } from './traffic.js'
+import { autoScaling, bed, type Bed, codedeploy, settled, unique } from '../support/bed.js'
+import { addLoadBalancedFleet, deploy, fleetYaml } from './traffic.js'
 import { readReroute, requestLoop } from './reroute.js'
 import { webApp } from './web-app.js'
 
@@ -69,14 +69,14 @@ async function failures(id: string): Promise<string[]> {
 
 it(`deploys blue/green to ${SIZE} replacement instances of a copied group, requests never failing`, async () => {
   const first = await deploy(b, cd, app, 'hundred', webApp('v1'))
-  const d1 = await until(cd, first, () => false, 240_000)
+  const d1 = await settled(cd, first, 240_000)
   expect(await failures(first)).toEqual([])
   expect(d1.status).toBe('Succeeded')
   expect(d1.deploymentOverview).toMatchObject({ Succeeded: 2 * SIZE, Failed: 0 })
 
   const loop = requestLoop(url, { maxMs: 240_000 })
   const second = await deploy(b, cd, app, 'hundred', webApp('v2'))
-  const d2 = await until(cd, second, () => false, 240_000)
+  const d2 = await settled(cd, second, 240_000)
   const seen = await loop.stop()
   expect(d2.status).toBe('Succeeded')
   expect(readReroute(seen, 'v1', 'v2').problems).toEqual([])

@@ -5,11 +5,11 @@
 // (blue-green-lifecycle.test.ts: KEEP_ALIVE, TERMINATE, rollback, errors and faults.)
 import { describe, expect, it } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
-import { autoScaling } from '../support/bed.js'
+import { autoScaling, settled } from '../support/bed.js'
 import { aws } from '../support/commands.js'
 import { tarBundle } from '../support/fixtures.js'
 import { readReroute, readSteady, requestLoop } from './reroute.js'
-import { deploy, until } from './traffic.js'
+import { deploy } from './traffic.js'
 import { blueGreenSuite, events } from './blue-green-suite.js'
 import { webApp } from './web-app.js'
 
@@ -48,7 +48,7 @@ describe('the AWS CLI drives a blue/green deployment', () => {
     ])
     expect(created.stderr).toBe('')
     const id = created.stdout.trim()
-    const ready = await until(s.cd, id, (d) => d.status === 'Ready')
+    const ready = await settled(s.cd, id, 90_000, (d) => d.status === 'Ready')
     expect(ready.status).toBe('Ready')
     expect(ready.deploymentOverview).toMatchObject({ Ready: 2, Pending: 2, Succeeded: 0 })
     expect(ready.deploymentStyle).toEqual({
@@ -112,7 +112,7 @@ describe('the AWS CLI drives a blue/green deployment', () => {
       'READY_WAIT'
     ])
     expect(go).toMatchObject({ code: 0, stderr: '' })
-    const done = await until(s.cd, id, () => false)
+    const done = await settled(s.cd, id, 90_000)
     expect(done.status).toBe('Succeeded')
     expect(done.deploymentOverview).toMatchObject({ Succeeded: 4, Ready: 0 })
 
@@ -138,10 +138,10 @@ describe('the AWS CLI drives a blue/green deployment', () => {
 
   it('a deployment left in Ready is stopped at the end of its wait; the replacement group stays', async () => {
     const id = await deploy(s.b, s.cd, s.app, 'ready-timeout', webApp('v1'))
-    const ready = await until(s.cd, id, (d) => d.status === 'Ready')
+    const ready = await settled(s.cd, id, 90_000, (d) => d.status === 'Ready')
     expect(ready.status).toBe('Ready')
     const t0 = Date.now()
-    const end = await until(s.cd, id, () => false)
+    const end = await settled(s.cd, id, 90_000)
     expect(end.status).toBe('Stopped')
     expect(end.errorInformation?.code).toBe('TIMEOUT')
     // 5 minutes at timeScale 0.01: 3 s from Ready (less what the first poll took).
@@ -162,11 +162,11 @@ describe('the AWS CLI drives a blue/green deployment', () => {
 describe('traffic through the load balancer', () => {
   it('moves from v1 to v2 with no failed request, and stays on v2 when v3 fails its health checks', async () => {
     const first = await deploy(s.b, s.cd, s.app, 'auto', webApp('v1'))
-    expect((await until(s.cd, first, () => false)).status).toBe('Succeeded')
+    expect((await settled(s.cd, first, 90_000)).status).toBe('Succeeded')
 
     let loop = requestLoop(s.url('auto'))
     const second = await deploy(s.b, s.cd, s.app, 'auto', webApp('v2'))
-    const ok = await until(s.cd, second, () => false)
+    const ok = await settled(s.cd, second, 90_000)
     await new Promise((r) => setTimeout(r, 300))
     let seen = await loop.stop()
     expect(ok.status).toBe('Succeeded')
@@ -177,7 +177,7 @@ describe('traffic through the load balancer', () => {
 
     loop = requestLoop(s.url('auto'))
     const third = await deploy(s.b, s.cd, s.app, 'auto', webApp('v3', 503))
-    const failed = await until(s.cd, third, () => false)
+    const failed = await settled(s.cd, third, 90_000)
     seen = await loop.stop()
     expect(failed.status).toBe('Failed')
     expect(failed.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')
@@ -208,7 +208,7 @@ describe('traffic through the load balancer', () => {
 
   it('a failing hook on a replacement instance fails the deployment before any traffic moves', async () => {
     const before = await deploy(s.b, s.cd, s.app, 'auto', webApp('v4'))
-    expect((await until(s.cd, before, () => false)).status).toBe('Succeeded')
+    expect((await settled(s.cd, before, 90_000)).status).toBe('Succeeded')
     const id = await deploy(
       s.b,
       s.cd,
@@ -216,7 +216,7 @@ describe('traffic through the load balancer', () => {
       'auto',
       webApp('v5', 200, '  ValidateService:\n    - location: fail.sh\n')
     )
-    const d = await until(s.cd, id, () => false)
+    const d = await settled(s.cd, id, 90_000)
     // fail.sh is missing from the bundle: ValidateService fails with ScriptMissing.
     expect(d.status).toBe('Failed')
     const green = (await s.targets(id)).filter((t) => t.instanceLabel === 'Green')
@@ -239,7 +239,7 @@ describe('DISCOVER_EXISTING', () => {
     const id = await deploy(s.b, s.cd, s.app, 'discover', webApp('v1'), {
       targetInstances: { autoScalingGroups: [s.n('spare-asg')] }
     })
-    const d = await until(s.cd, id, () => false)
+    const d = await settled(s.cd, id, 90_000)
     expect(d.status).toBe('Succeeded')
     expect(d.targetInstances).toEqual({ autoScalingGroups: [s.n('spare-asg')] })
     const all = await s.targets(id)

@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BatchGetDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { addFleet, bed, type Bed, codedeploy, instances, unique } from '../support/bed.js'
+import { addFleet, bed, type Bed, codedeploy, instances, settled, unique } from '../support/bed.js'
 import { appspec } from '../support/fixtures.js'
-import { deploy, until } from './traffic.js'
+import { deploy } from './traffic.js'
 
 let b: Bed
 const app = unique('bed-instance-gone')
@@ -39,7 +39,7 @@ describe('an instance whose namespace died', () => {
       'appspec.yml': appspec({}),
       'index.html': 'hello\n'
     })
-    const d = await until(cd, id, () => false, 30_000)
+    const d = await settled(cd, id, 30_000)
     expect(d.status).toBe('Failed')
     expect(Date.now() - started).toBeLessThan(20_000)
     const { deploymentTargets } = await cd.send(

@@ -34,11 +34,12 @@ import {
   codedeploy,
   elb,
   instances,
+  settled,
   unique
 } from '../support/bed.js'
 import { aws, onInstance } from '../support/commands.js'
 import { REPO } from '../e2e/harness.js'
-import { addLoadBalancedFleet, deploy, fleetYaml, until } from './traffic.js'
+import { addLoadBalancedFleet, deploy, fleetYaml } from './traffic.js'
 import { readReroute, requestLoop, switches } from './reroute.js'
 import { webApp } from './web-app.js'
 
@@ -198,10 +199,10 @@ describe('in place with traffic control', () => {
 
   it('OneAtATime: each instance is blocked, updated and allowed again; no request fails', async () => {
     const first = await deploy(b, cd, app, 'web', webApp('v1'))
-    expect((await until(cd, first, () => false)).status).toBe('Succeeded')
+    expect((await settled(cd, first, 90_000)).status).toBe('Succeeded')
     const loop = requestLoop(listener[n('web-tg')]!)
     const second = await deploy(b, cd, app, 'web', webApp('v2'))
-    const d = await until(cd, second, () => false)
+    const d = await settled(cd, second, 90_000)
     await new Promise((r) => setTimeout(r, 300))
     const seen = await loop.stop()
     expect(d.status).toBe('Succeeded')
@@ -247,7 +248,7 @@ describe('in place with traffic control', () => {
   it('AllowTraffic fails on an instance that fails its health checks; the others keep serving', async () => {
     const loop = requestLoop(listener[n('web-tg')]!)
     const id = await deploy(b, cd, app, 'web', webApp('v3', 500))
-    const d = await until(cd, id, () => false)
+    const d = await settled(cd, id, 90_000)
     const seen = await loop.stop()
     expect(d.status).toBe('Failed')
     expect(d.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')

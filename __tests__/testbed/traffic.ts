@@ -1,12 +1,7 @@
 // Helpers for the bed's load-balanced fleets: a fleet document of one's own (target group, Auto
 // Scaling group, deployment groups) and deployments of a web revision. The request loop through a
 // listener and its verdicts are in reroute.ts.
-import {
-  CreateDeploymentCommand,
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo
-} from '@aws-sdk/client-codedeploy'
+import { CreateDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { admin, type Bed, putBundle } from '../support/bed.js'
 import { tarBundle, type Tree } from '../support/fixtures.js'
 
@@ -88,21 +83,4 @@ export async function deploy(
     })
   )
   return out.deploymentId!
-}
-
-/** Polls GetDeployment until `done` holds (or a terminal status); fails after `timeoutMs`. */
-export async function until(
-  client: CodeDeployClient,
-  id: string,
-  done: (d: DeploymentInfo) => boolean,
-  timeoutMs = 90_000
-): Promise<DeploymentInfo> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const d = (await client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!
-    if (done(d) || ['Succeeded', 'Failed', 'Stopped'].includes(d.status ?? '')) return d
-    if (Date.now() > end)
-      throw new Error(`deployment ${id} still ${d.status} after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
 }
