@@ -16,7 +16,6 @@ import {
 function seen(spec: [string, number][], failed: string[] = [], bounded = false): LoopResult {
   const versions = spec.flatMap(([v, n]) => Array<string>(n).fill(v))
   return {
-    ok: versions.length,
     failed,
     versions,
     at: versions.map((_, i) => i * 10),
@@ -213,18 +212,21 @@ describe('requestLoop (against a server on 127.0.0.1)', () => {
     expect(seen.bounded).toBe(false)
     expect(seen.failed).toEqual(['HTTP 502 ECONNREFUSED (target draining) from i-1'])
     expect(seen.versions.slice(0, 5)).toEqual(['v1', 'v1', 'v1', 'v1', 'v2'])
-    expect(seen.ok).toBe(seen.versions.length)
+    // Requests 1-10 but the third answered 200 by the time the loop stopped (and maybe more).
+    expect(seen.versions.length).toBeGreaterThanOrEqual(9)
     expect(seen.at).toHaveLength(seen.versions.length)
     expect([...seen.at].sort((a, b) => a - b)).toEqual(seen.at)
   })
 
   it('stops itself at its bound and says so; no answer in time is a failure', async () => {
     const url = await serve(() => undefined) // never answers
-    const loop = requestLoop(url, { maxMs: 300, timeoutMs: 100, pauseMs: 0 })
-    await new Promise((r) => setTimeout(r, 600))
+    // Stopped five bounds later: a loaded machine's late timers must not make the loop end
+    // by the stop before it reached its bound.
+    const loop = requestLoop(url, { maxMs: 200, timeoutMs: 100, pauseMs: 0 })
+    await new Promise((r) => setTimeout(r, 1000))
     const seen = await loop.stop()
     expect(seen.bounded).toBe(true)
-    expect(seen.ok).toBe(0)
+    expect(seen.versions).toEqual([])
     expect(seen.failed.length).toBeGreaterThanOrEqual(2)
     expect(seen.failed[0]).toMatch(/timeout|aborted/i)
     expect(readReroute(seen, 'v1', 'v2').problems).toContain(

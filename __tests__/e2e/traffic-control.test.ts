@@ -53,7 +53,7 @@ describe('in place with traffic control through dist/', () => {
       `Deployment ${id}: in place with traffic control behind target group '${app}-tg': each instance is deregistered (BlockTraffic) before its install and registered again (AllowTraffic) once it passes the health checks.`
     )
     expect(readReroute(result, 'v1', 'v2').problems).toEqual([])
-    expect(result.ok).toBeGreaterThan(10)
+    expect(result.versions.length).toBeGreaterThan(10)
     expect(await currentVersions(url)).toEqual(['v2'])
     // No Blue/Green column in place.
     expect(r.summary).toContain('| Instance | Status |')

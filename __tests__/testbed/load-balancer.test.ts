@@ -211,7 +211,7 @@ describe('in place with traffic control', () => {
       deploymentOption: 'WITH_TRAFFIC_CONTROL'
     })
     expect(readReroute(seen, 'v1', 'v2').problems).toEqual([])
-    expect(seen.ok).toBeGreaterThan(20)
+    expect(seen.versions.length).toBeGreaterThan(20)
     // Old and new answer side by side while the instances are updated one at a time.
     expect(switches(seen.versions).length).toBeGreaterThan(2)
     const all = await targets(second)

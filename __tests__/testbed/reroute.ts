@@ -10,10 +10,9 @@
 // answer from any other version. How long both answered is reported, never hidden or refused.
 
 export interface LoopResult {
-  ok: number
   /** Why each failed request failed: a non-200 status (with the bed's reason) or a network error. */
   failed: string[]
-  /** Each answer's body (the version), in order. */
+  /** Each answer's body (the version), in order: one per request answered 200. */
   versions: string[]
   /** Milliseconds since the loop started, per answer (same order as `versions`). */
   at: number[]
@@ -39,7 +38,7 @@ export function requestLoop(
   url: string,
   { maxMs = 180_000, timeoutMs = 10_000, pauseMs = 10 }: LoopOptions = {}
 ): { stop: () => Promise<LoopResult> } {
-  const result: LoopResult = { ok: 0, failed: [], versions: [], at: [], bounded: false }
+  const result: LoopResult = { failed: [], versions: [], at: [], bounded: false }
   let running = true
   const start = Date.now()
   const done = (async () => {
@@ -52,7 +51,6 @@ export function requestLoop(
         const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
         const body = (await res.text()).trim()
         if (res.status === 200) {
-          result.ok++
           result.versions.push(body)
           result.at.push(Date.now() - start)
         } else {
@@ -111,12 +109,14 @@ function failures(seen: LoopResult): string[] {
   }
   if (seen.bounded)
     out.push('the request loop reached its time bound before the deployment ended: raise maxMs')
-  if (seen.ok === 0) out.push('no request was answered')
+  if (seen.versions.length === 0) out.push('no request was answered')
   return out
 }
 
 function counted(seen: LoopResult): string {
-  return `${seen.ok} answered, ${seen.failed.length} failed${seen.ok ? `; ${runs(seen.versions)}` : ''}`
+  const answered = seen.versions.length
+  const tail = answered ? `; ${runs(seen.versions)}` : ''
+  return `${answered} answered, ${seen.failed.length} failed${tail}`
 }
 
 /** What the loop saw while the traffic moved from version `from` to version `to`. */
