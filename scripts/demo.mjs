@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { bed, instances } from '../__tests__/support/bed.ts'
 import { readReroute, readSteady, requestLoop } from '../__tests__/testbed/reroute.ts'
 import { webApp } from '../__tests__/testbed/web-app.ts'
 
@@ -20,9 +21,8 @@ const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text)
 const heading = (text) => console.log(`\n${paint('1;36', `== ${text}`)}`)
 
 if (!OUT) throw new Error('scripts/demo.mjs is started by scripts/demo.sh (npm run demo)')
-for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_CODEDEPLOY', 'TESTBED_BUCKET']) {
-  if (!process.env[name]) throw new Error(`${name} is not set: run this through testbed/run`)
-}
+// The bed's endpoints and admin API, as the tests reach them (throws when the bed is not running).
+const b = bed()
 
 /** The repository as a workflow sees it after `checkout` and the build step. */
 function makeWorkspace() {
@@ -159,18 +159,9 @@ async function runStep(runNumber, workspace, inputs) {
   }
 }
 
-/** Every instance of the bed, as its admin API lists them (id, group, pid, agent, ...). */
-function bedInstances() {
-  return JSON.parse(
-    execFileSync('curl', ['-fsS', `${process.env.TESTBED_ADMIN_URL}/instances`], {
-      encoding: 'utf8'
-    })
-  ).instances
-}
-
-/** The demo group's instances. */
-function groupInstances() {
-  return bedInstances().filter((i) => i.group === GROUP)
+/** The demo group's instances, as the bed's admin API lists them (id, group, pid, agent, ...). */
+async function groupInstances() {
+  return (await instances(b)).filter((i) => i.group === GROUP)
 }
 
 /** One GET of /ip inside the instance's own network namespace: the answer, or why there was none. */
@@ -204,7 +195,7 @@ function askInstance(instance) {
  */
 async function askInstances() {
   const answers = []
-  for (const instance of groupInstances()) {
+  for (const instance of await groupInstances()) {
     let reply = askInstance(instance)
     for (let tries = 1; !reply.ok && tries < 3; tries++) {
       await new Promise((r) => setTimeout(r, 1000))
@@ -233,7 +224,7 @@ function showSummary(run) {
 const inputs = {
   application: APPLICATION,
   'deployment-group': GROUP,
-  bucket: process.env.TESTBED_BUCKET,
+  bucket: b.bucket,
   source: 'codedeploy',
   files: 'build/libs/*.jar => application.jar\n!build/libs/*-plain.jar',
   'wait-timeout': '5'
@@ -248,7 +239,7 @@ const workspace = makeWorkspace()
 const failures = []
 
 // demo.fleet.yml says `agent: auto`: real when the bed found the agent's runner.
-const realAgent = groupInstances().every((i) => i.agent === 'real')
+const realAgent = (await groupInstances()).every((i) => i.agent === 'real')
 heading(`Deploying sample-app 1.0.0 to ${GROUP} (2 instances, one at a time)`)
 console.log(
   realAgent
@@ -340,12 +331,8 @@ function webInputs(extra = {}) {
 }
 
 /** The Auto Scaling groups that have instances in the bed. */
-function groupsOfWebApp() {
-  return new Set(
-    bedInstances()
-      .map((i) => i.autoScalingGroup)
-      .filter(Boolean)
-  )
+async function groupsOfWebApp() {
+  return new Set((await instances(b)).map((i) => i.autoScalingGroup).filter(Boolean))
 }
 
 heading(
@@ -380,10 +367,10 @@ showOutputs(v3, [
 ])
 const deleted = v3.outputs['deleted-replacement-fleet']
 if (v3.code === 0) failures.push('the unhealthy revision did not fail the step')
-if (!deleted || groupsOfWebApp().has(deleted))
+const groupsNow = await groupsOfWebApp()
+if (!deleted || groupsNow.has(deleted))
   failures.push('the failed replacement Auto Scaling group was not deleted')
-else
-  console.log(`  Auto Scaling groups now: ${[...groupsOfWebApp()].join(', ')} (${deleted} is gone)`)
+else console.log(`  Auto Scaling groups now: ${[...groupsNow].join(', ')} (${deleted} is gone)`)
 
 heading('Files')
 for (const run of [good, broken, v1, v2, v3]) {
