@@ -151,7 +151,17 @@ describe('the bed process runner (runner.py)', () => {
     runner = new Runner()
     // The job exits at once; its background sleep keeps stdout open, so the job has not ended.
     runner.send({ id: 'e', argv: ['/bin/sh', '-c', 'echo $$; sleep 30 &'], cwd: '/', env: ENV })
-    await new Promise((r) => setTimeout(r, 500))
+    // Signal only once the shell itself is gone (on a busy machine it can take longer than any
+    // fixed pause): otherwise the TERM ends the shell, not the sleep it left behind.
+    const deadline = Date.now() + 5000
+    let shell = 0
+    while ((!shell || pidAlive(shell)) && Date.now() < deadline) {
+      const line = runner.messages.find((m) => m.id === 'e' && m.l !== undefined)
+      shell = line ? Number(line.l!.trim()) : 0
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(shell).toBeGreaterThan(0)
+    expect(pidAlive(shell)).toBe(false)
     expect(runner.messages.find((m) => m.id === 'e' && m.s === undefined)).toBeUndefined()
     runner.send({ signal: 'e', sig: 15 })
     const { end } = await runner.end('e')
