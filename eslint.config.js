@@ -89,6 +89,11 @@ export default tseslint.config(
     'appspec/ and bundle/ are libraries: they import only src/common/ (the stages combine them).'
   ),
   room(
+    ['src/advice/**'],
+    ['(?!)'],
+    'advice/ is the catalogue of causes and fixes: pure, it imports nothing else from src/ (the deploy phase gathers its evidence).'
+  ),
+  room(
     ['src/settings/**'],
     ['common', 'bundle'],
     'settings/ builds the typed settings: it imports only common/ and bundle/ (file rules, types).'

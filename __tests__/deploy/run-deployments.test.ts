@@ -437,9 +437,10 @@ describe('a silent CodeDeploy agent', () => {
       'ApplicationStop failed on instance (i-2): UnknownError: CodeDeploy agent was not able to receive the lifecycle event.'
     )
     expect(errors[0]!.message).toContain('Check, in order: (1) the agent runs')
-    expect(result.error?.fix).toMatch(
-      /^No CodeDeploy agent picked up the lifecycle event on that instance\. Check, in order: \(1\) the agent runs/
+    expect(result.error?.message).toContain(
+      'No CodeDeploy agent picked up the lifecycle event on that instance.'
     )
+    expect(result.error?.fix).toMatch(/^Fix: Check, in order: \(1\) the agent runs/)
   })
 
   it('fail: stops the deployment once the timeout passes and fails the step with the explanation', async () => {

@@ -40,6 +40,8 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
   // Blue/green and load-balanced groups.
   ContinueDeployment: 'codedeploy:ContinueDeployment',
   GetDeploymentGroup: 'codedeploy:GetDeploymentGroup',
+  // A failure's advice: the configuration's minimum healthy hosts.
+  GetDeploymentConfig: 'codedeploy:GetDeploymentConfig',
   DescribeTargetGroups: 'elasticloadbalancing:DescribeTargetGroups',
   DescribeTargetHealth: 'elasticloadbalancing:DescribeTargetHealth',
   DescribeTargetGroupAttributes: 'elasticloadbalancing:DescribeTargetGroupAttributes',
@@ -51,7 +53,6 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
 const IMPLIED: Record<string, string> = {
   'codedeploy:RegisterApplicationRevision': 'CreateDeployment with an S3 revision registers it',
   'codedeploy:GetApplicationRevision': 'CreateDeployment reads the registered revision',
-  'codedeploy:GetDeploymentConfig': "CreateDeployment reads the named (or the group's) config",
   's3:ListBucket': 'lets HeadObject answer 404 instead of 403 for a key that is not there yet',
   'kms:GenerateDataKey': 'PutObject with sse: aws:kms',
   'kms:Decrypt': 'multipart upload with sse: aws:kms'

@@ -1,5 +1,6 @@
 // The deploy phase: each deployment group in order (run/group-run.ts), stopping at the first that
 // does not succeed.
+import type { BundleEvidence } from '../advice/types.js'
 import { ActionError } from '../common/errors.js'
 import type { ContinueTarget, DeploySettings } from '../settings/settings.js'
 import type { DeployContext } from './context.js'
@@ -18,18 +19,21 @@ export interface DeployToGroupsOptions extends DeployContext {
   region: string
   /** Called as soon as a deployment exists, before waiting (set the deployment-id output, save state). */
   onCreated?: (group: string, id: string) => void
+  /** The bundle as the action built and checked it, for the advice on a failure. */
+  bundle?: BundleEvidence
 }
 
 /** Outcomes after which the next group is deployed (a Ready left for approval is a gate: it stops the chain). */
 const GOES_ON: ReadonlySet<GroupOutcome> = new Set(['succeeded', 'created', 'rerouted'])
 
 export async function deployToGroups(opts: DeployToGroupsOptions): Promise<DeploymentsResult> {
-  const { settings, revision, continueTarget, region, onCreated, ...ctx } = opts
+  const { settings, revision, continueTarget, region, onCreated, bundle, ...ctx } = opts
   const run = {
     ctx,
     settings,
     region,
     ...(revision ? { revision } : {}),
+    ...(bundle ? { bundle } : {}),
     ...(onCreated ? { onCreated } : {})
   }
   const groups = settings.deploymentGroups.map(emptyResult)

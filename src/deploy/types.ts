@@ -1,5 +1,6 @@
 // Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
 import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
+import type { Advice } from '../advice/types.js'
 import type { ActionError } from '../common/errors.js'
 
 /** One lifecycle event on one instance, as CodeDeploy last reported it. */
@@ -39,6 +40,8 @@ export interface FailedInstance {
   logTail: string
   /** A traffic event's cause, read from the target groups (health check, deregistration delay). */
   explanation?: string
+  /** The catalogue's cause and fix, when a rule knows this failure (src/advice/). */
+  advice?: Advice
 }
 
 /**
@@ -76,6 +79,8 @@ export interface GroupResult {
   silentAgents?: SilentInstance[]
   /** Why this group did not succeed, with the user's next step. */
   error?: ActionError
+  /** The catalogue's cause and fix for the deployment's failure (its error code, else its first cause). */
+  advice?: Advice
   /** One line on what the deployment does (blue/green, traffic control), from its style. */
   plan?: string
   /** Where the traffic is after a stop (blue/green). */

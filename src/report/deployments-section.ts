@@ -1,6 +1,6 @@
 // The deployments part of the job summary (Markdown). Pure. Script output is untrusted: everything is escaped.
 import { escapeHtml, escapeText } from './escape.js'
-import { agentChecks, isAgentNotReceived } from '../deploy/silent-agent/watch.js'
+import { agentChecks, isAgentNotReceived } from '../advice/agent-checks.js'
 import { causeText, distinctCauses } from '../deploy/run/diagnose.js'
 import { HOOK_ORDER } from '../deploy/codedeploy/progress.js'
 import { formatDuration } from '../common/duration.js'

@@ -122,6 +122,8 @@ export type DeploySettings = RequestSettings &
     | 'waitUntil'
     | 'onReady'
     | 'failedReplacementFleet'
+    | 'sse'
+    | 'sseKmsKeyId'
   >
 /** What the job summary names. */
 export type ReportSettings = Pick<

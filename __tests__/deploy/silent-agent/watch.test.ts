@@ -2,9 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import {
   AGENT_NOT_RECEIVED,
   agentChecks,
+  isAgentNotReceived
+} from '../../../src/advice/agent-checks.js'
+import {
   AgentWatch,
   eventAwaitingAgent,
-  isAgentNotReceived,
   silenceWarning
 } from '../../../src/deploy/silent-agent/watch.js'
 import type { InstanceView, LifecycleEventView } from '../../../src/deploy/types.js'

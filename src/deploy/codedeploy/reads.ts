@@ -2,7 +2,10 @@
 // groups (GetDeploymentGroup), each retried on transient errors.
 import {
   GetDeploymentCommand,
+  GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
+  type DeploymentConfigInfo,
+  type DeploymentGroupInfo,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy'
 import { callWithRetry, fewAttempts } from '../../aws/retry.js'
@@ -49,4 +52,67 @@ export async function autoScalingGroupsOf(
     () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.'
   )
   return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '').filter(Boolean)
+}
+
+/** GetDeploymentGroup, best effort: undefined when it cannot be read (the caller explains less). */
+export async function readDeploymentGroup(
+  ctx: ReadContext,
+  applicationName: string,
+  deploymentGroupName: string
+): Promise<DeploymentGroupInfo | undefined> {
+  try {
+    const out = await callWithRetry(
+      'GetDeploymentGroup',
+      () =>
+        ctx.codedeploy.send(
+          new GetDeploymentGroupCommand({ applicationName, deploymentGroupName })
+        ),
+      fewAttempts(ctx, 3),
+      () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.'
+    )
+    return out?.deploymentGroupInfo
+  } catch (err) {
+    ctx.log.info(`Could not read deployment group '${deploymentGroupName}': ${String(err)}`)
+    return undefined
+  }
+}
+
+/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts, or undefined. */
+export async function readDeploymentConfig(
+  ctx: ReadContext,
+  deploymentConfigName: string
+): Promise<DeploymentConfigInfo | undefined> {
+  try {
+    const out = await callWithRetry(
+      'GetDeploymentConfig',
+      () => ctx.codedeploy.send(new GetDeploymentConfigCommand({ deploymentConfigName })),
+      fewAttempts(ctx, 3),
+      () => 'Grant codedeploy:GetDeploymentConfig on the deployment configuration.'
+    )
+    return out?.deploymentConfigInfo
+  } catch (err) {
+    ctx.log.info(
+      `Could not read deployment configuration '${deploymentConfigName}': ${String(err)}`
+    )
+    return undefined
+  }
+}
+
+/** GetDeployment, best effort (for a deployment other than the one followed). */
+export async function tryReadDeployment(
+  ctx: ReadContext,
+  deploymentId: string
+): Promise<DeploymentInfo | undefined> {
+  try {
+    const out = await callWithRetry(
+      'GetDeployment',
+      () => ctx.codedeploy.send(new GetDeploymentCommand({ deploymentId })),
+      fewAttempts(ctx, 3),
+      () => 'Grant codedeploy:GetDeployment on the deployment group.'
+    )
+    return out?.deploymentInfo
+  } catch (err) {
+    ctx.log.info(`Could not read deployment ${deploymentId}: ${String(err)}`)
+    return undefined
+  }
 }

@@ -1,8 +1,8 @@
 // Why a deployment failed: per failed instance, the event, error code, script, message and log tail.
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import type { Advice } from '../../advice/types.js'
 import type { Logger } from '../../common/log.js'
 import { firstAndMore } from '../../common/plural.js'
-import { agentChecksText, isAgentNotReceived } from '../silent-agent/watch.js'
 import type { FailedInstance, InstanceView } from '../types.js'
 
 /** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
@@ -35,6 +35,8 @@ export interface Cause {
   instanceIds: string[]
   /** The first instance's traffic explanation, when it has one. */
   explanation?: string
+  /** The first instance's advice, when the catalogue knows the failure. */
+  advice?: Advice
 }
 
 /** Failed instances grouped by what went wrong (event, error code, script, message), most frequent first. */
@@ -48,7 +50,8 @@ export function distinctCauses(failed: FailedInstance[]): Cause[] {
       byKey.set(key, {
         ...pick(f),
         instanceIds: [f.instanceId],
-        ...(f.explanation ? { explanation: f.explanation } : {})
+        ...(f.explanation ? { explanation: f.explanation } : {}),
+        ...(f.advice ? { advice: f.advice } : {})
       })
   }
   return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length)
@@ -63,6 +66,12 @@ function pick(f: FailedInstance): Omit<Cause, 'instanceIds'> {
   }
 }
 
+/** "BeforeInstall ScriptFailed in scripts/x.sh": the first cause, for a one-line message. */
+export function firstCauseText(c: Cause): string {
+  const inScript = c.script ? ` in ${c.script}` : ''
+  return `${c.lifecycleEvent} ${c.errorCode}${inScript}`
+}
+
 /** "ValidateService failed on 3 instances (i-1, i-2, i-3): ScriptFailed in scripts/check.sh: <message>" */
 export function causeText(c: Cause): string {
   const where = c.lifecycleEvent ? `${c.lifecycleEvent} failed` : 'Failed'
@@ -72,6 +81,17 @@ export function causeText(c: Cause): string {
   const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ')
   const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`
   return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base
+}
+
+/** " Cause. Fix: …" after a failure's own words, or '' when no rule knows it. */
+export function adviceText(a: Advice | undefined): string {
+  return a ? ` ${a.cause} Fix: ${a.fix}` : ''
+}
+
+/** The cause's line with its advice: for an annotation. */
+export function causeWithAdvice(c: Cause): string {
+  const base = causeText(c)
+  return c.advice ? `${base.replace(/\.?$/, '.')}${adviceText(c.advice)}` : base
 }
 
 /**
@@ -98,7 +118,7 @@ export function reportFailure(
   info: DeploymentInfo,
   failed: FailedInstance[],
   url: string,
-  region = ''
+  advice?: Advice
 ): void {
   const ei = info.errorInformation
   const status = info.status ?? 'Failed'
@@ -114,6 +134,7 @@ export function reportFailure(
     log.info(`Script: ${f.script || '(none)'}`)
     log.info(`Message: ${oneLine(f.message) || '(none)'}`)
     if (f.explanation) log.info(`Load balancer: ${f.explanation}`)
+    if (f.advice) log.info(`Cause: ${f.advice.cause}\nFix: ${f.advice.fix}`)
     log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)')
     log.endGroup()
   }
@@ -124,14 +145,8 @@ export function reportFailure(
   }
   const causes = distinctCauses(failed)
   const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`
-  // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
-  for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
-    log.error(
-      isAgentNotReceived(c.message)
-        ? `${causeText(c)} ${agentChecksText(region, false)}`
-        : causeText(c),
-      { title }
-    )
+  // Each cause ends with the catalogue's fix when a rule knows it (a silent agent: what to check).
+  for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX)) log.error(causeWithAdvice(c), { title })
   if (causes.length > ANNOTATED_CAUSES_MAX) {
     const rest = causes.slice(ANNOTATED_CAUSES_MAX)
     const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0)
@@ -141,7 +156,12 @@ export function reportFailure(
     )
   }
   if (causes.length === 0 && ei) {
-    log.error(`${[ei.code, ei.message].filter(Boolean).join(': ') || status}`, { title })
+    log.error(
+      `${[ei.code, ei.message].filter(Boolean).join(': ') || status}${adviceText(advice)}`,
+      {
+        title
+      }
+    )
   }
   log.info(`Console: ${url}`)
 }

@@ -1,6 +1,7 @@
 // The run of one deployment group, as a script: create the deployment (or continue one another
 // run created), then follow it to a conclusion (follow.ts, outcomes.ts). The result it fills in is
 // passed beside the run.
+import type { BundleEvidence } from '../../advice/types.js'
 import { ActionError } from '../../common/errors.js'
 import type { ContinueTarget, DeploySettings } from '../../settings/settings.js'
 import { deploymentConsoleUrl } from '../codedeploy/console-url.js'
@@ -22,6 +23,8 @@ export interface GroupRun {
   /** Absent when continuing a deployment (nothing is created). */
   revision?: S3Revision
   onCreated?: (group: string, id: string) => void
+  /** The bundle the action built and checked, for the advice on a failure (absent with continue-deployment). */
+  bundle?: BundleEvidence
 }
 
 export async function deployGroup(run: GroupRun, r: GroupResult): Promise<void> {

@@ -7,26 +7,23 @@ import { ActionError } from '../../common/errors.js'
 import { plural } from '../../common/plural.js'
 import type { CreateResult } from '../codedeploy/create.js'
 import type { WaitResult } from '../codedeploy/wait.js'
-import {
-  agentChecksText,
-  isAgentNotReceived,
-  silentList,
-  type AgentWatch
-} from '../silent-agent/watch.js'
+import { agentChecksText, isAgentNotReceived } from '../../advice/agent-checks.js'
+import { silentList, type AgentWatch } from '../silent-agent/watch.js'
 import type { FailedInstance, GroupResult } from '../types.js'
 import { afterStop, sayWhereTrafficIs, applyFailedReplacementFleet } from './blue-green.js'
-import { distinctCauses, failedInstancesOf, reportFailure, type Cause } from './diagnose.js'
+import {
+  distinctCauses,
+  failedInstancesOf,
+  firstCauseText,
+  reportFailure,
+  type Cause
+} from './diagnose.js'
 import type { PlanAndTraffic } from './follow.js'
 import { followRollback } from './follow-rollback.js'
 import type { GroupRun } from './group-run.js'
+import { adviseDeploymentOf, adviseInstances, readEvidence } from './advise.js'
 import { endedText, errorText } from './result.js'
 import { CANCEL_CONFIRM_MS, STOP_CONFIRM_MS, stopAndConfirm } from './stop-and-confirm.js'
-
-/** "BeforeInstall ScriptFailed in scripts/x.sh": the first cause, for a one-line message. */
-function firstCauseText(c: Cause): string {
-  const inScript = c.script ? ` in ${c.script}` : ''
-  return `${c.lifecycleEvent} ${c.errorCode}${inScript}`
-}
 
 /** " in 3m 12s" when CodeDeploy gave both times, else ''. */
 function tookText(r: GroupResult): string {
@@ -64,30 +61,59 @@ export function notCreated(
         )
 }
 
-export function succeeded(run: GroupRun, r: GroupResult): void {
+export async function succeeded(run: GroupRun, r: GroupResult): Promise<void> {
   const { log } = run.ctx
   r.outcome = 'succeeded'
   log.info(`Deployment ${r.id} to '${r.group}' succeeded${tookText(r)}.`)
   // CodeDeploy calls a deployment Succeeded when its configuration's minimum of healthy
   // hosts held (AllAtOnce: one instance): the instances that failed must not go unseen.
   r.failedInstances = failedInstancesOf(r.instances)
+  await advise(run, r, undefined, false)
   const first = distinctCauses(r.failedInstances)[0]
   if (first)
     log.warning(
-      `Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${firstCauseText(first)}. They are listed in failed-instances; console: ${r.url}`
+      `Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${firstCauseText(first)}.${fixOf(r, first)} They are listed in failed-instances; console: ${r.url}`
     )
 }
 
-/** The fix for a failed deployment: the agent checks when no agent picked up its event, else the log above. */
+/**
+ * The fix for a failed deployment: the catalogue's advice (its error code's rule, else its first
+ * cause's), the agent checks when no agent picked up the event, else the log above.
+ */
 function failedFix(run: GroupRun, r: GroupResult, first: Cause | undefined): string {
-  if (!first || !isAgentNotReceived(first.message))
-    return `The failing instances and their script output are above; console: ${r.url}`
-  const agentFailed = r.failedInstances.filter((f) => isAgentNotReceived(f.message))
-  const where = agentFailed.length === 1 ? 'that instance' : `${agentFailed.length} instances`
-  const justLaunched = agentFailed.every(
-    (f: FailedInstance) => labelOf(r, f.instanceId) === 'Green'
-  )
-  return `No CodeDeploy agent picked up the lifecycle event on ${where}. ${agentChecksText(run.region, justLaunched)} Console: ${r.url}`
+  if (first && isAgentNotReceived(first.message)) {
+    const justLaunched = r.failedInstances
+      .filter((f) => isAgentNotReceived(f.message))
+      .every((f: FailedInstance) => labelOf(r, f.instanceId) === 'Green')
+    return `Fix: ${agentChecksText(run.region, justLaunched)} Console: ${r.url}`
+  }
+  if (r.advice) return `Fix: ${r.advice.fix} Console: ${r.url}`
+  return `The failing instances and their script output are above; console: ${r.url}`
+}
+
+/** Why, after CodeDeploy's words: the silent agents, the rule's cause for the error code. */
+function failedWhy(r: GroupResult, first: Cause | undefined): string {
+  const silent = r.failedInstances.filter((f) => isAgentNotReceived(f.message)).length
+  const agents =
+    first && isAgentNotReceived(first.message)
+      ? ` No CodeDeploy agent picked up the lifecycle event on ${silent === 1 ? 'that instance' : `${silent} instances`}.`
+      : ''
+  const byCode = r.advice && r.advice.rule === r.errorInformation?.code ? ` ${r.advice.cause}` : ''
+  return `${byCode}${agents}`
+}
+
+/** Each failed instance's advice, read from the catalogue with what CodeDeploy says of the group. */
+async function advise(
+  run: GroupRun,
+  r: GroupResult,
+  info: DeploymentInfo | undefined,
+  stoppedByAction: boolean
+): Promise<void> {
+  if (!r.failedInstances.length && !info?.errorInformation?.code) return
+  const ev = await readEvidence(run, r, info)
+  adviseInstances(r.failedInstances, ev.group)
+  const a = adviseDeploymentOf(r, info, ev, stoppedByAction)
+  if (a) r.advice = a
 }
 
 export async function failed(
@@ -100,7 +126,8 @@ export async function failed(
   r.outcome = r.status === 'Stopped' ? 'stopped' : 'failed'
   r.failedInstances = failedInstancesOf(r.instances)
   if (pt.traffic) r.failedInstances = await pt.traffic.explain(r.failedInstances)
-  reportFailure(run.ctx.log, r.id, info, r.failedInstances, r.url, run.region)
+  await advise(run, r, info, false)
+  reportFailure(run.ctx.log, r.id, info, r.failedInstances, r.url, r.advice)
   const rollback = await followRollback(run, r, info, deadline)
   const replacementFleet = await applyFailedReplacementFleet(run, r, info, pt)
   const first = distinctCauses(r.failedInstances)[0]
@@ -108,7 +135,7 @@ export async function failed(
     ? ` ${plural(r.failedInstances.length, 'instance')} failed, first cause: ${firstCauseText(first)}.`
     : ''
   r.error = new ActionError(
-    `Deployment ${r.id} to '${r.group}' ${endedText(r.status)}${errorText(info)}.${why}${rollback}${replacementFleet}`,
+    `Deployment ${r.id} to '${r.group}' ${endedText(r.status)}${errorText(info)}.${why}${failedWhy(r, first)}${rollback}${replacementFleet}`,
     failedFix(run, r, first)
   )
 }
@@ -140,6 +167,7 @@ export async function timedOut(
     )
   }
   r.failedInstances = failedInstancesOf(r.instances)
+  await advise(run, r, w.info, settings.onTimeout === 'stop')
 }
 
 export async function cancelled(
@@ -184,12 +212,19 @@ export async function haltedOnSilence(
   const stopped = await stopAndConfirm(run, r, w.info, STOP_CONFIRM_MS)
   r.outcome = 'stopped'
   r.failedInstances = failedInstancesOf(r.instances)
+  await advise(run, r, w.info, true)
   const after = await afterStop(run, r, stopped, pt)
   const justLaunched = silent.every((s) => s.label === 'Green')
   r.error = new ActionError(
     `Deployment ${r.id} to '${r.group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${minutesText(run.settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${rollbackStartedText(r)}${after}`,
     `${agentChecksText(run.region, justLaunched)} Console: ${r.url}`
   )
+}
+
+/** " Fix: …" for the first cause, when the catalogue knows one. */
+function fixOf(r: GroupResult, first: Cause): string {
+  const a = r.failedInstances.find((f) => f.instanceId === first.instanceIds[0])?.advice
+  return a ? ` Fix: ${a.fix}` : ''
 }
 
 function labelOf(r: GroupResult, instanceId: string): string | undefined {
