@@ -210,7 +210,7 @@ describe('runPipeline: a deployment that succeeds', () => {
     expect(h.output(Output.DeploymentStatus)).toBe('Succeeded')
     expect(h.output(Output.DeploymentUrl)).toBe(url)
     expect(JSON.parse(h.output(Output.Deployments)!)).toEqual([
-      { group: 'blue', id, status: 'Succeeded', url }
+      { group: 'blue', id, status: 'Succeeded', url, advice: '' }
     ])
     expect(h.output(Output.RollbackDeploymentId)).toBe('')
     expect(h.output(Output.FailedInstances)).toBe('[]')
@@ -522,7 +522,9 @@ describe('runPipeline: the deployment fails', () => {
         lifecycleEvent: 'ValidateService',
         errorCode: 'ScriptFailed',
         script: 'scripts/validate.sh',
-        message: hookFailure.message
+        message: hookFailure.message,
+        // A script that exits 1 says nothing a rule can read: no advice, not a guess.
+        advice: ''
       }
     ])
     expect(h.saved.at(-1)).toEqual([State.DeploymentFinished, 'true'])

@@ -1,6 +1,8 @@
-// Generates the README's inputs and outputs tables from action.yml, so they cannot drift.
-// `npm run readme` rewrites them; a test fails when the README is out of date.
+// Generates the README's inputs and outputs tables from action.yml, and its troubleshooting table
+// from the advice catalogue (src/advice/), so they cannot drift. `npm run readme` rewrites them; a
+// test fails when the README is out of date.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { registerHooks } from 'node:module'
 import { parse } from 'yaml'
 
 interface ActionYml {
@@ -28,9 +30,9 @@ export function readmeTables(actionYml: string): { inputs: string; outputs: stri
   return { inputs, outputs }
 }
 
-/** The README with its generated sections replaced. */
-export function withTables(readme: string, actionYml: string): string {
-  const tables = readmeTables(actionYml)
+/** The README with its generated sections replaced (`troubleshooting`: the catalogue's table). */
+export function withTables(readme: string, actionYml: string, troubleshooting: string): string {
+  const tables = { ...readmeTables(actionYml), troubleshooting }
   let out = readme
   for (const [name, table] of Object.entries(tables)) {
     const re = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`)
@@ -42,6 +44,24 @@ export function withTables(readme: string, actionYml: string): string {
 }
 
 if (process.argv[1]?.endsWith('readme-tables.ts')) {
+  // src/ imports its siblings as `./x.js` (as the bundle and tsc want); Node runs the .ts file.
+  registerHooks({
+    resolve(specifier, context, next) {
+      try {
+        return next(specifier, context)
+      } catch (err) {
+        if (!specifier.endsWith('.js')) throw err
+        return next(specifier.replace(/\.js$/, '.ts'), context)
+      }
+    }
+  })
+  const catalogue = '../src/advice/catalogue.ts'
+  const { troubleshootingTable } = (await import(
+    catalogue
+  )) as typeof import('../src/advice/catalogue.js')
   const readme = readFileSync('README.md', 'utf8')
-  writeFileSync('README.md', withTables(readme, readFileSync('action.yml', 'utf8')))
+  writeFileSync(
+    'README.md',
+    withTables(readme, readFileSync('action.yml', 'utf8'), troubleshootingTable())
+  )
 }

@@ -120,7 +120,13 @@ describe('deploymentOutputs', () => {
       [
         Output.Deployments,
         JSON.stringify([
-          { group: 'blue', id: 'd-AAAAAAAA1', status: 'Succeeded', url: url('d-AAAAAAAA1') }
+          {
+            group: 'blue',
+            id: 'd-AAAAAAAA1',
+            status: 'Succeeded',
+            url: url('d-AAAAAAAA1'),
+            advice: ''
+          }
         ])
       ],
       [Output.RollbackDeploymentId, ''],
@@ -185,8 +191,20 @@ describe('deploymentOutputs', () => {
     expect(m.get(Output.DeploymentStatus)).toBe('Failed')
     expect(m.get(Output.DeploymentUrl)).toBe(url('d-PRODUCT01'))
     expect(JSON.parse(m.get(Output.Deployments)!)).toEqual([
-      { group: 'staging', id: 'd-STAGING01', status: 'Succeeded', url: url('d-STAGING01') },
-      { group: 'production', id: 'd-PRODUCT01', status: 'Failed', url: url('d-PRODUCT01') }
+      {
+        group: 'staging',
+        id: 'd-STAGING01',
+        status: 'Succeeded',
+        url: url('d-STAGING01'),
+        advice: ''
+      },
+      {
+        group: 'production',
+        id: 'd-PRODUCT01',
+        status: 'Failed',
+        url: url('d-PRODUCT01'),
+        advice: ''
+      }
     ])
     expect(m.get(Output.RollbackDeploymentId)).toBe('d-ROLLBACK1')
     // The log tail stays in the log and the summary: the output carries no script output.
@@ -198,7 +216,8 @@ describe('deploymentOutputs', () => {
         lifecycleEvent: 'ValidateService',
         errorCode: 'ScriptFailed',
         script: 'validate.sh',
-        message: 'Script at specified location: validate.sh failed with exit code 1'
+        message: 'Script at specified location: validate.sh failed with exit code 1',
+        advice: ''
       }
     ])
     expect(m.get(Output.FailedInstances)).not.toContain('logTail')

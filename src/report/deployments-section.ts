@@ -182,6 +182,11 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
   if (g.error) out.push(`**${escapeText(g.error.message)}**`, '')
   else if (ei?.code || ei?.message)
     out.push(`> ${escapeText([ei.code, ei.message].filter(Boolean).join(': '))}`, '')
+  if (g.advice) {
+    // The error's message already says the rule's cause; without an error, say it here.
+    if (!g.error && g.advice.rule === ei?.code) out.push(`Why: ${escapeText(g.advice.cause)}`, '')
+    out.push(`**How to fix:** ${escapeText(g.advice.fix)}`, '')
+  }
   if (g.rollbackId) {
     out.push(
       `Rollback: ${link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`,
@@ -192,7 +197,14 @@ function renderGroup(g: GroupResult, limits: SummaryLimits, region: string): str
   if (g.failedInstances.length) {
     out.push(`##### Failures (${plural(g.failedInstances.length, 'instance')})`, '')
     const causes = distinctCauses(g.failedInstances)
-    for (const c of causes.slice(0, limits.causes)) out.push(`- ${escapeText(causeText(c))}`)
+    for (const c of causes.slice(0, limits.causes)) {
+      out.push(`- ${escapeText(causeText(c))}`)
+      if (c.advice)
+        out.push(
+          `  - Why: ${escapeText(c.advice.cause)}`,
+          `  - How to fix: ${escapeText(c.advice.fix)}`
+        )
+    }
     if (causes.length > limits.causes)
       out.push(
         `- …and ${causes.length - limits.causes} more distinct causes (see the failed-instances output)`

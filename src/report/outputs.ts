@@ -50,7 +50,13 @@ export function deploymentOutputs(result: DeploymentsResult): OutputValues {
     [
       Output.Deployments,
       JSON.stringify(
-        created.map((g) => ({ group: g.group, id: g.id, status: g.status, url: g.url }))
+        created.map((g) => ({
+          group: g.group,
+          id: g.id,
+          status: g.status,
+          url: g.url,
+          advice: g.advice ? `${g.advice.cause} Fix: ${g.advice.fix}` : ''
+        }))
       )
     ],
     [Output.RollbackDeploymentId, rollback?.rollbackId ?? ''],
@@ -67,7 +73,8 @@ export function deploymentOutputs(result: DeploymentsResult): OutputValues {
             errorCode: f.errorCode,
             script: f.script,
             message: f.message,
-            ...(f.explanation ? { explanation: f.explanation } : {})
+            ...(f.explanation ? { explanation: f.explanation } : {}),
+            advice: f.advice?.fix ?? ''
           }))
         )
       )
