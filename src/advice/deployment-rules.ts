@@ -2,6 +2,7 @@
 // for EC2/on-premises deployments. ECS, Lambda and CloudFormation codes keep CodeDeploy's message.
 // Sources: AWS CodeDeploy API reference, ErrorInformation and ErrorCode; user guide chapters named
 // beside each rule.
+import { plural } from '../common/plural.js'
 import { configRule, fittingConfigs, minimumHealthy } from './health.js'
 import type { Advice, DeploymentEvidence, Rule } from './types.js'
 
@@ -97,8 +98,8 @@ const healthConstraintsInvalid = rule(
     const min = minimumHealthy(e.config, n)
     const group = n > 0 ? `the group has ${n}` : 'the group has no more than that'
     return {
-      cause: `${e.config.name} (${configRule(e.config)}) needs ${min} healthy instances throughout the deployment, and ${group}: CodeDeploy cannot take even one offline.`,
-      fix: `Add instances to the group, or set deployment-config to one that fits ${n > 0 ? `${n} instances: ${fittingConfigs(n)}` : 'it (CodeDeployDefault.OneAtATime always does)'}.`
+      cause: `${e.config.name} (${configRule(e.config)}) needs ${plural(min, 'healthy instance')} throughout the deployment, and ${group}: CodeDeploy cannot take even one offline.`,
+      fix: `Add instances to the group, or set deployment-config to one that fits ${n > 0 ? `${plural(n, 'instance')}: ${fittingConfigs(n)}` : 'it (CodeDeployDefault.OneAtATime always does)'}.`
     }
   },
   'HEALTH_CONSTRAINTS_INVALID; the configuration (GetDeploymentConfig) and the number of instances give the numbers'
