@@ -168,8 +168,14 @@ async function checkContent(
 ): Promise<Finding[]> {
   const file = bundle.full(path)
   const findings: Finding[] = []
-  const report = (severity: Finding['severity'], message: string, fix: string, line = 1): void => {
-    findings.push({ severity, file, line, message, fix })
+  const report = (
+    severity: Finding['severity'],
+    message: string,
+    fix: string,
+    line = 1,
+    kind?: Finding['kind']
+  ): void => {
+    findings.push({ severity, file, line, message, fix, ...(kind ? { kind } : {}) })
   }
   const entry = bundle.entry(path)
   if (origin === 'archive' && entry && (entry.mode & 0o111) === 0) {
@@ -234,14 +240,16 @@ async function checkContent(
         'error',
         `${AGENT.scriptError(path, 'Errno::ENOENT', `No such file or directory - ${onInstance}`)}: ${path} has Windows (CRLF) line endings, so the kernel looks for the interpreter '${firstLine.replace(/\r$/, '').trim()}\\r', which does not exist.`,
         `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes so Git on Windows keeps them.`,
-        line
+        line,
+        'crlf'
       )
     } else {
       report(
         'warning',
         `${path} has Windows (CRLF) line endings: the shell reads the '\\r' as part of each command, so commands and paths in it may not be found.`,
         `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes.`,
-        line
+        line,
+        'crlf'
       )
     }
   }

@@ -12,6 +12,8 @@ export interface Finding {
   message: string
   /** What to change. */
   fix: string
+  /** A finding the advice on a failure reads back (src/advice/): which one it is. */
+  kind?: 'crlf' | 'background-output'
 }
 
 export interface HookScript {

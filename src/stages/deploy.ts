@@ -1,6 +1,7 @@
 // The deploy stage: the uploaded revision, pinned by eTag and version, to each deployment group in
 // order; or, with continue-deployment, a deployment another run created, continued.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { BundleEvidence, ScriptNote } from '../advice/types.js'
 import type { TrafficClients } from '../aws/clients.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { S3Revision } from '../deploy/codedeploy/request.js'
@@ -35,7 +36,36 @@ export async function deploy(
     eTag: upload.etag,
     ...(upload.versionId ? { version: upload.versionId } : {})
   }
-  return deployToGroups({ settings, revision, codedeploy, region, ...deps })
+  return deployToGroups({
+    settings,
+    revision,
+    codedeploy,
+    region,
+    bundle: bundleEvidence(bundle),
+    ...deps
+  })
+}
+
+/**
+ * What a failure's advice may read of the bundle: where it came from, each hook's runas user, and
+ * the findings of the script check that explain a failure on the instance (CRLF, a background job
+ * still holding the hook's output), by the hook location the agent reports.
+ */
+export function bundleEvidence(bundle: BundleFacts): BundleEvidence {
+  const runas: Record<string, string> = {}
+  const locationOf = new Map<string, string>()
+  for (const hook of bundle.appspec.appspec?.hooks ?? [])
+    for (const s of hook.scripts) {
+      if (s.runas) runas[s.location] = s.runas
+      locationOf.set(s.path, s.location)
+    }
+  const notes: ScriptNote[] = []
+  for (const f of bundle.appspec.findings) {
+    const location = locationOf.get(f.file)
+    if (f.kind && location)
+      notes.push({ location, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) })
+  }
+  return { origin: bundle.origin, runas, notes }
 }
 
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
