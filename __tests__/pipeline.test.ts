@@ -527,6 +527,13 @@ describe('runPipeline: the deployment fails', () => {
         advice: ''
       }
     ])
+    // …and the report is what it was before the catalogue: no Fix, the log as the next step.
+    const url = `https://us-east-1.console.aws.amazon.com/codesuite/codedeploy/deployments/${id}?region=us-east-1`
+    expect(result.failure).toBe(
+      `Deployment ${id} to 'blue' failed: HOOK_EXECUTION_FAILURE: The deployment failed because one or more instances failed a lifecycle event. 1 instance failed, first cause: ValidateService ScriptFailed in scripts/validate.sh. The failing instances and their script output are above; console: ${url}`
+    )
+    expect(JSON.parse(h.output(Output.Deployments)!)[0].advice).toBe('')
+    expect(h.summaries[0]).not.toContain('How to fix')
     expect(h.saved.at(-1)).toEqual([State.DeploymentFinished, 'true'])
     expect(h.summaries).toHaveLength(1)
     expect(h.summaries[0]).toContain('##### Failures (1 instance)')

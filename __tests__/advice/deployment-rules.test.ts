@@ -49,17 +49,30 @@ describe('deployment rules', () => {
     expect([...ruled].sort()).toEqual([...ec2].sort())
     for (const code of OTHER_PLATFORM_CODES)
       expect(adviseDeployment(evidence({ errorCode: code }))).toBeUndefined()
+    const firstCause = {
+      text: 'ApplicationStart UnknownError in scripts/start.sh',
+      advice: {
+        rule: 'outputs-left-open',
+        cause: 'A background job kept the hook output open.',
+        fix: 'Redirect the background job output to a file.'
+      }
+    }
     for (const code of ec2) {
-      const a = adviseDeployment(evidence({ errorCode: code }))
+      const a = adviseDeployment(evidence({ errorCode: code, firstCause }))
       // MANUAL_STOP by the action itself is the action's own message; every other code has words.
-      expect(a?.rule).toBe(code)
+      expect(a?.rule).toBe(code === 'HOOK_EXECUTION_FAILURE' ? 'outputs-left-open' : code)
       expect(a?.cause.length).toBeGreaterThan(20)
       expect(a?.fix.length).toBeGreaterThan(20)
     }
   })
 
-  it('an unknown code gets no advice', () => {
+  it('an unknown code gets no advice, nor a hook failure whose first cause no rule knows', () => {
     expect(adviseDeployment(evidence({ errorCode: 'SOMETHING_NEW' }))).toBeUndefined()
+    expect(
+      adviseDeployment(
+        evidence({ errorCode: 'HOOK_EXECUTION_FAILURE', firstCause: { text: 'x ScriptFailed' } })
+      )
+    ).toBeUndefined()
   })
 
   describe('HEALTH_CONSTRAINTS', () => {

@@ -6,6 +6,8 @@ import {
   CodeDeployClient,
   CreateDeploymentCommand,
   GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
   ListApplicationsCommand,
   ListDeploymentGroupsCommand,
   ListDeploymentTargetsCommand,
@@ -13,8 +15,11 @@ import {
   StopDeploymentCommand,
   type AutoRollbackConfiguration,
   type CreateDeploymentInput,
+  type DeploymentGroupInfo,
   type DeploymentInfo,
+  type MinimumHealthyHosts,
   type DeploymentTarget,
+  type ErrorInformation,
   type LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
@@ -67,6 +72,8 @@ export interface DeploymentPlan {
   rollbackPlan?: DeploymentPlan
   /** Delay before rollbackInfo appears on the failed deployment (default 3 s). */
   rollbackAppearsMs?: number
+  /** The failed deployment's errorInformation (default HOOK_EXECUTION_FAILURE). */
+  error?: ErrorInformation
 }
 
 interface Deployment {
@@ -137,6 +144,14 @@ export class FakeCodeDeploy {
   fault: Fault = () => undefined
   /** Error CreateDeployment throws (after faults), if any. */
   createError?: (input: CreateDeploymentInput) => Error | undefined
+  /** What GetDeploymentGroup answers beyond the names (undefined: AccessDenied). */
+  groupInfo?: DeploymentGroupInfo = {}
+  /** GetDeploymentConfig's answers by name (a missing name: DeploymentConfigDoesNotExistException). */
+  configs: Record<string, MinimumHealthyHosts> = {
+    'CodeDeployDefault.OneAtATime': { type: 'MOST_CONCURRENCY' as 'HOST_COUNT', value: 1 },
+    'CodeDeployDefault.HalfAtATime': { type: 'FLEET_PERCENT', value: 50 },
+    'CodeDeployDefault.AllAtOnce': { type: 'HOST_COUNT', value: 0 }
+  }
   /** Whether ListDeployments may be called (false: AccessDenied). */
   listDeploymentsAllowed = true
   /** How DeploymentLimitExceededException words the active id. */
@@ -227,6 +242,43 @@ export class FakeCodeDeploy {
         d.stoppedAt = this.clock.t
         d.stopRollback = i.autoRollbackEnabled
         return { status: 'Pending', statusMessage: 'Stop request is in progress' }
+      })
+    )
+    on(
+      GetDeploymentGroupCommand,
+      handle(
+        'GetDeploymentGroup',
+        (i: { applicationName?: string; deploymentGroupName?: string }) => {
+          if (!this.groupInfo)
+            throw awsError(
+              'AccessDeniedException',
+              'not authorized to perform: codedeploy:GetDeploymentGroup'
+            )
+          return {
+            deploymentGroupInfo: {
+              applicationName: i.applicationName,
+              deploymentGroupName: i.deploymentGroupName,
+              ...this.groupInfo
+            }
+          }
+        }
+      )
+    )
+    on(
+      GetDeploymentConfigCommand,
+      handle('GetDeploymentConfig', (i: { deploymentConfigName?: string }) => {
+        const m = this.configs[i.deploymentConfigName ?? '']
+        if (!m)
+          throw awsError(
+            'DeploymentConfigDoesNotExistException',
+            `No config ${i.deploymentConfigName}`
+          )
+        return {
+          deploymentConfigInfo: {
+            deploymentConfigName: i.deploymentConfigName,
+            minimumHealthyHosts: m
+          }
+        }
       })
     )
     on(
@@ -429,6 +481,7 @@ export class FakeCodeDeploy {
       creator: d.creator as 'user',
       description: d.input?.description,
       revision: d.input?.revision,
+      deploymentConfigName: d.input?.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
       autoRollbackConfiguration: d.plan.autoRollback ?? { enabled: false }
     }
     if (t < this.startOf(d) && d.stoppedAt === undefined) return { ...base, status: 'Created' }
@@ -455,7 +508,8 @@ export class FakeCodeDeploy {
     }
     const end = this.endOf(d)
     if (t < end) return { ...started, status: 'InProgress' }
-    if (overview.Failed === 0)
+    // A plan with its own error fails even with no failed instance (NO_INSTANCES).
+    if (overview.Failed === 0 && !d.plan.error)
       return { ...started, status: 'Succeeded', completeTime: new Date(end) }
     const rb = d.plan.autoRollback
     this.maybeRollback(d, end, Boolean(rb?.enabled && rb.events?.includes('DEPLOYMENT_FAILURE')))
@@ -463,7 +517,7 @@ export class FakeCodeDeploy {
       ...started,
       status: 'Failed',
       completeTime: new Date(end),
-      errorInformation: {
+      errorInformation: d.plan.error ?? {
         code: 'HOOK_EXECUTION_FAILURE',
         message: 'The deployment failed because one or more instances failed a lifecycle event.'
       },

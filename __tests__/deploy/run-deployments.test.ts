@@ -402,6 +402,117 @@ describe('deployToGroups', () => {
   })
 })
 
+describe('advice: the failure ends with its fix, read from what CodeDeploy says', () => {
+  it('a broken ApplicationStop: the previous revision named from the group, ignore-application-stop-failures as the fix', async () => {
+    const { cd, log, run } = setup()
+    const previous = cd.addDeployment('blue', { instances: [{ id: 'i-0001' }] }, 'd-PREVIOUS1')
+    cd.groupInfo = {
+      lastSuccessfulDeployment: { deploymentId: previous, status: 'Succeeded' }
+    }
+    // The previous deployment's revision, as GetDeployment reports it.
+    cd.nextPlans = [
+      {
+        instances: [
+          {
+            id: 'i-0001',
+            failAt: {
+              event: 'ApplicationStop',
+              errorCode: 'ScriptFailed',
+              script: 'scripts/stop.sh',
+              message: 'Script at specified location: scripts/stop.sh failed with exit code 127',
+              logTail: '[stderr]scripts/stop.sh: line 2: pm2: command not found'
+            }
+          }
+        ]
+      }
+    ]
+    const result = await run()
+    const g = result.groups[0]!
+    expect(g.failedInstances[0]!.advice?.rule).toBe('previous-revision-hook')
+    expect(g.failedInstances[0]!.advice?.cause).toContain('`pm2` was not found')
+    expect(g.failedInstances[0]!.advice?.cause).toContain(
+      "ApplicationStop runs the scripts of the revision of deployment d-PREVIOUS1, the group's last success, not this commit's"
+    )
+    expect(result.error?.fix).toMatch(
+      /^Fix: Deploy once with ignore-application-stop-failures: true, with scripts\/stop\.sh fixed in this commit \(Call pm2 by its full path/
+    )
+    // The annotation ends with the fix too.
+    const errors = log.lines.filter((l) => l.level === 'error').map((l) => l.message)
+    expect(errors[0]).toContain('Fix: Deploy once with ignore-application-stop-failures: true')
+    expect(cd.count('GetDeploymentGroup')).toBe(1)
+    expect(cd.count('GetDeploymentConfig')).toBe(0)
+  })
+
+  it('HEALTH_CONSTRAINTS: the arithmetic from GetDeploymentConfig and the first cause', async () => {
+    const { cd, run } = setup({ deploymentConfig: 'CodeDeployDefault.HalfAtATime' })
+    const open = {
+      event: 'ApplicationStart',
+      errorCode: 'UnknownError',
+      script: 'scripts/start.sh',
+      message: 'Script at specified location: scripts/start.sh failed to close STDOUT',
+      logTail: ''
+    }
+    cd.nextPlans = [
+      {
+        instances: [
+          { id: 'i-1', failAt: open },
+          { id: 'i-2', failAt: open },
+          { id: 'i-3' },
+          { id: 'i-4' }
+        ],
+        error: {
+          code: 'HEALTH_CONSTRAINTS',
+          message:
+            'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
+        }
+      }
+    ]
+    const result = await run()
+    const g = result.groups[0]!
+    expect(result.error?.message).toContain(
+      "2 instances failed, first cause: ApplicationStart UnknownError in scripts/start.sh. CodeDeployDefault.HalfAtATime (FLEET_PERCENT 50%) needs 2 of the group's 4 instances healthy; 2 failed, so at most 2 could be."
+    )
+    expect(result.error?.fix).toMatch(/^Fix: Redirect the background command's output/)
+    expect(g.advice?.rule).toBe('HEALTH_CONSTRAINTS')
+    expect(cd.count('GetDeploymentConfig')).toBe(1)
+    // Nothing a rule for this code reads from the group.
+    expect(cd.count('GetDeploymentGroup')).toBe(0)
+  })
+
+  it('NO_INSTANCES: the tags and Auto Scaling groups the group matches by; a denied read only drops them', async () => {
+    const { cd, run } = setup()
+    cd.nextPlans = [
+      {
+        instances: [],
+        error: {
+          code: 'NO_INSTANCES',
+          message:
+            'The deployment failed because no instances were found for your deployment group.'
+        }
+      }
+    ]
+    cd.groupInfo = {
+      ec2TagFilters: [{ Key: 'Name', Value: 'web', Type: 'KEY_AND_VALUE' }],
+      autoScalingGroups: [{ name: 'web-asg' }]
+    }
+    const result = await run()
+    expect(result.error?.message).toContain(
+      "Deployment group 'blue' matched no running instance in eu-west-1. It matches instances by EC2 tags Name=web; Auto Scaling groups web-asg."
+    )
+    expect(result.error?.fix).toMatch(/^Fix: Check that running instances carry exactly those tags/)
+
+    const denied = setup()
+    denied.cd.nextPlans = cd.nextPlans
+    denied.cd.groupInfo = undefined
+    const r2 = await denied.run()
+    expect(r2.error?.message).toContain(
+      "Deployment group 'blue' matched no running instance in eu-west-1."
+    )
+    expect(r2.error?.message).not.toContain('It matches instances by')
+    expect(denied.log.text()).toContain("Could not read deployment group 'blue'")
+  })
+})
+
 describe('a silent CodeDeploy agent', () => {
   const MIN = 60_000
   const warnings = (log: MemoryLogger) => log.lines.filter((l) => l.level === 'warning')

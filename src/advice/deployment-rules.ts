@@ -238,17 +238,16 @@ const agentIssue = rule(
   })
 )
 
+// The code only says a hook failed: the advice is the first instance failure's, or none.
 const hookFailure = rule(
   'HOOK_EXECUTION_FAILURE',
   API,
   {
-    why: 'A lifecycle hook failed on the instances; the per-instance causes are the real story.',
-    fix: 'Fix the first instance failure (its advice follows it).'
+    why: 'A lifecycle hook failed on the instances: the advice is that of the first instance failure, when a rule above knows it.',
+    fix: "The first instance failure's fix."
   },
-  (e) => ({
-    cause: 'A lifecycle hook failed on the instances.',
-    fix: firstCauseFix(e)
-  })
+  (e) => e.firstCause?.advice,
+  'HOOK_EXECUTION_FAILURE and advice for the first instance failure'
 )
 
 /** Every EC2/on-premises code of the API's ErrorCode, in its order. */
