@@ -180,3 +180,71 @@ describe('deploymentsMarkdown', () => {
     expect(md).toContain('com.amazonaws.&lt;region&gt;.codedeploy')
   })
 })
+
+describe('advice in the summary', () => {
+  const fileExists = {
+    rule: 'file-exists',
+    cause: '/opt/app/x.jar was already on the instance, and file-exists-behavior is DISALLOW.',
+    fix: 'Set file-exists-behavior: OVERWRITE (or RETAIN), or remove /opt/app/x.jar in a BeforeInstall script.'
+  }
+  const failedInstance = {
+    instanceId: 'i-1',
+    lifecycleEvent: 'Install',
+    errorCode: 'UnknownError',
+    script: '',
+    message:
+      'The deployment failed because a specified file already exists at this location: /opt/app/x.jar',
+    logTail: '',
+    advice: fileExists
+  }
+
+  it('each cause with a rule gets its Why and How to fix; the deployment its How to fix', () => {
+    const md = deploymentsMarkdown({
+      ok: false,
+      groups: [
+        group({
+          status: 'Failed',
+          outcome: 'failed',
+          failedInstances: [failedInstance],
+          error: new ActionError('Deployment d-1 failed.', 'Fix: …'),
+          advice: fileExists
+        })
+      ]
+    })
+    expect(md).toContain(
+      `  - Why: ${escapeText(fileExists.cause)}\n  - How to fix: ${escapeText(fileExists.fix)}`
+    )
+    expect(md).toContain(`**How to fix:** ${escapeText(fileExists.fix)}`)
+  })
+
+  it('a deployment error explained without an ActionError (it succeeded with failures) says why', () => {
+    const md = deploymentsMarkdown({
+      ok: true,
+      groups: [
+        group({
+          status: 'Failed',
+          outcome: 'failed',
+          errorInformation: { code: 'NO_INSTANCES', message: 'no instances' },
+          advice: { rule: 'NO_INSTANCES', cause: 'Matched nothing.', fix: 'Check the tags.' }
+        })
+      ]
+    })
+    expect(md).toContain('Why: Matched nothing.')
+    expect(md).toContain('**How to fix:** Check the tags.')
+  })
+
+  it('no advice, no How to fix', () => {
+    const md = deploymentsMarkdown({
+      ok: false,
+      groups: [
+        group({
+          status: 'Failed',
+          outcome: 'failed',
+          failedInstances: [{ ...failedInstance, advice: undefined }]
+        })
+      ]
+    })
+    expect(md).not.toContain('How to fix')
+    expect(md).not.toContain('Why:')
+  })
+})
