@@ -99,6 +99,26 @@ describe('deployment rules', () => {
       expect(hc?.cause).toContain(
         "Custom3 (HOST_COUNT 3) needs 3 of the group's 4 instances healthy"
       )
+      // HalfAtATime on two instances: one failed, the other could not be taken offline.
+      const half = adviseDeployment(
+        evidence({
+          config: { name: 'CodeDeployDefault.HalfAtATime', type: 'FLEET_PERCENT', value: 50 },
+          instances: { total: 2, failed: 1, succeeded: 0 }
+        })
+      )
+      expect(half?.cause).toBe(
+        "CodeDeployDefault.HalfAtATime (FLEET_PERCENT 50%) needs 1 of the group's 2 instances healthy; 1 failed, so the other 1 instance could not be taken offline without going below it."
+      )
+      // AllAtOnce: a minimum of 0, but one instance must succeed.
+      const all = adviseDeployment(
+        evidence({
+          config: { name: 'CodeDeployDefault.AllAtOnce', type: 'HOST_COUNT', value: 0 },
+          instances: { total: 1, failed: 1, succeeded: 0 }
+        })
+      )
+      expect(all?.cause).toBe(
+        "CodeDeployDefault.AllAtOnce (HOST_COUNT 0) needs 0 of the group's 1 instances healthy and at least one to succeed; 1 failed, so at most 0 could be."
+      )
       const one = adviseDeployment(
         evidence({
           config: { name: 'CodeDeployDefault.OneAtATime', type: 'MOST_CONCURRENCY', value: 1 }

@@ -67,11 +67,19 @@ const healthConstraints = rule(
         fix: firstCauseFix(e)
       }
     const min = minimumHealthy(e.config, n)
-    const best = n - e.instances.failed
+    const { failed, succeeded } = e.instances
+    const healthy = n - failed
+    const untouched = n - failed - succeeded
+    // CodeDeploy also needs one instance to succeed, even with a minimum of 0 (instance health).
+    const needed = `${min} of the group's ${n} instances healthy${min === 0 ? ' and at least one to succeed' : ''}`
+    const so =
+      healthy < Math.max(min, 1) || untouched <= 0
+        ? `so at most ${healthy} could be`
+        : `so the other ${plural(untouched, 'instance')} could not be taken offline without going below it`
     const arithmetic =
       e.config.type === 'MOST_CONCURRENCY'
         ? `${e.config.name} deploys to one instance at a time and stops at the first failure before the last instance`
-        : `${e.config.name} (${configRule(e.config)}) needs ${min} of the group's ${n} instances healthy; ${e.instances.failed} failed, so at most ${best} could be`
+        : `${e.config.name} (${configRule(e.config)}) needs ${needed}; ${failed} failed, ${so}`
     return {
       cause: `${arithmetic}.`,
       fix: firstCauseFix(e)
