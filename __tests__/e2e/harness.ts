@@ -126,9 +126,14 @@ export function runResult(
     errors: exit.stdout
       .split('\n')
       .filter((l) => l.startsWith('::error'))
-      .map((l) => l.replace(/^::error[^:]*::/, '')),
+      .map((l) => unescapeData(l.replace(/^::error[^:]*::/, ''))),
     tempDir: files.temp
   }
+}
+
+/** A workflow command's data as the runner reads it (@actions/core escapes %, CR and LF). */
+function unescapeData(s: string): string {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
 export async function runAction(opts: RunOptions): Promise<ActionRun> {
