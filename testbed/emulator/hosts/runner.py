@@ -12,8 +12,8 @@
 #                                                  output closed, or its timeout ran out
 # A timeout is the agent's (hook_executor.rb, thread_joiner.rb: one deadline for the process and
 # both of its outputs). When it runs out the runner stops reading the job's output (what is
-# already in the pipes is read first; a last line without its newline is dropped, as the agent's
-# each_line loses it) and:
+# already in the pipes is read first; of an output still open, a last line without its newline is
+# dropped, as the agent's each_line loses it) and:
 #   - the job's process still runs: TERM to its group; the end comes once that process has exited,
 #     with "timedOut": true;
 #   - the process has exited but something (a background child) holds its stdout or stderr open:
@@ -41,7 +41,7 @@ by_pid = {}  # pid -> job
 streams = {}  # fd -> (job, stream number, pending bytes)
 watches = {}  # inotify watch of an output file -> (job, stream number)
 libc = ctypes.CDLL(None, use_errno=True)
-IN_CLOSE_WRITE = 0x8
+IN_CLOSE_WRITE, IN_Q_OVERFLOW = 0x8, 0x4000
 inotify = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
 if inotify < 0:
     raise OSError(ctypes.get_errno(), "inotify_init1")
@@ -173,11 +173,18 @@ def read_watches(out):
     while offset < len(data):
         wd, mask, _cookie, length = struct.unpack_from("iIII", data, offset)
         offset += 16 + length
-        # Else IN_IGNORED, which follows an unwatch().
-        if mask & IN_CLOSE_WRITE and wd in watches:
-            job = watches[wd][0]
-            unwatch(wd)
-            finish_if_done(job, out)
+        if mask & IN_Q_OVERFLOW:
+            # Events were lost: which files closed is unknown, so none is waited for any longer.
+            closed = list(watches)
+        elif mask & IN_CLOSE_WRITE:
+            closed = [wd]
+        else:
+            continue  # IN_IGNORED, which follows an unwatch()
+        for wd in closed:
+            if wd in watches:  # else unwatched already, at its job's timeout
+                job = watches[wd][0]
+                unwatch(wd)
+                finish_if_done(job, out)
 
 
 def expire(job, out):
