@@ -13,7 +13,10 @@ export type AgentOutcome =
       event: string
       /** The agent's message, normalised. */
       message: string
-      /** The agent's error code for a script failure (ScriptMissing, ScriptFailed, ...). */
+      /**
+       * The lifecycle error code CodeDeploy reports for a script failure (ScriptMissing,
+       * ScriptFailed, ...); none for UnknownError.
+       */
       errorCode?: string
     }
 

@@ -740,6 +740,66 @@ export const CASES: AgentCase[] = [
     ),
     runtime: 'how long a script runs is known only when it runs'
   },
+  // A script that starts a process in the background: the agent waits, within the script's one
+  // timeout, for the script to exit and then for its STDOUT and STDERR to close. A background
+  // process that inherited either holds it open: "failed to close", when the timeout runs out.
+  // `&` backgrounds the whole `cd && nohup ...` list: bash's subshell for it keeps the script's
+  // outputs although nohup's own are redirected; dash execs nohup in that subshell, redirections
+  // and all, so the same line passes under dash (Debian's /bin/sh; Amazon Linux's is bash).
+  // (The cases' `sleep 30` are killed after the run.)
+  {
+    id: 'hooks/background-list-holds-stdout',
+    tree: bundle(spec(hook('ApplicationStart', at('scripts/start.sh', 'timeout: 3'))), {
+      'scripts/start.sh': script(
+        '#!/bin/bash\necho "starting the app"\ncd /tmp && nohup sleep 30 >/dev/null 2>&1 </dev/null &\n'
+      )
+    }),
+    agent: fails(
+      'ApplicationStart',
+      'Script at specified location: scripts/start.sh failed to close STDOUT'
+    ),
+    runtime: 'what the processes a script starts do with its output is known only when it runs'
+  },
+  {
+    id: 'hooks/background-list-under-dash',
+    tree: bundle(spec(hook('ApplicationStart', at('scripts/start.sh', 'timeout: 3'))), {
+      'scripts/start.sh': script(
+        '#!/bin/dash\necho "starting the app"\ncd /tmp && nohup sleep 30 >/dev/null 2>&1 </dev/null &\n'
+      )
+    }),
+    agent: OK
+  },
+  {
+    id: 'hooks/background-without-redirection',
+    tree: bundle(spec(hook('ApplicationStart', at('scripts/start.sh', 'timeout: 3'))), {
+      'scripts/start.sh': script('#!/bin/sh\necho "starting the app"\nsleep 30 &\n')
+    }),
+    agent: fails(
+      'ApplicationStart',
+      'Script at specified location: scripts/start.sh failed to close STDOUT'
+    ),
+    runtime: 'what the processes a script starts do with its output is known only when it runs'
+  },
+  {
+    id: 'hooks/background-holds-stderr',
+    tree: bundle(spec(hook('ApplicationStart', at('scripts/start.sh', 'timeout: 3'))), {
+      'scripts/start.sh': script('#!/bin/sh\necho "starting the app"\nsleep 30 >/dev/null &\n')
+    }),
+    agent: fails(
+      'ApplicationStart',
+      'Script at specified location: scripts/start.sh failed to close STDERR'
+    ),
+    runtime: 'what the processes a script starts do with its output is known only when it runs'
+  },
+  {
+    id: 'hooks/background-redirected',
+    tree: bundle(spec(hook('ApplicationStart', at('scripts/start.sh', 'timeout: 3'))), {
+      'scripts/start.sh': script(
+        '#!/bin/sh\necho "starting the app"\nnohup sleep 30 >/dev/null 2>&1 </dev/null &\n'
+      )
+    }),
+    agent: OK
+  },
   {
     id: 'hooks/runas-root',
     tree: bundle(spec(hook('AfterInstall', at('scripts/start.sh', 'runas: root')))),

@@ -17,6 +17,8 @@ import {
   agentRunner,
   agentWorkDir,
   closeAgentServers,
+  killLeftBehind,
+  localDeploymentIds,
   NO_AGENT_LINE,
   runAll,
   runCase,
@@ -55,7 +57,10 @@ maybe('the real CodeDeploy agent does what cases.ts records', () => {
 
   afterAll(async () => {
     await closeAgentServers()
-    if (work) rmSync(work, { recursive: true, force: true })
+    if (work) {
+      await killLeftBehind(localDeploymentIds(work))
+      rmSync(work, { recursive: true, force: true })
+    }
   })
 
   test.each(CASES.map((c) => [c.id, c] as const))('%s', (id, c) => {

@@ -10,8 +10,10 @@ import {
 import {
   chmodSync,
   existsSync,
+  globSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -30,15 +32,16 @@ const SERVER = path.join(import.meta.dirname, 'agent-server.rb')
 const TASKSET = '/usr/bin/taskset'
 const MARK = 'testbed-agent-event '
 
-/** The ScriptError codes of hook_executor.rb, as CodeDeploy names them. */
+/**
+ * The ScriptError codes of hook_executor.rb, as CodeDeploy names them (LifecycleErrorCode); the
+ * others (5 unknown, 6 outputs left open, 7 failed after a restart) are UnknownError, which the
+ * records leave out (cases.ts).
+ */
 const SCRIPT_ERROR_CODES: Record<number, string> = {
   1: 'ScriptMissing',
   2: 'ScriptNotExecutable',
   3: 'ScriptTimedOut',
-  4: 'ScriptFailed',
-  5: 'UnknownError',
-  6: 'OutputsLeftOpen',
-  7: 'FailedAfterRestart'
+  4: 'ScriptFailed'
 }
 
 let runner: string | undefined | null = null
@@ -142,7 +145,9 @@ export async function runAgent(opts: {
         ok: false,
         event: f.event,
         message: normalize(firstLine(f.message ?? ''), opts.root, opts.dest),
-        ...(f.errorCode ? { errorCode: SCRIPT_ERROR_CODES[f.errorCode] ?? 'UnknownError' } : {})
+        ...(f.errorCode && SCRIPT_ERROR_CODES[f.errorCode]
+          ? { errorCode: SCRIPT_ERROR_CODES[f.errorCode] }
+          : {})
       }
     : { ok: true }
   const events = lines.filter((l) => l.phase === 'start').map((l) => l.event)
@@ -359,4 +364,55 @@ export async function runAll<T>(
   }
   await Promise.all(Array.from({ length: width }, worker))
   return results
+}
+
+/** The ids of the deployments the agent's local mode ran under `work` (d-XXXXXXXXX-local). */
+export function localDeploymentIds(work: string): Set<string> {
+  const dirs = globSync('*/agent/deployment-root/*/d-*-local', { cwd: work })
+  return new Set(dirs.map((d) => path.basename(d)))
+}
+
+function running(pid: number): boolean {
+  try {
+    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Kills what hooks left running (a case's background `sleep`): every process on this machine, in
+ * the test bed's instances too, whose environment has DEPLOYMENT_ID (a hook and all it starts
+ * inherit it) set to one of `deploymentIds`. Waits until they are gone (bounded: 5 s); returns
+ * how many there were.
+ */
+export async function killLeftBehind(deploymentIds: ReadonlySet<string>): Promise<number> {
+  const killed: number[] = []
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name)
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    let environ: string
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1')
+    } catch {
+      continue // gone, or not ours to read
+    }
+    const id = environ
+      .split('\0')
+      .find((e) => e.startsWith('DEPLOYMENT_ID='))
+      ?.slice('DEPLOYMENT_ID='.length)
+    if (id === undefined || !deploymentIds.has(id)) continue
+    try {
+      process.kill(pid, 'SIGKILL')
+      killed.push(pid)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const deadline = Date.now() + 5000
+  while (killed.some(running) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  const left = killed.filter(running)
+  if (left.length > 0) throw new Error(`processes still running after SIGKILL: ${left.join(' ')}`)
+  return killed.length
 }

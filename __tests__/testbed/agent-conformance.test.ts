@@ -14,7 +14,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { CASES, type AgentCase, type AgentOutcome, type ArchiveForm } from '../agent/cases.js'
-import { agentWorkDir, archive, materialize, runAll } from '../agent/real-agent.js'
+import { agentWorkDir, archive, killLeftBehind, materialize, runAll } from '../agent/real-agent.js'
 import { addFleet, bed, type Bed, codedeploy, s3, settled } from '../support/bed.js'
 import { onInstance } from '../support/commands.js'
 
@@ -26,6 +26,9 @@ const group = (i: number): string => `c${String(i).padStart(3, '0')}`
 function expected(c: AgentCase): AgentOutcome {
   return c.divergence?.localModeOnly ? { ok: true } : c.agent
 }
+
+// Every deployment the suite made: what their hooks left running is killed at the end.
+const deployments = new Set<string>()
 
 interface Deployed {
   outcome: AgentOutcome
@@ -61,6 +64,7 @@ async function deploy(
     })
   )
   const id = created.deploymentId!
+  deployments.add(id)
   return { id, info: await settled(cd, id, 90_000) }
 }
 
@@ -170,7 +174,8 @@ describe("the bed's emulated agent does what the real agent does", () => {
     results = await runAll(CASES, 8, runCase)
   }, 900_000)
 
-  afterAll(() => {
+  afterAll(async () => {
+    await killLeftBehind(deployments)
     if (work) rmSync(work, { recursive: true, force: true })
   })
 

@@ -1,5 +1,6 @@
 // The bed's process runner (testbed/emulator/hosts/runner.py) through its JSON-lines protocol, as the
-// emulator drives it: output lines, exit codes and signals, timeouts, a job's process tree, files.
+// emulator drives it: output lines, exit codes and signals, timeouts (the agent's: a job that
+// exited but left its output open), a job's process tree, files.
 // It needs only python3, not the bed.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
@@ -18,6 +19,7 @@ interface Message {
   exit?: number | null
   sig?: number | null
   timedOut?: boolean
+  open?: number[]
 }
 
 class Runner {
@@ -62,12 +64,22 @@ class Runner {
 const ENV = { PATH: '/usr/bin:/bin' }
 let runner: Runner | undefined
 let dir = ''
+// Processes a test's job left running on purpose: killed after the test, whatever its outcome.
+const leftBehind: number[] = []
 
-afterEach(() => {
+afterEach(async () => {
   runner?.child.kill('SIGKILL')
   runner = undefined
   if (dir) rmSync(dir, { recursive: true, force: true })
   dir = ''
+  for (const pid of leftBehind.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+    await until(() => !pidAlive(pid), 5000)
+  }
 })
 
 function pidAlive(pid: number): boolean {
@@ -77,6 +89,23 @@ function pidAlive(pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/** Polls `done` every 20 ms for at most `ms`; whether it held. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+  return done()
+}
+
+/** The pid a job printed as "bg <pid>" (its background process), once printed (bounded: 5 s). */
+async function backgroundPid(r: Runner, id: string): Promise<number> {
+  const line = () => r.messages.find((m) => m.id === id && m.l?.startsWith('bg '))
+  await until(() => line() !== undefined, 5000)
+  const pid = Number(line()?.l?.slice(3))
+  expect(pid).toBeGreaterThan(0)
+  leftBehind.push(pid)
+  return pid
 }
 
 describe('the bed process runner (runner.py)', () => {
@@ -93,7 +122,7 @@ describe('the bed process runner (runner.py)', () => {
       'tail'
     ])
     expect(text.filter(([s]) => s === 2).map(([, b]) => b.toString())).toEqual(['two\n'])
-    expect(end).toMatchObject({ exit: 0, sig: null, timedOut: false })
+    expect(end).toMatchObject({ exit: 0, sig: null, timedOut: false, open: [] })
   })
 
   it('runs in the folder with exactly the environment given, and reports the exit code', async () => {
@@ -144,7 +173,56 @@ describe('the bed process runner (runner.py)', () => {
       timeout: 0.3
     })
     const { end } = await runner.end('d')
-    expect(end).toMatchObject({ exit: null, sig: 15, timedOut: true })
+    expect(end).toMatchObject({ exit: null, sig: 15, timedOut: true, open: [] })
+  })
+
+  it('after a timeout it reads no more: a process that survives the TERM does not hold the end', async () => {
+    runner = new Runner()
+    // The background sleep ignores TERM and keeps the job's output open; the shell dies of it.
+    const script = `(trap '' TERM; exec sleep 30) & echo "bg $!"; wait`
+    runner.send({ id: 'd2', argv: ['/bin/sh', '-c', script], cwd: '/', env: ENV, timeout: 1 })
+    const survivor = await backgroundPid(runner, 'd2')
+    const { end } = await runner.end('d2')
+    expect(end).toMatchObject({ exit: null, sig: 15, timedOut: true, open: [] })
+    expect(pidAlive(survivor)).toBe(true)
+  })
+
+  // The agent's hook_executor.rb: the script exited, but at its deadline a process it started
+  // still holds its stdout and/or stderr: no signal, it stops reading, "failed to close STDOUT".
+  it.each([
+    ['both outputs', 'sleep 30 &', [1, 2]],
+    ['stdout', 'sleep 30 2>/dev/null &', [1]],
+    ['stderr', 'sleep 30 >/dev/null &', [2]],
+    ['both, from the subshell of a backgrounded list', 'cd /tmp && sleep 30 </dev/null &', [1, 2]]
+  ])(
+    'a job that exited before its timeout but left %s open ends at the timeout, naming them; nothing is signalled',
+    async (_what, background, open) => {
+      runner = new Runner()
+      // A line, then a partial one: of an output left open the agent's reader loses the latter.
+      const script = `echo before; ${background} echo "bg $!"; printf partial`
+      const started = Date.now()
+      runner.send({ id: 'o', argv: ['/bin/sh', '-c', script], cwd: '/', env: ENV, timeout: 1 })
+      const held = await backgroundPid(runner, 'o')
+      const { lines, end } = await runner.end('o')
+      expect(end).toEqual({ id: 'o', exit: 0, sig: null, timedOut: false, open })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+      // At its end (stdout closed) a partial line is read too.
+      const partial = open.includes(1) ? [] : ['partial']
+      expect(lines.map((m) => m.l)).toEqual(['before\n', `bg ${held}\n`, ...partial])
+      // Not signalled: the background process runs on, as the agent leaves it.
+      expect(pidAlive(held)).toBe(true)
+    }
+  )
+
+  it('a job whose output closes before its timeout ends then, with nothing open', async () => {
+    runner = new Runner()
+    const script = 'nohup sleep 30 >/dev/null 2>&1 </dev/null & echo "bg $!"'
+    const started = Date.now()
+    runner.send({ id: 'r', argv: ['/bin/sh', '-c', script], cwd: '/', env: ENV, timeout: 20 })
+    await backgroundPid(runner, 'r')
+    const { end } = await runner.end('r')
+    expect(end).toEqual({ id: 'r', exit: 0, sig: null, timedOut: false, open: [] })
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   it('a signal reaches a process the job left in its group holding its output', async () => {
@@ -213,5 +291,51 @@ describe('the bed process runner (runner.py)', () => {
     const exited = new Promise<number | null>((resolve) => runner!.child.on('exit', resolve))
     runner.child.stdin.end()
     expect(await exited).toBe(0)
+  })
+
+  it('output to files ends when the last process holding it closes it, as a pipe does', async () => {
+    runner = new Runner()
+    dir = mkdtempSync(path.join(tmpdir(), 'runner-'))
+    const out = path.join(dir, 'j.out')
+    const err = path.join(dir, 'j.err')
+    // The shell exits at once; the subshell writes its line later, then closes the file.
+    const script = '(sleep 0.5; echo late) & echo early'
+    runner.send({
+      id: 'h',
+      argv: ['/bin/sh', '-c', script],
+      cwd: '/',
+      env: ENV,
+      out,
+      err,
+      timeout: 20
+    })
+    const { end } = await runner.end('h')
+    expect(end).toMatchObject({ exit: 0, timedOut: false, open: [] })
+    expect(readFileSync(out, 'utf8')).toBe('early\nlate\n')
+  })
+
+  it('output to files still held when the timeout runs out after the exit: named, nothing signalled', async () => {
+    runner = new Runner()
+    dir = mkdtempSync(path.join(tmpdir(), 'runner-'))
+    const out = path.join(dir, 'j.out')
+    const err = path.join(dir, 'j.err')
+    const script = 'echo before; sleep 30 2>/dev/null & echo "bg $!"'
+    runner.send({
+      id: 'i',
+      argv: ['/bin/sh', '-c', script],
+      cwd: '/',
+      env: ENV,
+      out,
+      err,
+      timeout: 1
+    })
+    const { end } = await runner.end('i')
+    const printed = readFileSync(out, 'utf8')
+    const held = Number(/^bg (\d+)$/m.exec(printed)?.[1])
+    expect(held).toBeGreaterThan(0)
+    leftBehind.push(held)
+    expect(end).toEqual({ id: 'i', exit: 0, sig: null, timedOut: false, open: [1] })
+    expect(printed).toBe(`before\nbg ${held}\n`)
+    expect(pidAlive(held)).toBe(true)
   })
 })

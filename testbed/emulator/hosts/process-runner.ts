@@ -16,12 +16,22 @@ export interface RunOptions {
 
 export interface RunResult {
   exitCode: number | null
+  // Still running when its timeout ran out (its group was sent TERM).
   timedOut: boolean
+  // Exited in time, but when the timeout ran out a process it left (a background child) still
+  // held this output open: the first of the two, in the order the agent waits for them.
+  outputLeftOpen?: 'STDOUT' | 'STDERR'
 }
 
 export const RUNNER = readFileSync(new URL('./runner.py', import.meta.url), 'utf8')
 // Debian's python3 (the bed installs it); a python3 found on PATH may be a slow shim (pyenv).
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+
+/** The first output a job left open (runner.py's `open`), as the agent names it. */
+export function outputLeftOpen(end: JobEnd): Pick<RunResult, 'outputLeftOpen'> {
+  const first = end.open[0]
+  return first ? { outputLeftOpen: first === 1 ? 'STDOUT' : 'STDERR' } : {}
+}
 
 /** A job for the runner (runner.py): output streamed as lines, or written to two files. */
 interface Job {
@@ -37,6 +47,8 @@ export interface JobEnd {
   exit: number | null
   sig: number | null
   timedOut: boolean
+  // The outputs (1 stdout, 2 stderr) still open when the timeout ran out after the exit.
+  open: (1 | 2)[]
 }
 
 interface JobHandlers {
@@ -137,10 +149,16 @@ export function runOnHost(
   )
 }
 
-// Runs argv through a runner with its output streamed as lines. A timeout sends
-// SIGTERM to the job's group and returns at once; aborting kills the job and every descendant.
-// Services a hook started earlier have been reparented to their namespace's init by then, so
-// they are not descendants and keep running.
+// After the timeout the runner only ends a job whose process has exited: one that ignores the
+// TERM is given up on this much later.
+const TERM_GRACE_MS = 5000
+
+// Runs argv through a runner with its output streamed as lines, bounded by the timeout as the
+// agent bounds a hook (runner.py): a job still running then has its group sent TERM; one that
+// exited but left its output open to a background process ends with the output named, and that
+// process keeps running. Aborting kills the job and every descendant. Services a hook started
+// earlier have been reparented to their namespace's init by then, so they are not descendants
+// and keep running.
 export function runStreamed(
   runner: ProcessRunner,
   argv: string[],
@@ -150,23 +168,26 @@ export function runStreamed(
     let ended = false
     let done = false
     const id = runner.run(
-      { argv, cwd: opts.cwd, env: opts.env },
+      { argv, cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs / 1000 },
       {
         onLine: (stream, line) => opts.onLine((stream === 1 ? '[stdout]' : '[stderr]') + line),
         onEnd: (end) => {
           ended = true
           if (done) return
           done = true
-          clearTimeout(timer)
-          resolve({ exitCode: end.sig === null ? end.exit : null, timedOut: false })
+          clearTimeout(backstop)
+          resolve({
+            exitCode: end.sig === null ? end.exit : null,
+            timedOut: end.timedOut,
+            ...outputLeftOpen(end)
+          })
         }
       }
     )
-    const timer = setTimeout(() => {
-      runner.signal(id, 15)
+    const backstop = setTimeout(() => {
       done = true
       resolve({ exitCode: null, timedOut: true })
-    }, opts.timeoutMs)
+    }, opts.timeoutMs + TERM_GRACE_MS)
     opts.signal?.addEventListener('abort', () => ended || runner.killTree(id), { once: true })
   })
 }

@@ -5,7 +5,7 @@ import { availableParallelism, setPriority } from 'node:os'
 import path from 'node:path'
 import { NamespaceInit } from './namespace-init.ts'
 import type { InstanceHost } from './instances.ts'
-import type { JobEnd, RunOptions, RunResult } from './process-runner.ts'
+import { outputLeftOpen, type JobEnd, type RunOptions, type RunResult } from './process-runner.ts'
 
 const SHARED_NICENESS = 5
 
@@ -52,6 +52,8 @@ export class SharedNamespace {
   // Runs argv in the shared namespace. Output goes to files, read when the job ends, so a hook's
   // stdout lines come before its stderr lines (the namespace instances keep their true
   // interleaving): a fleet of a thousand would otherwise keep two thousand pipes open at once.
+  // The runner still sees them close (runner.py), so its timeout is the agent's, as on a
+  // namespace instance.
   async run(argv: string[], opts: RunOptions): Promise<RunResult> {
     await this.pid()
     const runner = this.init!.runner!
@@ -79,7 +81,11 @@ export class SharedNamespace {
     await Promise.all(Object.values(files).map((f) => rm(f, { force: true })))
     if (end.timedOut) return { exitCode: null, timedOut: true }
     // As bash reported it from timeout(1): 128 + the signal for a job a signal ended.
-    return { exitCode: end.sig === null ? end.exit : 128 + end.sig, timedOut: false }
+    return {
+      exitCode: end.sig === null ? end.exit : 128 + end.sig,
+      timedOut: false,
+      ...outputLeftOpen(end)
+    }
   }
 }
 

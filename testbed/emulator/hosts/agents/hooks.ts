@@ -119,6 +119,17 @@ export async function runHooks(
         log.text()
       )
     }
+    // hook_executor.rb joins the script's STDOUT and STDERR readers within the same deadline and
+    // raises OUTPUTS_LEFT_OPEN_CODE (6) before it looks at the exit code; CodeDeploy has no
+    // lifecycle error code of its own for it: UnknownError.
+    if (result.outputLeftOpen) {
+      throw new AgentFailure(
+        'UnknownError',
+        `Script at specified location: ${script.location} failed to close ${result.outputLeftOpen}`,
+        script.location,
+        log.text()
+      )
+    }
     if (result.exitCode !== 0) {
       throw new AgentFailure(
         'ScriptFailed',

@@ -30,12 +30,17 @@ const AGENT_ENV = {
 // Every hook is bounded by its own appspec timeout (at most 3600 s); this only bounds an agent
 // that hangs outside its hooks.
 const BACKSTOP_MS = 8 * 3600 * 1000
-// The agent's ScriptError codes, as CodeDeploy names them in a lifecycle event's diagnostics.
+// The agent's ScriptError codes (hook_executor.rb), as CodeDeploy names them in a lifecycle
+// event's diagnostics; any other code is UnknownError too.
 const SCRIPT_ERROR_CODES: Record<number, LifecycleErrorCode> = {
   1: 'ScriptMissing',
   2: 'ScriptNotExecutable',
   3: 'ScriptTimedOut',
-  4: 'ScriptFailed'
+  4: 'ScriptFailed',
+  5: 'UnknownError',
+  // OUTPUTS_LEFT_OPEN_CODE: the script exited but a process it left held its STDOUT or STDERR
+  // open at the deadline ("failed to close STDOUT"). LifecycleErrorCode has no value for it.
+  6: 'UnknownError'
 }
 // The first line of an exception Ruby prints on exit ("file:12:in `method': MESSAGE (Class)"),
 // or codedeploy-local's own "ERROR: MESSAGE" for the errors its command line catches.
