@@ -10,6 +10,7 @@ import type { AutoScalingGroup } from '../autoscaling/groups.ts'
 import {
   COPY_SHORT,
   HEALTH_CONSTRAINTS,
+  HEALTH_CONSTRAINTS_INVALID,
   MANUAL_STOP,
   NO_COPY_SOURCE,
   NO_INSTANCES,
@@ -24,6 +25,8 @@ export async function blueGreen(steps: Engine, d: Deployment, group: Group): Pro
   const bg = d.blueGreen!
   const autoScaling = steps.registry.backends.autoscaling
   const copy = bg.greenFleetProvisioningOption.action === 'COPY_AUTO_SCALING_GROUP'
+  // An alarm in ALARM at the start stops it before anything is provisioned.
+  if (d.stopRequested) return steps.complete(d, group, 'Stopped', MANUAL_STOP)
   const blue = steps.groupInstances(group)
   d.originalAutoScalingGroups = [...group.autoScalingGroups]
   let green: Instance[]
@@ -36,6 +39,9 @@ export async function blueGreen(steps: Engine, d: Deployment, group: Group): Pro
     // "The number of currently healthy instances in the Auto Scaling group you select is created
     // in your replacement environment" (CodeDeploy user guide).
     const count = source.inService().length
+    // The config applies to the replacement fleet: one it cannot deploy to is not provisioned.
+    if (count > 0 && steps.healthConstraintsInvalid(d, count))
+      return steps.complete(d, group, 'Failed', HEALTH_CONSTRAINTS_INVALID)
     const name = `CodeDeploy_${group.config.name}_${d.id}`
     copied = await autoScaling.create(
       {
@@ -61,6 +67,8 @@ export async function blueGreen(steps: Engine, d: Deployment, group: Group): Pro
   d.blue = blue
   d.green = green
   if (green.length === 0) return steps.complete(d, group, 'Failed', NO_INSTANCES)
+  if (steps.healthConstraintsInvalid(d, green.length))
+    return steps.complete(d, group, 'Failed', HEALTH_CONSTRAINTS_INVALID)
   for (const i of blue) d.targets.set(i.id, newTarget(i.id, BLOCK_TRAFFIC_EVENTS, 'Blue'))
   for (const i of green)
     d.targets.set(i.id, newTarget(i.id, [...IN_PLACE_EVENTS, ...ALLOW_TRAFFIC_EVENTS], 'Green'))

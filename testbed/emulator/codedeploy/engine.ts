@@ -1,6 +1,6 @@
 // CodeDeploy's state machine: a deployment from Created through its statuses to its end, the
 // instances taken in batches by the deployment config's minimum healthy hosts, one active
-// deployment per group, stop, continue, and the waits. Blue/green (blue-green.ts), one
+// deployment per group, stop, continue, the waits, and the group's alarms watched. Blue/green (blue-green.ts), one
 // instance's events (on-instance.ts) and rollback (rollback.ts) are its steps; the other
 // services are reached through the registry.
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -16,7 +16,11 @@ import type {
 } from '../world/fleet-config.ts'
 import { blueGreen, rerouteBack } from './blue-green.ts'
 import {
+  ALARM_ACTIVE,
   HEALTH_CONSTRAINTS,
+  HEALTH_CONSTRAINTS_INVALID,
+  IAM_ROLE_MISSING,
+  IAM_ROLE_PERMISSIONS,
   INTERNAL_ERROR,
   MANUAL_STOP,
   NO_INSTANCES,
@@ -52,17 +56,36 @@ export interface NewDeployment {
   rollbackOf?: Deployment
 }
 
+// The fault switches a deployment reads, by application (world/faults.ts).
+export interface DeploymentFaults {
+  // New deployments stay in their first event until StopDeployment.
+  hangs(application: string): boolean
+  // Auto Scaling copies find no capacity.
+  capacity(application: string): boolean
+  // Which of `names` (a deployment group's alarms) are in ALARM.
+  alarmsInAlarm(application: string, names: string[]): string[]
+  // S3 refuses the instances the revision.
+  bundleAccessDenied(application: string): { crossAccount: boolean } | undefined
+  // The deployment group's service role is gone, or lacks CodeDeploy's permissions.
+  serviceRole(application: string): 'missing' | 'permissions' | undefined
+}
+
 export interface EngineOptions {
   config: FleetConfig
   bundles: BundleStore
-  hangs: (application: string) => boolean
+  faults: DeploymentFaults
   log: (line: string) => void
-  // Fault switch (faults.ts): an application's Auto Scaling copies find no capacity.
-  capacityFault?: (application: string) => boolean
 }
 
+// How often CodeDeploy looks at a running deployment's alarms here (AWS does not say).
+const ALARM_POLL_MS = 1000
+
+// The number of instances that must stay healthy, from the config and the instances deployed to:
+// FLEET_PERCENT rounded up ("rounding up any fractional instances", user guide "Instance health");
+// OneAtATime's MOST_CONCURRENCY keeps all but one.
 function minimumHealthy(config: DeploymentConfigSpec, n: number): number {
   const m = config.minimumHealthyHosts
+  if (m.type === 'MOST_CONCURRENCY') return Math.max(n - m.value, 0)
   return m.type === 'HOST_COUNT' ? m.value : Math.ceil((n * m.value) / 100)
 }
 
@@ -105,7 +128,7 @@ export class Engine {
         : {}),
       targets: new Map(),
       stopRequested: false,
-      hang: req.creator !== 'codeDeployRollback' && this.opts.hangs(group.applicationName),
+      hang: req.creator !== 'codeDeployRollback' && this.opts.faults.hangs(group.applicationName),
       deploymentStyle: group.config.deploymentStyle,
       ...(group.config.blueGreen ? { blueGreen: group.config.blueGreen } : {}),
       targetGroups: group.config.targetGroups,
@@ -115,6 +138,8 @@ export class Engine {
         : {}),
       ...(req.rollbackOf ? { rollbackOf: req.rollbackOf } : {})
     }
+    const denied = this.opts.faults.bundleAccessDenied(group.applicationName)
+    if (denied) d.bundleAccessDenied = denied
     this.records.deployments.set(d.id, d)
     this.records.order.unshift(d.id)
     group.active = d
@@ -140,7 +165,39 @@ export class Engine {
   }
 
   capacityFault(application: string): boolean {
-    return this.opts.capacityFault?.(application) ?? false
+    return this.opts.faults.capacity(application)
+  }
+
+  /**
+   * Whether the config asks for at least as many healthy instances as the deployment has, so it
+   * cannot start (HEALTH_CONSTRAINTS_INVALID, user guide "Instance health": "when the deployment
+   * starts, the number of healthy instances will already be less than or equal to the specified
+   * minimum"). OneAtATime is the exception: one instance may always go.
+   */
+  healthConstraintsInvalid(d: Deployment, n: number): boolean {
+    const config = this.records.deploymentConfigs.get(d.deploymentConfigName)!
+    return config.minimumHealthyHosts.type !== 'MOST_CONCURRENCY' && minimumHealthy(config, n) >= n
+  }
+
+  // CodeDeploy stops a deployment when one of its group's alarms is in ALARM ("If any of the
+  // specified alarms are activated, the deployment stops, and the status is updated to Stopped",
+  // user guide "Monitoring deployments with CloudWatch alarms"). It looks here at the start,
+  // before each instance it takes and every second (**guess**: AWS does not say how often); a
+  // rollback is not watched (**guess**).
+  private lookAtAlarms(d: Deployment, group: Group): void {
+    const a = group.config.alarmConfiguration
+    if (!a?.enabled || d.creator === 'codeDeployRollback' || d.stopRequested) return
+    const names = a.alarms.map((x) => x.name)
+    const active = this.opts.faults.alarmsInAlarm(d.applicationName, names)
+    if (active.length === 0) return
+    d.stoppedByAlarms = active
+    this.stopDeployment(d, undefined)
+  }
+
+  private watchAlarms(d: Deployment, group: Group): void {
+    if (!group.config.alarmConfiguration?.enabled) return
+    this.lookAtAlarms(d, group)
+    d.alarmWatch = setInterval(() => this.lookAtAlarms(d, group), ALARM_POLL_MS)
   }
 
   // The group's instances now: its own (tags) and those in service in its Auto Scaling groups.
@@ -154,12 +211,32 @@ export class Engine {
   private async execute(d: Deployment, group: Group): Promise<void> {
     await sleep(this.opts.config.timing.createdMs)
     if (d.stopRequested) return this.complete(d, group, 'Stopped', MANUAL_STOP)
+    // CodeDeploy acts through the group's service role from the start (finding the instances).
+    const role = this.opts.faults.serviceRole(d.applicationName)
+    if (role)
+      return this.complete(
+        d,
+        group,
+        'Failed',
+        role === 'missing' ? IAM_ROLE_MISSING : IAM_ROLE_PERMISSIONS
+      )
+    this.watchAlarms(d, group)
     if (d.rollbackOf?.blueGreen) return rerouteBack(this, d, group, d.rollbackOf)
     if (d.blueGreen) return blueGreen(this, d, group)
     const instances = this.groupInstances(group)
     if (instances.length === 0) return this.complete(d, group, 'Failed', NO_INSTANCES)
     const events = inPlaceEvents(d)
     for (const i of instances) d.targets.set(i.id, newTarget(i.id, events))
+    // Refused before any instance is touched: every target Skipped (**guess**, as is the stop by
+    // an alarm at the start).
+    if (this.healthConstraintsInvalid(d, instances.length)) {
+      skipTargets(d, instances)
+      return this.complete(d, group, 'Failed', HEALTH_CONSTRAINTS_INVALID)
+    }
+    if (d.stopRequested) {
+      skipTargets(d, instances)
+      return this.complete(d, group, 'Stopped', MANUAL_STOP)
+    }
     d.status = 'InProgress'
     d.startTime = Date.now()
     const outcome = await this.runBatches(d, group, instances, events, true)
@@ -189,11 +266,12 @@ export class Engine {
       }
     }
     // Healthy = succeeded or not yet touched. An instance is taken only while the healthy ones
-    // left would still meet the config's minimum (capped so one instance can always go), so a
-    // failed batch stops the rest; OneAtATime also stops at any failure but the last instance's.
+    // left would still meet the config's minimum (capped below their count: a config asking for
+    // every instance fails at the start instead), so a failed batch stops the rest; OneAtATime also stops at any
+    // failure but the last instance's.
     const n = queue.length
     const config = this.records.deploymentConfigs.get(d.deploymentConfigName)!
-    const oneAtATime = d.deploymentConfigName === 'CodeDeployDefault.OneAtATime'
+    const oneAtATime = config.minimumHealthyHosts.type === 'MOST_CONCURRENCY'
     const m = Math.min(minimumHealthy(config, n), Math.max(n - 1, 0))
     let failures = 0
     const succeeded: Instance[] = []
@@ -202,6 +280,7 @@ export class Engine {
       succeeded.length + queue.length - 1 >= m &&
       !(oneAtATime && (failures > 0 || running.size > 0))
     while (queue.length > 0 || running.size > 0) {
+      this.lookAtAlarms(d, group)
       while (queue.length > 0 && !d.stopRequested && mayTakeAnother()) {
         const instance = queue.shift()!
         const p = this.limiter
@@ -262,9 +341,12 @@ export class Engine {
     error?: DeploymentError
   ): void {
     if (d.status === 'Succeeded' || d.status === 'Failed' || d.status === 'Stopped') return
+    clearInterval(d.alarmWatch)
     const previousGood = group.lastSuccessful
     d.status = status
     d.completeTime = Date.now()
+    // A stop an alarm caused says so, wherever the deployment noticed it.
+    if (status === 'Stopped' && d.stoppedByAlarms) error = ALARM_ACTIVE(d.stoppedByAlarms)
     if (error) d.errorInformation = error
     if (group.active === d) group.active = undefined
     if (status === 'Succeeded') group.lastSuccessful = d

@@ -109,6 +109,12 @@ export interface Deployment {
   rollbackOf?: Deployment
   // DISCOVER_EXISTING: the Auto Scaling groups of the replacement fleet (targetInstances).
   targetAutoScalingGroups?: string[]
+  // The alarms in ALARM that stopped it (ALARM_ACTIVE), and the watch on the group's alarms
+  // while it runs.
+  stoppedByAlarms?: string[]
+  alarmWatch?: ReturnType<typeof setInterval>
+  // S3 refuses its instances the revision (fault bundleAccessDenied).
+  bundleAccessDenied?: { crossAccount: boolean }
 }
 
 export interface Instance {

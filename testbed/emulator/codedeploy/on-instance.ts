@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { IN_PLACE_EVENTS, type AgentSpec } from '../hosts/agents/agent.ts'
 import { Agent } from '../hosts/agents/emulated.ts'
 import { RealAgent } from '../hosts/agents/real.ts'
-import type { BundleStore } from '../hosts/bundles.ts'
+import { accessDenied, type BundleStore } from '../hosts/bundles.ts'
 import type { Registry } from '../registry.ts'
 import type { Deployment, Group, Instance } from './model.ts'
 import { skipRest } from './targets.ts'
@@ -51,7 +51,16 @@ export async function runOnInstance(
     revision: d.revision.s3Location,
     fileExistsBehavior: d.fileExistsBehavior,
     ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
-    hang: d.hang
+    hang: d.hang,
+    ...(d.bundleAccessDenied
+      ? {
+          bundleDenied: accessDenied(
+            d.revision.s3Location,
+            instance.id,
+            d.bundleAccessDenied.crossAccount
+          )
+        }
+      : {})
   }
   const runner = group.config.agentRunner
   const agent = runner

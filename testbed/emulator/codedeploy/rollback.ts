@@ -1,5 +1,6 @@
 // Automatic rollback: when a deployment's end calls for one (its own or its group's
-// autoRollbackConfiguration, or StopDeployment's autoRollbackEnabled), a new deployment of the
+// autoRollbackConfiguration, StopDeployment's autoRollbackEnabled, DEPLOYMENT_STOP_ON_ALARM for
+// a stop by an alarm), a new deployment of the
 // group's last successful revision; a blue/green one moves the traffic back instead.
 import { NO_PREVIOUS_SUCCESS, ROLLBACK_STARTED } from './deployment-errors.ts'
 import type { AutoRollbackConfiguration } from '../world/fleet-config.ts'
@@ -15,6 +16,7 @@ export function rollbackWanted(
   const c = d.autoRollbackConfiguration ?? groupConfig()
   if (status === 'Failed') return !!c?.enabled && c.events.includes('DEPLOYMENT_FAILURE')
   if (status === 'Stopped') {
+    if (d.stoppedByAlarms) return !!c?.enabled && c.events.includes('DEPLOYMENT_STOP_ON_ALARM')
     if (d.stopRollback !== undefined) return d.stopRollback
     return !!c?.enabled && c.events.includes('DEPLOYMENT_STOP_ON_REQUEST')
   }

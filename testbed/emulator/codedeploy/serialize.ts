@@ -98,7 +98,11 @@ export function deploymentGroupInfo(g: Group, serviceRoleArn: string): Record<st
     serviceRoleArn,
     ...(g.lastSuccessful ? { targetRevision: g.lastSuccessful.revision } : {}),
     triggerConfigurations: [],
-    alarmConfiguration: { enabled: false, ignorePollAlarmFailure: false, alarms: [] },
+    alarmConfiguration: g.config.alarmConfiguration ?? {
+      enabled: false,
+      ignorePollAlarmFailure: false,
+      alarms: []
+    },
     autoRollbackConfiguration: g.config.autoRollback ?? { enabled: false, events: [] },
     deploymentStyle: g.config.deploymentStyle,
     ...(g.config.blueGreen ? { blueGreenDeploymentConfiguration: g.config.blueGreen } : {}),

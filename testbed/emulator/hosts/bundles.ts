@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
 import type { S3Location } from '../codedeploy/model.ts'
+import { ACCOUNT } from '../core/ids.ts'
 
 export class BundleError extends Error {}
 
@@ -24,6 +25,21 @@ function s3Message(e: unknown): string {
   const err = e as { name?: string; message?: string; Code?: string }
   const code = err.Code ?? err.name ?? ''
   return S3_MESSAGES[code] ?? err.message ?? String(e)
+}
+
+// The instance profile's role in the bed's account (the name AWS's user guide gives it).
+export const INSTANCE_ROLE = 'CodeDeployDemo-EC2-Instance-Profile'
+
+/**
+ * S3's answer to the agent's GetObject when the instance's role may not read the revision: to a
+ * requester of the bucket's own account S3 says who was refused what and why (its user guide,
+ * "Troubleshoot access denied (403 Forbidden) errors"; a GetObject of a version needs
+ * s3:GetObjectVersion); to another account's, only "Access Denied".
+ */
+export function accessDenied(loc: S3Location, instanceId: string, crossAccount: boolean): string {
+  if (crossAccount) return S3_MESSAGES.AccessDenied!
+  const action = loc.version ? 's3:GetObjectVersion' : 's3:GetObject'
+  return `User: arn:aws:sts::${ACCOUNT}:assumed-role/${INSTANCE_ROLE}/${instanceId} is not authorized to perform: ${action} on resource: "arn:aws:s3:::${loc.bucket}/${loc.key}" because no identity-based policy allows the ${action} action`
 }
 
 export class BundleStore {

@@ -1,5 +1,7 @@
-// Fault injection: throttling, server errors and slow answers on chosen operations, and
-// deployments that never finish. Switched by the fleet config or the admin endpoint.
+// Fault injection: throttling, server errors and slow answers on chosen operations, deployments
+// that never finish, and what makes AWS fail a deployment outside the instances' scripts (alarms
+// in ALARM, an instance profile S3 refuses, a missing or powerless service role). Switched by the
+// fleet config or the admin endpoint.
 import { AwsError } from '../core/aws-error.ts'
 import type { TargetGroupFaults } from '../elbv2/target-group.ts'
 
@@ -26,7 +28,18 @@ export interface FaultSettings {
   flapHealthChecks?: { targetGroups?: string[]; period: number }
   // Deregistration lasts `ms` (default the target group's delay) even with nothing in flight.
   slowDeregistration?: { targetGroups?: string[]; ms?: number }
+  // CloudWatch alarms in ALARM: the named ones (every alarm without a list). A deployment group
+  // whose alarmConfiguration names one stops its deployments (ALARM_ACTIVE).
+  activeAlarms?: { alarms?: string[]; applications?: string[] }
+  // The instances' profile may not read the revision: DownloadBundle's GetObject is denied.
+  // crossAccount: the bucket is another account's, so S3 says only "Access Denied".
+  bundleAccessDenied?: boolean | { applications?: string[]; crossAccount?: boolean }
+  // The deployment group's service role is gone, or lacks CodeDeploy's permissions.
+  serviceRole?: { problem: ServiceRoleProblem; applications?: string[] }
 }
+
+export type ServiceRoleProblem = 'missing' | 'permissions'
+const SERVICE_ROLE_PROBLEMS: ServiceRoleProblem[] = ['missing', 'permissions']
 
 export interface FaultDecision {
   delayMs: number
@@ -65,7 +78,10 @@ export function parseFaults(raw: unknown): FaultSettings {
     'hangDeployments',
     'capacity',
     'flapHealthChecks',
-    'slowDeregistration'
+    'slowDeregistration',
+    'activeAlarms',
+    'bundleAccessDenied',
+    'serviceRole'
   ]
   for (const k of Object.keys(r)) {
     if (!known.includes(k)) throw new Error(`unknown fault '${k}' (known: ${known.join(', ')})`)
@@ -135,9 +151,43 @@ export function parseFaults(raw: unknown): FaultSettings {
   }
   const hang = byApplication('hangDeployments')
   if (hang !== undefined) out.hangDeployments = hang
+  const rule = (name: string): Record<string, unknown> | undefined => {
+    const v = r[name]
+    if (v === undefined) return undefined
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new Error(`${name} must be an object`)
+    return v as Record<string, unknown>
+  }
+  const alarms = rule('activeAlarms')
+  if (alarms)
+    out.activeAlarms = {
+      alarms: list(alarms.alarms, 'activeAlarms.alarms'),
+      applications: list(alarms.applications, 'activeAlarms.applications')
+    }
+  const denied = r.bundleAccessDenied
+  if (typeof denied === 'boolean') out.bundleAccessDenied = denied
+  else if (denied !== undefined) {
+    const d = rule('bundleAccessDenied')!
+    if (d.crossAccount !== undefined && typeof d.crossAccount !== 'boolean')
+      throw new Error('bundleAccessDenied.crossAccount must be true or false')
+    out.bundleAccessDenied = {
+      applications: list(d.applications, 'bundleAccessDenied.applications'),
+      crossAccount: d.crossAccount === true
+    }
+  }
+  const role = rule('serviceRole')
+  if (role) {
+    if (!SERVICE_ROLE_PROBLEMS.includes(role.problem as ServiceRoleProblem))
+      throw new Error(`serviceRole.problem must be ${SERVICE_ROLE_PROBLEMS.join(' or ')}`)
+    out.serviceRole = {
+      problem: role.problem as ServiceRoleProblem,
+      applications: list(role.applications, 'serviceRole.applications')
+    }
+  }
   return out
 }
 
+// A switch that is `true`, or names the application (or names none).
 function scoped(
   h: boolean | { applications?: string[] } | undefined,
   application: string
@@ -165,6 +215,23 @@ class Rules {
 
   capacity(application: string): boolean {
     return scoped(this.settings.capacity, application)
+  }
+
+  alarmsInAlarm(application: string, names: string[]): string[] {
+    const a = this.settings.activeAlarms
+    if (!a || !scoped(a, application)) return []
+    return a.alarms?.length ? names.filter((n) => a.alarms!.includes(n)) : names
+  }
+
+  bundleAccessDenied(application: string): { crossAccount: boolean } | undefined {
+    const d = this.settings.bundleAccessDenied
+    if (!scoped(d, application)) return undefined
+    return { crossAccount: typeof d === 'object' && d.crossAccount === true }
+  }
+
+  serviceRole(application: string): ServiceRoleProblem | undefined {
+    const r = this.settings.serviceRole
+    return r && scoped(r, application) ? r.problem : undefined
   }
 
   decide(operation: string, application: string | undefined): FaultDecision {
@@ -252,6 +319,21 @@ export class FaultInjector {
   // Whether a new deployment of `application` should never finish.
   hangs(application: string): boolean {
     return this.rulesFor(application).hangs(application)
+  }
+
+  // Which of `names` (a deployment group's alarms) are in ALARM.
+  alarmsInAlarm(application: string, names: string[]): string[] {
+    return this.rulesFor(application).alarmsInAlarm(application, names)
+  }
+
+  // Whether S3 refuses the application's instances their revision, and in which words.
+  bundleAccessDenied(application: string): { crossAccount: boolean } | undefined {
+    return this.rulesFor(application).bundleAccessDenied(application)
+  }
+
+  // What is wrong with the application's deployment groups' service role, if anything.
+  serviceRole(application: string): ServiceRoleProblem | undefined {
+    return this.rulesFor(application).serviceRole(application)
   }
 
   decide(operation: string, application: string | undefined): FaultDecision {

@@ -14,7 +14,8 @@ import {
   parseStyle,
   parseLoadBalancerInfo,
   parseBlueGreen,
-  parseRollback
+  parseRollback,
+  parseAlarmConfiguration
 } from './fleet-sections.ts'
 
 export type Isolation = 'namespace' | 'shared'
@@ -34,6 +35,8 @@ export interface GroupConfig {
   deploymentConfig: string
   isolation: Isolation
   autoRollback?: AutoRollbackConfiguration
+  // CloudWatch alarms that stop the group's deployments while one is in ALARM (fault activeAlarms).
+  alarmConfiguration?: AlarmConfiguration
   // Set when the group's instances run the real CodeDeploy agent (`agent: real`, or `auto` with
   // a runner at hand): the path of its local-mode runner, codedeploy-local. Unset: emulated.
   agentRunner?: string
@@ -46,6 +49,13 @@ export interface GroupConfig {
   // The target groups CodeDeploy blocks and allows traffic on (loadBalancerInfo.targetGroupInfoList).
   targetGroups: string[]
   blueGreen?: BlueGreenConfig
+}
+
+// The deployment group's alarms, as CodeDeploy's API spells them.
+export interface AlarmConfiguration {
+  enabled: boolean
+  ignorePollAlarmFailure: boolean
+  alarms: { name: string }[]
 }
 
 export type DeploymentType = 'IN_PLACE' | 'BLUE_GREEN'
@@ -105,8 +115,10 @@ export interface ApplicationConfig {
   timeScale: number
 }
 
+// MOST_CONCURRENCY is CodeDeployDefault.OneAtATime's own (GetDeploymentConfig answers it; no
+// configuration can be created with it): one instance at a time, all but one kept healthy.
 export interface MinimumHealthyHosts {
-  type: 'HOST_COUNT' | 'FLEET_PERCENT'
+  type: 'HOST_COUNT' | 'FLEET_PERCENT' | 'MOST_CONCURRENCY'
   value: number
 }
 
@@ -140,7 +152,10 @@ export const BUILTIN_DEPLOYMENT_CONFIGS: DeploymentConfigSpec[] = [
     name: 'CodeDeployDefault.HalfAtATime',
     minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 50 }
   },
-  { name: 'CodeDeployDefault.OneAtATime', minimumHealthyHosts: { type: 'HOST_COUNT', value: 1 } }
+  {
+    name: 'CodeDeployDefault.OneAtATime',
+    minimumHealthyHosts: { type: 'MOST_CONCURRENCY', value: 1 }
+  }
 ]
 
 export const DEFAULT_FLEET_YAML = `
@@ -279,6 +294,10 @@ export function parseFleet(
           deploymentConfig,
           isolation,
           autoRollback: parseRollback(g.autoRollback, `${gw}.autoRollback`),
+          alarmConfiguration: parseAlarmConfiguration(
+            g.alarmConfiguration,
+            `${gw}.alarmConfiguration`
+          ),
           agentRunner: parseAgent(g.agent, isolation, agentRunner, `${gw}.agent`),
           agentStates
         }

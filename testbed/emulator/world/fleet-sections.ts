@@ -6,6 +6,7 @@ import type {
   AgentState,
   RollbackEvent,
   AutoRollbackConfiguration,
+  AlarmConfiguration,
   DeploymentStyle,
   BlueGreenConfig,
   HealthCheckConfig,
@@ -288,4 +289,34 @@ export function parseRollback(v: unknown, where: string): AutoRollbackConfigurat
     fail(where, `events must be a list of ${ROLLBACK_EVENTS.join(', ')}`)
   }
   return { enabled: r.enabled !== false, events: events as RollbackEvent[] }
+}
+
+// CodeDeploy takes at most ten alarms per deployment group.
+const MAX_ALARMS = 10
+
+// `alarmConfiguration: {enabled, alarms: [{name}], ignorePollAlarmFailure}` as the API spells it;
+// `enabled` defaults to true when the section is given.
+export function parseAlarmConfiguration(v: unknown, where: string): AlarmConfiguration | undefined {
+  if (v === undefined) return undefined
+  const a = obj(v, where)
+  const other = Object.keys(a).find(
+    (k) => !['enabled', 'alarms', 'ignorePollAlarmFailure'].includes(k)
+  )
+  if (other !== undefined)
+    fail(where, `unknown setting ${other} (enabled, alarms, ignorePollAlarmFailure)`)
+  const flag = (x: unknown, name: string, dflt: boolean): boolean => {
+    if (x === undefined) return dflt
+    if (typeof x !== 'boolean') fail(`${where}.${name}`, 'must be true or false')
+    return x
+  }
+  const list = a.alarms ?? []
+  if (!Array.isArray(list) || list.length > MAX_ALARMS)
+    fail(`${where}.alarms`, `must be a list of at most ${MAX_ALARMS} {name: ...}`)
+  return {
+    enabled: flag(a.enabled, 'enabled', true),
+    ignorePollAlarmFailure: flag(a.ignorePollAlarmFailure, 'ignorePollAlarmFailure', false),
+    alarms: list.map((x, k) => ({
+      name: str(obj(x, `${where}.alarms[${k}]`).name, `${where}.alarms[${k}].name`)
+    }))
+  }
 }

@@ -52,8 +52,7 @@ async function main(): Promise<void> {
   const engine = new Engine(world, {
     config,
     bundles: BundleStore.fromEnv(path.join(stateDir, 'bundles')),
-    hangs: (application) => faults.hangs(application),
-    capacityFault: (application) => faults.capacity(application),
+    faults,
     log
   })
   const shutdown = (): void => {

@@ -38,6 +38,9 @@ export interface AgentSpec {
   fileExistsBehavior?: FileExistsBehavior
   ignoreApplicationStopFailures: boolean
   hang: boolean
+  // S3's refusal of the revision to this instance's profile (fault bundleAccessDenied): what
+  // DownloadBundle reports instead of fetching it.
+  bundleDenied?: string
 }
 
 export interface AgentReporter {

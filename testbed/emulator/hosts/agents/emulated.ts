@@ -121,6 +121,9 @@ export class Agent extends AgentWorkspace {
 
   private async downloadBundle(): Promise<void> {
     await this.cleanupOldArchives()
+    // The agent's GetObject raised Aws::S3::Errors::AccessDenied: any exception but a ScriptError
+    // becomes UnknownError with its message and no log (command_poller.rb).
+    if (this.spec.bundleDenied) throw new AgentFailure('UnknownError', this.spec.bundleDenied)
     let file: string
     try {
       file = await this.bundles.fetch(this.spec.revision)

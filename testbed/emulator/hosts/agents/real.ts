@@ -199,6 +199,7 @@ export class RealAgent {
         `the real agent's runner ${this.runner} is not visible inside instance ${this.host.id}: instances see only the host's root file system, so install the agent there (install.sh's default, ~/.cache, is)`
       )
     }
+    if (this.spec.bundleDenied) throw new Error(this.spec.bundleDenied)
     const file = await this.bundles.fetch(this.spec.revision)
     const dir = await this.host.hostPath(WORK_DIR)
     await mkdir(dir, { recursive: true })
