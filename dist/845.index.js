@@ -2,6 +2,48 @@ export const id = 845;
 export const ids = [845];
 export const modules = {
 
+/***/ 9807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Kq: () => (/* binding */ isAgentNotReceived),
+/* harmony export */   U$: () => (/* binding */ agentChecksText),
+/* harmony export */   bc: () => (/* binding */ agentChecks),
+/* harmony export */   c0: () => (/* binding */ AGENT_NOT_RECEIVED)
+/* harmony export */ });
+// What to check on an instance whose CodeDeploy agent does not answer: the silent-agent watch
+// warns with it, and the catalogue gives it as the fix for CodeDeploy's AGENT_NOT_RECEIVED.
+/** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
+const AGENT_NOT_RECEIVED = 'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.';
+/** Did CodeDeploy fail this event because no agent picked it up? */
+function isAgentNotReceived(message) {
+    return !!message && message.startsWith('CodeDeploy agent was not able to receive');
+}
+/**
+ * What to check on an instance whose agent does not answer, in the order that finds the cause
+ * fastest. `justLaunched`: the instances are new (blue/green replacements), so their agent install
+ * at boot is the first suspect.
+ */
+function agentChecks(region, justLaunched) {
+    const r = region || '<region>';
+    return [
+        'the agent runs: `sudo systemctl status codedeploy-agent` (start it with `sudo systemctl start codedeploy-agent`; not installed: see "Install the CodeDeploy agent" in the AWS docs)',
+        'its log: `/var/log/aws/codedeploy-agent/codedeploy-agent.log` (errors polling CodeDeploy, credentials, TLS)',
+        `${justLaunched ? 'these instances were just launched: ' : 'on an instance launched recently (Auto Scaling, blue/green replacement): '}\`/var/log/cloud-init-output.log\`, where the agent's install at boot may have failed (no route to the internet to download it)`,
+        `outbound HTTPS (443) from the instance to CodeDeploy and S3 in ${r}: a NAT gateway or proxy for a private subnet, or VPC endpoints com.amazonaws.${r}.codedeploy, com.amazonaws.${r}.codedeploy-commands-secure and an S3 gateway endpoint`,
+        'the instance profile: the instance needs an IAM role (instance profile) the agent can use, allowed to read the bundle from S3 (s3:GetObject)'
+    ];
+}
+/** The checks as one numbered paragraph, for an annotation or an error's fix. */
+function agentChecksText(region, justLaunched) {
+    return `Check, in order: ${agentChecks(region, justLaunched)
+        .map((c, i) => `(${i + 1}) ${c}`)
+        .join('; ')}.`;
+}
+
+
+/***/ }),
+
 /***/ 2704:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -458,14 +500,13 @@ function buildCreateDeploymentInput(settings, group, revision) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $x: () => (/* binding */ failedInstancesOf),
+/* harmony export */   Bv: () => (/* binding */ firstCauseText),
 /* harmony export */   x6: () => (/* binding */ distinctCauses),
 /* harmony export */   xV: () => (/* binding */ reportFailure),
 /* harmony export */   xv: () => (/* binding */ causeText)
 /* harmony export */ });
-/* unused harmony exports LOGGED_INSTANCES_MAX, ANNOTATED_CAUSES_MAX, quoteLogTail */
-/* harmony import */ var _common_plural_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9627);
-/* harmony import */ var _silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5226);
-
+/* unused harmony exports LOGGED_INSTANCES_MAX, ANNOTATED_CAUSES_MAX, adviceText, causeWithAdvice, quoteLogTail */
+/* harmony import */ var _common_plural_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9627);
 
 /** Log groups shown one per failed instance; beyond this the rest are summed up (causes still annotated). */
 const LOGGED_INSTANCES_MAX = 30;
@@ -499,7 +540,8 @@ function distinctCauses(failed) {
             byKey.set(key, {
                 ...pick(f),
                 instanceIds: [f.instanceId],
-                ...(f.explanation ? { explanation: f.explanation } : {})
+                ...(f.explanation ? { explanation: f.explanation } : {}),
+                ...(f.advice ? { advice: f.advice } : {})
             });
     }
     return [...byKey.values()].sort((a, b) => b.instanceIds.length - a.instanceIds.length);
@@ -512,15 +554,29 @@ function pick(f) {
         message: f.message
     };
 }
+/** "BeforeInstall ScriptFailed in scripts/x.sh": the first cause, for a one-line message. */
+function firstCauseText(c) {
+    const inScript = c.script ? ` in ${c.script}` : '';
+    return `${c.lifecycleEvent} ${c.errorCode}${inScript}`;
+}
 /** "ValidateService failed on 3 instances (i-1, i-2, i-3): ScriptFailed in scripts/check.sh: <message>" */
 function causeText(c) {
     const where = c.lifecycleEvent ? `${c.lifecycleEvent} failed` : 'Failed';
     const n = c.instanceIds.length;
     const instances = n === 1 ? 'instance' : `${n} instances`;
-    const on = `on ${instances} (${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .firstAndMore */ .f)(c.instanceIds, 5)})`;
+    const on = `on ${instances} (${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_0__/* .firstAndMore */ .f)(c.instanceIds, 5)})`;
     const what = [c.errorCode, c.script ? `in ${c.script}` : ''].filter(Boolean).join(' ');
     const base = `${where} ${on}${what ? `: ${what}` : ''}${c.message ? `: ${c.message}` : ''}`;
     return c.explanation ? `${base.replace(/\.?$/, '.')} ${c.explanation}` : base;
+}
+/** " Cause. Fix: …" after a failure's own words, or '' when no rule knows it. */
+function adviceText(a) {
+    return a ? ` ${a.cause} Fix: ${a.fix}` : '';
+}
+/** The cause's line with its advice: for an annotation. */
+function causeWithAdvice(c) {
+    const base = causeText(c);
+    return c.advice ? `${base.replace(/\.?$/, '.')}${adviceText(c.advice)}` : base;
 }
 /**
  * Script output is untrusted: the runner treats a line starting with "::" (after spaces) as a workflow command.
@@ -538,7 +594,7 @@ function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 /** Prints the diagnosis: CodeDeploy's own error, a group per failed instance, one error annotation per distinct cause. */
-function reportFailure(log, deploymentId, info, failed, url, region = '') {
+function reportFailure(log, deploymentId, info, failed, url, advice) {
     const ei = info.errorInformation;
     const status = info.status ?? 'Failed';
     log.info(`Deployment ${deploymentId} ${status}${ei?.code || ei?.message ? `: ${[ei.code, ei.message].filter(Boolean).join(': ')}` : ''}`);
@@ -550,6 +606,8 @@ function reportFailure(log, deploymentId, info, failed, url, region = '') {
         log.info(`Message: ${oneLine(f.message) || '(none)'}`);
         if (f.explanation)
             log.info(`Load balancer: ${f.explanation}`);
+        if (f.advice)
+            log.info(`Cause: ${f.advice.cause}\nFix: ${f.advice.fix}`);
         log.info(f.logTail ? `Log tail:\n${quoteLogTail(f.logTail)}` : 'Log tail: (empty)');
         log.endGroup();
     }
@@ -558,179 +616,20 @@ function reportFailure(log, deploymentId, info, failed, url, region = '') {
     }
     const causes = distinctCauses(failed);
     const title = `CodeDeploy deployment ${deploymentId} ${status.toLowerCase()}`;
-    // CodeDeploy's own words for a silent agent name no cause on the instance: add what to check.
+    // Each cause ends with the catalogue's fix when a rule knows it (a silent agent: what to check).
     for (const c of causes.slice(0, ANNOTATED_CAUSES_MAX))
-        log.error((0,_silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__/* .isAgentNotReceived */ .Kq)(c.message)
-            ? `${causeText(c)} ${(0,_silent_agent_watch_js__WEBPACK_IMPORTED_MODULE_0__/* .agentChecksText */ .U$)(region, false)}`
-            : causeText(c), { title });
+        log.error(causeWithAdvice(c), { title });
     if (causes.length > ANNOTATED_CAUSES_MAX) {
         const rest = causes.slice(ANNOTATED_CAUSES_MAX);
         const n = rest.reduce((sum, c) => sum + c.instanceIds.length, 0);
         log.error(`${rest.length} more distinct causes on ${n} instances: see the log and the failed-instances output.`, { title });
     }
     if (causes.length === 0 && ei) {
-        log.error(`${[ei.code, ei.message].filter(Boolean).join(': ') || status}`, { title });
+        log.error(`${[ei.code, ei.message].filter(Boolean).join(': ') || status}${adviceText(advice)}`, {
+            title
+        });
     }
     log.info(`Console: ${url}`);
-}
-
-
-/***/ }),
-
-/***/ 5226:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   FO: () => (/* binding */ AgentWatch),
-/* harmony export */   If: () => (/* binding */ silenceWarning),
-/* harmony export */   Kq: () => (/* binding */ isAgentNotReceived),
-/* harmony export */   U$: () => (/* binding */ agentChecksText),
-/* harmony export */   bc: () => (/* binding */ agentChecks),
-/* harmony export */   iI: () => (/* binding */ silentList)
-/* harmony export */ });
-/* unused harmony exports AGENT_NOT_RECEIVED, eventAwaitingAgent */
-/* harmony import */ var _common_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5541);
-/* harmony import */ var _common_plural_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9627);
-
-
-/** CodeDeploy's message when the agent did not pick up a lifecycle event before its hour ran out. */
-const AGENT_NOT_RECEIVED = 'CodeDeploy agent was not able to receive the lifecycle event. Check the CodeDeploy agent logs on your host and make sure the agent is running and can connect to the CodeDeploy server.';
-/** Events CodeDeploy runs itself (the load balancer's), which no agent picks up. */
-const SERVICE_EVENTS = new Set(['BlockTraffic', 'AllowTraffic']);
-const DONE = new Set(['Succeeded', 'Skipped']);
-/** The event an instance's agent has yet to pick up, or undefined when it is not waiting for its agent. */
-function eventAwaitingAgent(instance, all) {
-    if (instance.status !== 'InProgress')
-        return undefined;
-    const events = instance.events;
-    if (events.some((e) => e.status === 'InProgress'))
-        return undefined;
-    const next = events.findIndex((e) => e.status === 'Pending');
-    if (next < 0)
-        return undefined;
-    if (!events.slice(0, next).every((e) => DONE.has(e.status)))
-        return undefined;
-    const event = events[next];
-    if (SERVICE_EVENTS.has(event.name))
-        return undefined;
-    if (instance.label === 'Blue' &&
-        all.some((i) => i.label === 'Green' && (i.status === 'Pending' || i.status === 'InProgress')))
-        return undefined;
-    const since = next === 0 ? instance.lastUpdatedAt : events[next - 1].endedAt;
-    return { event: event.name, since: since?.getTime() };
-}
-/**
- * Follows the instances across looks: which have waited for their agent longer than the timeout.
- * The wait counts from the later of CodeDeploy's time (lastUpdatedAt, the previous event's end)
- * and our first sight of it: the action watches a deployment from its creation, so our sight lags
- * by one refresh at most, and a lastUpdatedAt older than the instance's turn (or a clock that
- * differs from AWS's) can never make an instance silent the moment its turn comes.
- */
-class AgentWatch {
-    timeoutMs;
-    firstSeen = new Map();
-    silent = new Map();
-    seen = new Map();
-    constructor(timeoutMs) {
-        this.timeoutMs = timeoutMs;
-    }
-    /** Looks at the instances once: the ones newly silent, and the silent ones whose agent has now answered. */
-    observe(instances, now) {
-        const newlySilent = [];
-        const answered = [];
-        const waiting = new Set();
-        for (const i of instances) {
-            const awaiting = eventAwaitingAgent(i, instances);
-            if (!awaiting)
-                continue;
-            const key = `${i.instanceId}\n${awaiting.event}`;
-            waiting.add(key);
-            if (!this.firstSeen.has(key))
-                this.firstSeen.set(key, now);
-            const since = Math.max(awaiting.since ?? 0, this.firstSeen.get(key));
-            const s = {
-                instanceId: i.instanceId,
-                ...(i.label ? { label: i.label } : {}),
-                event: awaiting.event,
-                since,
-                silentMs: now - since
-            };
-            if (s.silentMs < this.timeoutMs)
-                continue;
-            if (!this.silent.has(key))
-                newlySilent.push(s);
-            this.silent.set(key, s);
-            this.seen.set(i.instanceId, s);
-        }
-        for (const [key, s] of this.silent) {
-            if (waiting.has(key))
-                continue;
-            this.silent.delete(key);
-            // No longer waiting: answered only if the event has started (not failed by CodeDeploy or skipped by a stop).
-            const event = instances
-                .find((i) => i.instanceId === s.instanceId)
-                ?.events.find((e) => e.name === s.event);
-            if (event && (event.status === 'InProgress' || event.status === 'Succeeded'))
-                answered.push(s);
-        }
-        return { newlySilent, answered };
-    }
-    /** Every instance found silent at some look, with its longest silence. */
-    everSilent() {
-        return [...this.seen.values()];
-    }
-    /** The instances silent at the last look. */
-    silentNow() {
-        return [...this.silent.values()];
-    }
-}
-/** Did CodeDeploy fail this event because no agent picked it up? */
-function isAgentNotReceived(message) {
-    return !!message && message.startsWith('CodeDeploy agent was not able to receive');
-}
-function name(s) {
-    return s.label ? `${s.instanceId} (${s.label})` : s.instanceId;
-}
-/** "i-1 (Green) waiting for ApplicationStop for 5m 12s" per instance. */
-function silentList(silent, max = 10) {
-    const parts = silent
-        .slice(0, max)
-        .map((s) => `${name(s)} waiting for ${s.event} for ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(s.silentMs)}`);
-    if (silent.length > max)
-        parts.push(`and ${silent.length - max} more`);
-    return parts.join('; ');
-}
-/**
- * What to check on an instance whose agent does not answer, in the order that finds the cause
- * fastest. `justLaunched`: the instances are new (blue/green replacements), so their agent install
- * at boot is the first suspect.
- */
-function agentChecks(region, justLaunched) {
-    const r = region || '<region>';
-    return [
-        'the agent runs: `sudo systemctl status codedeploy-agent` (start it with `sudo systemctl start codedeploy-agent`; not installed: see "Install the CodeDeploy agent" in the AWS docs)',
-        'its log: `/var/log/aws/codedeploy-agent/codedeploy-agent.log` (errors polling CodeDeploy, credentials, TLS)',
-        `${justLaunched ? 'these instances were just launched: ' : 'on an instance launched recently (Auto Scaling, blue/green replacement): '}\`/var/log/cloud-init-output.log\`, where the agent's install at boot may have failed (no route to the internet to download it)`,
-        `outbound HTTPS (443) from the instance to CodeDeploy and S3 in ${r}: a NAT gateway or proxy for a private subnet, or VPC endpoints com.amazonaws.${r}.codedeploy, com.amazonaws.${r}.codedeploy-commands-secure and an S3 gateway endpoint`,
-        'the instance profile: the instance needs an IAM role (instance profile) the agent can use, allowed to read the bundle from S3 (s3:GetObject)'
-    ];
-}
-/** The checks as one numbered paragraph, for an annotation or an error's fix. */
-function agentChecksText(region, justLaunched) {
-    return `Check, in order: ${agentChecks(region, justLaunched)
-        .map((c, i) => `(${i + 1}) ${c}`)
-        .join('; ')}.`;
-}
-/** The warning for instances found silent: who, how long, why it matters, what to check. */
-function silenceWarning(silent, timeoutMinutes, region) {
-    const n = silent.length;
-    const justLaunched = silent.every((s) => s.label === 'Green');
-    const notPickedUp = n === 1
-        ? 'The CodeDeploy agent on 1 instance has not picked up its lifecycle event'
-        : `The CodeDeploy agents on ${(0,_common_plural_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .L)(n, 'instance')} have not picked up their lifecycle events`;
-    return (`${notPickedUp} for over ${(0,_common_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .minutesText */ .B)(timeoutMinutes)} (agent-silence-timeout): ${silentList(silent)}. ` +
-        `CodeDeploy itself fails such an instance only after an hour, with "${AGENT_NOT_RECEIVED}" ` +
-        agentChecksText(region, justLaunched));
 }
 
 
@@ -795,7 +694,13 @@ function deploymentOutputs(result) {
             : []),
         [
             constants/* Output */.k7.Deployments,
-            JSON.stringify(created.map((g) => ({ group: g.group, id: g.id, status: g.status, url: g.url })))
+            JSON.stringify(created.map((g) => ({
+                group: g.group,
+                id: g.id,
+                status: g.status,
+                url: g.url,
+                advice: g.advice ? `${g.advice.cause} Fix: ${g.advice.fix}` : ''
+            })))
         ],
         [constants/* Output */.k7.RollbackDeploymentId, rollback?.rollbackId ?? ''],
         [
@@ -809,7 +714,8 @@ function deploymentOutputs(result) {
                 errorCode: f.errorCode,
                 script: f.script,
                 message: f.message,
-                ...(f.explanation ? { explanation: f.explanation } : {})
+                ...(f.explanation ? { explanation: f.explanation } : {}),
+                advice: f.advice?.fix ?? ''
             }))))
         ],
         [
@@ -989,8 +895,8 @@ function humanBytes(n) {
     return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: ./src/deploy/silent-agent/watch.ts
-var watch = __webpack_require__(5226);
+// EXTERNAL MODULE: ./src/advice/agent-checks.ts
+var agent_checks = __webpack_require__(9807);
 // EXTERNAL MODULE: ./src/deploy/run/diagnose.ts
 var diagnose = __webpack_require__(5005);
 // EXTERNAL MODULE: ./src/deploy/codedeploy/progress.ts
@@ -1158,14 +1064,23 @@ function renderGroup(g, limits, region) {
         out.push(`**${escapeText(g.error.message)}**`, '');
     else if (ei?.code || ei?.message)
         out.push(`> ${escapeText([ei.code, ei.message].filter(Boolean).join(': '))}`, '');
+    if (g.advice) {
+        // The error's message already says the rule's cause; without an error, say it here.
+        if (!g.error && g.advice.rule === ei?.code)
+            out.push(`Why: ${escapeText(g.advice.cause)}`, '');
+        out.push(`**How to fix:** ${escapeText(g.advice.fix)}`, '');
+    }
     if (g.rollbackId) {
         out.push(`Rollback: ${deployments_section_link(g.rollbackId, g.rollbackUrl ?? '')}${g.rollbackStatus ? ` ${icon(g.rollbackStatus)} ${g.rollbackStatus}` : ''}`, '');
     }
     if (g.failedInstances.length) {
         out.push(`##### Failures (${(0,plural/* plural */.L)(g.failedInstances.length, 'instance')})`, '');
         const causes = (0,diagnose/* distinctCauses */.x6)(g.failedInstances);
-        for (const c of causes.slice(0, limits.causes))
+        for (const c of causes.slice(0, limits.causes)) {
             out.push(`- ${escapeText((0,diagnose/* causeText */.xv)(c))}`);
+            if (c.advice)
+                out.push(`  - Why: ${escapeText(c.advice.cause)}`, `  - How to fix: ${escapeText(c.advice.fix)}`);
+        }
         if (causes.length > limits.causes)
             out.push(`- …and ${causes.length - limits.causes} more distinct causes (see the failed-instances output)`);
         out.push('');
@@ -1205,7 +1120,7 @@ function renderGroup(g, limits, region) {
 /** Instances whose agent did not answer (found by the action, or failed so by CodeDeploy), and what to check. */
 function silentAgentsSection(g, limits, region) {
     const silent = g.silentAgents ?? [];
-    const failedSo = g.failedInstances.filter((f) => (0,watch/* isAgentNotReceived */.Kq)(f.message));
+    const failedSo = g.failedInstances.filter((f) => (0,agent_checks/* isAgentNotReceived */.Kq)(f.message));
     if (silent.length === 0 && failedSo.length === 0)
         return [];
     const out = [];
@@ -1227,7 +1142,7 @@ function silentAgentsSection(g, limits, region) {
     // Our own text; the region is validated input. Backticks stay code spans.
     const justLaunched = silent.length > 0 && silent.every((s) => s.label === 'Green');
     out.push('Check, in order:', '');
-    (0,watch/* agentChecks */.bc)(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`));
+    (0,agent_checks/* agentChecks */.bc)(region, justLaunched).forEach((c, i) => out.push(`${i + 1}. ${escapeHtml(c)}`));
     out.push('');
     return out;
 }
@@ -2766,8 +2681,8 @@ const COMMON_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'python3', 'perl']);
 async function checkContent(path, bundle, origin) {
     const file = bundle.full(path);
     const findings = [];
-    const report = (severity, message, fix, line = 1) => {
-        findings.push({ severity, file, line, message, fix });
+    const report = (severity, message, fix, line = 1, kind) => {
+        findings.push({ severity, file, line, message, fix, ...(kind ? { kind } : {}) });
     };
     const entry = bundle.entry(path);
     if (origin === 'archive' && entry && (entry.mode & 0o111) === 0) {
@@ -2808,10 +2723,10 @@ async function checkContent(path, bundle, origin) {
         const line = content.subarray(0, crlf).toString('latin1').split('\n').length;
         const onInstance = `${ARCHIVE_DIR}/${path}`;
         if (shebang && !hasBom && line === 1) {
-            report('error', `${AGENT.scriptError(path, 'Errno::ENOENT', `No such file or directory - ${onInstance}`)}: ${path} has Windows (CRLF) line endings, so the kernel looks for the interpreter '${firstLine.replace(/\r$/, '').trim()}\\r', which does not exist.`, `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes so Git on Windows keeps them.`, line);
+            report('error', `${AGENT.scriptError(path, 'Errno::ENOENT', `No such file or directory - ${onInstance}`)}: ${path} has Windows (CRLF) line endings, so the kernel looks for the interpreter '${firstLine.replace(/\r$/, '').trim()}\\r', which does not exist.`, `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes so Git on Windows keeps them.`, line, 'crlf');
         }
         else {
-            report('warning', `${path} has Windows (CRLF) line endings: the shell reads the '\\r' as part of each command, so commands and paths in it may not be found.`, `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes.`, line);
+            report('warning', `${path} has Windows (CRLF) line endings: the shell reads the '\\r' as part of each command, so commands and paths in it may not be found.`, `Convert it to LF line endings (\`sed -i 's/\\r$//' ${path}\` or dos2unix), and add \`*.sh text eol=lf\` to .gitattributes.`, line, 'crlf');
         }
     }
     return findings;
@@ -5088,7 +5003,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(270)]).then(__webpack_require__.bind(__webpack_require__, 1270));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -5096,11 +5011,40 @@ async function deploy(codedeploy, region, settings, bundle, upload, deps) {
         eTag: upload.etag,
         ...(upload.versionId ? { version: upload.versionId } : {})
     };
-    return deployToGroups({ settings, revision, codedeploy, region, ...deps });
+    return deployToGroups({
+        settings,
+        revision,
+        codedeploy,
+        region,
+        bundle: bundleEvidence(bundle),
+        ...deps
+    });
+}
+/**
+ * What a failure's advice may read of the bundle: where it came from, each hook's runas user, and
+ * the findings of the script check that explain a failure on the instance (CRLF, a background job
+ * still holding the hook's output), by the hook location the agent reports.
+ */
+function bundleEvidence(bundle) {
+    const runas = {};
+    const locationOf = new Map();
+    for (const hook of bundle.appspec.appspec?.hooks ?? [])
+        for (const s of hook.scripts) {
+            if (s.runas)
+                runas[s.location] = s.runas;
+            locationOf.set(s.path, s.location);
+        }
+    const notes = [];
+    for (const f of bundle.appspec.findings) {
+        const location = locationOf.get(f.file);
+        if (f.kind && location)
+            notes.push({ location, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) });
+    }
+    return { origin: bundle.origin, runas, notes };
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(270)]).then(__webpack_require__.bind(__webpack_require__, 1270));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
 }
 

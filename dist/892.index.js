@@ -453,8 +453,11 @@ async function fetchInstances(deploymentId, c) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ autoScalingGroupsOf),
-/* harmony export */   i: () => (/* binding */ readDeployment)
+/* harmony export */   Ld: () => (/* binding */ tryReadDeployment),
+/* harmony export */   _$: () => (/* binding */ autoScalingGroupsOf),
+/* harmony export */   fL: () => (/* binding */ readDeploymentGroup),
+/* harmony export */   iJ: () => (/* binding */ readDeployment),
+/* harmony export */   yO: () => (/* binding */ readDeploymentConfig)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7507);
 /* harmony import */ var _aws_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2495);
@@ -477,6 +480,39 @@ async function autoScalingGroupsOf(ctx, info, signal) {
         deploymentGroupName: info.deploymentGroupName
     }), signal ? { abortSignal: signal } : {}), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.');
     return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '').filter(Boolean);
+}
+/** GetDeploymentGroup, best effort: undefined when it cannot be read (the caller explains less). */
+async function readDeploymentGroup(ctx, applicationName, deploymentGroupName) {
+    try {
+        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeploymentGroup', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentGroupCommand({ applicationName, deploymentGroupName })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.');
+        return out?.deploymentGroupInfo;
+    }
+    catch (err) {
+        ctx.log.info(`Could not read deployment group '${deploymentGroupName}': ${String(err)}`);
+        return undefined;
+    }
+}
+/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts, or undefined. */
+async function readDeploymentConfig(ctx, deploymentConfigName) {
+    try {
+        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeploymentConfig', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentConfigCommand({ deploymentConfigName })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentConfig on the deployment configuration.');
+        return out?.deploymentConfigInfo;
+    }
+    catch (err) {
+        ctx.log.info(`Could not read deployment configuration '${deploymentConfigName}': ${String(err)}`);
+        return undefined;
+    }
+}
+/** GetDeployment, best effort (for a deployment other than the one followed). */
+async function tryReadDeployment(ctx, deploymentId) {
+    try {
+        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeployment', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentCommand({ deploymentId })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeployment on the deployment group.');
+        return out?.deploymentInfo;
+    }
+    catch (err) {
+        ctx.log.info(`Could not read deployment ${deploymentId}: ${String(err)}`);
+        return undefined;
+    }
 }
 
 
@@ -836,7 +872,7 @@ async function inspectCopiedGroup(ctx, info, instances, targetGroups) {
     const attached = [...(group.TargetGroupARNs ?? []), ...(group.LoadBalancerNames ?? [])];
     if (attached.length)
         return inUse(`it is attached to ${(0,plural/* plural */.L)(attached.length, 'load balancer target')}: ${attached[0]}`);
-    if ((await (0,reads/* autoScalingGroupsOf */._)(ctx, info)).includes(name))
+    if ((await (0,reads/* autoScalingGroupsOf */._$)(ctx, info)).includes(name))
         return inUse(`deployment group '${info.deploymentGroupName}' uses it as its Auto Scaling group now`);
     if (copy.instanceIds.length && targetGroups.names.length) {
         const registered = (await targetGroups.health(copy.instanceIds)).filter((h) => (0,target_groups/* isRegistered */.zN)(h.state));

@@ -27,7 +27,7 @@ export const modules = {
 async function settleAfterStop(o) {
     const { log, deploymentId } = o;
     try {
-        const first = await (0,_codedeploy_reads_js__WEBPACK_IMPORTED_MODULE_1__/* .readDeployment */ .i)(o, deploymentId);
+        const first = await (0,_codedeploy_reads_js__WEBPACK_IMPORTED_MODULE_1__/* .readDeployment */ .iJ)(o, deploymentId);
         if (!(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .planOf */ .XC)(first).copiesAutoScalingGroup)
             return;
         // The waiter's own polling, backoff and bound, without the instances (fetched once below).

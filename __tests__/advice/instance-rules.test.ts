@@ -273,6 +273,13 @@ describe('instance rules', () => {
       expect(a?.cause).toContain('own instance profile')
       expect(a?.fix).toContain('s3:GetObject and s3:GetObjectVersion on s3://b/k.tgz')
       expect(a?.fix).toContain('kms:Decrypt on alias/deploy')
+      const detailed = advise({
+        lifecycleEvent: 'DownloadBundle',
+        errorCode: 'UnknownError',
+        message:
+          'User: arn:aws:sts::123456789012:assumed-role/CodeDeployDemo-EC2-Instance-Profile/i-0123 is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k.tgz" because no identity-based policy allows the s3:GetObject action'
+      })
+      expect(detailed?.rule).toBe('download-access-denied')
       const plain = advise({
         lifecycleEvent: 'DownloadBundle',
         errorCode: 'UnknownError',

@@ -3,7 +3,7 @@
 // Instance failures run through the emulated agent and, when the bed found it, the real agent
 // 1.8.1 (fleet.yml's e2e-advice groups `*-real` say `agent: auto`), which must say the same words.
 import { describe, expect, it } from '@jest/globals'
-import { bed } from '../support/bed.js'
+import { bed, setFaults } from '../support/bed.js'
 import type { ActionRun } from './harness.js'
 import { deployOnBed, json } from '../support/runs.js'
 import { writeTree, type Tree } from '../support/fixtures.js'
@@ -199,6 +199,26 @@ hooks:
   )
 
   it(
+    'HEALTH_CONSTRAINTS_INVALID: the configuration asks for all of a one-instance group',
+    async () => {
+      const r = await deploy(
+        'invalid',
+        workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
+      )
+      const line = failureLine(r)
+      expect(line).toContain('HEALTH_CONSTRAINTS_INVALID')
+      expect(line).toContain(
+        'CodeDeployDefault.HalfAtATime (FLEET_PERCENT 50%) needs 1 healthy instance throughout the deployment, and the group has 1: CodeDeploy cannot take even one offline.'
+      )
+      expect(line).toContain(
+        'Fix: Add instances to the group, or set deployment-config to one that fits 1 instance: CodeDeployDefault.OneAtATime, CodeDeployDefault.AllAtOnce.'
+      )
+      expect(deployments(r)[0]!.advice).toContain('HalfAtATime')
+    },
+    ONE_MS
+  )
+
+  it(
     'NO_INSTANCES: what the group matches',
     async () => {
       const r = await deploy(
@@ -213,5 +233,50 @@ hooks:
       expect(failedInstances(r)).toEqual([])
     },
     ONE_MS
+  )
+})
+
+describe('failures the bed makes with its faults, one after another', () => {
+  const app = `${APP}-faults`
+  const run = (ws: string) => deployOnBed(bed(), app, ws, {}, { timeoutMs: 200_000 })
+  const ws = () => workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
+
+  it(
+    'DownloadBundle refused to the instance profile; the service role missing; an alarm in ALARM',
+    async () => {
+      try {
+        await setFaults(bed(), { bundleAccessDenied: true }, app)
+        const denied = await run(ws())
+        failureLine(denied)
+        const [f] = failedInstances(denied)
+        expect(f).toMatchObject({ lifecycleEvent: 'DownloadBundle', errorCode: 'UnknownError' })
+        expect(f!.message).toContain('is not authorized to perform: s3:GetObject')
+        expect(f!.advice).toContain(
+          `Allow the instance profile s3:GetObject and s3:GetObjectVersion on ${denied.outputs['bundle-uri']}`
+        )
+
+        await setFaults(bed(), { serviceRole: { problem: 'missing' } }, app)
+        const role = await run(ws())
+        const roleLine = failureLine(role)
+        expect(roleLine).toContain('IAM_ROLE_MISSING')
+        expect(roleLine).toContain(
+          "Deployment group 'fleet' has no service role CodeDeploy can use"
+        )
+        expect(roleLine).toContain('AWSCodeDeployRole')
+
+        await setFaults(bed(), { activeAlarms: { alarms: ['e2e-advice-5xx'] } }, app)
+        const alarm = await run(ws())
+        const alarmLine = failureLine(alarm)
+        expect(alarm.outputs['deployment-status']).toBe('Stopped')
+        expect(alarmLine).toContain('ALARM_ACTIVE')
+        expect(alarmLine).toContain(
+          "A CloudWatch alarm of the group's alarm configuration was in ALARM: one of e2e-advice-5xx."
+        )
+        expect(alarmLine).toContain('Fix: Check e2e-advice-5xx in CloudWatch')
+      } finally {
+        await setFaults(bed(), {}, app)
+      }
+    },
+    THREE_MS
   )
 })

@@ -4,7 +4,7 @@
 // (hook_executor.rb's OUTPUTS_LEFT_OPEN_CODE, UnknownError to CodeDeploy) and leaves the
 // background process running. The same through the bed's emulated agent, on a namespace instance
 // and on a shared one (whose hooks write their output to files), and through the real agent
-// (1.8.1, local mode) when the bed found its runner.
+// (1.8.1, local mode) when the bed found its runner. Each run ends with the catalogue's fix.
 import { describe, expect, it } from '@jest/globals'
 import {
   BatchGetDeploymentTargetsCommand,
@@ -77,9 +77,21 @@ async function check(group: string): Promise<void> {
         lifecycleEvent: 'ApplicationStart',
         errorCode: 'UnknownError',
         script: 'scripts/start.sh',
-        message: MESSAGE
+        message: MESSAGE,
+        // The catalogue's fix: the output redirected, the list form grouped.
+        advice: expect.stringContaining('cd dir && { cmd > /dev/null 2>&1 < /dev/null & }')
       })
     ])
+    const failure = r.errors.at(-1) ?? ''
+    expect(failure).toContain("Fix: Redirect the background command's output and input")
+    expect(
+      r.errors.some((e) =>
+        e.includes(
+          "scripts/start.sh returned, but a process it started in the background still held the hook's STDOUT"
+        )
+      )
+    ).toBe(true)
+    expect(r.summary).toContain('How to fix')
     const out = await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds }))
     const events: LifecycleEvent[] =
       out.deploymentTargets?.[0]?.instanceTarget?.lifecycleEvents ?? []

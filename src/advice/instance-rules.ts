@@ -263,13 +263,16 @@ const downloadDenied: InstanceRule = {
   needs: 'DownloadBundle failed with S3\'s "Access Denied"',
   source: `${AGENT} lib/instance_agent/plugins/codedeploy/command_executor.rb (download_from_s3 with the instance's credentials); AWS docs, "Create an IAM instance profile for your Amazon EC2 instances"`,
   doc: {
-    see: '`DownloadBundle failed on instance (i-…): UnknownError: Access Denied`',
+    see: '`DownloadBundle failed on instance (i-…): UnknownError: Access Denied` (or `User: arn:aws:sts::…:assumed-role/<instance role>/i-… is not authorized to perform: s3:GetObject on resource: …`)',
     why: "The instance downloads the revision with its own instance profile, not the workflow's role, and that profile may not read the object (or decrypt it, with `sse: aws:kms`; or the bucket is another account's).",
     fix: "Allow the instance profile `s3:GetObject` and `s3:GetObjectVersion` on the bundle's key; with `sse: aws:kms`, `kms:Decrypt` on the key; for a bucket in another account, a bucket policy for the instance role."
   },
   advise({ failure: f, group }) {
     if (f.lifecycleEvent !== 'DownloadBundle') return undefined
-    if (!/Access ?Denied|403 Forbidden/i.test(f.message)) return undefined
+    // S3's words: "Access Denied", or to a principal of the bucket's own account "User: … is not
+    // authorized to perform: s3:GetObject on resource: …".
+    if (!/Access ?Denied|403 Forbidden|not authorized to perform: s3:GetObject/i.test(f.message))
+      return undefined
     const kms = group.inputs.sse === 'aws:kms'
     const where = group.inputs.revision ?? 'the bundle'
     return advice(
