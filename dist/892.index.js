@@ -481,38 +481,33 @@ async function autoScalingGroupsOf(ctx, info, signal) {
     }), signal ? { abortSignal: signal } : {}), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.');
     return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '').filter(Boolean);
 }
-/** GetDeploymentGroup, best effort: undefined when it cannot be read (the caller explains less). */
-async function readDeploymentGroup(ctx, applicationName, deploymentGroupName) {
+/**
+ * One read for a failure's advice: retried a little, and on failure a line saying what could not
+ * be read (the advice then says less), never an error.
+ */
+async function bestEffort(ctx, call, what, send, check) {
     try {
-        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeploymentGroup', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentGroupCommand({ applicationName, deploymentGroupName })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.');
-        return out?.deploymentGroupInfo;
+        return await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)(call, send, (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => check);
     }
     catch (err) {
-        ctx.log.info(`Could not read deployment group '${deploymentGroupName}': ${String(err)}`);
+        ctx.log.info(`Could not read ${what}: ${String(err)}`);
         return undefined;
     }
 }
-/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts, or undefined. */
+/** GetDeploymentGroup, best effort. */
+async function readDeploymentGroup(ctx, applicationName, deploymentGroupName) {
+    const out = await bestEffort(ctx, 'GetDeploymentGroup', `deployment group '${deploymentGroupName}'`, () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentGroupCommand({ applicationName, deploymentGroupName })), 'Grant codedeploy:GetDeploymentGroup on the deployment group.');
+    return out?.deploymentGroupInfo;
+}
+/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts. */
 async function readDeploymentConfig(ctx, deploymentConfigName) {
-    try {
-        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeploymentConfig', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentConfigCommand({ deploymentConfigName })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeploymentConfig on the deployment configuration.');
-        return out?.deploymentConfigInfo;
-    }
-    catch (err) {
-        ctx.log.info(`Could not read deployment configuration '${deploymentConfigName}': ${String(err)}`);
-        return undefined;
-    }
+    const out = await bestEffort(ctx, 'GetDeploymentConfig', `deployment configuration '${deploymentConfigName}'`, () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentConfigCommand({ deploymentConfigName })), 'Grant codedeploy:GetDeploymentConfig on the deployment configuration.');
+    return out?.deploymentConfigInfo;
 }
 /** GetDeployment, best effort (for a deployment other than the one followed). */
 async function tryReadDeployment(ctx, deploymentId) {
-    try {
-        const out = await (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .callWithRetry */ .ZG)('GetDeployment', () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentCommand({ deploymentId })), (0,_aws_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .fewAttempts */ .X8)(ctx, 3), () => 'Grant codedeploy:GetDeployment on the deployment group.');
-        return out?.deploymentInfo;
-    }
-    catch (err) {
-        ctx.log.info(`Could not read deployment ${deploymentId}: ${String(err)}`);
-        return undefined;
-    }
+    const out = await bestEffort(ctx, 'GetDeployment', `deployment ${deploymentId}`, () => ctx.codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentCommand({ deploymentId })), 'Grant codedeploy:GetDeployment on the deployment group.');
+    return out?.deploymentInfo;
 }
 
 

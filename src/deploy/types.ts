@@ -1,6 +1,6 @@
 // Plain data the deploy modules pass around: what we know about a deployment, its instances and its outcome.
 import type { ErrorInformation } from '@aws-sdk/client-codedeploy'
-import type { Advice } from '../advice/types.js'
+import type { Advice, InstanceFailure } from '../advice/types.js'
 import type { ActionError } from '../common/errors.js'
 
 /** One lifecycle event on one instance, as CodeDeploy last reported it. */
@@ -28,16 +28,11 @@ export interface InstanceView {
   label?: string
 }
 
-/** What the user needs to fix one failed instance. Also the shape of the `failed-instances` output. */
-export interface FailedInstance {
-  instanceId: string
-  /** Blue/green: Blue (original) or Green (replacement). */
-  label?: string
-  lifecycleEvent: string
-  errorCode: string
-  script: string
-  message: string
-  logTail: string
+/**
+ * What the user needs to fix one failed instance: what the agent reported (the advice's own shape)
+ * and what the action added. Also the shape of the `failed-instances` output.
+ */
+export interface FailedInstance extends InstanceFailure {
   /** A traffic event's cause, read from the target groups (health check, deregistration delay). */
   explanation?: string
   /** The catalogue's cause and fix, when a rule knows this failure (src/advice/). */

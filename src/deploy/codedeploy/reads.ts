@@ -54,48 +54,55 @@ export async function autoScalingGroupsOf(
   return (out.deploymentGroupInfo?.autoScalingGroups ?? []).map((g) => g.name ?? '').filter(Boolean)
 }
 
-/** GetDeploymentGroup, best effort: undefined when it cannot be read (the caller explains less). */
+/**
+ * One read for a failure's advice: retried a little, and on failure a line saying what could not
+ * be read (the advice then says less), never an error.
+ */
+async function bestEffort<T>(
+  ctx: ReadContext,
+  call: string,
+  what: string,
+  send: () => Promise<T>,
+  check: string
+): Promise<T | undefined> {
+  try {
+    return await callWithRetry(call, send, fewAttempts(ctx, 3), () => check)
+  } catch (err) {
+    ctx.log.info(`Could not read ${what}: ${String(err)}`)
+    return undefined
+  }
+}
+
+/** GetDeploymentGroup, best effort. */
 export async function readDeploymentGroup(
   ctx: ReadContext,
   applicationName: string,
   deploymentGroupName: string
 ): Promise<DeploymentGroupInfo | undefined> {
-  try {
-    const out = await callWithRetry(
-      'GetDeploymentGroup',
-      () =>
-        ctx.codedeploy.send(
-          new GetDeploymentGroupCommand({ applicationName, deploymentGroupName })
-        ),
-      fewAttempts(ctx, 3),
-      () => 'Grant codedeploy:GetDeploymentGroup on the deployment group.'
-    )
-    return out?.deploymentGroupInfo
-  } catch (err) {
-    ctx.log.info(`Could not read deployment group '${deploymentGroupName}': ${String(err)}`)
-    return undefined
-  }
+  const out = await bestEffort(
+    ctx,
+    'GetDeploymentGroup',
+    `deployment group '${deploymentGroupName}'`,
+    () =>
+      ctx.codedeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName })),
+    'Grant codedeploy:GetDeploymentGroup on the deployment group.'
+  )
+  return out?.deploymentGroupInfo
 }
 
-/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts, or undefined. */
+/** GetDeploymentConfig, best effort: the configuration's minimum healthy hosts. */
 export async function readDeploymentConfig(
   ctx: ReadContext,
   deploymentConfigName: string
 ): Promise<DeploymentConfigInfo | undefined> {
-  try {
-    const out = await callWithRetry(
-      'GetDeploymentConfig',
-      () => ctx.codedeploy.send(new GetDeploymentConfigCommand({ deploymentConfigName })),
-      fewAttempts(ctx, 3),
-      () => 'Grant codedeploy:GetDeploymentConfig on the deployment configuration.'
-    )
-    return out?.deploymentConfigInfo
-  } catch (err) {
-    ctx.log.info(
-      `Could not read deployment configuration '${deploymentConfigName}': ${String(err)}`
-    )
-    return undefined
-  }
+  const out = await bestEffort(
+    ctx,
+    'GetDeploymentConfig',
+    `deployment configuration '${deploymentConfigName}'`,
+    () => ctx.codedeploy.send(new GetDeploymentConfigCommand({ deploymentConfigName })),
+    'Grant codedeploy:GetDeploymentConfig on the deployment configuration.'
+  )
+  return out?.deploymentConfigInfo
 }
 
 /** GetDeployment, best effort (for a deployment other than the one followed). */
@@ -103,16 +110,12 @@ export async function tryReadDeployment(
   ctx: ReadContext,
   deploymentId: string
 ): Promise<DeploymentInfo | undefined> {
-  try {
-    const out = await callWithRetry(
-      'GetDeployment',
-      () => ctx.codedeploy.send(new GetDeploymentCommand({ deploymentId })),
-      fewAttempts(ctx, 3),
-      () => 'Grant codedeploy:GetDeployment on the deployment group.'
-    )
-    return out?.deploymentInfo
-  } catch (err) {
-    ctx.log.info(`Could not read deployment ${deploymentId}: ${String(err)}`)
-    return undefined
-  }
+  const out = await bestEffort(
+    ctx,
+    'GetDeployment',
+    `deployment ${deploymentId}`,
+    () => ctx.codedeploy.send(new GetDeploymentCommand({ deploymentId })),
+    'Grant codedeploy:GetDeployment on the deployment group.'
+  )
+  return out?.deploymentInfo
 }
