@@ -39,6 +39,9 @@ function workspace(files: Tree): string {
   return ws
 }
 
+/** An appspec with nothing to install or run: for failures that come before any instance work. */
+const bare = (): string => workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
+
 const deploy = (group: string, ws: string, inputs: Record<string, string> = {}) =>
   deployOnBed(bed(), APP, ws, { 'deployment-group': group, ...inputs }, { timeoutMs: 200_000 })
 
@@ -201,10 +204,7 @@ hooks:
   it(
     'HEALTH_CONSTRAINTS_INVALID: the configuration asks for all of a one-instance group',
     async () => {
-      const r = await deploy(
-        'invalid',
-        workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
-      )
+      const r = await deploy('invalid', bare())
       const line = failureLine(r)
       expect(line).toContain('HEALTH_CONSTRAINTS_INVALID')
       expect(line).toContain(
@@ -221,10 +221,7 @@ hooks:
   it(
     'NO_INSTANCES: what the group matches',
     async () => {
-      const r = await deploy(
-        'none',
-        workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
-      )
+      const r = await deploy('none', bare())
       const line = failureLine(r)
       expect(line).toContain('NO_INSTANCES')
       expect(line).toContain("Deployment group 'none' matched no running instance in")
@@ -239,7 +236,7 @@ hooks:
 describe('failures the bed makes with its faults, one after another', () => {
   const app = `${APP}-faults`
   const run = (ws: string) => deployOnBed(bed(), app, ws, {}, { timeoutMs: 200_000 })
-  const ws = () => workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
+  const ws = bare
 
   it(
     'DownloadBundle refused to the instance profile; the service role missing; an alarm in ALARM',
