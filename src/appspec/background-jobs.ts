@@ -118,14 +118,21 @@ export function openBackgroundJobs(script: string, shells: readonly Shell[]): Op
 }
 
 // ---------------------------------------------------------------------------------------------
-// Which of the hook's pipes each open file descriptor is; a descriptor not in the map is
-// elsewhere (a file, /dev/null, closed).
+// Which of the hook's pipes each open file descriptor keeps open: the pipe itself, or both
+// through a process substitution that inherited them; a descriptor not in the map is elsewhere
+// (a file, /dev/null, closed).
 
-type Fds = ReadonlyMap<number, Stream>
-const HOOK: Fds = new Map<number, Stream>([
-  [1, 'stdout'],
-  [2, 'stderr']
+type Pipes = readonly Stream[]
+type Fds = ReadonlyMap<number, Pipes>
+const HOOK: Fds = new Map<number, Pipes>([
+  [1, ['stdout']],
+  [2, ['stderr']]
 ])
+
+/** The pipes a process with these descriptors keeps open. */
+function pipes(fds: Fds): Stream[] {
+  return [...fds.values()].flat()
+}
 
 function applyRedirects(fds: Fds, redirects: readonly Redirection[]): Fds {
   const next = new Map(fds)
@@ -179,15 +186,16 @@ function applyRedirects(fds: Fds, redirects: readonly Redirection[]): Fds {
   return next
 }
 
-function setTo(fds: Map<number, Stream>, fd: number, to: Stream | undefined): void {
-  if (to === undefined) fds.delete(fd)
+function setTo(fds: Map<number, Pipes>, fd: number, to: Pipes | undefined): void {
+  if (to === undefined || to.length === 0) fds.delete(fd)
   else fds.set(fd, to)
 }
 
-/** Which hook pipe a path opens: /dev/stdout and its kin reopen the descriptor they name. */
-function pathTarget(target: Word | undefined, fds: Fds): Stream | undefined {
-  // `>(cmd)`: cmd reads what is written and inherits the shell's own stdout.
-  if (target?.parts?.some((p) => p.type === 'ProcessSubstitution')) return fds.get(1) ?? fds.get(2)
+/** Which hook pipes a path keeps open: /dev/stdout and its kin reopen the descriptor they name. */
+function pathTarget(target: Word | undefined, fds: Fds): Pipes | undefined {
+  // `>(cmd)`: cmd reads what is written and inherits the shell's stdout and stderr.
+  if (target?.parts?.some((p) => p.type === 'ProcessSubstitution'))
+    return [...new Set([...(fds.get(1) ?? []), ...(fds.get(2) ?? [])])]
   const path = literal(target)
   if (path === undefined) return undefined
   const named: Record<string, number> = { '/dev/stdout': 1, '/dev/stderr': 2 }
@@ -225,6 +233,8 @@ interface Found {
   statement: Statement
   /** Where dash's `&>` cuts the statement into a job and the rest. */
   cut?: number
+  /** The walking shell's descriptors where the job starts. */
+  fds: Fds
   held: Held
 }
 
@@ -234,13 +244,14 @@ function walkList(statements: readonly Statement[], fds: Fds, ctx: Context, out:
   for (const statement of statements) {
     const node = statement.command
     const cut = ctx.shell === 'dash' ? ampersandRedirect(node) : undefined
-    if (!statement.background && cut === undefined && isExecRedirect(node)) {
-      env = applyRedirects(env, redirectsOf(node))
+    const exec = execRedirects(node)
+    if (!statement.background && cut === undefined && exec) {
+      env = applyRedirects(env, exec)
       continue
     }
     if (statement.background || cut !== undefined) {
       // dash's `exec &> file` backgrounds an exec of nothing.
-      if (!isExecRedirect(node)) out.push({ statement, cut, held: job(node, env, ctx, cut) })
+      if (!exec) out.push({ statement, cut, fds: env, held: job(node, env, ctx, cut) })
       continue
     }
     env = visit(node, env, ctx, out)
@@ -252,6 +263,9 @@ function walkList(statements: readonly Statement[], fds: Fds, ctx: Context, out:
 function visit(node: PipelineNode | AndOr, fds: Fds, ctx: Context, out: Found[]): Fds {
   switch (node.type) {
     case 'Command': {
+      // Reached here only inside a list (`a && exec >log`): walkList handles a statement's own.
+      const exec = execRedirects(node)
+      if (exec) return applyRedirects(fds, exec)
       const name = wordValue(node.name)
       const body = name === undefined ? undefined : ctx.functions.get(name)
       if (name === undefined || body === undefined || ctx.calling.has(name)) return fds
@@ -270,13 +284,27 @@ function visit(node: PipelineNode | AndOr, fds: Fds, ctx: Context, out: Found[])
     case 'Function':
       // Walked where it is called.
       return fds
-    case 'AndOr':
-      for (const c of node.commands) visit(c, fds, ctx, out)
+    case 'AndOr': {
+      // Each command may not run: past the list, a descriptor counts as the hook's only if it
+      // is one on every way through (a missed warning costs less than a wrong one).
+      const ends = [fds]
+      for (const c of node.commands) ends.push(visit(c, ends[ends.length - 1] ?? fds, ctx, out))
+      return common(ends)
+    }
+    case 'Subshell':
+      walkList(node.body.commands, fds, ctx, out)
       return fds
     default:
-      for (const list of listsOf(node)) walkList(list.commands, fds, ctx, out)
-      return fds
+      return common([fds, ...listsOf(node).map((l) => walkList(l.commands, fds, ctx, out))])
   }
+}
+
+/** The descriptors that are the same hook pipe in every one of `envs`. */
+function common(envs: readonly Fds[]): Fds {
+  const [first, ...rest] = envs
+  return new Map(
+    [...(first ?? HOOK)].filter(([fd, to]) => rest.every((e) => e.get(fd)?.join() === to.join()))
+  )
 }
 
 function walkBody(body: PipelineNode | CompoundList, fds: Fds, ctx: Context, out: Found[]): Fds {
@@ -296,8 +324,8 @@ function job(node: PipelineNode | AndOr, fds: Fds, ctx: Context, cut?: number): 
       if (name === undefined) return held()
       // bash applies the call's redirections in the job before the function runs; dash keeps
       // the job's own descriptors while it runs (measured: `f >/dev/null 2>&1 &` holds in dash).
-      if (ctx.functions.has(name)) return held([], (ctx.shell === 'bash' ? after : fds).values())
-      return isShort(node) ? held() : held(after.values())
+      if (ctx.functions.has(name)) return held([], pipes(ctx.shell === 'bash' ? after : fds))
+      return isShort(node) ? held() : held(pipes(after))
     }
     case 'Pipeline': {
       const commands = before(node.commands)
@@ -312,7 +340,7 @@ function job(node: PipelineNode | AndOr, fds: Fds, ctx: Context, cut?: number): 
       const waits = node.prefixes.some((p) =>
         ctx.shell === 'bash' ? p.type === 'Time' : p.type === 'Negation'
       )
-      return merge(...parts, waits ? held([], fds.values()) : held())
+      return merge(...parts, waits ? held([], pipes(fds)) : held())
     }
     case 'AndOr': {
       const commands = before(node.commands)
@@ -321,7 +349,7 @@ function job(node: PipelineNode | AndOr, fds: Fds, ctx: Context, cut?: number): 
       const end = job(last, fds, ctx, cut)
       if (ctx.shell === 'dash' || isExecCommand(last)) return end
       if (commands.every((c) => !isLong(c, ctx))) return held()
-      return merge(end, held([], fds.values()))
+      return merge(end, held([], pipes(fds)))
     }
     case 'Redirected':
       return job(node.command, applyRedirects(fds, before(node.redirects)), ctx)
@@ -372,8 +400,9 @@ function compound(
     let env = fds
     list.commands.forEach((statement, i) => {
       const node = statement.command
-      if (!statement.background && isExecRedirect(node)) {
-        env = applyRedirects(env, redirectsOf(node))
+      const exec = execRedirects(node)
+      if (!statement.background && exec) {
+        env = applyRedirects(env, exec)
         return
       }
       if (statement.background) {
@@ -383,7 +412,7 @@ function compound(
       const final = finals.includes(list) && i === list.commands.length - 1
       const end = final ? job(node, env, ctx) : held()
       if (inPlace) parts.push(end)
-      else parts.push(held(end.own, isLong(node, ctx) ? env.values() : []), held([], end.shell))
+      else parts.push(held(end.own, isLong(node, ctx) ? pipes(env) : []), held([], end.shell))
     })
   }
   return merge(...parts)
@@ -464,8 +493,10 @@ function isLong(node: PipelineNode | AndOr, ctx: Context): boolean {
 }
 
 /** `exec >file 2>&1`: redirections of the shell itself, no command. */
-function isExecRedirect(node: PipelineNode | AndOr): node is Command {
+function execRedirects(node: PipelineNode | AndOr): Redirection[] | undefined {
   return node.type === 'Command' && wordValue(node.name) === 'exec' && node.args.length === 0
+    ? redirectsOf(node)
+    : undefined
 }
 
 /** `exec cmd`: the command replaces the shell (or the list's subshell). */
@@ -602,6 +633,17 @@ function describe(
   const src = (from: number, to: number): string => script.slice(from, to)
   const endPos = cut ?? statement.end - 1
   const commands = commandNames(node)
+  // A descriptor the script saved (`exec 3>&1`) is inherited too: the fix closes it.
+  const extra = [...found.fds.keys()]
+    .filter((fd) => fd > 2)
+    .sort((a, b) => a - b)
+    .map((fd) => ` ${fd}>&-`)
+    .join('')
+  const quietParts = (n: PipelineNode) => quietPartsOf(script, n, extra)
+  const quiet = (n: PipelineNode) => {
+    const { body, out } = quietParts(n)
+    return `${body} ${out}`
+  }
   const base = {
     line: lineOf(statement.pos),
     endLine: lineOf(endPos),
@@ -624,17 +666,17 @@ function describe(
   switch (node.type) {
     case 'Command':
       if (form === 'function') {
-        const { body, out } = quietParts(script, node)
+        const { body, out } = quietParts(node)
         return { ...job, form, fix: `{ ${body}; } ${out} &` }
       }
-      return { ...job, form, fix: `${quiet(script, node)} &` }
+      return { ...job, form, fix: `${quiet(node)} &` }
     case 'Pipeline':
-      return { ...job, form, fix: `${quiet(script, node)} &` }
+      return { ...job, form, fix: `${quiet(node)} &` }
     case 'AndOr': {
       const last = node.commands[node.commands.length - 1]
       if (last === undefined) return { ...job, form, fix: text }
       const head = oneLine(src(node.pos, last.pos))
-      const { body, out } = quietParts(script, last)
+      const { body, out } = quietParts(last)
       return {
         ...job,
         form,
@@ -644,7 +686,7 @@ function describe(
     }
     default: {
       const inner = node.type === 'Redirected' ? node.command : node
-      const written = quiet(script, node)
+      const written = quiet(node)
       const multiLine = written.includes('\n')
       const lastLine = written.slice(written.lastIndexOf('\n') + 1).trim()
       return {
@@ -723,9 +765,13 @@ function stripOutputRedirects(script: string, node: PipelineNode): string {
  * A command or compound without its own std redirections, and where to send its output instead:
  * the log file it names, if it names one, else /dev/null.
  */
-function quietParts(script: string, node: PipelineNode): { body: string; out: string } {
+function quietPartsOf(
+  script: string,
+  node: PipelineNode,
+  extra: string
+): { body: string; out: string } {
   if (node.type === 'Pipeline')
-    return { body: `{ ${oneLine(script.slice(node.pos, node.end))}; }`, out: QUIET }
+    return { body: `{ ${oneLine(script.slice(node.pos, node.end))}; }`, out: QUIET + extra }
   const redirects = (
     node.type === 'Command' ? redirectsOf(node) : node.type === 'Redirected' ? node.redirects : []
   ).filter(isStdRedirect)
@@ -743,12 +789,7 @@ function quietParts(script: string, node: PipelineNode): { body: string; out: st
       ? `${log.operator === '>>' ? '>>' : '>'} ${log.target.text} 2>&1 < /dev/null`
       : QUIET
   const body = stripOutputRedirects(script, node)
-  return { body: node.type === 'Command' ? oneLine(body) : body, out }
-}
-
-function quiet(script: string, node: PipelineNode): string {
-  const { body, out } = quietParts(script, node)
-  return `${body} ${out}`
+  return { body: node.type === 'Command' ? oneLine(body) : body, out: out + extra }
 }
 
 /** dash's reading fixed: `&> file` written `> file 2>&1`. */
