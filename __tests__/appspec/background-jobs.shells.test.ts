@@ -31,8 +31,13 @@ const DASH = '/bin/dash'
  * enough for a job's dup2 on a busy machine; a loaded one only makes the wait longer.
  */
 const SETTLE_MS = 600
-/** How long the stand-in program lives; every run is killed before. */
-const PROGRAM_S = 10
+/**
+ * How long the stand-in program lives: beyond any run on a loaded machine (a job that outlived
+ * it would read as closed); every run is killed at the end, this bounds what a crash leaves.
+ */
+const PROGRAM_S = 120
+/** The whole batch's bound: past it the stand-ins may be gone, and the verdicts with them. */
+const BATCH_MS = 90_000
 
 const haveShells = [BASH, DASH].every((p) => existsSync(p)) && hasMkfifo()
 const maybe = haveShells ? describe : describe.skip
@@ -222,7 +227,7 @@ maybe('background jobs under the real shells', () => {
       measured.set(c, { ...measured.get(c), [as]: results[i] })
     })
     fixes.forEach((f, i) => (f.result = results[caseRuns.length + i]))
-  })
+  }, BATCH_MS)
 
   it.each(JOB_CASES.map((c) => [c.why, c] as const))('%s', (_why, c) => {
     const m = measured.get(c)
