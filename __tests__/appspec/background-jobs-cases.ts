@@ -354,6 +354,21 @@ export const JOB_CASES: JobCase[] = [
     ...both('closed')
   },
   {
+    why: 'a redirected job inside backticks',
+    script: 'pid=`java -jar app.jar >/dev/null 2>&1 & echo $!`\necho "$pid" > app.pid',
+    ...both('closed')
+  },
+  {
+    why: "a job left on a command substitution's pipe: the script waits on it (a timeout)",
+    script: 'started=$(java -jar app.jar &)\necho "$started"',
+    ...both('runs')
+  },
+  {
+    why: 'a job in a here-document indented with tabs (<<-) is text',
+    script: 'cat <<-EOF >/dev/null\n\tjava -jar app.jar &\n\tEOF\necho ok',
+    ...both('closed')
+  },
+  {
     why: 'a short builtin in the background',
     script: 'echo started &',
     ...both('closed')

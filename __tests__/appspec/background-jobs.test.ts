@@ -151,9 +151,9 @@ describe('openBackgroundJobs, what it says', () => {
       'start() { node worker.js & }\nstart\nstart\njava -jar app.jar &\n',
       ['bash']
     )
-    expect(jobs.map((j) => [j.line, j.text])).toEqual([
-      [1, 'node worker.js &'],
-      [4, 'java -jar app.jar &']
+    expect(jobs.map((j) => [j.line, j.text, j.shells])).toEqual([
+      [1, 'node worker.js &', ['bash']],
+      [4, 'java -jar app.jar &', ['bash']]
     ])
   })
 

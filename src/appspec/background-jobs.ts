@@ -109,7 +109,7 @@ export function openBackgroundJobs(script: string, shells: readonly Shell[]): Op
         byKey.set(key, { ...job, streams: sortStreams(streams), shells: [shell] })
         continue
       }
-      known.shells.push(shell)
+      if (!known.shells.includes(shell)) known.shells.push(shell)
       known.streams = sortStreams([...known.streams, ...streams])
       known.ownOutput ||= job.ownOutput
     }
@@ -348,7 +348,7 @@ function job(node: PipelineNode | AndOr, fds: Fds, ctx: Context, cut?: number): 
       if (last === undefined) return held()
       const end = job(last, fds, ctx, cut)
       if (ctx.shell === 'dash' || isExecCommand(last)) return end
-      if (commands.every((c) => !isLong(c, ctx))) return held()
+      if (commands.every((c) => !isLong(c))) return held()
       return merge(end, held([], pipes(fds)))
     }
     case 'Redirected':
@@ -412,7 +412,7 @@ function compound(
       const final = finals.includes(list) && i === list.commands.length - 1
       const end = final ? job(node, env, ctx) : held()
       if (inPlace) parts.push(end)
-      else parts.push(held(end.own, isLong(node, ctx) ? pipes(env) : []), held([], end.shell))
+      else parts.push(held(end.own, isLong(node) ? pipes(env) : []), held([], end.shell))
     })
   }
   return merge(...parts)
@@ -430,41 +430,12 @@ function merge(...parts: Held[]): Held {
 }
 
 /** Builtins that return at once: in the background they hold nothing for long. */
-const SHORT = new Set([
-  ':',
-  '[',
-  'alias',
-  'break',
-  'cd',
-  'continue',
-  'declare',
-  'disown',
-  'echo',
-  'exit',
-  'export',
-  'false',
-  'getopts',
-  'hash',
-  'let',
-  'local',
-  'printf',
-  'pwd',
-  'read',
-  'readonly',
-  'return',
-  'set',
-  'shift',
-  'shopt',
-  'test',
-  'trap',
-  'true',
-  'type',
-  'typeset',
-  'ulimit',
-  'umask',
-  'unalias',
-  'unset'
-])
+const SHORT = new Set(
+  (
+    ': [ alias break cd continue declare disown echo exit export false getopts hash let local ' +
+    'printf pwd read readonly return set shift shopt test trap true type typeset ulimit umask unalias unset'
+  ).split(' ')
+)
 
 function isShort(command: Command): boolean {
   const name = wordValue(command.name)
@@ -472,23 +443,21 @@ function isShort(command: Command): boolean {
 }
 
 /** Whether a foreground node may run for long (anything but short builtins and tests). */
-function isLong(node: PipelineNode | AndOr, ctx: Context): boolean {
+function isLong(node: PipelineNode | AndOr): boolean {
   switch (node.type) {
     case 'Command':
       return !isShort(node)
     case 'Pipeline':
     case 'AndOr':
-      return node.commands.some((c) => isLong(c, ctx))
+      return node.commands.some((c) => isLong(c))
     case 'Redirected':
-      return isLong(node.command, ctx)
+      return isLong(node.command)
     case 'Function':
     case 'TestCommand':
     case 'ArithmeticCommand':
       return false
     default:
-      return listsOf(node).some((l) =>
-        l.commands.some((s) => !s.background && isLong(s.command, ctx))
-      )
+      return listsOf(node).some((l) => l.commands.some((s) => !s.background && isLong(s.command)))
   }
 }
 
