@@ -748,7 +748,7 @@ const cases: Case[] = [
         file: 'deploy.sh',
         line: 2,
         message:
-          'deploy.sh line 2: in `java -jar /home/ec2-user/app/application.jar &> /var/log/app.log` dash reads `&>` as `&` followed by `>`, so the command runs in the background with its output still on the hook\'s stdout and stderr: the CodeDeploy agent waits for them to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDOUT".',
+          'deploy.sh line 2: On instances where /bin/sh is dash (Ubuntu, Debian), in `java -jar /home/ec2-user/app/application.jar &> /var/log/app.log` dash reads `&>` as `&` followed by `>`, so the command runs in the background with its output still on the hook\'s stdout and stderr: the CodeDeploy agent waits for them to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDOUT".',
         fix: 'Write `java -jar /home/ec2-user/app/application.jar > /var/log/app.log 2>&1`, which every shell reads the same, or start the script with `#!/bin/bash`.'
       }
     ]

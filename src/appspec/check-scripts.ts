@@ -277,7 +277,7 @@ const COMPOUND: Record<NonNullable<OpenJob['compound']>, string> = {
 function jobMessage(job: OpenJob, path: string, ref: ScriptRef, shells: readonly Shell[]): string {
   const streams = job.streams.join(' and ')
   const on =
-    job.shells.length < shells.length && !job.ampersandRedirect && shells.length > 1
+    job.shells.length < shells.length
       ? `On instances where /bin/sh is ${BIN_SH[job.shells[0] ?? 'bash']}, `
       : ''
   const consequence = `the CodeDeploy agent waits for ${job.streams.length > 1 ? 'them' : 'it'} to close until the hook's timeout (${ref.timeout} s), then fails ${eventWords(ref.event)} with "${AGENT.outputLeftOpen(ref.location, job.streams.includes('stdout') ? 'STDOUT' : 'STDERR')}".`
