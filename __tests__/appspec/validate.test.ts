@@ -644,8 +644,148 @@ const cases: Case[] = [
         message:
           "deploy.sh does not start with '#!': the agent runs it through /bin/sh, so bash-only syntax in it fails.",
         fix: 'Add a first line naming the interpreter, such as `#!/bin/bash`.'
+      },
+      // Under bash and dash alike, so not tied to one /bin/sh.
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 1,
+        message:
+          'deploy.sh line 1: `java -jar application.jar &` runs in the background with its output still on the hook'
       }
     ]
+  },
+
+  // background jobs left on the hook's output (background-jobs.test.ts has the shells' cases)
+  {
+    name: 'a start script whose job keeps the hook output open (warning on its line)',
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content: '#!/bin/bash\nset -e\ncd /home/ec2-user/app\njava -jar application.jar &\n',
+        mode: 0o755
+      }
+    }),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 4,
+        message:
+          'deploy.sh line 4: `java -jar application.jar &` runs in the background with its output still on the hook\'s stdout and stderr: the CodeDeploy agent waits for them to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDOUT".',
+        fix: 'Redirect its output: `java -jar application.jar > /dev/null 2>&1 < /dev/null &` (or run the service under systemd).'
+      }
+    ]
+  },
+  {
+    name: 'a job whose stderr alone stays on the hook: the agent names STDERR',
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content: '#!/bin/bash\nnohup java -jar application.jar >> /var/log/app.log &\n',
+        mode: 0o755
+      }
+    }),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 2,
+        message:
+          'deploy.sh line 2: `nohup java -jar application.jar >> /var/log/app.log &` runs in the background with its output still on the hook\'s stderr (nohup redirects output only when it goes to a terminal, and the agent gives the script pipes): the CodeDeploy agent waits for it to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDERR".',
+        fix: 'Redirect its output: `nohup java -jar application.jar >> /var/log/app.log 2>&1 < /dev/null &` (or run the service under systemd).'
+      }
+    ]
+  },
+  {
+    name: "a redirected job after `cd dir &&`: the list's bash subshell holds the output (warning)",
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content:
+          '#!/bin/bash\ncd /home/ec2-user/app && nohup java -jar application.jar >/dev/null 2>&1 &\n',
+        mode: 0o755
+      }
+    }),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 2,
+        message:
+          'deploy.sh line 2: `cd /home/ec2-user/app && nohup java -jar application.jar >/dev/null 2>&1 &` sends the whole list to the background, not only its last command: bash runs the list in a subshell that keeps the hook\'s stdout and stderr open while the last command runs, although that command is redirected: the CodeDeploy agent waits for them to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDOUT".',
+        fix: 'Send only the last command to the background: `cd /home/ec2-user/app && { nohup java -jar application.jar > /dev/null 2>&1 < /dev/null & }`, or redirect the whole list: `(cd /home/ec2-user/app && nohup java -jar application.jar) > /dev/null 2>&1 < /dev/null &` (or run the service under systemd).'
+      }
+    ]
+  },
+  {
+    name: 'the same list under #!/bin/sh: only where /bin/sh is bash',
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content:
+          '#!/bin/sh\ncd /home/ec2-user/app && java -jar application.jar >/dev/null 2>&1 &\n',
+        mode: 0o755
+      }
+    }),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 2,
+        message:
+          'deploy.sh line 2: On instances where /bin/sh is bash (Amazon Linux, RHEL), `cd /home/ec2-user/app && java -jar application.jar >/dev/null 2>&1 &` sends the whole list to the background'
+      }
+    ]
+  },
+  {
+    name: '`&>` under #!/bin/sh, which dash reads as `&` and `>` (warning)',
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content: '#!/bin/sh\njava -jar /home/ec2-user/app/application.jar &> /var/log/app.log\n',
+        mode: 0o755
+      }
+    }),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'deploy.sh',
+        line: 2,
+        message:
+          'deploy.sh line 2: On instances where /bin/sh is dash (Ubuntu, Debian), in `java -jar /home/ec2-user/app/application.jar &> /var/log/app.log` dash reads `&>` as `&` followed by `>`, so the command runs in the background with its output still on the hook\'s stdout and stderr: the CodeDeploy agent waits for them to close until the hook\'s timeout (300 s), then fails ApplicationStart with "Script at specified location: deploy.sh failed to close STDOUT".',
+        fix: 'Write `java -jar /home/ec2-user/app/application.jar > /var/log/app.log 2>&1`, which every shell reads the same, or start the script with `#!/bin/bash`.'
+      }
+    ]
+  },
+  {
+    name: "a job in an ApplicationStop script fails the next deployment's ApplicationStop",
+    tree: withHooks(
+      'hooks:\n  ApplicationStop:\n    - location: stop.sh\n      timeout: 60\n  ValidateService:\n    - location: validate.sh\n',
+      {
+        'stop.sh': { content: '#!/bin/bash\n(sleep 30; pkill -f application.jar) &\n', mode: 0o755 }
+      }
+    ),
+    expect: [
+      {
+        severity: 'warning',
+        file: 'stop.sh',
+        line: 2,
+        message:
+          "the CodeDeploy agent waits for them to close until the hook's timeout (60 s), then fails the next deployment's ApplicationStop (which runs this revision's scripts) with \"Script at specified location: stop.sh failed to close STDOUT\".",
+        fix: 'Redirect the whole subshell: `(sleep 30; pkill -f application.jar) > /dev/null 2>&1 < /dev/null &`.'
+      }
+    ]
+  },
+  {
+    name: 'a job with its output redirected, or in a script of another interpreter (no finding)',
+    tree: tutorialBundleWith({
+      'deploy.sh': {
+        content:
+          '#!/bin/bash\n# java -jar application.jar &\necho "starting & waiting"\nnohup java -jar /home/ec2-user/app/application.jar > /dev/null 2>&1 < /dev/null &\n',
+        mode: 0o755
+      },
+      'validate.sh': {
+        content: '#!/usr/bin/env python3\nimport os\nos.system("java -jar app.jar &")\n',
+        mode: 0o755
+      }
+    }),
+    expect: []
   },
   {
     name: 'a script with a BOM before #!, which /bin/sh runs past its first line (warning)',

@@ -47,7 +47,7 @@ export function tutorialTree(): Tree {
     'codedeploy/deploy.sh': {
       mode: 0o755,
       content:
-        '#!/bin/bash\ncd /home/ec2-user/app && nohup java -jar application.jar >/dev/null 2>&1 &\n'
+        '#!/bin/bash\ncd /home/ec2-user/app && { nohup java -jar application.jar >/dev/null 2>&1 & }\n'
     },
     'codedeploy/validate.sh': {
       mode: 0o755,

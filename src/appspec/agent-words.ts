@@ -68,6 +68,9 @@ export const AGENT = {
   /** Ruby's TypeError where the agent joins a path that YAML gave as another class. */
   notAString: (rubyClass: string) => `no implicit conversion of ${rubyClass} into String`,
   scriptMissing: (path: string) => `Script does not exist at specified location: ${path}`,
+  /** hook_executor.rb, when a process the script left holds its stdout or stderr at the timeout. */
+  outputLeftOpen: (location: string, stream: 'STDOUT' | 'STDERR') =>
+    `Script at specified location: ${location} failed to close ${stream}`,
   scriptError: (location: string, error: string, detail: string) =>
     `Script at specified location: ${location} failed with error ${error} with message ${detail}`,
   aliases: (name: string) => `Unknown alias: ${name}`,

@@ -1,9 +1,11 @@
 // The scripts hooks name, as the agent's HookExecutor finds and starts them: a missing one, a
 // folder, a '#!' line ending in CR are failures in its words; a script without '#!' (run by
-// /bin/sh), CRLF elsewhere, an unusual interpreter are warnings that say what will happen.
+// /bin/sh), CRLF elsewhere, an unusual interpreter, a background job left on the hook's output
+// are warnings that say what will happen.
 
 import path from 'node:path'
 import { AGENT, ARCHIVE_DIR } from './agent-words.js'
+import { openBackgroundJobs, shellsFor, type OpenJob, type Shell } from './background-jobs.js'
 import { RootedBundle, rootRelative } from './bundle-index.js'
 import type { ScriptRef } from './check-document.js'
 import type { Finding } from './types.js'
@@ -37,7 +39,7 @@ export async function checkScripts(
       resolved.set(ref, path)
       if (!opts.windows && !contentChecked.has(path)) {
         contentChecked.add(path)
-        found.push(...(await checkContent(path, bundle, opts.origin)))
+        found.push(...(await checkContent(path, ref, bundle, opts.origin)))
       }
     }
     findings.push(...(ref.event === 'ApplicationStop' ? found.map(nextDeployment) : found))
@@ -163,6 +165,7 @@ const COMMON_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'python3', 'perl'])
 
 async function checkContent(
   path: string,
+  ref: ScriptRef,
   bundle: RootedBundle,
   origin: 'built' | 'archive'
 ): Promise<Finding[]> {
@@ -252,6 +255,90 @@ async function checkContent(
         'crlf'
       )
     }
+  } else {
+    // A script with CRLF fails or misreads its commands anyway; its jobs are not looked at.
+    const text = content.toString('utf8').replace(/^\ufeff/, '')
+    const shells = shellsFor(shebang && !hasBom ? firstLine : undefined)
+    for (const job of openBackgroundJobs(text, shells)) {
+      report('warning', jobMessage(job, path, ref, shells), jobFix(job), job.line)
+    }
   }
   return findings
+}
+
+// A background job left on the hook's stdout or stderr, in parts: the job, what keeps the pipes
+// open, on which /bin/sh, and what the agent then does.
+
+const BIN_SH: Record<Shell, string> = {
+  bash: 'bash (Amazon Linux, RHEL)',
+  dash: 'dash (Ubuntu, Debian)'
+}
+
+const COMPOUND: Record<NonNullable<OpenJob['compound']>, string> = {
+  braces: 'group',
+  subshell: 'subshell',
+  if: '`if`',
+  case: '`case`',
+  loop: 'loop'
+}
+
+function jobMessage(job: OpenJob, path: string, ref: ScriptRef, shells: readonly Shell[]): string {
+  const streams = job.streams.join(' and ')
+  const on =
+    job.shells.length < shells.length
+      ? `On instances where /bin/sh is ${BIN_SH[job.shells[0] ?? 'bash']}, `
+      : ''
+  const consequence = `the CodeDeploy agent waits for ${job.streams.length > 1 ? 'them' : 'it'} to close until the hook's timeout (${ref.timeout} s), then fails ${eventWords(ref.event)} with "${AGENT.outputLeftOpen(ref.location, job.streams.includes('stdout') ? 'STDOUT' : 'STDERR')}".`
+  return `${path} line ${job.line}: ${on}${whatHolds(job, streams)}: ${consequence}`
+}
+
+function whatHolds(job: OpenJob, streams: string): string {
+  const shell = job.shells.length === 1 ? job.shells[0] : 'the shell'
+  if (job.ampersandRedirect)
+    return `in \`${job.text}\` dash reads \`&>\` as \`&\` followed by \`>\`, so the command runs in the background with its output still on the hook's ${streams}`
+  if (job.ownOutput) {
+    const nohup = job.commands.includes('nohup')
+      ? ' (nohup redirects output only when it goes to a terminal, and the agent gives the script pipes)'
+      : ''
+    return `\`${job.text}\` runs in the background with its output still on the hook's ${streams}${nohup}`
+  }
+  switch (job.form) {
+    case 'list':
+      return `\`${job.text}\` sends the whole list to the background, not only its last command: ${shell} runs the list in a subshell that keeps the hook's ${streams} open while the last command runs, although that command is redirected`
+    case 'group':
+      return `\`${job.text}\` sends the whole ${COMPOUND[job.compound ?? 'braces']} to the background: ${shell} runs it in a subshell that keeps the hook's ${streams} open while it runs, although the commands in it are redirected`
+    case 'function':
+      return `\`${job.text}\`: ${shell} runs the function in a background subshell that keeps the hook's ${streams} open while it runs, although the call is redirected`
+    default:
+      return `\`${job.text}\`: ${shell} waits for the pipeline in a background subshell that keeps the hook's ${streams} open`
+  }
+}
+
+/** ApplicationStop runs the scripts of the revision deployed before: this one's at the next deployment. */
+function eventWords(event: string): string {
+  return event === 'ApplicationStop'
+    ? "the next deployment's ApplicationStop (which runs this revision's scripts)"
+    : event
+}
+
+function jobFix(job: OpenJob): string {
+  const systemd = ' (or run the service under systemd)'
+  if (job.ampersandRedirect)
+    return `Write \`${job.fix}\`, which every shell reads the same, or start the script with \`#!/bin/bash\`.`
+  switch (job.form) {
+    case 'list':
+      return `Send only the last command to the background: \`${job.fix}\`, or redirect the whole list: \`${job.listFix ?? job.fix}\`${systemd}.`
+    case 'group': {
+      const noun = COMPOUND[job.compound ?? 'braces']
+      return job.fixIsLastLine
+        ? `Redirect the whole ${noun} where it ends, on line ${job.endLine}: \`${job.fix}\`.`
+        : `Redirect the whole ${noun}: \`${job.fix}\`.`
+    }
+    case 'function':
+      return `Redirect the call as a group: \`${job.fix}\`.`
+    case 'pipeline':
+      return `Redirect the whole pipeline: \`${job.fix}\`${systemd}.`
+    default:
+      return `Redirect its output: \`${job.fix}\`${systemd}.`
+  }
 }
