@@ -87,7 +87,7 @@ const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(
 if (line !== undefined)
     process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(109), __nccwpck_require__.e(845)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6845));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(163), __nccwpck_require__.e(54)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9054));
     await run(cancellation?.signal ?? new AbortController().signal);
 }
 finally {

@@ -12,7 +12,7 @@ import { writeTree } from '../support/fixtures.js'
 const cleanups: (() => void)[] = []
 afterEach(() => cleanups.splice(0).forEach((c) => c()))
 
-it('names runas users and the CRLF script by location, from a bundle in a subfolder', async () => {
+it('names runas users, the CRLF script and the background job by location, from a bundle in a subfolder', async () => {
   const ws = makeDir('evidence-ws-')
   const temp = makeDir('evidence-temp-')
   cleanups.push(ws.cleanup, temp.cleanup)
@@ -27,7 +27,10 @@ hooks:
     - location: scripts/check.sh
 `,
     'deploy/scripts/start.sh': { mode: 0o755, content: '#!/bin/bash\necho start\r\necho two\r\n' },
-    'deploy/scripts/check.sh': { mode: 0o755, content: '#!/bin/bash\necho ok\n' }
+    'deploy/scripts/check.sh': {
+      mode: 0o755,
+      content: '#!/bin/bash\necho ok\npython3 -m http.server 8080 &\n'
+    }
   })
   const bundle = await prepareBundle(
     {
@@ -42,9 +45,13 @@ hooks:
     },
     new MemoryLogger()
   )
-  expect(bundleEvidence(bundle)).toEqual({
-    origin: 'built',
-    runas: { 'scripts/start.sh': 'deploy' },
-    notes: [{ location: 'scripts/start.sh', kind: 'crlf', line: 2 }]
-  })
+  const evidence = bundleEvidence(bundle)
+  expect(evidence).toMatchObject({ origin: 'built', runas: { 'scripts/start.sh': 'deploy' } })
+  expect(evidence.notes).toHaveLength(2)
+  expect(evidence.notes).toEqual(
+    expect.arrayContaining([
+      { location: 'scripts/start.sh', kind: 'crlf', line: 2 },
+      { location: 'scripts/check.sh', kind: 'background-output', line: 3 }
+    ])
+  )
 })

@@ -260,7 +260,13 @@ async function checkContent(
     const text = content.toString('utf8').replace(/^\ufeff/, '')
     const shells = shellsFor(shebang && !hasBom ? firstLine : undefined)
     for (const job of openBackgroundJobs(text, shells)) {
-      report('warning', jobMessage(job, path, ref, shells), jobFix(job), job.line)
+      report(
+        'warning',
+        jobMessage(job, path, ref, shells),
+        jobFix(job),
+        job.line,
+        'background-output'
+      )
     }
   }
   return findings
