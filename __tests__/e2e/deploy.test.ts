@@ -58,7 +58,13 @@ describe('deploying to the test bed', () => {
         `https://us-east-1.console.aws.amazon.com/codesuite/codedeploy/deployments/${o['deployment-id']}?region=us-east-1`
       )
       expect(json(o.deployments)).toEqual([
-        { group: 'fleet', id: o['deployment-id'], status: 'Succeeded', url: o['deployment-url'] }
+        {
+          group: 'fleet',
+          id: o['deployment-id'],
+          status: 'Succeeded',
+          url: o['deployment-url'],
+          advice: ''
+        }
       ])
       expect(o['bundle-uploaded']).toBe('true')
       expect(o['bundle-etag']).toMatch(/^[0-9a-f]{32}(-\d+)?$/)
