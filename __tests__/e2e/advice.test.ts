@@ -42,6 +42,19 @@ function workspace(files: Tree): string {
 /** An appspec with nothing to install or run: for failures that come before any instance work. */
 const bare = (): string => workspace({ 'deploy/appspec.yml': 'version: 0.0\nos: linux\n' })
 
+/** A bundle whose only hook is ValidateService running `script` (as written: CRLF kept). */
+const validating = (script: string): string =>
+  workspace({
+    'deploy/appspec.yml': `version: 0.0
+os: linux
+hooks:
+  ValidateService:
+    - location: scripts/validate.sh
+      timeout: 30
+`,
+    'deploy/scripts/validate.sh': script
+  })
+
 const deploy = (group: string, ws: string, inputs: Record<string, string> = {}) =>
   deployOnBed(bed(), APP, ws, { 'deployment-group': group, ...inputs }, { timeoutMs: 200_000 })
 
@@ -143,17 +156,7 @@ hooks:
       async () => {
         const r = await deploy(
           `exit-${agent}`,
-          workspace({
-            'deploy/appspec.yml': `version: 0.0
-os: linux
-hooks:
-  ValidateService:
-    - location: scripts/validate.sh
-      timeout: 30
-`,
-            'deploy/scripts/validate.sh':
-              '#!/bin/bash\necho "checking"\nnot-a-command-xyz --health\n'
-          })
+          validating('#!/bin/bash\necho "checking"\nnot-a-command-xyz --health\n')
         )
         const line = failureLine(r)
         const [f] = failedInstances(r)
@@ -168,6 +171,49 @@ hooks:
       },
       ONE_MS
     )
+
+    it(
+      'ValidateService: exit 126, a file that is not executable',
+      async () => {
+        const r = await deploy(
+          `exec-${agent}`,
+          validating(
+            '#!/bin/bash\nf=$(mktemp)\necho "echo hi" > "$f"\n"$f"\ns=$?\nrm -f "$f"\nexit $s\n'
+          )
+        )
+        const line = failureLine(r)
+        const [f] = failedInstances(r)
+        expect(f!.message).toBe(
+          'Script at specified location: scripts/validate.sh failed with exit code 126'
+        )
+        expect(f!.advice).toContain('git update-index --chmod=+x')
+        expect(line).toContain('Fix: Commit the execute bit')
+        expect(
+          r.errors.some((e) => /\/tmp\/tmp\.\w+ was found but could not be executed/.test(e))
+        ).toBe(true)
+      },
+      ONE_MS
+    )
+
+    it(
+      'ValidateService: CRLF line endings, warned before the upload and explained after',
+      async () => {
+        const r = await deploy(
+          `crlf-${agent}`,
+          validating('#!/bin/bash\necho "checking"\r\nls /opt/e2e-advice-nothing-here\r\n')
+        )
+        // Before the upload: the script check's warning (line 2, the first CRLF).
+        expect(r.stdout).toMatch(/::warning[^\n]*line=2[^\n]*has Windows \(CRLF\) line endings/)
+        const line = failureLine(r)
+        const [f] = failedInstances(r)
+        expect(f!.message).toBe(
+          'Script at specified location: scripts/validate.sh failed with exit code 2'
+        )
+        expect(f!.advice).toContain('*.sh text eol=lf')
+        expect(line).toContain('Fix: Add `*.sh text eol=lf` to .gitattributes')
+      },
+      ONE_MS
+    )
   }
 )
 
@@ -175,19 +221,7 @@ describe('deployment failures, with the numbers CodeDeploy has', () => {
   it(
     "HEALTH_CONSTRAINTS: the configuration, the group and the failures, then the first cause's fix",
     async () => {
-      const r = await deploy(
-        'health',
-        workspace({
-          'deploy/appspec.yml': `version: 0.0
-os: linux
-hooks:
-  ValidateService:
-    - location: scripts/validate.sh
-      timeout: 30
-`,
-          'deploy/scripts/validate.sh': '#!/bin/bash\nnot-a-command-xyz\n'
-        })
-      )
+      const r = await deploy('health', validating('#!/bin/bash\nnot-a-command-xyz\n'))
       const line = failureLine(r)
       expect(line).toContain('HEALTH_CONSTRAINTS')
       expect(line).toContain(

@@ -82,6 +82,10 @@ async function check(group: string): Promise<void> {
         advice: expect.stringContaining('cd dir && { cmd > /dev/null 2>&1 < /dev/null & }')
       })
     ])
+    // Warned before the upload, on the line.
+    expect(r.stdout).toMatch(
+      /::warning[^\n]*line=3[^\n]*sends the whole list to the background, not only its last command/
+    )
     const failure = r.errors.at(-1) ?? ''
     expect(failure).toContain("Fix: Redirect the background command's output and input")
     expect(
