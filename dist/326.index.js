@@ -1037,7 +1037,7 @@ const noInstances = rule('NO_INSTANCES', `${API}; user guide, "Working with inst
 const SERVICE_ROLE_FIX = 'The role must trust codedeploy.amazonaws.com and have the AWS managed policy AWSCodeDeployRole; blue/green groups that copy an Auto Scaling group with a launch template also need iam:PassRole, ec2:RunInstances and ec2:CreateTags.';
 const iamRoleMissing = rule('IAM_ROLE_MISSING', `${API}; user guide, "Step 2: Create a service role for CodeDeploy"`, {
     why: 'The deployment group has no service role, or the role no longer exists.',
-    fix: `Set the group's service role: ${SERVICE_ROLE_FIX}`
+    fix: `Set the group's service role. ${SERVICE_ROLE_FIX}`
 }, (e) => ({
     cause: `Deployment group '${e.group}' has no service role CodeDeploy can use${e.description?.serviceRoleArn ? ` (${e.description.serviceRoleArn} is missing)` : ''}.`,
     fix: `Create or fix the service role and set it on the group (\`aws deploy update-deployment-group --application-name ${e.application} --current-deployment-group-name ${e.group} --service-role-arn <role-arn>\`). ${SERVICE_ROLE_FIX}`
@@ -1207,11 +1207,17 @@ const outputsLeftOpen = {
         why: "The script returned, but a process it started in the background still holds the hook's output: `cmd &` without redirection, `nohup cmd &` (nohup redirects only a terminal), or `cd dir && cmd > /dev/null 2>&1 &` (the `&` sends the whole list to a subshell that keeps the output). The agent waits for it until the timeout.",
         fix: "Redirect the background command's output: `cmd > /dev/null 2>&1 < /dev/null &`, or `cd dir && { cmd > /dev/null 2>&1 < /dev/null & }`; or run the service under systemd. The action warns about such lines before the upload."
     },
-    advise({ failure: f }) {
+    advise({ failure: f, group }) {
         const stream = /failed to close (STDOUT|STDERR)/.exec(f.message)?.[1];
         if (!stream)
             return undefined;
-        return advice(this.id, `${scriptOf(f)} returned, but a process it started in the background still held the hook's ${stream}, so the agent waited for it until the script's timeout. Typical lines: \`cmd &\` or \`nohup cmd &\` without a redirection (nohup only redirects a terminal), or \`cd dir && cmd > /dev/null 2>&1 &\`, where the \`&\` sends the whole list to a subshell that keeps the output.`, `Redirect the background command's output and input: \`cmd > /dev/null 2>&1 < /dev/null &\` (in a list: \`cd dir && { cmd > /dev/null 2>&1 < /dev/null & }\`), or run the service under systemd.`);
+        const lines = (group.bundle?.notes ?? [])
+            .filter((n) => n.kind === 'background-output' && n.location === f.script && n.line)
+            .map((n) => n.line);
+        const warned = lines.length
+            ? ` The action warned about ${f.script} line ${lines.join(', ')} before the upload.`
+            : '';
+        return advice(this.id, `${scriptOf(f)} returned, but a process it started in the background still held the hook's ${stream}, so the agent waited for it until the script's timeout. Typical lines: \`cmd &\` or \`nohup cmd &\` without a redirection (nohup only redirects a terminal), or \`cd dir && cmd > /dev/null 2>&1 &\`, where the \`&\` sends the whole list to a subshell that keeps the output.${warned}`, `Redirect the background command's output and input: \`cmd > /dev/null 2>&1 < /dev/null &\` (in a list: \`cd dir && { cmd > /dev/null 2>&1 < /dev/null & }\`), or run the service under systemd.`);
     }
 };
 /** Lines a long-running service prints once it is up: the hook waited on a service, not a step. */

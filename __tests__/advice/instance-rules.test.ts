@@ -143,7 +143,24 @@ describe('instance rules', () => {
       expect(a?.cause).toContain(`still held the hook's ${stream}`)
       expect(a?.cause).toContain('cd dir && cmd > /dev/null 2>&1 &')
       expect(a?.fix).toContain('cd dir && { cmd > /dev/null 2>&1 < /dev/null & }')
+      expect(a?.cause).not.toContain('warned')
     }
+    const warned = advise(
+      {
+        errorCode: 'UnknownError',
+        message: 'Script at specified location: scripts/start.sh failed to close STDOUT'
+      },
+      {
+        bundle: {
+          origin: 'built',
+          runas: {},
+          notes: [{ location: 'scripts/start.sh', kind: 'background-output', line: 3 }]
+        }
+      }
+    )
+    expect(warned?.cause).toContain(
+      'The action warned about scripts/start.sh line 3 before the upload.'
+    )
   })
 
   describe('a timeout on a service', () => {

@@ -90,6 +90,11 @@ async function check(group: string): Promise<void> {
     expect(failure).toContain("Fix: Redirect the background command's output and input")
     expect(
       r.errors.some((e) =>
+        e.includes('The action warned about scripts/start.sh line 3 before the upload.')
+      )
+    ).toBe(true)
+    expect(
+      r.errors.some((e) =>
         e.includes(
           "scripts/start.sh returned, but a process it started in the background still held the hook's STDOUT"
         )

@@ -148,7 +148,7 @@ const iamRoleMissing = rule(
   `${API}; user guide, "Step 2: Create a service role for CodeDeploy"`,
   {
     why: 'The deployment group has no service role, or the role no longer exists.',
-    fix: `Set the group's service role: ${SERVICE_ROLE_FIX}`
+    fix: `Set the group's service role. ${SERVICE_ROLE_FIX}`
   },
   (e) => ({
     cause: `Deployment group '${e.group}' has no service role CodeDeploy can use${e.description?.serviceRoleArn ? ` (${e.description.serviceRoleArn} is missing)` : ''}.`,

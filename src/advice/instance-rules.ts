@@ -94,12 +94,18 @@ const outputsLeftOpen: InstanceRule = {
     why: "The script returned, but a process it started in the background still holds the hook's output: `cmd &` without redirection, `nohup cmd &` (nohup redirects only a terminal), or `cd dir && cmd > /dev/null 2>&1 &` (the `&` sends the whole list to a subshell that keeps the output). The agent waits for it until the timeout.",
     fix: "Redirect the background command's output: `cmd > /dev/null 2>&1 < /dev/null &`, or `cd dir && { cmd > /dev/null 2>&1 < /dev/null & }`; or run the service under systemd. The action warns about such lines before the upload."
   },
-  advise({ failure: f }) {
+  advise({ failure: f, group }) {
     const stream = /failed to close (STDOUT|STDERR)/.exec(f.message)?.[1]
     if (!stream) return undefined
+    const lines = (group.bundle?.notes ?? [])
+      .filter((n) => n.kind === 'background-output' && n.location === f.script && n.line)
+      .map((n) => n.line)
+    const warned = lines.length
+      ? ` The action warned about ${f.script} line ${lines.join(', ')} before the upload.`
+      : ''
     return advice(
       this.id,
-      `${scriptOf(f)} returned, but a process it started in the background still held the hook's ${stream}, so the agent waited for it until the script's timeout. Typical lines: \`cmd &\` or \`nohup cmd &\` without a redirection (nohup only redirects a terminal), or \`cd dir && cmd > /dev/null 2>&1 &\`, where the \`&\` sends the whole list to a subshell that keeps the output.`,
+      `${scriptOf(f)} returned, but a process it started in the background still held the hook's ${stream}, so the agent waited for it until the script's timeout. Typical lines: \`cmd &\` or \`nohup cmd &\` without a redirection (nohup only redirects a terminal), or \`cd dir && cmd > /dev/null 2>&1 &\`, where the \`&\` sends the whole list to a subshell that keeps the output.${warned}`,
       `Redirect the background command's output and input: \`cmd > /dev/null 2>&1 < /dev/null &\` (in a list: \`cd dir && { cmd > /dev/null 2>&1 < /dev/null & }\`), or run the service under systemd.`
     )
   }
