@@ -1140,11 +1140,16 @@ function adviseDeployment(e) {
 
 const AGENT = 'codedeploy-agent 1.8.1';
 /** The hooks that run the last successful revision's appspec and scripts, not this one's. */
-const PREVIOUS_REVISION_EVENTS = [
-    'ApplicationStop',
-    'BeforeBlockTraffic',
-    'AfterBlockTraffic'
-];
+const PREVIOUS_REVISION_EVENTS = ['ApplicationStop', 'BeforeBlockTraffic', 'AfterBlockTraffic'];
+/**
+ * A failure in the last successful revision's script that ignore-application-stop-failures gets
+ * past: what the previous-revision rule explains, and when that revision is worth reading.
+ */
+function ranPreviousRevision(f, group) {
+    return (PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent) &&
+        !(0,agent_checks/* isAgentNotReceived */.Kq)(f.message) &&
+        !group.inputs.ignoreApplicationStopFailures);
+}
 const HOOK_SOURCE = `${AGENT} lib/instance_agent/plugins/codedeploy/hook_executor.rb`;
 function advice(rule, cause, fix) {
     return { rule, cause, fix };
@@ -1443,9 +1448,7 @@ const previousRevision = {
     },
     advise(c) {
         const { failure: f, group } = c;
-        if (!PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent) || (0,agent_checks/* isAgentNotReceived */.Kq)(f.message))
-            return undefined;
-        if (group.inputs.ignoreApplicationStopFailures)
+        if (!ranPreviousRevision(f, group))
             return undefined;
         const inner = SCRIPT_RULES.map((r) => r.advise(c)).find(Boolean);
         const last = group.lastSuccess;
@@ -1547,16 +1550,6 @@ async function lastSuccessOf(run, dg, ownId) {
 async function readEvidence(run, r, info) {
     const { settings } = run;
     const code = info?.errorInformation?.code ?? '';
-    const previousRevision = r.failedInstances.some((f) => PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent));
-    const dg = previousRevision || NEEDS_GROUP.has(code)
-        ? await (0,reads/* readDeploymentGroup */.fL)(run.ctx, settings.application, r.group)
-        : undefined;
-    const lastSuccess = previousRevision ? await lastSuccessOf(run, dg, r.id) : undefined;
-    const configName = info?.deploymentConfigName ?? dg?.deploymentConfigName;
-    const ci = NEEDS_CONFIG.has(code) && configName
-        ? await (0,reads/* readDeploymentConfig */.yO)(run.ctx, configName)
-        : undefined;
-    const mh = ci?.minimumHealthyHosts;
     const revision = run.revision
         ? s3Uri(run.revision.bucket, run.revision.key, run.revision.version)
         : s3Uri(info?.revision?.s3Location?.bucket, info?.revision?.s3Location?.key);
@@ -1564,7 +1557,6 @@ async function readEvidence(run, r, info) {
         region: run.region,
         application: settings.application,
         group: r.group,
-        ...(lastSuccess ? { lastSuccess } : {}),
         inputs: {
             ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
             ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
@@ -1574,6 +1566,18 @@ async function readEvidence(run, r, info) {
         },
         ...(run.bundle ? { bundle: run.bundle } : {})
     };
+    const previousRevision = r.failedInstances.some((f) => ranPreviousRevision(f, group));
+    const dg = previousRevision || NEEDS_GROUP.has(code)
+        ? await (0,reads/* readDeploymentGroup */.fL)(run.ctx, settings.application, r.group)
+        : undefined;
+    const lastSuccess = previousRevision ? await lastSuccessOf(run, dg, r.id) : undefined;
+    if (lastSuccess)
+        group.lastSuccess = lastSuccess;
+    const configName = info?.deploymentConfigName ?? dg?.deploymentConfigName;
+    const ci = NEEDS_CONFIG.has(code) && configName
+        ? await (0,reads/* readDeploymentConfig */.yO)(run.ctx, configName)
+        : undefined;
+    const mh = ci?.minimumHealthyHosts;
     return {
         group,
         ...(dg ? { description: describe(dg) } : {}),
@@ -1605,7 +1609,7 @@ function counted(r) {
 function adviseDeploymentOf(r, info, ev, stoppedByAction) {
     const ei = info?.errorInformation;
     const first = (0,diagnose/* distinctCauses */.x6)(r.failedInstances)[0];
-    const firstAdvice = r.failedInstances.find((f) => first?.instanceIds[0] === f.instanceId)?.advice;
+    const firstAdvice = first?.advice;
     const byCode = ei?.code
         ? adviseDeployment({
             ...ev.group,
@@ -1725,7 +1729,7 @@ async function succeeded(run, r) {
     await advise(run, r, undefined, false);
     const first = (0,diagnose/* distinctCauses */.x6)(r.failedInstances)[0];
     if (first)
-        log.warning(`Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${(0,diagnose/* firstCauseText */.Bv)(first)}.${fixOf(r, first)} They are listed in failed-instances; console: ${r.url}`);
+        log.warning(`Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${(0,diagnose/* firstCauseText */.Bv)(first)}.${fixOf(first)} They are listed in failed-instances; console: ${r.url}`);
 }
 /**
  * The fix for a failed deployment: the catalogue's advice (its error code's rule, else its first
@@ -1823,9 +1827,8 @@ async function haltedOnSilence(run, r, w, watch, pt) {
     r.error = new errors/* ActionError */.lZ(`Deployment ${r.id} to '${r.group}' was stopped (status ${r.status || 'unknown'}): the CodeDeploy agent did not pick up the lifecycle event within agent-silence-timeout (${(0,duration/* minutesText */.B)(run.settings.agentSilenceTimeoutMinutes)}) on ${silentList(silent)}.${rollbackStartedText(r)}${after}`, `${(0,agent_checks/* agentChecksText */.U$)(run.region, justLaunched)} Console: ${r.url}`);
 }
 /** " Fix: …" for the first cause, when the catalogue knows one. */
-function fixOf(r, first) {
-    const a = r.failedInstances.find((f) => f.instanceId === first.instanceIds[0])?.advice;
-    return a ? ` Fix: ${a.fix}` : '';
+function fixOf(first) {
+    return first.advice ? ` Fix: ${first.advice.fix}` : '';
 }
 function labelOf(r, instanceId) {
     return r.instances.find((i) => i.instanceId === instanceId)?.label;

@@ -5811,17 +5811,13 @@ async function deploy(codedeploy, region, settings, bundle, upload, deps) {
     });
 }
 /**
- * What a failure's advice may read of the bundle: where it came from, each hook's runas user, and
- * the findings of the script check that explain a failure on the instance (CRLF, a background job
+ * What a failure's advice may read of the bundle: where it came from, and the findings of the script check that explain a failure on the instance (CRLF, a background job
  * still holding the hook's output), by the hook location the agent reports.
  */
 function bundleEvidence(bundle) {
-    const runas = {};
     const locationOf = new Map();
     for (const hook of bundle.appspec.appspec?.hooks ?? [])
         for (const s of hook.scripts) {
-            if (s.runas)
-                runas[s.location] = s.runas;
             locationOf.set(s.path, s.location);
         }
     const notes = [];
@@ -5830,7 +5826,7 @@ function bundleEvidence(bundle) {
         if (f.kind && location)
             notes.push({ location, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) });
     }
-    return { origin: bundle.origin, runas, notes };
+    return { origin: bundle.origin, notes };
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {

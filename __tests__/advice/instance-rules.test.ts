@@ -153,7 +153,6 @@ describe('instance rules', () => {
       {
         bundle: {
           origin: 'built',
-          runas: {},
           notes: [{ location: 'scripts/start.sh', kind: 'background-output', line: 3 }]
         }
       }
@@ -181,7 +180,6 @@ describe('instance rules', () => {
       const a = advise(timedOut, {
         bundle: {
           origin: 'built',
-          runas: {},
           notes: [{ location: 'scripts/start.sh', kind: 'background-output', line: 4 }]
         }
       })
@@ -234,7 +232,6 @@ describe('instance rules', () => {
     const noted = advise(enoent, {
       bundle: {
         origin: 'built',
-        runas: {},
         notes: [{ location: 'scripts/start.sh', kind: 'crlf', line: 1 }]
       }
     })
@@ -320,7 +317,7 @@ describe('instance rules', () => {
           errorCode: 'UnknownError',
           message: 'Error extracting tar archive: 2'
         },
-        { bundle: { origin: 'built', runas: {}, notes: [] } }
+        { bundle: { origin: 'built', notes: [] } }
       )
       expect(built?.rule).toBe('archive-unreadable')
       expect(built?.cause).toContain('the likelier cause is the instance (a full disk)')
@@ -331,7 +328,7 @@ describe('instance rules', () => {
           errorCode: 'UnknownError',
           message: 'Error extracting zip archive: 9'
         },
-        { bundle: { origin: 'archive', runas: {}, notes: [] } }
+        { bundle: { origin: 'archive', notes: [] } }
       )
       expect(archive?.fix).toContain('make bundle-type match the file')
       const full = advise({
@@ -349,7 +346,7 @@ describe('instance rules', () => {
         message:
           'Script does not exist at specified location: /opt/codedeploy-agent/deployment-root/g/d-1/deployment-archive/scripts/start.sh'
       },
-      { bundle: { origin: 'archive', runas: {}, notes: [] } }
+      { bundle: { origin: 'archive', notes: [] } }
     )
     expect(missing?.rule).toBe('script-missing')
     expect(missing?.cause).toContain('could not check the pre-built archive')

@@ -12,7 +12,7 @@ import { writeTree } from '../support/fixtures.js'
 const cleanups: (() => void)[] = []
 afterEach(() => cleanups.splice(0).forEach((c) => c()))
 
-it('names runas users, the CRLF script and the background job by location, from a bundle in a subfolder', async () => {
+it('names the CRLF script and the background job by location, from a bundle in a subfolder', async () => {
   const ws = makeDir('evidence-ws-')
   const temp = makeDir('evidence-temp-')
   cleanups.push(ws.cleanup, temp.cleanup)
@@ -46,7 +46,7 @@ hooks:
     new MemoryLogger()
   )
   const evidence = bundleEvidence(bundle)
-  expect(evidence).toMatchObject({ origin: 'built', runas: { 'scripts/start.sh': 'deploy' } })
+  expect(evidence.origin).toBe('built')
   expect(evidence.notes).toHaveLength(2)
   expect(evidence.notes).toEqual(
     expect.arrayContaining([

@@ -13,11 +13,19 @@ export type InstanceRule = Rule<InstanceCase>
 
 const AGENT = 'codedeploy-agent 1.8.1'
 /** The hooks that run the last successful revision's appspec and scripts, not this one's. */
-export const PREVIOUS_REVISION_EVENTS = [
-  'ApplicationStop',
-  'BeforeBlockTraffic',
-  'AfterBlockTraffic'
-]
+const PREVIOUS_REVISION_EVENTS = ['ApplicationStop', 'BeforeBlockTraffic', 'AfterBlockTraffic']
+
+/**
+ * A failure in the last successful revision's script that ignore-application-stop-failures gets
+ * past: what the previous-revision rule explains, and when that revision is worth reading.
+ */
+export function ranPreviousRevision(f: InstanceFailure, group: GroupEvidence): boolean {
+  return (
+    PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent) &&
+    !isAgentNotReceived(f.message) &&
+    !group.inputs.ignoreApplicationStopFailures
+  )
+}
 const HOOK_SOURCE = `${AGENT} lib/instance_agent/plugins/codedeploy/hook_executor.rb`
 
 function advice(rule: string, cause: string, fix: string): Advice {
@@ -402,9 +410,7 @@ const previousRevision: InstanceRule = {
   },
   advise(c) {
     const { failure: f, group } = c
-    if (!PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent) || isAgentNotReceived(f.message))
-      return undefined
-    if (group.inputs.ignoreApplicationStopFailures) return undefined
+    if (!ranPreviousRevision(f, group)) return undefined
     const inner = SCRIPT_RULES.map((r) => r.advise(c)).find(Boolean)
     const last = group.lastSuccess
     const which = last

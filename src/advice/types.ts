@@ -42,8 +42,6 @@ export interface ScriptNote {
 export interface BundleEvidence {
   /** `built` from the workflow's files, or a pre-built `archive` the action could not check fully. */
   origin: 'built' | 'archive'
-  /** Hook `location` → the `runas` user it names. */
-  runas: Record<string, string>
   notes: ScriptNote[]
 }
 

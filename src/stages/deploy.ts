@@ -47,16 +47,13 @@ export async function deploy(
 }
 
 /**
- * What a failure's advice may read of the bundle: where it came from, each hook's runas user, and
- * the findings of the script check that explain a failure on the instance (CRLF, a background job
+ * What a failure's advice may read of the bundle: where it came from, and the findings of the script check that explain a failure on the instance (CRLF, a background job
  * still holding the hook's output), by the hook location the agent reports.
  */
 export function bundleEvidence(bundle: BundleFacts): BundleEvidence {
-  const runas: Record<string, string> = {}
   const locationOf = new Map<string, string>()
   for (const hook of bundle.appspec.appspec?.hooks ?? [])
     for (const s of hook.scripts) {
-      if (s.runas) runas[s.location] = s.runas
       locationOf.set(s.path, s.location)
     }
   const notes: ScriptNote[] = []
@@ -65,7 +62,7 @@ export function bundleEvidence(bundle: BundleFacts): BundleEvidence {
     if (f.kind && location)
       notes.push({ location, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) })
   }
-  return { origin: bundle.origin, runas, notes }
+  return { origin: bundle.origin, notes }
 }
 
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */

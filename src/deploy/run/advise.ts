@@ -3,7 +3,7 @@
 // configuration for the health arithmetic), then each failed instance's and the deployment's advice.
 import type { DeploymentInfo, DeploymentGroupInfo } from '@aws-sdk/client-codedeploy'
 import { adviseDeployment, adviseInstance } from '../../advice/catalogue.js'
-import { PREVIOUS_REVISION_EVENTS } from '../../advice/instance-rules.js'
+import { ranPreviousRevision } from '../../advice/instance-rules.js'
 import type {
   Advice,
   GroupDescription,
@@ -86,20 +86,6 @@ export async function readEvidence(
 ): Promise<FailureEvidence> {
   const { settings } = run
   const code = info?.errorInformation?.code ?? ''
-  const previousRevision = r.failedInstances.some((f) =>
-    PREVIOUS_REVISION_EVENTS.includes(f.lifecycleEvent)
-  )
-  const dg =
-    previousRevision || NEEDS_GROUP.has(code)
-      ? await readDeploymentGroup(run.ctx, settings.application, r.group)
-      : undefined
-  const lastSuccess = previousRevision ? await lastSuccessOf(run, dg, r.id) : undefined
-  const configName = info?.deploymentConfigName ?? dg?.deploymentConfigName
-  const ci =
-    NEEDS_CONFIG.has(code) && configName
-      ? await readDeploymentConfig(run.ctx, configName)
-      : undefined
-  const mh = ci?.minimumHealthyHosts
   const revision = run.revision
     ? s3Uri(run.revision.bucket, run.revision.key, run.revision.version)
     : s3Uri(info?.revision?.s3Location?.bucket, info?.revision?.s3Location?.key)
@@ -107,7 +93,6 @@ export async function readEvidence(
     region: run.region,
     application: settings.application,
     group: r.group,
-    ...(lastSuccess ? { lastSuccess } : {}),
     inputs: {
       ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
       ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
@@ -117,6 +102,19 @@ export async function readEvidence(
     },
     ...(run.bundle ? { bundle: run.bundle } : {})
   }
+  const previousRevision = r.failedInstances.some((f) => ranPreviousRevision(f, group))
+  const dg =
+    previousRevision || NEEDS_GROUP.has(code)
+      ? await readDeploymentGroup(run.ctx, settings.application, r.group)
+      : undefined
+  const lastSuccess = previousRevision ? await lastSuccessOf(run, dg, r.id) : undefined
+  if (lastSuccess) group.lastSuccess = lastSuccess
+  const configName = info?.deploymentConfigName ?? dg?.deploymentConfigName
+  const ci =
+    NEEDS_CONFIG.has(code) && configName
+      ? await readDeploymentConfig(run.ctx, configName)
+      : undefined
+  const mh = ci?.minimumHealthyHosts
   return {
     group,
     ...(dg ? { description: describe(dg) } : {}),
@@ -155,7 +153,7 @@ export function adviseDeploymentOf(
 ): Advice | undefined {
   const ei = info?.errorInformation
   const first = distinctCauses(r.failedInstances)[0]
-  const firstAdvice = r.failedInstances.find((f) => first?.instanceIds[0] === f.instanceId)?.advice
+  const firstAdvice = first?.advice
   const byCode = ei?.code
     ? adviseDeployment({
         ...ev.group,

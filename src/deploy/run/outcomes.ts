@@ -72,7 +72,7 @@ export async function succeeded(run: GroupRun, r: GroupResult): Promise<void> {
   const first = distinctCauses(r.failedInstances)[0]
   if (first)
     log.warning(
-      `Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${firstCauseText(first)}.${fixOf(r, first)} They are listed in failed-instances; console: ${r.url}`
+      `Deployment ${r.id} succeeded, but ${r.failedInstances.length} of ${r.instances.length} instances failed (the deployment configuration allows it), first cause: ${firstCauseText(first)}.${fixOf(first)} They are listed in failed-instances; console: ${r.url}`
     )
 }
 
@@ -222,9 +222,8 @@ export async function haltedOnSilence(
 }
 
 /** " Fix: …" for the first cause, when the catalogue knows one. */
-function fixOf(r: GroupResult, first: Cause): string {
-  const a = r.failedInstances.find((f) => f.instanceId === first.instanceIds[0])?.advice
-  return a ? ` Fix: ${a.fix}` : ''
+function fixOf(first: Cause): string {
+  return first.advice ? ` Fix: ${first.advice.fix}` : ''
 }
 
 function labelOf(r: GroupResult, instanceId: string): string | undefined {
