@@ -53,8 +53,20 @@ describe('action.yml', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
   })
 
+  // An expression default is the runner's to evaluate: without the runner there is no token.
+  const isExpression = (d?: string): boolean => /^\$\{\{.*\}\}$/.test(d ?? '')
+
+  it('the only expression default is github-token, the job token', () => {
+    const expressions = Object.entries(action.inputs).filter(([, i]) => isExpression(i.default))
+    expect(expressions).toEqual([
+      [Input.GithubToken, expect.objectContaining({ default: '${{ github.token }}' })]
+    ])
+  })
+
   it.each(
-    Object.entries(action.inputs).filter(([, i]) => i.default !== undefined && i.default !== '')
+    Object.entries(action.inputs).filter(
+      ([, i]) => i.default !== undefined && i.default !== '' && !isExpression(i.default)
+    )
   )('default of %s is what the code does without it', (name, input) => {
     const without = getSettings((n) => (REQUIRED as Record<string, string>)[n] ?? '', ENV)
     const withDefault = getSettings(

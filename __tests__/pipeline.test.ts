@@ -210,7 +210,15 @@ describe('runPipeline: a deployment that succeeds', () => {
     expect(h.output(Output.DeploymentStatus)).toBe('Succeeded')
     expect(h.output(Output.DeploymentUrl)).toBe(url)
     expect(JSON.parse(h.output(Output.Deployments)!)).toEqual([
-      { group: 'blue', id, status: 'Succeeded', url, advice: '' }
+      {
+        group: 'blue',
+        id,
+        status: 'Succeeded',
+        url,
+        previousDeploymentId: '',
+        previousCommit: '',
+        advice: ''
+      }
     ])
     expect(h.output(Output.RollbackDeploymentId)).toBe('')
     expect(h.output(Output.FailedInstances)).toBe('[]')
@@ -232,7 +240,8 @@ describe('runPipeline: a deployment that succeeds', () => {
       Output.Deployments,
       Output.RollbackDeploymentId,
       Output.FailedInstances,
-      Output.DeletedReplacementFleet
+      Output.DeletedReplacementFleet,
+      Output.Skipped
     ])
     // The early deployment-id is the same as the final one.
     expect(h.outputs.filter(([n]) => n === Output.DeploymentId)).toEqual([
@@ -367,7 +376,7 @@ describe('runPipeline: a deployment that succeeds', () => {
     s3.on(HeadObjectCommand).resolves({
       ETag: '"reused-etag"',
       ContentLength: size,
-      Metadata: { sha256 },
+      Metadata: { sha256, 'git-commit': RUN_ENV.GITHUB_SHA },
       VersionId: 'v-0'
     })
     h.outputs.length = 0
@@ -396,7 +405,11 @@ describe('runPipeline: a dry run', () => {
     expect(h.fake.calls).toEqual([])
     expect(h.saved).toEqual([])
 
-    expect(h.outputs.map(([n]) => n)).toEqual([...BUNDLE_OUTPUTS, Output.DeploymentStatus])
+    expect(h.outputs.map(([n]) => n)).toEqual([
+      ...BUNDLE_OUTPUTS,
+      Output.DeploymentStatus,
+      Output.Skipped
+    ])
     expect(h.output(Output.DeploymentStatus)).toBe('')
     if (uriStart) expect(h.output(Output.BundleUri)!.startsWith(uriStart)).toBe(true)
     else expect(h.output(Output.BundleUri)).toBe('')
@@ -429,7 +442,10 @@ describe('runPipeline: the upload fails', () => {
     const err = await rejection(h.run())
     expect(err.message).toMatch(/^S3 PutObject failed: AccessDenied/)
 
-    expect(cd.calls()).toHaveLength(0)
+    // Only the order check's read of the group, before the upload; nothing created.
+    expect(cd.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual([
+      'GetDeploymentGroupCommand'
+    ])
     expect(h.saved).toEqual([]) // no deployment to stop
     expect(h.outputs.map(([n]) => n)).toEqual(BUNDLE_OUTPUTS)
     expect(h.summaries).toHaveLength(1)
@@ -449,7 +465,10 @@ describe('runPipeline: the upload fails', () => {
     const err = await rejection(h.run())
     expect(err.message).toMatch(/^S3 CreateMultipartUpload failed: AccessDenied/)
     expect(s3.commandCalls(UploadPartCommand)).toHaveLength(0)
-    expect(cd.calls()).toHaveLength(0)
+    // Only the order check's read of the group, before the upload; nothing created.
+    expect(cd.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual([
+      'GetDeploymentGroupCommand'
+    ])
     expect(h.summaries).toHaveLength(1)
     expect(h.summaries[0]).toContain(
       '> [!CAUTION]\n> S3 CreateMultipartUpload failed: AccessDenied'

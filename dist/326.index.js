@@ -316,10 +316,18 @@ async function tryCreate(o, input) {
 async function createDeployment(o) {
     const input = (0,request/* buildCreateDeploymentInput */.E)(o.settings, o.group, o.revision);
     let lastActive = '';
+    let lastAsked;
     for (;;) {
         if (o.signal?.aborted)
             return { kind: 'cancelled', activeDeploymentId: lastActive };
         const found = await findActiveDeployment(o);
+        // Before creating, and as soon as a new deployment holds the group (no wait behind a newer commit).
+        if (o.beforeCreate && (!found || found !== lastAsked)) {
+            const skip = await o.beforeCreate();
+            if (skip)
+                return { kind: 'skipped', notice: skip };
+            lastAsked = found;
+        }
         const attempt = found ? { activeId: found } : await tryCreate(o, input);
         if ('cancelled' in attempt)
             return { kind: 'cancelled', activeDeploymentId: lastActive };
@@ -1965,8 +1973,15 @@ async function deployGroup(run, r) {
         group: r.group,
         revision: run.revision,
         deadline,
-        region
+        region,
+        ...(run.beforeCreate ? { beforeCreate: () => run.beforeCreate(r.group) } : {})
     });
+    if (created.kind === 'skipped') {
+        r.outcome = 'skipped';
+        r.skipNotice = created.notice;
+        ctx.log.notice(created.notice);
+        return;
+    }
     if (created.kind !== 'created')
         return notCreated(run, r, created);
     const id = created.deploymentId;
@@ -2016,14 +2031,15 @@ async function continueGroup(run, r, target) {
 /** Outcomes after which the next group is deployed (a Ready left for approval is a gate: it stops the chain). */
 const GOES_ON = new Set(['succeeded', 'created', 'rerouted']);
 async function deployToGroups(opts) {
-    const { settings, revision, continueTarget, region, onCreated, bundle, ...ctx } = opts;
+    const { settings, revision, continueTarget, region, onCreated, bundle, beforeCreate, ...ctx } = opts;
     const run = {
         ctx,
         settings,
         region,
         ...(revision ? { revision } : {}),
         ...(bundle ? { bundle } : {}),
-        ...(onCreated ? { onCreated } : {})
+        ...(onCreated ? { onCreated } : {}),
+        ...(beforeCreate ? { beforeCreate } : {})
     };
     const groups = settings.deploymentGroups.map(emptyResult);
     for (const r of groups) {
@@ -2042,6 +2058,10 @@ async function deployToGroups(opts) {
         if (!GOES_ON.has(r.outcome))
             break;
     }
+    const skipped = groups.find((g) => g.outcome === 'skipped');
+    const after = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`);
+    if (skipped && after.length)
+        ctx.log.info(`Not deploying to ${after.join(', ')} either: the run stops where a newer commit is deployed.`);
     const ready = groups.find((g) => g.outcome === 'ready');
     const waiting = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`);
     if (ready && waiting.length)

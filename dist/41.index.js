@@ -481,6 +481,10 @@ async function uploadBundle(opts) {
             `${existing.size ?? '?'} bytes) and is being overwritten. A deployment still running from the old object ` +
             'fails unless the bucket is versioned; keep {bundle_hash} in `key` so different content gets its own key.');
     }
+    if (existing.kind === 'other-commit') {
+        log.info(`${uri} already holds this bundle, built from ${existing.commit ? `commit ${existing.commit}` : 'no recorded commit'}; ` +
+            `uploading it again so the object records commit ${opts.metadata?.['git-commit'] ?? ''}.`);
+    }
     if (existing.kind === 'unknown') {
         log.debug(`HeadObject on ${uri} was refused (403), so whether it already exists is unknown; uploading anyway ` +
             '(with the default key, one key always holds one bundle). Grant s3:GetObject and s3:ListBucket to let re-runs reuse it.');
@@ -511,7 +515,11 @@ async function findExisting(sdk, opts, where) {
         throw (0,aws_errors/* toAwsCallError */.Dz)('S3 HeadObject', err, s3Hints(opts, where, err, ['s3:GetObject', 's3:ListBucket']));
     }
     const sha256 = head.Metadata?.sha256;
+    const commit = opts.metadata?.['git-commit'];
+    const sameCommit = !commit || head.Metadata?.['git-commit'] === commit;
     if (sha256 === opts.sha256 && head.ContentLength === opts.size && head.ETag) {
+        if (!sameCommit)
+            return { kind: 'other-commit', commit: head.Metadata?.['git-commit'] ?? '' };
         return { kind: 'same', etag: stripQuotes(head.ETag), versionId: versionOf(head.VersionId) };
     }
     return { kind: 'different', sha256, size: head.ContentLength };
@@ -559,7 +567,7 @@ async function transfer(sdk, opts, uri, where, headRefused) {
     const object = {
         ...target,
         ContentType: contentTypeFor(opts.filePath),
-        Metadata: { sha256: opts.sha256 },
+        Metadata: { ...opts.metadata, sha256: opts.sha256 },
         ServerSideEncryption: opts.sse,
         SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined
     };

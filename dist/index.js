@@ -87,7 +87,7 @@ const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(
 if (line !== undefined)
     process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(163), __nccwpck_require__.e(54)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9054));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(163), __nccwpck_require__.e(859)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3859));
     await run(cancellation?.signal ?? new AbortController().signal);
 }
 finally {
@@ -144,6 +144,9 @@ var Input;
     Input["ContinueDeployment"] = "continue-deployment";
     Input["ContinueTermination"] = "continue-termination";
     Input["FailedReplacementFleet"] = "failed-replacement-fleet";
+    Input["IfNewerDeployed"] = "if-newer-deployed";
+    Input["GithubToken"] = "github-token";
+    Input["KeepRevisions"] = "keep-revisions";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -162,6 +165,7 @@ var Output;
     Output["BundleVersion"] = "bundle-version";
     Output["BundleUploaded"] = "bundle-uploaded";
     Output["DeletedReplacementFleet"] = "deleted-replacement-fleet";
+    Output["Skipped"] = "skipped";
 })(Output || (Output = {}));
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */
 const DEFAULT_KEY = '{application}/{run_number}/{bundle_hash}.{ext}';
@@ -261,7 +265,14 @@ var x = (y) => {
 	var x = {}; __nccwpck_require__.d(x, y); return x
 } 
 var y = (x) => (() => (x))
-module.exports = x({  });
+module.exports = x({ ["fetch"]: () => (__WEBPACK_EXTERNAL_MODULE__undici_stub_js_24858b81__.fetch) });
+
+/***/ }),
+
+/***/ 2108:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("./undici-stub.js");
 
 /***/ }),
 

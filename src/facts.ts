@@ -5,6 +5,7 @@ import type { AppspecReport } from './appspec/types.js'
 import type { BundleEntry } from './common/bundle-view.js'
 import type { DeploymentsResult } from './deploy/types.js'
 import type { BundleType } from './bundle/types.js'
+import type { RevisionFacts } from './revisions/order.js'
 
 /** The bundle stage: the archive, what is in it, and the appspec's verdict. */
 export interface BundleFacts {
@@ -52,6 +53,10 @@ export interface RunFacts {
   key?: KeyFacts
   dryRun?: DryRunFacts
   upload?: UploadFacts
+  /** The order check and what changed, per group (absent in a dry run and with continue-deployment). */
+  revisions?: RevisionFacts
+  /** Set when the run skipped (if-newer-deployed: skip): why. */
+  skipped?: string
   deployments?: DeploymentsResult
   /** The error that ended the run early (upload or CreateDeployment failed, cancelled). */
   failure?: string

@@ -9,6 +9,8 @@ import {
   bundleOutputs,
   createdOutputs,
   deploymentOutputs,
+  skippedOutputs,
+  type PreviousOf,
   dryRunOutputs,
   uploadOutputs,
   type OutputValues
@@ -66,21 +68,56 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   return summarised(settings, deps, run, async () => {
     if (settings.dryRun) {
       run.facts = { ...run.facts, dryRun: dryRun(settings, bundle, key, log) }
-      set(dryRunOutputs())
+      set([...dryRunOutputs(), ...skippedOutputs(false)])
       return {}
     }
     if (signal.aborted) throw new ActionError('Cancelled before the upload: nothing was uploaded.')
 
     const { createAwsClients } = await import('./aws/clients.js')
     const aws = await createAwsClients({ region: settings.region, env: deps.env })
+
+    // An older commit never replaces a newer one: checked before anything is uploaded.
+    const { orderCheck } = await import('./stages/revisions.js')
+    const order = orderCheck(aws, settings, deps)
+    const revisions = await order.beforeUpload(log)
+    run.facts = { ...run.facts, revisions }
+    const refused = revisions.groups.find((g) => g.verdict.kind === 'fail')?.verdict
+    if (refused?.kind === 'fail') throw new ActionError(refused.message, refused.fix)
+    if (revisions.skipped) {
+      log.notice(revisions.skipped.notice)
+      run.facts = { ...run.facts, skipped: revisions.skipped.notice }
+      set(skippedOutputs(true))
+      return {}
+    }
+
     const uploaded = await upload(aws.s3, settings, bundle, key, deps)
     run.facts = { ...run.facts, upload: uploaded }
     set(uploadOutputs(uploaded))
 
-    const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
-      deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, { ...deps, ...hooks })
+    // Again right before each CreateDeployment: another run may have deployed meanwhile.
+    const beforeCreate = async (group: string): Promise<string | undefined> => {
+      if (!order.enabled) return undefined
+      const v = (await order.gate(group, log)).verdict
+      if (v.kind === 'fail') throw new ActionError(v.message, v.fix)
+      return v.kind === 'skip' ? v.notice : undefined
+    }
+    const deployments = await deployWithState(
+      settings,
+      deps,
+      set,
+      aws,
+      (hooks) =>
+        deploy(aws.codedeploy, aws.region, settings, bundle, uploaded, {
+          ...deps,
+          ...hooks,
+          beforeCreate
+        }),
+      (group) => order.previousOf(group)
     )
-    run.facts = { ...run.facts, deployments }
+    run.facts = { ...run.facts, revisions: { ...revisions, groups: order.groups() }, deployments }
+    const skipped = deployments.groups.find((g) => g.outcome === 'skipped')
+    if (skipped?.skipNotice) run.facts = { ...run.facts, skipped: skipped.skipNotice }
+    set(skippedOutputs(Boolean(skipped)))
     return conclusion(deployments)
   })
 }
@@ -119,7 +156,8 @@ async function deployWithState(
   run: (hooks: {
     traffic: AwsClients['traffic']
     onCreated: (group: string, id: string) => void
-  }) => Promise<DeploymentsResult>
+  }) => Promise<DeploymentsResult>,
+  previousOf?: PreviousOf
 ): Promise<DeploymentsResult> {
   deps.state.deploying({
     region: aws.region,
@@ -141,7 +179,7 @@ async function deployWithState(
   }
   for (const g of deployments.groups)
     if (g.replacementFleetPending) deps.state.replacementFleetPending(g.id)
-  set(deploymentOutputs(deployments))
+  set(deploymentOutputs(deployments, previousOf))
   return deployments
 }
 
@@ -173,6 +211,7 @@ async function continueExisting(
   const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
     continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks })
   )
+  set(skippedOutputs(false))
   run.facts = { deployments }
   return conclusion(deployments)
 }

@@ -7,6 +7,7 @@ export const runnerLog: Logger = {
   debug: (m) => core.debug(m),
   warning: (m, p?: AnnotationProps) => core.warning(m, p ?? {}),
   error: (m, p?: AnnotationProps) => core.error(m, p ?? {}),
+  notice: (m) => core.notice(m),
   startGroup: (t) => core.startGroup(t),
   endGroup: () => core.endGroup()
 }

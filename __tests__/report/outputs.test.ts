@@ -5,6 +5,7 @@ import {
   bundleOutputs,
   createdOutputs,
   deploymentOutputs,
+  skippedOutputs,
   dryRunOutputs,
   uploadOutputs,
   type OutputValues
@@ -125,6 +126,8 @@ describe('deploymentOutputs', () => {
             id: 'd-AAAAAAAA1',
             status: 'Succeeded',
             url: url('d-AAAAAAAA1'),
+            previousDeploymentId: '',
+            previousCommit: '',
             advice: ''
           }
         ])
@@ -196,6 +199,8 @@ describe('deploymentOutputs', () => {
         id: 'd-STAGING01',
         status: 'Succeeded',
         url: url('d-STAGING01'),
+        previousDeploymentId: '',
+        previousCommit: '',
         advice: ''
       },
       {
@@ -203,6 +208,8 @@ describe('deploymentOutputs', () => {
         id: 'd-PRODUCT01',
         status: 'Failed',
         url: url('d-PRODUCT01'),
+        previousDeploymentId: '',
+        previousCommit: '',
         advice: ''
       }
     ])
@@ -308,7 +315,8 @@ describe('every output', () => {
       ...deploymentOutputs({
         ok: true,
         groups: [group({ id: 'd-1', status: 'Succeeded', url: 'u', outcome: 'succeeded' })]
-      })
+      }),
+      ...skippedOutputs(false)
     ].map(([n]) => n)
     expect([...all].sort()).toEqual(Object.values(Output).sort())
   })

@@ -21,6 +21,9 @@ function settings(keyTemplate: string, over: Partial<KeySettings['run']> = {}): 
       repository: 'octo-org/sample-app',
       serverUrl: 'https://github.com',
       eventName: 'push',
+      actor: 'octocat',
+      workflowRef: 'octo-org/sample-app/.github/workflows/deploy.yml@refs/heads/main',
+      apiUrl: 'https://api.github.com',
       ...over
     }
   }

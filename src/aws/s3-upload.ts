@@ -25,6 +25,11 @@ export interface UploadBundleOptions {
   size: number
   /** Hex sha256 of the file; stored as the object's `sha256` metadata and compared on re-runs. */
   sha256: string
+  /**
+   * More metadata for the object (provenance: the commit and run). An identical object is reused
+   * only when it records the same `git-commit`, so the object always names the commit deployed.
+   */
+  metadata?: Record<string, string>
   sse?: 'AES256' | 'aws:kms'
   sseKmsKeyId?: string
   expectedBucketOwner?: string
@@ -80,6 +85,8 @@ type Existing =
   | { kind: 'absent' }
   | { kind: 'same'; etag: string; versionId?: string }
   | { kind: 'different'; sha256?: string; size?: number }
+  /** The same bytes, recorded as built from another commit: uploaded again to record this one. */
+  | { kind: 'other-commit'; commit: string }
   | { kind: 'unknown' }
 
 export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadResult> {
@@ -102,6 +109,12 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadRes
       `${uri} already exists with different content (sha256 ${existing.sha256 ?? 'not recorded'}, ` +
         `${existing.size ?? '?'} bytes) and is being overwritten. A deployment still running from the old object ` +
         'fails unless the bucket is versioned; keep {bundle_hash} in `key` so different content gets its own key.'
+    )
+  }
+  if (existing.kind === 'other-commit') {
+    log.info(
+      `${uri} already holds this bundle, built from ${existing.commit ? `commit ${existing.commit}` : 'no recorded commit'}; ` +
+        `uploading it again so the object records commit ${opts.metadata?.['git-commit'] ?? ''}.`
     )
   }
   if (existing.kind === 'unknown') {
@@ -146,7 +159,10 @@ async function findExisting(
     )
   }
   const sha256 = head.Metadata?.sha256
+  const commit = opts.metadata?.['git-commit']
+  const sameCommit = !commit || head.Metadata?.['git-commit'] === commit
   if (sha256 === opts.sha256 && head.ContentLength === opts.size && head.ETag) {
+    if (!sameCommit) return { kind: 'other-commit', commit: head.Metadata?.['git-commit'] ?? '' }
     return { kind: 'same', etag: stripQuotes(head.ETag), versionId: versionOf(head.VersionId) }
   }
   return { kind: 'different', sha256, size: head.ContentLength }
@@ -203,7 +219,7 @@ async function transfer(
   const object = {
     ...target,
     ContentType: contentTypeFor(opts.filePath),
-    Metadata: { sha256: opts.sha256 },
+    Metadata: { ...opts.metadata, sha256: opts.sha256 },
     ServerSideEncryption: opts.sse,
     SSEKMSKeyId: opts.sse === 'aws:kms' ? opts.sseKmsKeyId : undefined
   }

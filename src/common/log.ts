@@ -14,6 +14,8 @@ export interface Logger {
   warning(message: string, props?: AnnotationProps): void
   /** An error annotation; does not fail the step by itself. */
   error(message: string, props?: AnnotationProps): void
+  /** A notice annotation: something the user should see although nothing is wrong. */
+  notice(message: string): void
   startGroup(title: string): void
   endGroup(): void
 }
@@ -21,7 +23,7 @@ export interface Logger {
 /** Collects everything, for tests and for the summary. */
 export class MemoryLogger implements Logger {
   readonly lines: {
-    level: 'info' | 'debug' | 'warning' | 'error' | 'group' | 'endgroup'
+    level: 'info' | 'debug' | 'warning' | 'error' | 'notice' | 'group' | 'endgroup'
     message: string
     props?: AnnotationProps
   }[] = []
@@ -36,6 +38,9 @@ export class MemoryLogger implements Logger {
   }
   error(message: string, props?: AnnotationProps): void {
     this.lines.push({ level: 'error', message, props })
+  }
+  notice(message: string): void {
+    this.lines.push({ level: 'notice', message })
   }
   startGroup(title: string): void {
     this.lines.push({ level: 'group', message: title })

@@ -21,20 +21,24 @@ export interface DeployToGroupsOptions extends DeployContext {
   onCreated?: (group: string, id: string) => void
   /** The bundle as the action built and checked it, for the advice on a failure. */
   bundle?: BundleEvidence
+  /** Right before each CreateDeployment: a reason not to deploy to the group after all. */
+  beforeCreate?: (group: string) => Promise<string | undefined>
 }
 
 /** Outcomes after which the next group is deployed (a Ready left for approval is a gate: it stops the chain). */
 const GOES_ON: ReadonlySet<GroupOutcome> = new Set(['succeeded', 'created', 'rerouted'])
 
 export async function deployToGroups(opts: DeployToGroupsOptions): Promise<DeploymentsResult> {
-  const { settings, revision, continueTarget, region, onCreated, bundle, ...ctx } = opts
+  const { settings, revision, continueTarget, region, onCreated, bundle, beforeCreate, ...ctx } =
+    opts
   const run = {
     ctx,
     settings,
     region,
     ...(revision ? { revision } : {}),
     ...(bundle ? { bundle } : {}),
-    ...(onCreated ? { onCreated } : {})
+    ...(onCreated ? { onCreated } : {}),
+    ...(beforeCreate ? { beforeCreate } : {})
   }
   const groups = settings.deploymentGroups.map(emptyResult)
   for (const r of groups) {
@@ -49,6 +53,12 @@ export async function deployToGroups(opts: DeployToGroupsOptions): Promise<Deplo
     if (!GOES_ON.has(r.outcome)) break
   }
 
+  const skipped = groups.find((g) => g.outcome === 'skipped')
+  const after = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`)
+  if (skipped && after.length)
+    ctx.log.info(
+      `Not deploying to ${after.join(', ')} either: the run stops where a newer commit is deployed.`
+    )
   const ready = groups.find((g) => g.outcome === 'ready')
   const waiting = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`)
   if (ready && waiting.length)

@@ -53,6 +53,7 @@ export type GroupOutcome =
   | 'created'
   | 'rerouted'
   | 'ready'
+  | 'skipped'
 
 /** The result for one deployment group. `id` is empty when no deployment was created. */
 export interface GroupResult {
@@ -72,6 +73,8 @@ export interface GroupResult {
   outcome: GroupOutcome
   /** Instances whose CodeDeploy agent did not pick up a lifecycle event within agent-silence-timeout. */
   silentAgents?: SilentInstance[]
+  /** Why no deployment was created (outcome skipped: a newer commit is deployed). */
+  skipNotice?: string
   /** Why this group did not succeed, with the user's next step. */
   error?: ActionError
   /** The catalogue's cause and fix for the deployment's failure (its error code, else its first cause). */

@@ -70,6 +70,8 @@ function groupStatusText(g: GroupResult): string {
       return `🔀 traffic rerouted (${g.status})`
     case 'ready':
       return `⏸️ Ready: waiting for the traffic switch`
+    case 'skipped':
+      return `⏭️ skipped: a newer commit is deployed`
     default:
       return `${icon(g.status)} ${g.status}`
   }

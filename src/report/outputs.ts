@@ -24,6 +24,11 @@ export function uploadOutputs(upload: UploadFacts): OutputValues {
   ]
 }
 
+/** Whether if-newer-deployed: skip skipped the run (a newer commit is deployed). */
+export function skippedOutputs(skipped: boolean): OutputValues {
+  return [[Output.Skipped, String(skipped)]]
+}
+
 /** A dry run deploys nothing: the status is set, and empty. */
 export function dryRunOutputs(): OutputValues {
   return [[Output.DeploymentStatus, '']]
@@ -34,8 +39,14 @@ export function createdOutputs(deploymentId: string): OutputValues {
   return [[Output.DeploymentId, deploymentId]]
 }
 
+/** A group's last successful deployment before this run, and its commit ('' when unknown). */
+export type PreviousOf = (group: string) => { deploymentId: string; commit: string } | undefined
+
 /** The deployments' end: the last created one's id, status and link, and every group's. */
-export function deploymentOutputs(result: DeploymentsResult): OutputValues {
+export function deploymentOutputs(
+  result: DeploymentsResult,
+  previousOf: PreviousOf = () => undefined
+): OutputValues {
   const created = result.groups.filter((g) => g.id)
   const last = created[created.length - 1]
   const rollback = [...created].reverse().find((g) => g.rollbackId)
@@ -55,6 +66,8 @@ export function deploymentOutputs(result: DeploymentsResult): OutputValues {
           id: g.id,
           status: g.status,
           url: g.url,
+          previousDeploymentId: previousOf(g.group)?.deploymentId ?? '',
+          previousCommit: previousOf(g.group)?.commit ?? '',
           advice: g.advice ? `${g.advice.cause} Fix: ${g.advice.fix}` : ''
         }))
       )

@@ -2,6 +2,7 @@
 import { summaryMarkdown as appspecMarkdown } from './appspec-section.js'
 import { renderListing } from './bundle-listing.js'
 import { deploymentsMarkdown } from './deployments-section.js'
+import { changesSection } from './changes-section.js'
 import type { BundleFacts, DryRunFacts, KeyFacts, RunFacts, UploadFacts } from '../facts.js'
 import { codeSpan, escapeText, inFence } from './escape.js'
 import type { ReportSettings } from '../settings/settings.js'
@@ -15,9 +16,12 @@ export function renderSummary(settings: ReportSettings, facts: RunFacts): string
   const { bundle } = facts
   const parts = [title(settings)]
   if (facts.failure) parts.push(`> [!CAUTION]\n> ${escapeText(facts.failure)}`)
+  if (facts.skipped) parts.push(`> [!NOTE]\n> ${escapeText(facts.skipped)}`)
   if (bundle) parts.push(bundleSection(bundle), appspecMarkdown(bundle.appspec, bundle.displayPath))
   if (facts.upload) parts.push(uploadSection(facts.upload))
   else if (settings.dryRun && facts.key) parts.push(keySection(settings, facts.key))
+  const changes = facts.revisions && changesSection(facts.revisions)
+  if (changes) parts.push(changes)
   if (facts.deployments) parts.push(deploymentsMarkdown(facts.deployments))
   if (facts.dryRun) parts.push(requestSection(facts.dryRun))
   return parts.join('\n\n') + '\n'

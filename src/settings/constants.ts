@@ -31,7 +31,10 @@ export enum Input {
   OnReady = 'on-ready',
   ContinueDeployment = 'continue-deployment',
   ContinueTermination = 'continue-termination',
-  FailedReplacementFleet = 'failed-replacement-fleet'
+  FailedReplacementFleet = 'failed-replacement-fleet',
+  IfNewerDeployed = 'if-newer-deployed',
+  GithubToken = 'github-token',
+  KeepRevisions = 'keep-revisions'
 }
 
 export enum Output {
@@ -49,7 +52,8 @@ export enum Output {
   BundleEtag = 'bundle-etag',
   BundleVersion = 'bundle-version',
   BundleUploaded = 'bundle-uploaded',
-  DeletedReplacementFleet = 'deleted-replacement-fleet'
+  DeletedReplacementFleet = 'deleted-replacement-fleet',
+  Skipped = 'skipped'
 }
 
 /** Mirrors action.yml; the runner applies those defaults, a direct `node dist/index.js` does not. */

@@ -123,6 +123,14 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
       ['keep', 'delete'] as const,
       'keep'
     ),
+    ifNewerDeployed: readEnum(
+      read,
+      Input.IfNewerDeployed,
+      ['skip', 'fail', 'deploy'] as const,
+      'skip'
+    ),
+    githubToken: readGithubToken(read),
+    keepRevisions: readKeepRevisions(read),
     run
   }
 }
@@ -343,7 +351,10 @@ function readRunContext(env: NodeJS.ProcessEnv): RunContext {
     refName: env.GITHUB_REF_NAME ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    eventName: env.GITHUB_EVENT_NAME ?? ''
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    actor: env.GITHUB_ACTOR ?? '',
+    workflowRef: env.GITHUB_WORKFLOW_REF ?? '',
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
   }
 }
 
@@ -428,6 +439,33 @@ function readWaitTimeout(read: InputReader): number {
       `Write the minutes to wait, e.g. ${DEFAULT_WAIT_TIMEOUT_MINUTES} (decimals allowed).`
     )
   return minutes
+}
+
+function readGithubToken(read: InputReader): string {
+  const token = read(Input.GithubToken)
+  if (/\s/.test(token))
+    throw new InputError(
+      Input.GithubToken,
+      'contains whitespace, so it is not one token.',
+      'Leave it at its default (${{ github.token }}) or pass one secret, e.g. ${{ secrets.DEPLOY_READ_TOKEN }}.'
+    )
+  return token
+}
+
+/** More than any bucket needs kept, and small enough to catch a pasted number of days or bytes. */
+const MAX_KEEP_REVISIONS = 1000
+
+function readKeepRevisions(read: InputReader): number {
+  const raw = read(Input.KeepRevisions)
+  if (!raw) return 0
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!(n >= 0) || n > MAX_KEEP_REVISIONS)
+    throw new InputError(
+      Input.KeepRevisions,
+      `'${raw}' is not a whole number from 0 to ${MAX_KEEP_REVISIONS}.`,
+      'Write how many of the newest bundles to keep, e.g. 10, or 0 to keep them all.'
+    )
+  return n
 }
 
 /** CodeDeploy itself fails a silent instance after an hour: a longer watch would never fire. */

@@ -30,6 +30,12 @@ export interface RunContext {
   repository: string
   serverUrl: string
   eventName: string
+  /** GITHUB_ACTOR: who started the run (recorded on the object). */
+  actor: string
+  /** GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/file.yml@ref. */
+  workflowRef: string
+  /** GITHUB_API_URL: github.com's API, or a GitHub Enterprise Server's. */
+  apiUrl: string
 }
 
 export interface Settings {
@@ -75,6 +81,12 @@ export interface Settings {
   continueDeployment?: ContinueTarget
   /** A failed or stopped blue/green deployment's copied Auto Scaling group: keep it (warn) or delete it. */
   failedReplacementFleet: 'keep' | 'delete'
+  /** The group's last attempted deployment is of a newer commit than this run's: skip, fail, or deploy anyway. */
+  ifNewerDeployed: 'skip' | 'fail' | 'deploy'
+  /** For GitHub's compare API; '' when none was given (then only the workspace's history is asked). */
+  githubToken: string
+  /** After a success, keep this many of the application's bundles under the key's prefix; 0 keeps all. */
+  keepRevisions: number
   run: RunContext
 }
 
@@ -94,7 +106,7 @@ export type KeySettings = Pick<Settings, 'application' | 'keyTemplate' | 'run'>
 /** The upload: where, and how the object is encrypted and owned. */
 export type UploadSettings = Pick<
   Settings,
-  'bucket' | 'sse' | 'sseKmsKeyId' | 'expectedBucketOwner'
+  'bucket' | 'sse' | 'sseKmsKeyId' | 'expectedBucketOwner' | 'run'
 >
 /** One CreateDeployment request (also printed by a dry run). */
 export type RequestSettings = Pick<
@@ -125,6 +137,11 @@ export type DeploySettings = RequestSettings &
     | 'sse'
     | 'sseKmsKeyId'
   >
+/** The order check and what changed: which commit this is, and how to compare it with another. */
+export type RevisionSettings = Pick<
+  Settings,
+  'application' | 'deploymentGroups' | 'ifNewerDeployed' | 'githubToken' | 'workspace' | 'run'
+>
 /** What the job summary names. */
 export type ReportSettings = Pick<
   Settings,

@@ -18,6 +18,8 @@ export interface DeployDeps {
   traffic?: TrafficClients
   /** A deployment exists (before any waiting): for the outputs and the post step. */
   onCreated(group: string, deploymentId: string): void
+  /** Right before each CreateDeployment: a reason not to deploy to the group after all. */
+  beforeCreate?: (group: string) => Promise<string | undefined>
 }
 
 export async function deploy(

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { Logger, Sleep } from '../common/log.js'
 import type { BundleFacts, KeyFacts, UploadFacts } from '../facts.js'
 import type { UploadSettings } from '../settings/settings.js'
+import { provenanceMetadata, provenanceOf } from '../revisions/provenance.js'
 
 export interface UploadDeps {
   log: Logger
@@ -26,6 +27,8 @@ export async function upload(
     filePath: bundle.path,
     size: bundle.size,
     sha256: bundle.sha256,
+    // Where it came from: the commit and the run (README: which commit is live).
+    metadata: provenanceMetadata(provenanceOf(settings.run)),
     ...(settings.sse ? { sse: settings.sse } : {}),
     ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
     ...(settings.expectedBucketOwner ? { expectedBucketOwner: settings.expectedBucketOwner } : {}),

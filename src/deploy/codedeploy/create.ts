@@ -31,12 +31,20 @@ export interface CreateOptions extends DeployContext {
   /** Epoch ms: queueing behind an active deployment ends here. */
   deadline: number
   region: string
+  /**
+   * Asked right before each CreateDeployment and whenever another deployment becomes the group's
+   * active one: a reason not to deploy after all (a newer commit is deployed), or undefined.
+   * It may throw an ActionError to fail the step instead.
+   */
+  beforeCreate?: () => Promise<string | undefined>
 }
 
 export type CreateResult =
   | { kind: 'created'; deploymentId: string }
   /** Still queued behind `activeDeploymentId` (empty when CodeDeploy did not say which) when time ran out or the run was cancelled. */
   | { kind: 'timed-out' | 'cancelled'; activeDeploymentId: string }
+  /** beforeCreate said not to deploy: `notice` says why. */
+  | { kind: 'skipped'; notice: string }
 
 /** The active deployment's id as DeploymentLimitExceededException states it. */
 export function activeIdFromMessage(message: string): string | undefined {
@@ -227,9 +235,16 @@ async function tryCreate(o: CreateOptions, input: CreateDeploymentInput): Promis
 export async function createDeployment(o: CreateOptions): Promise<CreateResult> {
   const input = buildCreateDeploymentInput(o.settings, o.group, o.revision)
   let lastActive = ''
+  let lastAsked: string | undefined
   for (;;) {
     if (o.signal?.aborted) return { kind: 'cancelled', activeDeploymentId: lastActive }
     const found = await findActiveDeployment(o)
+    // Before creating, and as soon as a new deployment holds the group (no wait behind a newer commit).
+    if (o.beforeCreate && (!found || found !== lastAsked)) {
+      const skip = await o.beforeCreate()
+      if (skip) return { kind: 'skipped', notice: skip }
+      lastAsked = found
+    }
     const attempt: Attempt = found ? { activeId: found } : await tryCreate(o, input)
     if ('cancelled' in attempt) return { kind: 'cancelled', activeDeploymentId: lastActive }
     if ('id' in attempt) return { kind: 'created', deploymentId: attempt.id }

@@ -23,6 +23,8 @@ export interface GroupRun {
   /** Absent when continuing a deployment (nothing is created). */
   revision?: S3Revision
   onCreated?: (group: string, id: string) => void
+  /** Right before CreateDeployment: a reason not to deploy to this group after all (order of commits). */
+  beforeCreate?: (group: string) => Promise<string | undefined>
   /** The bundle the action built and checked, for the advice on a failure (absent with continue-deployment). */
   bundle?: BundleEvidence
 }
@@ -37,8 +39,15 @@ export async function deployGroup(run: GroupRun, r: GroupResult): Promise<void> 
     group: r.group,
     revision: run.revision,
     deadline,
-    region
+    region,
+    ...(run.beforeCreate ? { beforeCreate: () => run.beforeCreate!(r.group) } : {})
   })
+  if (created.kind === 'skipped') {
+    r.outcome = 'skipped'
+    r.skipNotice = created.notice
+    ctx.log.notice(created.notice)
+    return
+  }
   if (created.kind !== 'created') return notCreated(run, r, created)
 
   const id = created.deploymentId

@@ -44,7 +44,7 @@ function trafficRerouteHint(run: GroupRun, pt: PlanAndTraffic, words: string): s
 export function notCreated(
   run: GroupRun,
   r: GroupResult,
-  created: Exclude<CreateResult, { kind: 'created' }>
+  created: Exclude<CreateResult, { kind: 'created' | 'skipped' }>
 ): void {
   r.outcome = created.kind
   const behind = created.activeDeploymentId
