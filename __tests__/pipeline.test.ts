@@ -1,190 +1,42 @@
-// The orchestrator, driven as main.ts drives it: settings from inputs, a real workspace on disk,
-// the runner's pieces (outputs, state, summary, signal, clock) injected, and the AWS SDK mocked at
-// the client class, so the real createAwsClients builds the clients the pipeline uses.
-// CodeDeploy is the scripted FakeCodeDeploy (deployments progress as the fake clock advances).
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+// The orchestrator, driven as main.ts drives it (support/pipeline-harness.ts): a deployment that
+// succeeds, a dry run, an upload or CodeDeploy that fails, cancellation, the summary, the key.
+import { describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import {
-  CodeDeployClient,
-  CreateDeploymentCommand,
-  StopDeploymentCommand,
-  type CreateDeploymentInput
-} from '@aws-sdk/client-codedeploy'
+import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import {
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand
 } from '@aws-sdk/client-s3'
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
-import { ActionError, InputError } from '../src/common/errors.js'
-import { MemoryLogger, type Sleep } from '../src/common/log.js'
-import { runPipeline, type PipelineDeps, type PipelineResult } from '../src/pipeline.js'
+import { InputError } from '../src/common/errors.js'
+import type { Sleep } from '../src/common/log.js'
+import { writeTree } from './support/fixtures.js'
+import { FakeClock } from './deploy/fake-codedeploy.js'
 import { Input, Output } from '../src/settings/constants.js'
-import { getSettings } from '../src/settings/inputs.js'
-import { MainState, State } from '../src/state-helper.js'
-import { makeDir } from './bundle/workspace-fixture.js'
-import { writeTree, type Tree } from './support/fixtures.js'
-import { FakeClock, FakeCodeDeploy } from './deploy/fake-codedeploy.js'
+import { State } from '../src/state-helper.js'
+import {
+  APP,
+  APPSPEC,
+  AWS_ENV,
+  BUNDLE_OUTPUTS,
+  ETAG,
+  bundleDirs,
+  cd,
+  createInputs,
+  harness,
+  rejection,
+  RUN_ENV,
+  s3,
+  s3Error,
+  sha256Of,
+  usePipelineMocks
+} from './support/pipeline-harness.js'
 
-const APPSPEC = `version: 0.0
-os: linux
-files:
-  - source: /
-    destination: /opt/app
-hooks:
-  BeforeInstall:
-    - location: scripts/install.sh
-  ValidateService:
-    - location: scripts/validate.sh
-`
-const SCRIPT = '#!/bin/bash\necho ok\n'
-const APP: Tree = {
-  'codedeploy/appspec.yml': APPSPEC,
-  'codedeploy/scripts/install.sh': SCRIPT,
-  'codedeploy/scripts/validate.sh': { mode: 0o755, content: SCRIPT },
-  'codedeploy/web/index.html': '<h1>hello</h1>\n'
-}
-
-const RUN_ENV = {
-  GITHUB_RUN_NUMBER: '42',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_RUN_ID: '9876543210',
-  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  GITHUB_REF_NAME: 'main',
-  GITHUB_REPOSITORY: 'octo-org/sample-app',
-  GITHUB_SERVER_URL: 'https://github.com'
-}
-const AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' }
-const ETAG = '9b2cf535f27731c974343645a3985328'
-
-const s3 = mockClient(S3Client)
-let cd: AwsClientStub<CodeDeployClient>
-const cleanups: (() => void)[] = []
-
-function s3Error(name: string, status: number, message = ''): S3ServiceException {
-  return new S3ServiceException({
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    message
-  })
-}
-
-beforeEach(() => {
-  s3.reset()
-  s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404, 'UnknownError'))
-  s3.on(PutObjectCommand).resolves({ ETag: `"${ETAG}"`, VersionId: 'v-1' })
-})
-afterEach(() => {
-  cd?.restore()
-  cleanups.splice(0).forEach((c) => c())
-})
-
-interface Harness {
-  ws: string
-  temp: string
-  clock: FakeClock
-  fake: FakeCodeDeploy
-  controller: AbortController
-  log: MemoryLogger
-  outputs: [Output, string][]
-  saved: [State, string][]
-  summaries: string[]
-  deps: PipelineDeps
-  run(): Promise<PipelineResult>
-  /** The outputs as the runner keeps them: the last value set under each name. */
-  output(name: Output): string | undefined
-}
-
-function harness(
-  inputs: Partial<Record<Input, string>> = {},
-  opts: { tree?: Tree; sleep?: (clock: FakeClock, controller: AbortController) => Sleep } = {}
-): Harness {
-  const ws = makeDir('pipeline-ws-')
-  const temp = makeDir('pipeline-temp-')
-  cleanups.push(ws.cleanup, temp.cleanup)
-  writeTree(ws.dir, opts.tree ?? APP)
-
-  const clock = new FakeClock()
-  // The fake stubs its own client instance first (mockClient on an instance whose inherited send
-  // is already a stub would restore the class stub); the class stub below, which the pipeline's
-  // own clients use, then hands every command to it.
-  const fake = new FakeCodeDeploy(clock)
-  cd = mockClient(CodeDeployClient)
-  cd.send.callsFake((command) => fake.client.send(command as never))
-
-  const all: Partial<Record<Input, string>> = {
-    [Input.Application]: 'my-app',
-    [Input.DeploymentGroup]: 'blue',
-    [Input.Bucket]: 'my-bucket',
-    [Input.Source]: 'codedeploy',
-    ...inputs
-  }
-  const settings = getSettings((name) => (all[name] ?? '').trim(), {
-    ...RUN_ENV,
-    GITHUB_WORKSPACE: ws.dir,
-    RUNNER_TEMP: temp.dir
-  })
-  const controller = new AbortController()
-  const log = new MemoryLogger()
-  const outputs: [Output, string][] = []
-  const saved: [State, string][] = []
-  const summaries: string[] = []
-  const deps: PipelineDeps = {
-    log,
-    setOutput: (name, value) => outputs.push([name, value]),
-    state: new MainState((name, value) => saved.push([name, value])),
-    writeSummary: (markdown) => {
-      summaries.push(markdown)
-      return Promise.resolve()
-    },
-    env: { ...AWS_ENV },
-    signal: controller.signal,
-    sleep: opts.sleep ? opts.sleep(clock, controller) : clock.sleep,
-    now: clock.now
-  }
-  return {
-    ws: ws.dir,
-    temp: temp.dir,
-    clock,
-    fake,
-    controller,
-    log,
-    outputs,
-    saved,
-    summaries,
-    deps,
-    run: () => runPipeline(settings, deps),
-    output: (name) => new Map(outputs).get(name)
-  }
-}
-
-async function rejection(p: Promise<unknown>): Promise<ActionError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ActionError)
-  return err as ActionError
-}
-
-const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
-const createInputs = (): CreateDeploymentInput[] =>
-  cd.commandCalls(CreateDeploymentCommand).map((c) => c.args[0].input as CreateDeploymentInput)
-const bundleDirs = (temp: string) =>
-  readdirSync(temp).filter((n) => n.startsWith('codedeploy-bundle-'))
-const BUNDLE_OUTPUTS = [
-  Output.BundlePath,
-  Output.BundleSha256,
-  Output.BundleSize,
-  Output.BundleKey,
-  Output.BundleUri
-]
+usePipelineMocks()
 
 describe('runPipeline: a deployment that succeeds', () => {
   it('sets every output, from the file built, the object uploaded and the deployment', async () => {

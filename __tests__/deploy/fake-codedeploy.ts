@@ -146,6 +146,11 @@ export class FakeCodeDeploy {
   createError?: (input: CreateDeploymentInput) => Error | undefined
   /** What GetDeploymentGroup answers beyond the names (undefined: AccessDenied). */
   groupInfo?: DeploymentGroupInfo = {}
+  /**
+   * GetDeploymentGroup also answers lastAttemptedDeployment (the newest, in progress included) and
+   * lastSuccessfulDeployment from the deployments made, as AWS does (off: only groupInfo).
+   */
+  trackHistory = false
   /** GetDeploymentConfig's answers by name (a missing name: DeploymentConfigDoesNotExistException). */
   configs: Record<string, MinimumHealthyHosts> = {
     'CodeDeployDefault.OneAtATime': { type: 'MOST_CONCURRENCY' as 'HOST_COUNT', value: 1 },
@@ -258,6 +263,7 @@ export class FakeCodeDeploy {
             deploymentGroupInfo: {
               applicationName: i.applicationName,
               deploymentGroupName: i.deploymentGroupName,
+              ...(this.trackHistory ? this.history(i.deploymentGroupName ?? '') : {}),
               ...this.groupInfo
             }
           }
@@ -299,16 +305,42 @@ export class FakeCodeDeploy {
   }
 
   /** A deployment that exists before the test starts (another run's), active for `plan`'s duration. */
-  addDeployment(group: string, plan: DeploymentPlan, id = this.newId(), creator = 'user'): string {
+  addDeployment(
+    group: string,
+    plan: DeploymentPlan,
+    id = this.newId(),
+    creator = 'user',
+    input?: CreateDeploymentInput
+  ): string {
     this.deployments.set(id, {
       id,
       application: 'my-app',
       group,
       createdAt: this.clock.t,
       plan,
-      creator
+      creator,
+      ...(input ? { input } : {})
     })
     return id
+  }
+
+  /** The group's newest deployment and newest successful one, as GetDeploymentGroup names them. */
+  private history(group: string): Partial<DeploymentGroupInfo> {
+    // Newest first; of two made at the same fake instant, the later one.
+    const mine = [...this.deployments.values()]
+      .reverse()
+      .filter((d) => d.group === group)
+      .sort((a, b) => b.createdAt - a.createdAt)
+    const summary = (d: Deployment) => {
+      const status = this.info(d).status
+      return { deploymentId: d.id, status, createTime: new Date(d.createdAt) }
+    }
+    const attempted = mine[0]
+    const succeeded = mine.find((d) => this.info(d).status === 'Succeeded')
+    return {
+      ...(attempted ? { lastAttemptedDeployment: summary(attempted) } : {}),
+      ...(succeeded ? { lastSuccessfulDeployment: summary(succeeded) } : {})
+    }
   }
 
   private newId(): string {
