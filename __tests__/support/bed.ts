@@ -1,6 +1,6 @@
 // The one way tests reach the running test bed (`npm test` starts it through testbed/run): its
 // endpoints and buckets, SDK clients, the admin endpoint (fleet, instances, agents, faults, the
-// request log), and a deployment's end. Over HTTP and the SDK only, never by importing the bed's
+// request log, GitHub repositories), and a deployment's end. Over HTTP and the SDK only, never by importing the bed's
 // source; its CLI and instances are reached by processes (commands.ts).
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import {
@@ -27,7 +27,8 @@ const NAMES = [
   'AWS_REGION',
   'TESTBED_BUCKET',
   'TESTBED_BUCKET_UNVERSIONED',
-  'TESTBED_ADMIN_URL'
+  'TESTBED_ADMIN_URL',
+  'TESTBED_GITHUB_API_URL'
 ] as const
 
 export interface Bed {
@@ -41,6 +42,8 @@ export interface Bed {
   unversionedBucket: string
   /** The admin endpoint (admin() and adminAnswer() call it). */
   adminUrl: string
+  /** The bed's GitHub REST API (GITHUB_API_URL): repositories registered by githubRepository(). */
+  githubApiUrl: string
   /** Debian's AWS CLI (commands.ts points it at the bed). */
   aws: string
 }
@@ -63,7 +66,9 @@ export function bed(): Bed {
       AWS_ACCESS_KEY_ID: e.AWS_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: e.AWS_SECRET_ACCESS_KEY,
       AWS_REGION: e.AWS_REGION,
-      AWS_EC2_METADATA_DISABLED: 'true'
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // @actions/github asks here, never github.com.
+      GITHUB_API_URL: e.TESTBED_GITHUB_API_URL
     },
     region: e.AWS_REGION,
     s3Endpoint: e.AWS_ENDPOINT_URL_S3,
@@ -71,6 +76,7 @@ export function bed(): Bed {
     bucket: e.TESTBED_BUCKET,
     unversionedBucket: e.TESTBED_BUCKET_UNVERSIONED,
     adminUrl: e.TESTBED_ADMIN_URL,
+    githubApiUrl: e.TESTBED_GITHUB_API_URL,
     aws: e.TESTBED_AWS ?? '/usr/bin/aws'
   }
 }
@@ -132,24 +138,53 @@ export interface LoggedRequest {
   seq: number
   operation: string
   application?: string
+  /** A GitHub call's "owner/name" (its operation is `GitHub.compare`, `GitHub.repository`, ...). */
+  repository?: string
   status: number
   error?: string
   input?: Record<string, unknown>
 }
 
-/** The emulator's request log after sequence number `since`, of one application or all. */
+/** The emulator's request log after sequence number `since`, of one application or repository, or all. */
 export async function requests(
   b: Bed,
-  { application, since = 0 }: { application?: string; since?: number } = {}
+  {
+    application,
+    repository,
+    since = 0
+  }: { application?: string; repository?: string; since?: number } = {}
 ): Promise<LoggedRequest[]> {
   const app = application ? `&application=${encodeURIComponent(application)}` : ''
-  return (await admin<{ requests: LoggedRequest[] }>(b, 'GET', `/requests?since=${since}${app}`))
-    .requests
+  const repo = repository ? `&repository=${encodeURIComponent(repository)}` : ''
+  return (
+    await admin<{ requests: LoggedRequest[] }>(b, 'GET', `/requests?since=${since}${app}${repo}`)
+  ).requests
 }
 
 /** The request log's last sequence number: what a later requests() call counts from. */
 export async function lastSeq(b: Bed): Promise<number> {
   return (await admin<{ lastSeq: number }>(b, 'GET', '/requests')).lastSeq
+}
+
+export interface GitHubRepository {
+  /** "owner/name": each suite its own (unique()), as with applications. */
+  repository: string
+  /** A git repository on this machine (git-repo.ts makes one). */
+  path: string
+  /** Makes the repository private: only `Authorization: token <it>` (or Bearer) reads it. */
+  token?: string
+  /** The server of its html_url links (default https://github.com). */
+  serverUrl?: string
+}
+
+/** Serves a git repository as a GitHub repository on the bed's GitHub API (replacing a same-named one). */
+export async function githubRepository(b: Bed, repo: GitHubRepository): Promise<void> {
+  await admin(b, 'PUT', '/github/repositories', JSON.stringify(repo))
+}
+
+/** Stops serving a repository registered by githubRepository(). */
+export async function removeGithubRepository(b: Bed, repository: string): Promise<void> {
+  await admin(b, 'DELETE', `/github/repositories?repository=${encodeURIComponent(repository)}`)
 }
 
 let shared: CodeDeployClient | undefined

@@ -4,11 +4,13 @@
 import type { AutoScaling } from './autoscaling/groups.ts'
 import type { CodeDeployRecords } from './codedeploy/model.ts'
 import type { LoadBalancing } from './elbv2/load-balancing.ts'
+import type { GitHubRepositories } from './github/repositories.ts'
 
 export interface Backends {
   codedeploy: CodeDeployRecords
   elbv2: LoadBalancing
   autoscaling: AutoScaling
+  github: GitHubRepositories
 }
 
 export interface Registry {

@@ -3,6 +3,7 @@ import { AwsError } from '../core/aws-error.ts'
 import type { FileExistsBehavior } from '../hosts/appspec/appspec.ts'
 import type { Engine } from './engine.ts'
 import {
+  deploymentFilter,
   lookups,
   optString,
   page,
@@ -166,37 +167,21 @@ export function deploymentOperations(engine: Engine): Record<string, Operation> 
       }
     },
 
+    // Newest first (**guess**: the API reference gives no order). "If applicationName is
+    // specified, then deploymentGroupName must be specified", and the other way round.
     ListDeployments(input) {
-      let ids = world().order
       const appName = optString(input, 'applicationName')
-      const groupName = optString(input, 'deploymentGroupName')
-      if (groupName && !appName) {
+      if (optString(input, 'deploymentGroupName') && !appName)
         throw new AwsError(
           'ApplicationNameRequiredException',
           'Application name must be specified when a deployment group name is.'
         )
-      }
-      if (appName) {
-        const app = application(input)
-        ids = ids.filter((id) => world().deployments.get(id)!.applicationName === app.name)
-        if (groupName) {
-          const g = group(input, app)
-          ids = ids.filter((id) => world().deployments.get(id)!.groupName === g.config.name)
-        }
-      }
-      const statuses = input.includeOnlyStatuses as string[] | undefined
-      if (statuses?.length)
-        ids = ids.filter((id) => statuses.includes(world().deployments.get(id)!.status))
-      const range = input.createTimeRange as { start?: number; end?: number } | undefined
-      if (range) {
-        ids = ids.filter((id) => {
-          const t = world().deployments.get(id)!.createTime / 1000
-          return (
-            (range.start === undefined || t >= range.start) &&
-            (range.end === undefined || t <= range.end)
-          )
-        })
-      }
+      const g = appName ? group(input, application(input)) : undefined
+      const wanted = deploymentFilter(input)
+      const ids = world().order.filter((id) => {
+        const d = world().deployments.get(id)!
+        return (!g || (d.applicationName === appName && d.groupName === g.config.name)) && wanted(d)
+      })
       const p = page(ids, optString(input, 'nextToken'))
       return { deployments: p.items, ...(p.nextToken ? { nextToken: p.nextToken } : {}) }
     },

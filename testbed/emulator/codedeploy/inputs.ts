@@ -82,6 +82,49 @@ export function revision(input: Input): Revision {
   }
 }
 
+// DeploymentStatus, as the API reference lists it (the bed never makes Queued or Baking).
+const DEPLOYMENT_STATUSES = [
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+  'Ready'
+]
+
+/** A bound of ListDeployments' createTimeRange in epoch seconds; null or absent: open-ended. */
+function bound(range: Input, field: 'start' | 'end'): number | undefined {
+  const v = range[field]
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new AwsError(
+      'InvalidTimeRangeException',
+      'The specified time range was specified in an invalid format.'
+    )
+  return v
+}
+
+/**
+ * ListDeployments' includeOnlyStatuses and createTimeRange ("Specify null to leave the start time
+ * open-ended", TimeRange), both bounds taken as included (**guess**: AWS does not say).
+ */
+export function deploymentFilter(input: Input): (d: Deployment) => boolean {
+  const statuses = input.includeOnlyStatuses ?? []
+  if (!Array.isArray(statuses) || statuses.some((s) => !DEPLOYMENT_STATUSES.includes(s)))
+    throw new AwsError(
+      'InvalidDeploymentStatusException',
+      "The specified deployment status doesn't exist or cannot be determined."
+    )
+  const range = (input.createTimeRange ?? {}) as Input
+  const [start, end] = [bound(range, 'start'), bound(range, 'end')]
+  return (d) =>
+    (statuses.length === 0 || statuses.includes(d.status)) &&
+    (start === undefined || d.createTime / 1000 >= start) &&
+    (end === undefined || d.createTime / 1000 <= end)
+}
+
 export function rollbackConfig(input: Input): AutoRollbackConfiguration | undefined {
   const c = input.autoRollbackConfiguration as Input | undefined
   if (!c) return undefined

@@ -1,10 +1,12 @@
-// Every CodeDeploy call that reached the emulator, in order, so tests can assert what a client
-// called (and that it called nothing on bad input).
+// Every call that reached the emulator (CodeDeploy, Auto Scaling, ELBv2, GitHub), in order, so
+// tests can assert what a client called (and that it called nothing on bad input).
 export interface LoggedRequest {
   seq: number
   time: string
   operation: string
   application?: string
+  // A GitHub call's repository, "owner/name".
+  repository?: string
   status: number
   error?: string
   input?: unknown
@@ -18,10 +20,13 @@ export class RequestLog {
     this.entries.push({ seq: ++this.seq, time: new Date().toISOString(), ...entry })
   }
 
-  // Entries after sequence number `since`, optionally only those on one application.
-  list(since = 0, application?: string): LoggedRequest[] {
+  // Entries after sequence number `since`, optionally only those on one application or repository.
+  list(since = 0, application?: string, repository?: string): LoggedRequest[] {
     return this.entries.filter(
-      (e) => e.seq > since && (!application || e.application === application)
+      (e) =>
+        e.seq > since &&
+        (!application || e.application === application) &&
+        (!repository || e.repository?.toLowerCase() === repository.toLowerCase())
     )
   }
 

@@ -1,6 +1,6 @@
 // The HTTP front: CodeDeploy's AWS JSON 1.1 protocol and Auto Scaling's and ELBv2's Query protocol
-// on POST /, and the bed's admin endpoint under /__testbed (unsigned: it listens on 127.0.0.1
-// only).
+// on POST /, GitHub's REST API under /github-api (GITHUB_API_URL), and the bed's admin endpoint
+// under /__testbed (unsigned: it listens on 127.0.0.1 only).
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
@@ -10,9 +10,12 @@ import type { Operation } from '../codedeploy/operations.ts'
 import type { FaultInjector } from '../world/faults.ts'
 import type { RequestLog } from './request-log.ts'
 import { parseForm, QueryError, xmlAnswer, xmlError, type QueryService } from './query-protocol.ts'
+import type { GitHubReply, GitHubRequest } from '../github/api.ts'
 
 const TARGET_PREFIX = 'CodeDeploy_20141006.'
 export const ADMIN_PREFIX = '/__testbed'
+// testbed/lib/bed.sh exports GITHUB_API_URL as the emulator's URL with this path.
+export const GITHUB_API_PREFIX = '/github-api'
 
 export interface ServerDeps {
   operations: Record<string, Operation>
@@ -27,6 +30,7 @@ export interface ServerDeps {
     query: URLSearchParams,
     body: string
   ) => Promise<{ status: number; body: unknown }>
+  github: (req: GitHubRequest) => Promise<GitHubReply>
   // The application a call is about, from its applicationName or its deployment.
   applicationOf: (input: Record<string, unknown> | undefined) => string | undefined
   log: (line: string) => void
@@ -234,11 +238,38 @@ async function handleAws(
   }
 }
 
+function underPrefix(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`)
+}
+
+async function handleGitHub(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ServerDeps,
+  path: string
+): Promise<void> {
+  await readBody(req)
+  const headers = singleHeaders(req)
+  const r = await deps.github({
+    method: req.method ?? 'GET',
+    path: path.slice(GITHUB_API_PREFIX.length) || '/',
+    headers,
+    apiUrl: `http://${headers.host ?? '127.0.0.1'}${GITHUB_API_PREFIX}`
+  })
+  const text = JSON.stringify(r.body)
+  res.writeHead(r.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-github-request-id': randomUUID()
+  })
+  res.end(text)
+}
+
 export function startServer(port: number, deps: ServerDeps): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const path = url.pathname
-    const work = path.startsWith(ADMIN_PREFIX)
+    const work = underPrefix(path, ADMIN_PREFIX)
       ? readBody(req).then(async (b) => {
           const r = await deps.admin(
             req.method ?? 'GET',
@@ -253,7 +284,9 @@ export function startServer(port: number, deps: ServerDeps): Promise<Server> {
           })
           res.end(text)
         })
-      : handleAws(req, res, deps)
+      : underPrefix(path, GITHUB_API_PREFIX)
+        ? handleGitHub(req, res, deps, path)
+        : handleAws(req, res, deps)
     work.catch((e: Error) => {
       deps.log(`request failed: ${e.stack}`)
       if (!res.headersSent) sendError(res, new AwsError('InternalFailure', e.message, 500))

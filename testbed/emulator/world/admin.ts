@@ -1,8 +1,10 @@
-// The bed's admin endpoint: request log, fault switches, reset, fleet, instance list, agents.
+// The bed's admin endpoint: request log, fault switches, reset, fleet, instance list, agents, the
+// GitHub repositories its GitHub API serves.
 import type { RequestLog } from '../core/request-log.ts'
 import { parseFaults, type FaultInjector } from './faults.ts'
 import { parseFleet, type Isolation } from './fleet-config.ts'
 import { listInstances, setAgentState } from './instance-list.ts'
+import { repositoriesAdmin } from '../github/repositories.ts'
 import type { World } from './world.ts'
 
 export interface AdminDeps {
@@ -33,7 +35,8 @@ export function admin(deps: AdminDeps) {
             lastSeq: deps.requests.lastSeq(),
             requests: deps.requests.list(
               Number(query.get('since') ?? 0),
-              query.get('application') ?? undefined
+              query.get('application') ?? undefined,
+              query.get('repository') ?? undefined
             )
           }
         }
@@ -122,6 +125,11 @@ export function admin(deps: AdminDeps) {
           }
         return { status: 200, body: { instance: id, state } }
       }
+      case 'GET /github/repositories':
+      case 'PUT /github/repositories':
+      case 'POST /github/repositories':
+      case 'DELETE /github/repositories':
+        return repositoriesAdmin(deps.world.backends.github, method, query, body)
       default:
         return {
           status: 404,
@@ -135,7 +143,8 @@ export function admin(deps: AdminDeps) {
               'PUT /fleet',
               'GET /instances',
               'GET /target-groups',
-              'PUT /agent?instance=ID'
+              'PUT /agent?instance=ID',
+              'GET|PUT|DELETE /github/repositories'
             ]
           }
         }

@@ -15,6 +15,7 @@ import { autoScalingService } from '../autoscaling/operations.ts'
 import { elbService } from '../elbv2/operations.ts'
 import { startServer } from '../core/server.ts'
 import { admin } from './admin.ts'
+import { githubApi } from '../github/api.ts'
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`)
 
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     faults,
     requests,
     admin: admin({ world, faults, requests, isolation, agentRunner }),
+    github: githubApi({ registry: world, requests, log }),
     applicationOf: (input) => world.applicationOf(input),
     log
   })

@@ -1,11 +1,13 @@
-// The bed's world: the services' backends built from the fleet config, applications added by
-// PUT /fleet, POST /reset (every deployment stops, the instances start again empty), and what
-// the admin endpoint reads across services. It is the registry through which services reach
-// each other (registry.ts).
+// The bed's world: the services' backends built from the fleet config (and the GitHub
+// repositories tests register), applications added by PUT /fleet, POST /reset (every deployment
+// stops, the instances start again empty, no repository stays registered), and what the admin
+// endpoint reads across services. It is the registry through which services reach each other
+// (registry.ts).
 import { AutoScaling } from '../autoscaling/groups.ts'
 import type { Application, Group, Instance } from '../codedeploy/model.ts'
 import { instanceId, uuid } from '../core/ids.ts'
 import { LoadBalancing } from '../elbv2/load-balancing.ts'
+import { GitHubRepositories } from '../github/repositories.ts'
 import type { TargetGroupFaults } from '../elbv2/target-group.ts'
 import { HostPool } from '../hosts/host-pool.ts'
 import type { BedNetwork } from '../hosts/network.ts'
@@ -70,7 +72,8 @@ export class World implements Registry {
         deregister: (i) => {
           for (const tg of targetGroups.values()) void tg.deregister(i.id)
         }
-      })
+      }),
+      github: new GitHubRepositories()
     }
     const c = this.opts.config
     await this.addApplications(
