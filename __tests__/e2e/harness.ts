@@ -76,6 +76,10 @@ export function githubEnv(workspace: string, temp: string): Record<string, strin
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_REF_NAME: 'main',
     GITHUB_EVENT_NAME: 'push',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW_REF: 'octo-org/sample-app/.github/workflows/deploy.yml@refs/heads/main',
+    // Never github.com: a run given a token but not the bed's API (bed().env) is refused at once.
+    GITHUB_API_URL: 'http://127.0.0.1:9',
     RUNNER_TEMP: temp
   }
 }
