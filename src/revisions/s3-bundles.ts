@@ -123,8 +123,13 @@ export async function provenance(ctx: BucketAccess, bundle: StoredBundle): Promi
  * object behind a delete marker in a versioned bucket). Not cancellable once sent: whether it
  * happened must be known for the report.
  */
-export async function deleteBundle(ctx: BucketAccess, bundle: StoredBundle): Promise<void> {
+export async function deleteBundle(
+  ctx: BucketAccess,
+  bundle: StoredBundle
+): Promise<'deleted' | 'cancelled'> {
   const sdk = await import('@aws-sdk/client-s3')
+  // The last moment a cancel can still keep the bundle.
+  if (ctx.retry.signal?.aborted) return 'cancelled'
   await callServiceWithRetry(
     'S3 DeleteObject',
     () =>
@@ -143,6 +148,7 @@ export async function deleteBundle(ctx: BucketAccess, bundle: StoredBundle): Pro
       objectArn(ctx, bundle)
     )
   )
+  return 'deleted'
 }
 
 function objectArn(ctx: BucketAccess, bundle: StoredBundle): string {
