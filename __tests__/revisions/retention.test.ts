@@ -175,7 +175,8 @@ describe('pruneRevisions', () => {
     expect(log.text('debug')).toContain(`Kept s3://${BUCKET}/${key(4)}: ${newestReason(2)}.`)
     expect(log.lines.at(-1)).toEqual({
       level: 'info',
-      message: 'keep-revisions: 2: deleted 3 bundles, kept 2.'
+      message:
+        'Old revisions (keep-revisions: 2): deleted 3 bundles, kept 2 (1 that CodeDeploy needs or this run deployed).'
     })
     expect(s3Mock.commandCalls(ListObjectVersionsCommand)[0]!.args[0].input).toMatchObject({
       Bucket: BUCKET,
@@ -274,7 +275,7 @@ describe('pruneRevisions', () => {
       expect(report.warnings[0]).toContain(`codedeploy:${call}`)
       expect(log.text('warning')).toBe(report.warnings[0])
       expect(log.lines.at(-1)!.message).toBe(
-        'keep-revisions: 1: deleted 0 bundles, kept 0, 1 warning.'
+        'Old revisions (keep-revisions: 1): deleted 0 bundles, kept 0, 1 warning.'
       )
     }
   )

@@ -45,23 +45,28 @@ export async function pruneRevisions(opts: PruneRevisionsOptions): Promise<Reten
     report.warnings.push(text)
     log.warning(text)
   }
-  log.startGroup(
-    `keep-revisions: ${opts.keep}: old bundles of '${opts.application}' under s3://${opts.bucket}/${prefix}`
-  )
+  const title = `Old revisions (keep-revisions: ${opts.keep})`
+  log.startGroup(`${title}: bundles of '${opts.application}' under s3://${opts.bucket}/${prefix}`)
+  let needed = 0
   try {
-    await prune(opts, report, warn)
+    needed = await prune(opts, report, warn)
   } finally {
     log.endGroup()
   }
-  log.info(closingLine(report))
+  const warnings = report.warnings.length ? `, ${plural(report.warnings.length, 'warning')}` : ''
+  log.info(
+    `${title}: deleted ${plural(report.deleted.length, 'bundle')}, kept ${report.kept.length}` +
+      `${needed ? ` (${needed} that CodeDeploy needs or this run deployed)` : ''}${warnings}.`
+  )
   return report
 }
 
+/** Fills the report; returns how many kept bundles are protected (CodeDeploy needs them). */
 async function prune(
   opts: PruneRevisionsOptions,
   report: RetentionReport,
   warn: (text: string) => void
-): Promise<void> {
+): Promise<number> {
   const { log, signal } = opts
   const retry: RetryOptions = {
     log,
@@ -75,35 +80,36 @@ async function prune(
     ...(opts.expectedBucketOwner ? { expectedBucketOwner: opts.expectedBucketOwner } : {}),
     retry
   }
-  const cancelled = (): boolean => {
+  /** Whether the run was cancelled, said once as a warning: the report is then incomplete. */
+  const stopIfCancelled = (): boolean => {
     if (signal?.aborted)
       warn('keep-revisions stopped: the run was cancelled. Nothing more was deleted.')
     return signal?.aborted === true
   }
-  if (cancelled()) return
+  if (stopIfCancelled()) return 0
 
   let needed: ProtectedRevision[]
   try {
     needed = await readProtectedRevisions({ codedeploy: opts.codedeploy, retry }, opts.application)
   } catch (err) {
-    if (cancelled()) return
+    if (stopIfCancelled()) return 0
     warn(
       `keep-revisions deleted nothing: could not read which revisions the deployment groups of '${opts.application}' still need ` +
         `(a rollback, a deployment in progress, a new Auto Scaling instance). ${describe(err)}`
     )
-    return
+    return 0
   }
-  if (cancelled()) return
+  if (stopIfCancelled()) return 0
 
   let listing: Awaited<ReturnType<typeof listBundles>>
   try {
     listing = await listBundles(bucket, report.prefix)
   } catch (err) {
-    if (cancelled()) return
+    if (stopIfCancelled()) return 0
     warn(
       `keep-revisions deleted nothing: could not list s3://${opts.bucket}/${report.prefix}. ${describe(err)}`
     )
-    return
+    return 0
   }
   if (!listing.complete)
     log.info(
@@ -144,15 +150,11 @@ async function prune(
   )
   report.kept.push(...outcome.kept.map((k) => ({ ...ref(k.key, k.versionId), reason: k.reason })))
   for (const w of outcome.warnings) warn(w)
-  cancelled()
+  stopIfCancelled()
+  return plan.kept.filter((k) => k.protected).length
 }
 
 /** The report's form of an object: the version only where there is one. */
 function ref(key: string, versionId: string | undefined): { key: string; versionId?: string } {
   return { key, ...(versionId ? { versionId } : {}) }
-}
-
-function closingLine(report: RetentionReport): string {
-  const warnings = report.warnings.length ? `, ${plural(report.warnings.length, 'warning')}` : ''
-  return `keep-revisions: ${report.keep}: deleted ${plural(report.deleted.length, 'bundle')}, kept ${report.kept.length}${warnings}.`
 }
