@@ -98,6 +98,24 @@ export default tseslint.config(
     ['common', 'bundle'],
     'settings/ builds the typed settings: it imports only common/ and bundle/ (file rules, types).'
   ),
+  {
+    // Of settings/ only the key template: the retention reads the same shape the upload renders.
+    files: ['src/revisions/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!(common|aws)/|settings/key-template\\.js$)',
+              message:
+                'revisions/ (keep-revisions) imports only common/, aws/ and settings/key-template.js: the pipeline hands it the rest.'
+            }
+          ]
+        }
+      ]
+    }
+  },
   topLevel(['src/aws/**', 'src/deploy/**'], BELOW_STAGES, BELOW_STAGES_MESSAGE),
   {
     files: DEPLOY_SHARED.map((f) => `src/deploy/${f}.ts`),

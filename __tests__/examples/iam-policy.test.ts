@@ -4,6 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { listingPrefix } from '../../src/revisions/key-shape.js'
+import { renderKey } from '../../src/settings/key-template.js'
 
 const REPO = path.resolve(import.meta.dirname, '..', '..')
 
@@ -29,6 +31,9 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
   UploadPart: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject',
   AbortMultipartUpload: 's3:AbortMultipartUpload',
+  // keep-revisions: list every version under the prefix, delete one (HeadObject checks it first).
+  ListObjectVersions: 's3:ListBucketVersions',
+  DeleteObject: 's3:DeleteObject',
   CreateDeployment: 'codedeploy:CreateDeployment',
   GetDeployment: 'codedeploy:GetDeployment',
   StopDeployment: 'codedeploy:StopDeployment',
@@ -54,6 +59,8 @@ const IMPLIED: Record<string, string> = {
   'codedeploy:RegisterApplicationRevision': 'CreateDeployment with an S3 revision registers it',
   'codedeploy:GetApplicationRevision': 'CreateDeployment reads the registered revision',
   's3:ListBucket': 'lets HeadObject answer 404 instead of 403 for a key that is not there yet',
+  's3:GetObjectVersion': 'HeadObject with a VersionId (keep-revisions on a versioned bucket)',
+  's3:DeleteObjectVersion': 'DeleteObject with a VersionId (keep-revisions on a versioned bucket)',
   'kms:GenerateDataKey': 'PutObject with sse: aws:kms',
   'kms:Decrypt': 'multipart upload with sse: aws:kms'
 }
@@ -78,12 +85,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every operation src/ sends: `new XCommand(` / `new sdk.XCommand(`, and lib-storage's `new Upload(`. */
-function operationsInSource(): Map<string, string[]> {
+function operationsInSource(dir = path.join(REPO, 'src')): Map<string, string[]> {
   const found = new Map<string, string[]>()
   const add = (op: string, file: string): void => {
     found.set(op, [...(found.get(op) ?? []), path.relative(REPO, file)])
   }
-  for (const file of sourceFiles(path.join(REPO, 'src'))) {
+  for (const file of sourceFiles(dir)) {
     const text = readFileSync(file, 'utf8')
     for (const m of text.matchAll(/\bnew\s+(?:\w+\.)?(\w+)Command\s*\(/g)) add(m[1] as string, file)
     if (/\bnew\s+Upload\s*\(/.test(text)) for (const op of LIB_STORAGE_UPLOAD) add(op, file)
@@ -92,6 +99,38 @@ function operationsInSource(): Map<string, string[]> {
 }
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v])
+
+/** One request as IAM evaluates it: the action, the resource and the condition keys it carries. */
+interface Request {
+  action: string
+  resource: string
+  context?: Record<string, string>
+}
+
+/** An IAM pattern (`*` any run, `?` one character) as a regular expression. */
+const iamPattern = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`
+  )
+
+/** Whether a statement of the policy allows the request (Allow only; StringLike/StringEquals conditions). */
+function allows(request: Request): boolean {
+  return policy.Statement.some(
+    (s) =>
+      list(s.Action).includes(request.action) &&
+      list(s.Resource).some((r) => iamPattern(r).test(request.resource)) &&
+      Object.entries(s.Condition ?? {}).every(([operator, keys]) =>
+        Object.entries(keys as Record<string, string>).every(([name, value]) => {
+          const actual = request.context?.[name]
+          if (actual === undefined) return false
+          return operator === 'StringLike' ? iamPattern(value).test(actual) : actual === value
+        })
+      )
+  )
+}
 const granted = policy.Statement.flatMap((s) => list(s.Action))
 const statementsFor = (action: string): Statement[] =>
   policy.Statement.filter((s) => list(s.Action).includes(action))
@@ -133,7 +172,14 @@ describe('examples/iam-policy.json', () => {
   })
 
   it('scopes S3 object access to the application prefix of one bucket', () => {
-    for (const action of ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']) {
+    for (const action of [
+      's3:GetObject',
+      's3:PutObject',
+      's3:AbortMultipartUpload',
+      's3:GetObjectVersion',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion'
+    ]) {
       for (const s of statementsFor(action))
         for (const r of list(s.Resource)) expect(r).toMatch(/^arn:aws:s3:::[a-z0-9.-]+\/[^*]+\/\*$/)
     }
@@ -196,6 +242,83 @@ describe('examples/iam-policy.json', () => {
     expect(list(kms[0]!.Resource)).toEqual([
       expect.stringMatching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\//)
     ])
+  })
+
+  describe('keep-revisions (src/revisions/)', () => {
+    const bucket = 'my-codedeploy-bucket'
+    const template = '{application}/{run_number}/{bundle_hash}.{ext}'
+    const key = renderKey(template, {
+      application: 'my-app',
+      run_number: '7',
+      run_attempt: '1',
+      run_id: '123',
+      sha: 'a'.repeat(40),
+      short_sha: 'a'.repeat(7),
+      ref_name: 'main',
+      bundle_hash: '0123456789abcdef',
+      ext: 'tgz'
+    })
+    const cd = 'arn:aws:codedeploy:us-east-1:123456789012'
+    const object = `arn:aws:s3:::${bucket}/${key}`
+    /** Every request the retention sends, by operation, as IAM sees it. */
+    const REQUESTS: Record<string, Request[]> = {
+      ListDeploymentGroups: [
+        { action: 'codedeploy:ListDeploymentGroups', resource: `${cd}:application:my-app` }
+      ],
+      GetDeploymentGroup: [
+        { action: 'codedeploy:GetDeploymentGroup', resource: `${cd}:deploymentgroup:my-app/web` }
+      ],
+      ListDeployments: [
+        { action: 'codedeploy:ListDeployments', resource: `${cd}:deploymentgroup:my-app/web` }
+      ],
+      GetDeployment: [
+        { action: 'codedeploy:GetDeployment', resource: `${cd}:deploymentgroup:my-app/web` }
+      ],
+      ListObjectVersions: [
+        {
+          action: 's3:ListBucketVersions',
+          resource: `arn:aws:s3:::${bucket}`,
+          context: { 's3:prefix': listingPrefix(template, 'my-app') }
+        }
+      ],
+      // Without a version (unversioned bucket) and with one.
+      HeadObject: [
+        { action: 's3:GetObject', resource: object },
+        { action: 's3:GetObjectVersion', resource: object }
+      ],
+      DeleteObject: [
+        { action: 's3:DeleteObject', resource: object },
+        { action: 's3:DeleteObjectVersion', resource: object }
+      ]
+    }
+
+    it('knows every call the retention makes', () => {
+      const sent = [...operationsInSource(path.join(REPO, 'src', 'revisions')).keys()].sort()
+      // A new call in src/revisions/: add the requests it makes to REQUESTS.
+      expect(sent).toEqual(Object.keys(REQUESTS).sort())
+    })
+
+    it('allows every call the retention makes on the default key', () => {
+      const refused = Object.values(REQUESTS)
+        .flat()
+        .filter((r) => !allows(r))
+      expect(refused).toEqual([])
+    })
+
+    it("allows no listing beyond the application's prefix and no deletion outside it", () => {
+      expect(
+        allows({
+          action: 's3:ListBucketVersions',
+          resource: `arn:aws:s3:::${bucket}`,
+          context: { 's3:prefix': 'other-app/' }
+        })
+      ).toBe(false)
+      expect(allows({ action: 's3:ListBucketVersions', resource: `arn:aws:s3:::${bucket}` })).toBe(
+        false
+      )
+      for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion'])
+        expect(allows({ action, resource: `arn:aws:s3:::${bucket}/other-app/1/x.tgz` })).toBe(false)
+    })
   })
 
   it('is explained statement by statement in the README', () => {
