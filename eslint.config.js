@@ -99,7 +99,8 @@ export default tseslint.config(
     'settings/ builds the typed settings: it imports only common/ and bundle/ (file rules, types).'
   ),
   {
-    // Of settings/ only the key template: the retention reads the same shape the upload renders.
+    // The revisions (provenance, order of commits, retention) read the settings' types and the key
+    // template; the deploy phase is reached only through the callbacks the pipeline hands over.
     files: ['src/revisions/**'],
     rules: {
       'no-restricted-imports': [
@@ -107,9 +108,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?!(common|aws)/|settings/key-template\\.js$)',
+              regex: '^\\.\\./(?!(common|aws|settings)/)',
               message:
-                'revisions/ (keep-revisions) imports only common/, aws/ and settings/key-template.js: the pipeline hands it the rest.'
+                'revisions/ (provenance, order, keep-revisions) imports only common/, aws/ and settings/: the pipeline hands it the rest.'
             }
           ]
         }

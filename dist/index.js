@@ -87,7 +87,7 @@ const line = (0,_first_line_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .T)(
 if (line !== undefined)
     process.stdout.write(`${line}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(163), __nccwpck_require__.e(859)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3859));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(163), __nccwpck_require__.e(747)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9747));
     await run(cancellation?.signal ?? new AbortController().signal);
 }
 finally {

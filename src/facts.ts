@@ -6,6 +6,7 @@ import type { BundleEntry } from './common/bundle-view.js'
 import type { DeploymentsResult } from './deploy/types.js'
 import type { BundleType } from './bundle/types.js'
 import type { RevisionFacts } from './revisions/order.js'
+import type { RetentionReport } from './revisions/types.js'
 
 /** The bundle stage: the archive, what is in it, and the appspec's verdict. */
 export interface BundleFacts {
@@ -58,6 +59,8 @@ export interface RunFacts {
   /** Set when the run skipped (if-newer-deployed: skip): why. */
   skipped?: string
   deployments?: DeploymentsResult
+  /** keep-revisions: what was deleted and kept after a success. */
+  retention?: RetentionReport
   /** The error that ended the run early (upload or CreateDeployment failed, cancelled). */
   failure?: string
 }

@@ -4,7 +4,8 @@
 // (outputs, state, summary file, signals, clock) come in as PipelineDeps, so tests drive it directly.
 import { ActionError } from './common/errors.js'
 import type { Logger, Sleep } from './common/log.js'
-import type { RunFacts } from './facts.js'
+import type { RunFacts, UploadFacts } from './facts.js'
+import type { RetentionReport } from './revisions/types.js'
 import {
   bundleOutputs,
   createdOutputs,
@@ -118,6 +119,8 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     const skipped = deployments.groups.find((g) => g.outcome === 'skipped')
     if (skipped?.skipNotice) run.facts = { ...run.facts, skipped: skipped.skipNotice }
     set(skippedOutputs(Boolean(skipped)))
+    const retention = await pruneAfterSuccess(settings, deps, aws, uploaded, deployments)
+    if (retention) run.facts = { ...run.facts, retention }
     return conclusion(deployments)
   })
 }
@@ -181,6 +184,44 @@ async function deployWithState(
     if (g.replacementFleetPending) deps.state.replacementFleetPending(g.id)
   set(deploymentOutputs(deployments, previousOf))
   return deployments
+}
+
+/**
+ * keep-revisions, once every group succeeded (never after a failure, a skip or a deployment not
+ * followed to its end): the application's older bundles go; what any group needs stays.
+ */
+async function pruneAfterSuccess(
+  settings: Settings,
+  deps: PipelineDeps,
+  aws: AwsClients,
+  uploaded: UploadFacts,
+  deployments: DeploymentsResult
+): Promise<RetentionReport | undefined> {
+  if (settings.keepRevisions <= 0) return undefined
+  const notDone = deployments.groups.filter((g) => g.outcome !== 'succeeded')
+  if (notDone.length > 0) {
+    deps.log.info(
+      `keep-revisions: nothing pruned, since the deployment to '${notDone[0]!.group}' did not end in success during this run (${notDone[0]!.outcome}).`
+    )
+    return undefined
+  }
+  const { pruneRevisions } = await import('./revisions/retention.js')
+  return pruneRevisions({
+    s3: aws.s3,
+    codedeploy: aws.codedeploy,
+    bucket: settings.bucket,
+    application: settings.application,
+    keyTemplate: settings.keyTemplate,
+    keep: settings.keepRevisions,
+    deployed: {
+      key: uploaded.key,
+      ...(uploaded.versionId ? { versionId: uploaded.versionId } : {})
+    },
+    log: deps.log,
+    signal: deps.signal,
+    sleep: deps.sleep,
+    ...(settings.expectedBucketOwner ? { expectedBucketOwner: settings.expectedBucketOwner } : {})
+  })
 }
 
 function conclusion(deployments: DeploymentsResult): PipelineResult {

@@ -377,8 +377,74 @@ const BAD: [string, Partial<Record<Input, string>>, Input, RegExp][] = [
     { [Input.ContinueDeployment]: 'd-ABCDEF123', [Input.DeploymentGroup]: 'a\nb' },
     Input.DeploymentGroup,
     /continues one deployment of one group/
+  ],
+  [
+    'if-newer-deployed unknown',
+    { [Input.IfNewerDeployed]: 'ignore' },
+    Input.IfNewerDeployed,
+    /not one of skip, fail, deploy/
+  ],
+  [
+    'github-token with a space',
+    { [Input.GithubToken]: 'ghp_a ghp_b' },
+    Input.GithubToken,
+    /contains whitespace/
+  ],
+  [
+    'keep-revisions negative',
+    { [Input.KeepRevisions]: '-1' },
+    Input.KeepRevisions,
+    /whole number from 0 to 1000/
+  ],
+  [
+    'keep-revisions a fraction',
+    { [Input.KeepRevisions]: '2.5' },
+    Input.KeepRevisions,
+    /whole number/
+  ],
+  [
+    'keep-revisions too many',
+    { [Input.KeepRevisions]: '1001' },
+    Input.KeepRevisions,
+    /whole number/
+  ],
+  [
+    'keep-revisions with a key that does not name the application',
+    { [Input.KeepRevisions]: '5', [Input.Key]: 'deploy/{ref_name}/{sha}.zip' },
+    Input.KeepRevisions,
+    /does not contain \{application\}, so another application's bundles could be pruned/
   ]
 ]
+
+describe('revision inputs', () => {
+  it('default: skip an older commit, no token, keep every bundle; the run context for provenance', () => {
+    const s = settingsOf(
+      {},
+      {
+        ...ENV,
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_WORKFLOW_REF: 'octo-org/sample-app/.github/workflows/deploy.yml@refs/heads/main',
+        GITHUB_API_URL: 'https://ghe.example.com/api/v3/'
+      }
+    )
+    expect(s).toMatchObject({ ifNewerDeployed: 'skip', githubToken: '', keepRevisions: 0 })
+    expect(s.run).toMatchObject({
+      actor: 'octocat',
+      workflowRef: 'octo-org/sample-app/.github/workflows/deploy.yml@refs/heads/main',
+      apiUrl: 'https://ghe.example.com/api/v3'
+    })
+    expect(settingsOf({}).run.apiUrl).toBe('https://api.github.com')
+  })
+
+  it('reads each value', () => {
+    const s = settingsOf({
+      [Input.IfNewerDeployed]: 'FAIL',
+      [Input.GithubToken]: 'ghs_abc',
+      [Input.KeepRevisions]: '10'
+    })
+    expect(s).toMatchObject({ ifNewerDeployed: 'fail', githubToken: 'ghs_abc', keepRevisions: 10 })
+  })
+})
 
 describe('blue/green inputs', () => {
   it('defaults: wait for success, wait at Ready, keep a failed replacement fleet, create a deployment', () => {

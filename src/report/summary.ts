@@ -3,6 +3,7 @@ import { summaryMarkdown as appspecMarkdown } from './appspec-section.js'
 import { renderListing } from './bundle-listing.js'
 import { deploymentsMarkdown } from './deployments-section.js'
 import { changesSection } from './changes-section.js'
+import { retentionSection } from './retention-section.js'
 import type { BundleFacts, DryRunFacts, KeyFacts, RunFacts, UploadFacts } from '../facts.js'
 import { codeSpan, escapeText, inFence } from './escape.js'
 import type { ReportSettings } from '../settings/settings.js'
@@ -23,6 +24,7 @@ export function renderSummary(settings: ReportSettings, facts: RunFacts): string
   const changes = facts.revisions && changesSection(facts.revisions)
   if (changes) parts.push(changes)
   if (facts.deployments) parts.push(deploymentsMarkdown(facts.deployments))
+  if (facts.retention) parts.push(retentionSection(facts.retention))
   if (facts.dryRun) parts.push(requestSection(facts.dryRun))
   return parts.join('\n\n') + '\n'
 }

@@ -82,6 +82,7 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     )
 
   const waitTimeoutMinutes = readWaitTimeout(read)
+  const keepRevisions = readKeepRevisions(read, keyTemplate)
 
   return {
     application,
@@ -130,7 +131,7 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
       'skip'
     ),
     githubToken: readGithubToken(read),
-    keepRevisions: readKeepRevisions(read),
+    keepRevisions,
     run
   }
 }
@@ -455,7 +456,7 @@ function readGithubToken(read: InputReader): string {
 /** More than any bucket needs kept, and small enough to catch a pasted number of days or bytes. */
 const MAX_KEEP_REVISIONS = 1000
 
-function readKeepRevisions(read: InputReader): number {
+function readKeepRevisions(read: InputReader, keyTemplate: string): number {
   const raw = read(Input.KeepRevisions)
   if (!raw) return 0
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN
@@ -464,6 +465,14 @@ function readKeepRevisions(read: InputReader): number {
       Input.KeepRevisions,
       `'${raw}' is not a whole number from 0 to ${MAX_KEEP_REVISIONS}.`,
       'Write how many of the newest bundles to keep, e.g. 10, or 0 to keep them all.'
+    )
+  // Without the application in the key, another application's bundles (its rollback target
+  // among them) could share the prefix, and only this application's groups are asked what they need.
+  if (n > 0 && !placeholdersUsed(keyTemplate).includes('application'))
+    throw new InputError(
+      Input.KeepRevisions,
+      `is ${n}, but \`key\` ('${keyTemplate}') does not contain {application}, so another application's bundles could be pruned with this one's.`,
+      `Put {application} in key (e.g. '${DEFAULT_KEY}'), or set keep-revisions: 0.`
     )
   return n
 }
