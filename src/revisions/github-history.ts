@@ -75,13 +75,17 @@ export function githubHistory(o: GithubHistoryOptions, compare = octokitCompare(
         )
           return { unknown: `GitHub answered an unknown status '${String(relation)}'` }
         let listed = data.commits ?? []
-        // The answer lists the oldest 250 commits; the newest are on its last page.
+        // The answer lists the oldest 250 commits; the newest are on its last page, and on the
+        // page before when the last holds fewer than COMMITS_SHOWN.
         const total = data.total_commits ?? listed.length
         if (total > listed.length) {
-          const last = Math.ceil(total / COMMITS_SHOWN)
-          listed =
-            (await compare({ owner, repo, basehead, per_page: COMMITS_SHOWN, page: last })).data
+          const page = async (n: number) =>
+            (await compare({ owner, repo, basehead, per_page: COMMITS_SHOWN, page: n })).data
               .commits ?? []
+          const last = Math.ceil(total / COMMITS_SHOWN)
+          listed = await page(last)
+          if (listed.length < COMMITS_SHOWN && last > 1)
+            listed = [...(await page(last - 1)), ...listed]
         }
         return {
           comparison: {
