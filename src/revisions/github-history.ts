@@ -113,9 +113,20 @@ function commitLine(c: NonNullable<CompareData['commits']>[number]): CommitLine 
 
 /** What failed and what to check; never the token. */
 export function describeGithubError(err: unknown, repository: string): string {
-  const e = err as { status?: number; message?: string; name?: string }
+  const e = err as {
+    status?: number
+    message?: string
+    name?: string
+    response?: unknown
+    cause?: { name?: string }
+  }
   const said = (e.message ?? String(err)).split('\n')[0]
-  switch (e.status) {
+  // Octokit reports a request that got no answer (a timeout, a refused connection) as status 500
+  // without a response, the fetch error as its cause: that 500 is not GitHub's.
+  const status = e.response !== undefined || e.cause === undefined ? e.status : undefined
+  if ([e.name, e.cause?.name].some((n) => n === 'TimeoutError' || n === 'AbortError'))
+    return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`
+  switch (status) {
     case 401:
       return `GitHub refused the token (401 ${said}): check github-token`
     case 403:
@@ -123,8 +134,6 @@ export function describeGithubError(err: unknown, repository: string): string {
     case 404:
       return `GitHub answered 404 (${said}): the token cannot read ${repository}, or one of the commits is not on GitHub`
     default:
-      if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`
-      return `the request failed (${e.status ? `${e.status} ` : ''}${said})`
+      return `the request failed (${status ? `${status} ` : ''}${said})`
   }
 }
