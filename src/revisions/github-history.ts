@@ -54,12 +54,15 @@ export function octokitCompare(o: GithubHistoryOptions): CompareCall {
 }
 
 export function githubHistory(o: GithubHistoryOptions, compare = octokitCompare(o)): History {
-  const [owner = '', repo = ''] = o.repository.split('/')
+  const [owner = '', repo = '', ...more] = o.repository.split('/')
+  const notOwnerName = o.repository
+    ? `GITHUB_REPOSITORY '${o.repository}' is not owner/name`
+    : 'GITHUB_REPOSITORY is not set'
   return {
     name: "GitHub's compare API",
     async compare(base, head): Promise<CompareAnswer> {
       if (!o.token) return { unknown: 'no github-token was given' }
-      if (!owner || !repo) return { unknown: 'GITHUB_REPOSITORY is not set' }
+      if (!owner || !repo || more.length) return { unknown: notOwnerName }
       if (!FULL_SHA.test(base) || !FULL_SHA.test(head)) return { unknown: 'not a full commit id' }
       const basehead = `${base}...${head}`
       try {
