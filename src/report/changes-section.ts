@@ -2,6 +2,7 @@
 // successful one — how many commits, the newest of them, and a link to GitHub's comparison. Pure.
 import type { CommitLine } from '../revisions/history.js'
 import type { GroupRevisions, RevisionFacts } from '../revisions/order.js'
+import { sameRepository } from '../revisions/order-policy.js'
 import { codeSpan, escapeText } from './escape.js'
 import { plural } from '../common/plural.js'
 
@@ -44,7 +45,7 @@ function groupLines(f: RevisionFacts, g: GroupRevisions): string[] {
     ]
   const base = `${codeSpan(short(p.commit))} (${prev})`
   if (p.commit === f.ours.commit) return [`${head}: same commit as ${base}: nothing changed.`]
-  if (p.repository && p.repository !== f.ours.repository)
+  if (p.repository && !sameRepository(p.repository, f.ours.repository))
     return [
       `${head}: ${base} is of ${escapeText(p.repository)}: commits of two repositories are not compared.`
     ]
