@@ -194,6 +194,18 @@ describe('changesSection', () => {
     expect(md).not.toContain('/compare/')
   })
 
+  it('a previous deployment naming our repository in another case: compared as ours', () => {
+    const md = changesSection(
+      facts(
+        group({
+          previous: previous({ repository: 'Octo-Org/App' }),
+          changes: answer('ahead', 1, 0, [commitLine(1)])
+        })
+      )
+    )
+    expect(md).toContain('**prod**: 1 new commit since')
+  })
+
   it('one paragraph per group, in order', () => {
     const md = changesSection(
       facts(

@@ -203,6 +203,13 @@ describe('decideOrder', () => {
     expect(textOf(v)).toContain('(per GitHub)')
   })
 
+  it('a repository spelt in another case is ours (GitHub ignores case): the order decides', () => {
+    const v = decideOrder(
+      input({ last: last({ repository: 'Octo-Org/App' }), answer: answer('behind', 0, 1) })
+    )
+    expect(v.kind).toBe('skip')
+  })
+
   it('treats a last deployment without a recorded repository as ours', () => {
     const v = decideOrder(
       input({
@@ -224,7 +231,8 @@ describe('needsComparison', () => {
     ['another repository', last({ repository: 'octo-org/other' }), false],
     ['another commit of ours', last(), true],
     ['another commit, repository not recorded', last({ repository: undefined }), true],
-    ['another commit, repository empty', last({ repository: '' }), true]
+    ['another commit, repository empty', last({ repository: '' }), true],
+    ['another commit, repository in another case', last({ repository: 'OCTO-ORG/app' }), true]
   ])('%s → %s', (_what, l, expected) => {
     expect(needsComparison({ group: GROUP, ours, ...(l ? { last: l } : {}) })).toBe(expected)
   })

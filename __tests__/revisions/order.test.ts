@@ -266,6 +266,18 @@ describe('OrderCheck.beforeUpload', () => {
     expect(history.asked).toEqual(['a1d0..c0ff'])
   })
 
+  it('a GitHub revision naming our repository in another case: compared, and what changed listed', async () => {
+    world.deployments['d-STAGE001']!.repository = 'Octo-Org/App'
+    world.deployments['d-STAGE002']!.repository = 'OCTO-ORG/APP'
+    const history = standard()
+    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload(
+      log
+    )
+    expect(history.asked).toEqual(['a1d0..c0ff', '0001..c0ff'])
+    expect(facts.groups[0]?.changes).toBeDefined()
+    expect(log.text('warning')).toBe('')
+  })
+
   it('the last attempted is the last successful: read once', async () => {
     world.groups.staging = { attempted: 'd-STAGE001', successful: 'd-STAGE001' }
     const facts = await check(settings({ deploymentGroups: ['staging'] })).beforeUpload(log)
@@ -401,7 +413,7 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
     expect(log.text('warning')).toContain(`Could not read what 'staging' last deployed`)
   })
 
-  it('a group not checked before the upload (after a skip elsewhere never happens, but a gate alone works)', async () => {
+  it('a gate without a check before it: decides, without what changed', async () => {
     const order = check(settings({ deploymentGroups: ['staging'] }))
     const g = await order.gate('staging', log)
     expect(g.verdict.kind).toBe('deploy')
