@@ -263,6 +263,13 @@ suite('gitHistory (real repositories)', () => {
 describe('gitHistory (failing git)', () => {
   const A = 'a'.repeat(40)
   const B = 'b'.repeat(40)
+
+  it('no git on PATH: unknown, not a throw', async () => {
+    const why = unknown(
+      await gitHistory(gitIn(suiteTempDir('no-git-'), { PATH: '/nonexistent' })).compare(A, B)
+    )
+    expect(why).toContain('ENOENT')
+  })
   const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' })
 
   it('a failed rev-list: unknown, with its first line', async () => {
