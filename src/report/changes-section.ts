@@ -2,6 +2,7 @@
 // successful one — how many commits, the newest of them, and a link to GitHub's comparison. Pure.
 import type { CommitLine } from '../revisions/history.js'
 import type { GroupRevisions, RevisionFacts } from '../revisions/order.js'
+import { sameRepository } from '../revisions/order-policy.js'
 import { codeSpan, escapeText } from './escape.js'
 import { plural } from '../common/plural.js'
 
@@ -44,10 +45,14 @@ function groupLines(f: RevisionFacts, g: GroupRevisions): string[] {
     ]
   const base = `${codeSpan(short(p.commit))} (${prev})`
   if (p.commit === f.ours.commit) return [`${head}: same commit as ${base}: nothing changed.`]
+  if (p.repository && !sameRepository(p.repository, f.ours.repository))
+    return [
+      `${head}: ${base} is of ${escapeText(p.repository)}: commits of two repositories are not compared.`
+    ]
   const answer = g.changes
   if (!answer || 'unknown' in answer)
     return [
-      `${head}: ${codeSpan(short(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer && 'unknown' in answer ? answer.unknown : 'commits of another repository')}). [Compare](${compareUrl(f, p.commit)})`
+      `${head}: ${codeSpan(short(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer ? answer.unknown : 'they were not compared before the upload')}). [Compare](${compareUrl(f, p.commit)})`
     ]
   const c = answer.comparison
   const link = `[Compare on GitHub](${compareUrl(f, p.commit)})`

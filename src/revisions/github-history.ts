@@ -54,12 +54,15 @@ export function octokitCompare(o: GithubHistoryOptions): CompareCall {
 }
 
 export function githubHistory(o: GithubHistoryOptions, compare = octokitCompare(o)): History {
-  const [owner = '', repo = ''] = o.repository.split('/')
+  const [owner = '', repo = '', ...more] = o.repository.split('/')
+  const notOwnerName = o.repository
+    ? `GITHUB_REPOSITORY '${o.repository}' is not owner/name`
+    : 'GITHUB_REPOSITORY is not set'
   return {
     name: "GitHub's compare API",
     async compare(base, head): Promise<CompareAnswer> {
       if (!o.token) return { unknown: 'no github-token was given' }
-      if (!owner || !repo) return { unknown: 'GITHUB_REPOSITORY is not set' }
+      if (!owner || !repo || more.length) return { unknown: notOwnerName }
       if (!FULL_SHA.test(base) || !FULL_SHA.test(head)) return { unknown: 'not a full commit id' }
       const basehead = `${base}...${head}`
       try {
@@ -75,13 +78,17 @@ export function githubHistory(o: GithubHistoryOptions, compare = octokitCompare(
         )
           return { unknown: `GitHub answered an unknown status '${String(relation)}'` }
         let listed = data.commits ?? []
-        // The answer lists the oldest 250 commits; the newest are on its last page.
+        // The answer lists the oldest 250 commits; the newest are on its last page, and on the
+        // page before when the last holds fewer than COMMITS_SHOWN.
         const total = data.total_commits ?? listed.length
         if (total > listed.length) {
-          const last = Math.ceil(total / COMMITS_SHOWN)
-          listed =
-            (await compare({ owner, repo, basehead, per_page: COMMITS_SHOWN, page: last })).data
+          const page = async (n: number) =>
+            (await compare({ owner, repo, basehead, per_page: COMMITS_SHOWN, page: n })).data
               .commits ?? []
+          const last = Math.ceil(total / COMMITS_SHOWN)
+          listed = await page(last)
+          if (listed.length < COMMITS_SHOWN && last > 1)
+            listed = [...(await page(last - 1)), ...listed]
         }
         return {
           comparison: {
@@ -109,9 +116,20 @@ function commitLine(c: NonNullable<CompareData['commits']>[number]): CommitLine 
 
 /** What failed and what to check; never the token. */
 export function describeGithubError(err: unknown, repository: string): string {
-  const e = err as { status?: number; message?: string; name?: string }
+  const e = err as {
+    status?: number
+    message?: string
+    name?: string
+    response?: unknown
+    cause?: { name?: string }
+  }
   const said = (e.message ?? String(err)).split('\n')[0]
-  switch (e.status) {
+  // Octokit reports a request that got no answer (a timeout, a refused connection) as status 500
+  // without a response, the fetch error as its cause: that 500 is not GitHub's.
+  const status = e.response !== undefined || e.cause === undefined ? e.status : undefined
+  if ([e.name, e.cause?.name].some((n) => n === 'TimeoutError' || n === 'AbortError'))
+    return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`
+  switch (status) {
     case 401:
       return `GitHub refused the token (401 ${said}): check github-token`
     case 403:
@@ -119,8 +137,6 @@ export function describeGithubError(err: unknown, repository: string): string {
     case 404:
       return `GitHub answered 404 (${said}): the token cannot read ${repository}, or one of the commits is not on GitHub`
     default:
-      if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`
-      return `the request failed (${e.status ? `${e.status} ` : ''}${said})`
+      return `the request failed (${status ? `${status} ` : ''}${said})`
   }
 }

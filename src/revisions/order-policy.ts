@@ -43,13 +43,18 @@ function named(d: DeployedRevision): string {
   return `deployment ${d.deploymentId} (${d.status || 'status unknown'})`
 }
 
+/** GitHub's owner/name ignore case; a GitHub revision spells them as whoever created it typed them. */
+export function sameRepository(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
 /** Does the last deployment's revision need comparing with ours? (Else the verdict needs no history.) */
 export function needsComparison(i: Omit<OrderInput, 'answer' | 'policy'>): boolean {
   const theirs = i.last
   return Boolean(
     theirs?.commit &&
     theirs.commit !== i.ours.commit &&
-    (!theirs.repository || theirs.repository === i.ours.repository)
+    (!theirs.repository || sameRepository(theirs.repository, i.ours.repository))
   )
 }
 
@@ -72,7 +77,7 @@ export function decideOrder(i: OrderInput): OrderVerdict {
         text: `Order: '${group}' last attempted this same commit ${short(ours.commit)} (${named(last)}); deploying it again.`
       }
     }
-  if (last.repository && last.repository !== ours.repository)
+  if (last.repository && !sameRepository(last.repository, ours.repository))
     return {
       kind: 'deploy',
       say: {

@@ -14,6 +14,7 @@ import type { CompareAnswer, History } from './history.js'
 import {
   decideOrder,
   needsComparison,
+  sameRepository,
   type DeployedRevision,
   type OrderVerdict
 } from './order-policy.js'
@@ -155,7 +156,7 @@ export class OrderCheck {
     if (
       withChanges &&
       previous?.commit &&
-      (!previous.repository || previous.repository === ours.repository)
+      (!previous.repository || sameRepository(previous.repository, ours.repository))
     )
       g.changes = await this.history.compare(previous.commit, ours.commit)
     else if (before?.changes) g.changes = before.changes
