@@ -1198,7 +1198,10 @@ function deploymentsMarkdown(result, limits = DEFAULT_LIMITS, budgetBytes = SUMM
     return text;
 }
 
+// EXTERNAL MODULE: ./src/revisions/order-policy.ts
+var order_policy = __webpack_require__(2545);
 ;// CONCATENATED MODULE: ./src/report/changes-section.ts
+
 
 
 function changes_section_short(sha) {
@@ -1236,10 +1239,14 @@ function groupLines(f, g) {
     const base = `${codeSpan(changes_section_short(p.commit))} (${prev})`;
     if (p.commit === f.ours.commit)
         return [`${head}: same commit as ${base}: nothing changed.`];
+    if (p.repository && !(0,order_policy/* sameRepository */.RB)(p.repository, f.ours.repository))
+        return [
+            `${head}: ${base} is of ${escapeText(p.repository)}: commits of two repositories are not compared.`
+        ];
     const answer = g.changes;
     if (!answer || 'unknown' in answer)
         return [
-            `${head}: ${codeSpan(changes_section_short(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer && 'unknown' in answer ? answer.unknown : 'commits of another repository')}). [Compare](${compareUrl(f, p.commit)})`
+            `${head}: ${codeSpan(changes_section_short(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer ? answer.unknown : 'they were not compared before the upload')}). [Compare](${compareUrl(f, p.commit)})`
         ];
     const c = answer.comparison;
     const link = `[Compare on GitHub](${compareUrl(f, p.commit)})`;
@@ -6139,7 +6146,7 @@ async function runPipeline(settings, deps) {
         const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
         // An older commit never replaces a newer one: checked before anything is uploaded.
-        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(939)]).then(__webpack_require__.bind(__webpack_require__, 4939));
+        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
         const order = orderCheck(aws, settings, deps);
         const revisions = await order.beforeUpload(log);
         run.facts = { ...run.facts, revisions };
@@ -6850,6 +6857,9 @@ async function run(cancelled) {
         const state = new state_helper/* MainState */.FC((name, value) => core/* saveState */.LZ(name, value));
         state.markPostNext();
         const settings = getSettings((name) => core/* getInput */.V4(name), process.env);
+        // A token passed from a secret is masked by the runner; one built in a step may not be.
+        if (settings.githubToken)
+            core/* setSecret */.Pq(settings.githubToken);
         const result = await runPipeline(settings, {
             log: runnerLog,
             setOutput: (name, value) => core/* setOutput */.uH(name, value),
@@ -6885,6 +6895,115 @@ function main_fail(err) {
     if (e.stack)
         core/* debug */.Yz(e.stack);
     core/* setFailed */.C1(`Unexpected error: ${e.message}. This is a bug in the action: please report it with the step's debug log (re-run with debug logging).`);
+}
+
+
+/***/ }),
+
+/***/ 2545:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pi: () => (/* binding */ decideOrder),
+/* harmony export */   RB: () => (/* binding */ sameRepository),
+/* harmony export */   xp: () => (/* binding */ needsComparison)
+/* harmony export */ });
+/* unused harmony export short */
+function short(sha) {
+    return sha.slice(0, 7);
+}
+function named(d) {
+    return `deployment ${d.deploymentId} (${d.status || 'status unknown'})`;
+}
+/** GitHub's owner/name ignore case; a GitHub revision spells them as whoever created it typed them. */
+function sameRepository(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+/** Does the last deployment's revision need comparing with ours? (Else the verdict needs no history.) */
+function needsComparison(i) {
+    const theirs = i.last;
+    return Boolean(theirs?.commit &&
+        theirs.commit !== i.ours.commit &&
+        (!theirs.repository || sameRepository(theirs.repository, i.ours.repository)));
+}
+function decideOrder(i) {
+    const { group, ours, last } = i;
+    if (!last)
+        return { kind: 'deploy' };
+    if (!last.commit)
+        return {
+            kind: 'deploy',
+            say: {
+                level: 'info',
+                text: `Order: the last deployment to '${group}', ${named(last)}, records no commit (${last.unknown ?? 'not uploaded by this action'}), so it cannot be newer than ours; deploying.`
+            }
+        };
+    if (last.commit === ours.commit)
+        return {
+            kind: 'deploy',
+            say: {
+                level: 'info',
+                text: `Order: '${group}' last attempted this same commit ${short(ours.commit)} (${named(last)}); deploying it again.`
+            }
+        };
+    if (last.repository && !sameRepository(last.repository, ours.repository))
+        return {
+            kind: 'deploy',
+            say: {
+                level: 'warning',
+                text: `The last deployment to '${group}', ${named(last)}, is of commit ${short(last.commit)} of ${last.repository}, not of ${ours.repository}: commits of two repositories have no order, so this run deploys ${short(ours.commit)} over it. Check that both workflows should deploy to this group.`
+            }
+        };
+    const answer = i.answer;
+    if (!answer || 'unknown' in answer)
+        return {
+            kind: 'deploy',
+            say: {
+                level: 'warning',
+                text: `Could not tell whether commit ${short(ours.commit)} is older than ${short(last.commit)}, which '${group}' last attempted (${named(last)}): ${answer && 'unknown' in answer ? answer.unknown : 'nothing was asked'}. Deploying, since order is never guessed. To let the action tell, check out with fetch-depth: 0 or give github-token contents: read.`
+            }
+        };
+    const c = answer.comparison;
+    switch (c.relation) {
+        case 'identical':
+        case 'ahead':
+            return {
+                kind: 'deploy',
+                say: {
+                    level: 'info',
+                    text: `Order: commit ${short(ours.commit)} is ${c.aheadBy} commit${c.aheadBy === 1 ? '' : 's'} ahead of ${short(last.commit)}, which '${group}' last attempted (${named(last)}); deploying.`
+                }
+            };
+        case 'diverged':
+            return {
+                kind: 'deploy',
+                say: {
+                    level: 'warning',
+                    text: `Commit ${short(ours.commit)} and ${short(last.commit)}, which '${group}' last attempted (${named(last)}), have diverged (${c.aheadBy} and ${c.behindBy} commits apart, per ${c.source}): deploying ${short(ours.commit)} replaces the other branch's code. Check that both branches should deploy to this group.`
+                }
+            };
+        case 'behind': {
+            const what = `'${group}' last attempted commit ${last.commit}, ${named(last)}, which is ${c.behindBy} commit${c.behindBy === 1 ? '' : 's'} newer than this run's ${ours.commit} (per ${c.source})`;
+            if (i.policy === 'skip')
+                return {
+                    kind: 'skip',
+                    notice: `Skipped: ${what}. Nothing was uploaded or deployed (if-newer-deployed: skip). To deploy this older commit on purpose (a rollback), set if-newer-deployed: deploy.`
+                };
+            if (i.policy === 'fail')
+                return {
+                    kind: 'fail',
+                    message: `A newer commit is deployed: ${what}.`,
+                    fix: 'To deploy this older commit on purpose (a rollback), set if-newer-deployed: deploy; to let such runs pass quietly, if-newer-deployed: skip.'
+                };
+            return {
+                kind: 'deploy',
+                say: {
+                    level: 'warning',
+                    text: `Deploying an older commit on purpose (if-newer-deployed: deploy): ${what}.`
+                }
+            };
+        }
+    }
 }
 
 
@@ -6932,8 +7051,11 @@ function provenanceMetadata(p) {
     const out = {};
     for (const [field, name] of Object.entries(PROVENANCE_KEYS)) {
         const value = p[field];
+        // Only a full commit id is a commit: anything else would be read back as none anyway.
+        if (field === 'commit' && !FULL_SHA.test(value.toLowerCase()))
+            continue;
         if (value)
-            out[name] = headerSafe(value);
+            out[name] = field === 'commit' ? value.toLowerCase() : headerSafe(value);
     }
     return out;
 }

@@ -23,6 +23,8 @@ export async function run(cancelled: AbortSignal): Promise<void> {
     const state = new MainState((name, value) => core.saveState(name, value))
     state.markPostNext()
     const settings = getSettings((name) => core.getInput(name), process.env)
+    // A token passed from a secret is masked by the runner; one built in a step may not be.
+    if (settings.githubToken) core.setSecret(settings.githubToken)
     const result = await runPipeline(settings, {
       log: runnerLog,
       setOutput: (name, value) => core.setOutput(name, value),

@@ -142,6 +142,12 @@ describe('readGroupHistory', () => {
     expect(cd.commandCalls(GetDeploymentGroupCommand)).toHaveLength(1)
   })
 
+  it('a server error after the retries: unknown, naming the call, no permission to grant', async () => {
+    cd.on(GetDeploymentGroupCommand).rejects(cdError('InternalFailure', 500, 'try later'))
+    const read = await readGroupHistory(ctx, 'my-app', 'prod')
+    expect(read).toEqual({ unknown: 'GetDeploymentGroup failed (InternalFailure: try later)' })
+  })
+
   it('retries throttling, waiting through the injected sleep', async () => {
     cd.on(GetDeploymentGroupCommand)
       .rejectsOnce(throttled())
@@ -277,7 +283,7 @@ describe('readDeployedRevision', () => {
     deployment(s3Revision({ version: 'v-9' }))
     s3mock.on(HeadObjectCommand).rejects(s3Error('Forbidden', 403))
     expect((await readDeployedRevision(ctx, REF)).unknown).toBe(
-      'S3 HeadObject failed (Forbidden) on s3://my-bucket/my-app/41/bundle.tgz (version v-9); grant s3:GetObject on it'
+      'S3 HeadObject on s3://my-bucket/my-app/41/bundle.tgz (version v-9) failed (Forbidden); grant s3:GetObject (and s3:GetObjectVersion for a version) on it'
     )
   })
 

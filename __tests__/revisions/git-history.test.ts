@@ -268,9 +268,18 @@ describe('gitHistory (failing git)', () => {
     const why = unknown(
       await gitHistory(gitIn(suiteTempDir('no-git-'), { PATH: '/nonexistent' })).compare(A, B)
     )
-    expect(why).toContain('ENOENT')
+    expect(why).toBe('git is not installed on the runner')
   })
   const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' })
+
+  it("git refusing another user's folder: unknown, with the safe.directory fix", async () => {
+    const g: RunGit = async () => ({
+      code: 128,
+      stdout: '',
+      stderr: "fatal: detected dubious ownership in repository at '/w'\n"
+    })
+    expect(unknown(await gitHistory(g).compare(A, B))).toContain('safe.directory')
+  })
 
   it('a failed rev-list: unknown, with its first line', async () => {
     const g: RunGit = async (args) =>

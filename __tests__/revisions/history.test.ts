@@ -59,10 +59,9 @@ describe('historyChain', () => {
     const gh = source('GitHub', () => ahead(9, 'GitHub'))
     const chain = historyChain([git, gh])
     expect(await chain.compare(A, B)).toEqual(ahead(9, 'GitHub'))
-    expect(chain.reasons()).toEqual([])
   })
 
-  it('no source can tell: every reason, each named by its source, kept once', async () => {
+  it('no source can tell: every reason, each named by its source', async () => {
     const chain = historyChain([
       source('git', () => ({ unknown: 'shallow' })),
       source('GitHub', () => ({ unknown: 'no github-token was given' }))
@@ -70,7 +69,6 @@ describe('historyChain', () => {
     const expected = 'git: shallow; GitHub: no github-token was given'
     expect(await chain.compare(A, B)).toEqual({ unknown: expected })
     expect(await chain.compare(C, B)).toEqual({ unknown: expected })
-    expect(chain.reasons()).toEqual(['git: shallow', 'GitHub: no github-token was given'])
   })
 
   it('no source at all', async () => {

@@ -57,6 +57,14 @@ describe('provenanceMetadata', () => {
     ])
   })
 
+  it('records a commit only as a full id (lower-cased); a short or odd GITHUB_SHA is left out', () => {
+    expect(provenanceMetadata(provenanceOf(run({ sha: SHA.toUpperCase() })))['git-commit']).toBe(
+      SHA
+    )
+    for (const sha of [SHA.slice(0, 7), 'main', `${SHA}\n`])
+      expect(provenanceMetadata(provenanceOf(run({ sha })))).not.toHaveProperty('git-commit')
+  })
+
   it('writes nothing for a run outside GitHub Actions', () => {
     const empty = run({
       sha: '',

@@ -7,7 +7,7 @@ import {
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { describeAwsError, errorCode } from '../aws/aws-errors.js'
+import { describeAwsError, errorCode, isAccessDenied } from '../aws/aws-errors.js'
 import { fewAttempts, retry, awsPolicy } from '../aws/retry.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { DeployedRevision } from './order-policy.js'
@@ -46,9 +46,11 @@ function send<T>(ctx: RevisionReadContext, fn: () => Promise<T>): Promise<T> {
   )
 }
 
-function said(call: string, err: unknown): string {
+/** What failed; the permission to grant only when the call was refused for it. */
+function said(call: string, err: unknown, grant: string): string {
   const { code, message } = describeAwsError(err)
-  return `${call} failed (${code}${message ? `: ${message}` : ''})`
+  const failed = `${call} failed (${code}${message ? `: ${message}` : ''})`
+  return isAccessDenied(err) ? `${failed}; grant ${grant}` : failed
 }
 
 /**
@@ -84,7 +86,11 @@ export async function readGroupHistory(
     )
       return {}
     return {
-      unknown: `${said('GetDeploymentGroup', err)}; grant codedeploy:GetDeploymentGroup on the deployment group`
+      unknown: said(
+        'GetDeploymentGroup',
+        err,
+        'codedeploy:GetDeploymentGroup on the deployment group'
+      )
     }
   }
 }
@@ -105,7 +111,7 @@ export async function readDeployedRevision(
     revision = out.deploymentInfo?.revision
     base.status = out.deploymentInfo?.status ?? base.status
   } catch (err) {
-    return { ...base, unknown: `${said('GetDeployment', err)}; grant codedeploy:GetDeployment` }
+    return { ...base, unknown: said('GetDeployment', err, 'codedeploy:GetDeployment') }
   }
   if (revision?.revisionType === 'GitHub') {
     const commit = revision.gitHubLocation?.commitId?.toLowerCase()
@@ -140,7 +146,11 @@ export async function readDeployedRevision(
     if (status === 404) return { ...base, unknown: `${where} is gone` }
     return {
       ...base,
-      unknown: `${said('S3 HeadObject', err)} on ${where}; grant s3:GetObject on it`
+      unknown: said(
+        `S3 HeadObject on ${where}`,
+        err,
+        's3:GetObject (and s3:GetObjectVersion for a version) on it'
+      )
     }
   }
 }

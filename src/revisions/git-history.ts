@@ -52,8 +52,7 @@ export function gitHistory(git: RunGit): History {
       // Only full commit ids reach git's command line (one comes from an object's metadata).
       if (!FULL_SHA.test(base) || !FULL_SHA.test(head)) return { unknown: 'not a full commit id' }
       const shallow = await git(['rev-parse', '--is-shallow-repository'])
-      if (shallow.code !== 0)
-        return { unknown: `not a git repository (${firstLine(shallow.stderr)})` }
+      if (shallow.code !== 0) return { unknown: unreadable(shallow.stderr) }
       for (const sha of [base, head]) {
         const has = await git(['cat-file', '-e', `${sha}^{commit}`])
         if (has.code !== 0)
@@ -96,6 +95,14 @@ export function gitHistory(git: RunGit): History {
       }
     }
   }
+}
+
+/** Why git could not read the workspace, with the fix where there is one. */
+function unreadable(stderr: string): string {
+  if (/ENOENT/.test(stderr)) return 'git is not installed on the runner'
+  if (/dubious ownership/.test(stderr))
+    return 'git refuses it as another user\'s folder (run git config --global --add safe.directory "$GITHUB_WORKSPACE" in an earlier step)'
+  return `not a git repository (${firstLine(stderr)})`
 }
 
 function firstLine(text: string): string {

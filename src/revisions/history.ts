@@ -47,9 +47,8 @@ export function relationOf(aheadBy: number, behindBy: number): Relation {
  * Asks each source in turn; the first that answers wins. Answers are kept per pair, since the
  * order check and the list of what changed often ask the same pair twice.
  */
-export function historyChain(sources: History[]): History & { reasons(): string[] } {
+export function historyChain(sources: History[]): History {
   const cache = new Map<string, Promise<CompareAnswer>>()
-  const reasons: string[] = []
   const ask = async (base: string, head: string): Promise<CompareAnswer> => {
     if (base === head)
       return {
@@ -61,7 +60,6 @@ export function historyChain(sources: History[]): History & { reasons(): string[
       if ('comparison' in answer) return answer
       why.push(`${s.name}: ${answer.unknown}`)
     }
-    reasons.push(...why)
     return { unknown: why.join('; ') || 'no source of history' }
   }
   return {
@@ -74,7 +72,6 @@ export function historyChain(sources: History[]): History & { reasons(): string[
         cache.set(key, answer)
       }
       return answer
-    },
-    reasons: () => [...new Set(reasons)]
+    }
   }
 }

@@ -40,7 +40,9 @@ export function provenanceMetadata(p: Provenance): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [field, name] of Object.entries(PROVENANCE_KEYS) as [keyof Provenance, string][]) {
     const value = p[field]
-    if (value) out[name] = headerSafe(value)
+    // Only a full commit id is a commit: anything else would be read back as none anyway.
+    if (field === 'commit' && !FULL_SHA.test(value.toLowerCase())) continue
+    if (value) out[name] = field === 'commit' ? value.toLowerCase() : headerSafe(value)
   }
   return out
 }
