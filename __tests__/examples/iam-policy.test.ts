@@ -59,7 +59,8 @@ const IMPLIED: Record<string, string> = {
   'codedeploy:RegisterApplicationRevision': 'CreateDeployment with an S3 revision registers it',
   'codedeploy:GetApplicationRevision': 'CreateDeployment reads the registered revision',
   's3:ListBucket': 'lets HeadObject answer 404 instead of 403 for a key that is not there yet',
-  's3:GetObjectVersion': 'HeadObject with a VersionId (keep-revisions on a versioned bucket)',
+  's3:GetObjectVersion':
+    "HeadObject with a VersionId: a deployment's revision on a versioned bucket (its commit), keep-revisions' check",
   's3:DeleteObjectVersion': 'DeleteObject with a VersionId (keep-revisions on a versioned bucket)',
   'kms:GenerateDataKey': 'PutObject with sse: aws:kms',
   'kms:Decrypt': 'multipart upload with sse: aws:kms'
