@@ -6,7 +6,7 @@
 export class ProxyAgent {
   constructor() {
     throw new Error(
-      'undici is not bundled in this action (scripts/build-dist.mjs): @actions/http-client proxy dispatchers are not available.'
+      'this version does not reach GitHub through a proxy (HTTPS_PROXY is set; undici is not bundled): fetch the history with actions/checkout fetch-depth: 0, or add the GitHub API host to NO_PROXY'
     )
   }
 }
