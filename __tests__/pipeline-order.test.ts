@@ -3,9 +3,6 @@
 // summary says what changed, and a newer deployment made while this run queued is caught right
 // before CreateDeployment. The workspace is a real git repository; CodeDeploy is the fake, S3 mocked.
 import { describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import {
   CreateMultipartUploadCommand,
@@ -14,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Input, Output } from '../src/settings/constants.js'
 import type { FakeCodeDeploy } from './deploy/fake-codedeploy.js'
+import { commit, FIRST_COMMIT_TIME, git } from './support/git-repo.js'
 import {
   cd,
   harness,
@@ -36,40 +34,22 @@ interface Shas {
   d: string
 }
 
-function git(ws: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', ws, ...args], {
-    env: {
-      ...process.env,
-      GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
-      GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z'
-    },
-    encoding: 'utf8'
-  }).trim()
-}
-
 function makeHistory(ws: string): Shas {
-  const commit = (subject: string, author: string): string => {
-    writeFileSync(path.join(ws, 'NOTES.md'), `${subject}\n`)
-    git(ws, 'add', '-A')
-    git(
-      ws,
-      '-c',
-      `user.name=${author}`,
-      '-c',
-      'user.email=dev@example.com',
-      'commit',
-      '-qm',
-      `${subject}\n\nbody`
-    )
-    return git(ws, 'rev-parse', 'HEAD')
-  }
-  git(ws, 'init', '-q', '-b', 'main')
-  const a = commit('First release', 'Ada')
-  const b = commit('Fix the login page', 'Bob')
-  const c = commit('Add the health check', 'Cy')
-  git(ws, 'checkout', '-q', '-b', 'other', a)
-  const d = commit('Try another design', 'Dee')
-  git(ws, 'checkout', '-q', 'main')
+  git(ws, ['init', '--quiet', '--initial-branch=main'])
+  let hour = 0
+  const next = (subject: string, name: string): string =>
+    commit(ws, {
+      subject,
+      body: 'body',
+      time: FIRST_COMMIT_TIME + 3600 * hour++,
+      author: { name, email: 'dev@example.com' }
+    })
+  const a = next('First release', 'Ada')
+  const b = next('Fix the login page', 'Bob')
+  const c = next('Add the health check', 'Cy')
+  git(ws, ['checkout', '--quiet', '-b', 'other', a])
+  const d = next('Try another design', 'Dee')
+  git(ws, ['checkout', '--quiet', 'main'])
   return { a, b, c, d }
 }
 

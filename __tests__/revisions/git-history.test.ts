@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { gitHistory, gitIn, type RunGit } from '../../src/revisions/git-history.js'
-import type { CompareAnswer, Comparison } from '../../src/revisions/history.js'
+import { comparison, unknown } from './answers.js'
 import { suiteTempDir } from '../temp-dir.js'
 
 const run = promisify(execFile)
@@ -71,16 +71,6 @@ async function makeCommits(dir: string, commits: Commit[]): Promise<string[]> {
       .map((line) => line.split(' ') as [string, string])
   )
   return commits.map((_, i) => ids.get(`:${i + 1}`)!)
-}
-
-function comparison(a: CompareAnswer): Comparison {
-  if ('unknown' in a) throw new Error(`expected an answer, got unknown: ${a.unknown}`)
-  return a.comparison
-}
-
-function unknown(a: CompareAnswer): string {
-  if (!('unknown' in a)) throw new Error(`expected unknown, got ${a.comparison.relation}`)
-  return a.unknown
 }
 
 /** Records each git command line, and runs it. */

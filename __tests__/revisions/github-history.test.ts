@@ -8,7 +8,7 @@ import {
   type CompareCall,
   type GithubHistoryOptions
 } from '../../src/revisions/github-history.js'
-import type { CompareAnswer, Comparison } from '../../src/revisions/history.js'
+import { comparison, unknown } from './answers.js'
 
 const TOKEN = 'ghs_NotARealTokenButLongEnough0123456789'
 const BASE = 'b'.repeat(40)
@@ -64,16 +64,6 @@ function github(total: number, extra: Partial<Data> = {}): (args: Args) => Data 
       ...extra
     }
   }
-}
-
-function comparison(a: CompareAnswer): Comparison {
-  if ('unknown' in a) throw new Error(`expected an answer, got unknown: ${a.unknown}`)
-  return a.comparison
-}
-
-function unknown(a: CompareAnswer): string {
-  if (!('unknown' in a)) throw new Error(`expected unknown, got ${a.comparison.relation}`)
-  return a.unknown
 }
 
 describe('githubHistory', () => {
