@@ -574,9 +574,15 @@ function githubHistory(o, compare = octokitCompare(o)) {
                     const page = async (n) => (await compare({ owner, repo, basehead, per_page: COMMITS_SHOWN, page: n })).data
                         .commits ?? [];
                     const last = Math.ceil(total / COMMITS_SHOWN);
-                    listed = await page(last);
-                    if (listed.length < COMMITS_SHOWN && last > 1)
-                        listed = [...(await page(last - 1)), ...listed];
+                    try {
+                        listed = await page(last);
+                        if (listed.length < COMMITS_SHOWN && last > 1)
+                            listed = [...(await page(last - 1)), ...listed];
+                    }
+                    catch {
+                        // The order is known from the first answer; only the list of the newest is lost.
+                        listed = [];
+                    }
                 }
                 return {
                     comparison: {

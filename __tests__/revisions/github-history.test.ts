@@ -218,15 +218,19 @@ describe('githubHistory', () => {
     )
   })
 
-  it('a failed request for the last page: unknown', async () => {
+  it('a failed request for the last page: the order still known, the list of commits empty', async () => {
     let n = 0
     const f = fake((args) => {
       if (++n > 1) throw Object.assign(new Error('Server Error'), { status: 502 })
       return github(400)(args)
     })
-    expect(unknown(await githubHistory(OPTS, f.call).compare(BASE, HEAD))).toBe(
-      'the request failed (502 Server Error)'
-    )
+    expect(comparison(await githubHistory(OPTS, f.call).compare(BASE, HEAD))).toEqual({
+      relation: 'ahead',
+      aheadBy: 400,
+      behindBy: 0,
+      commits: [],
+      source: 'GitHub'
+    })
   })
 })
 
