@@ -1,7 +1,8 @@
 // dist/ bundles a stub in place of undici (scripts/build-dist.mjs): @actions/core's OIDC client
-// imports @actions/http-client, which imports undici's ProxyAgent, and the action uses neither.
-// These checks fail if undici comes back into the bundle, or if the packages we bundle start
-// importing more of it than the one class the stub stands in for.
+// imports @actions/http-client, which imports undici's ProxyAgent (a proxy dispatcher), and
+// @actions/github's Octokit imports its fetch, which the stub hands to Node's own. These checks
+// fail if undici comes back into the bundle, or if the packages we bundle start importing more of
+// it than the stub stands in for.
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -21,8 +22,9 @@ describe('the undici stub in dist/', () => {
     expect(chunks.join('\n').match(/from "\.\/undici-stub\.js"/g)).toHaveLength(1)
   })
 
-  it('what the bundled packages import from undici is only the ProxyAgent the stub stands in for', () => {
-    // @actions/http-client's one use: `new ProxyAgent(...)`, a fetch dispatcher behind a proxy.
+  it('what the bundled packages import from undici is only what the stub stands in for', () => {
+    // @actions/http-client's one use (both copies: @actions/github has its own 3.x):
+    // `new ProxyAgent(...)`, a fetch dispatcher behind a proxy; @actions/github's: `fetch`.
     const imports: string[] = []
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -36,7 +38,9 @@ describe('the undici stub in dist/', () => {
       }
     }
     walk(path.join(REPO, 'node_modules', '@actions'))
-    expect(imports).toEqual([
+    expect(imports.sort()).toEqual([
+      "node_modules/@actions/github/lib/internal/utils.js: import { fetch } from 'undici'",
+      'node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js: require("undici")',
       "node_modules/@actions/http-client/lib/index.js: import { ProxyAgent } from 'undici'"
     ])
   })
@@ -45,6 +49,26 @@ describe('the undici stub in dist/', () => {
     const { ProxyAgent } = (await import(path.join(DIST, 'undici-stub.js'))) as {
       ProxyAgent: new () => unknown
     }
-    expect(() => new ProxyAgent()).toThrow(/undici is not bundled in this action/)
+    expect(() => new ProxyAgent()).toThrow(
+      /does not reach GitHub through a proxy .*fetch-depth: 0, or add the GitHub API host to NO_PROXY/
+    )
+  })
+
+  it("the stub's fetch is Node's own", async () => {
+    const { fetch } = (await import(path.join(DIST, 'undici-stub.js'))) as {
+      fetch: typeof globalThis.fetch
+    }
+    const seen: unknown[] = []
+    const real = globalThis.fetch
+    globalThis.fetch = ((...args: unknown[]) => {
+      seen.push(args[0])
+      return Promise.resolve(new Response('ok'))
+    }) as typeof globalThis.fetch
+    try {
+      expect(await (await fetch('http://127.0.0.1:9/x')).text()).toBe('ok')
+      expect(seen).toEqual(['http://127.0.0.1:9/x'])
+    } finally {
+      globalThis.fetch = real
+    }
   })
 })

@@ -63,6 +63,8 @@ describe('deploying to the test bed', () => {
           id: o['deployment-id'],
           status: 'Succeeded',
           url: o['deployment-url'],
+          previousDeploymentId: '',
+          previousCommit: '',
           advice: ''
         }
       ])

@@ -218,7 +218,9 @@ describe('the order of commits, through dist/ on the bed', () => {
           (c.input as { authorization?: string }).authorization
         ])
       ).toContainEqual(['GitHub.compare', 200, 'token'])
-      expect(newer.stdout).not.toContain(token)
+      // Masked (::add-mask:: tells the runner), and never printed otherwise.
+      expect(newer.stdout).toContain(`::add-mask::${token}`)
+      expect(newer.stdout.replace(`::add-mask::${token}`, '')).not.toContain(token)
       // B, older than C, from a shallow checkout: the API says it is behind, so it is skipped.
       const older = await deploy('shallow', B, checkout(APP, B, { shallow: true }), inputs, env)
       expect(older.code).toBe(0)
