@@ -6138,7 +6138,7 @@ async function runPipeline(settings, deps) {
     return summarised(settings, deps, run, async () => {
         if (settings.dryRun) {
             run.facts = { ...run.facts, dryRun: dryRun(settings, bundle, key, log) };
-            set([...dryRunOutputs(), ...skippedOutputs(false)]);
+            set(dryRunOutputs());
             return {};
         }
         if (signal.aborted)
@@ -6156,7 +6156,6 @@ async function runPipeline(settings, deps) {
         if (revisions.skipped) {
             log.notice(revisions.skipped.notice);
             run.facts = { ...run.facts, skipped: revisions.skipped.notice };
-            set(skippedOutputs(true));
             return {};
         }
         const uploaded = await upload(aws.s3, settings, bundle, key, deps);
@@ -6180,7 +6179,6 @@ async function runPipeline(settings, deps) {
         const skipped = deployments.groups.find((g) => g.outcome === 'skipped');
         if (skipped?.skipNotice)
             run.facts = { ...run.facts, skipped: skipped.skipNotice };
-        set(skippedOutputs(Boolean(skipped)));
         const retention = await pruneAfterSuccess(settings, deps, aws, uploaded, deployments);
         if (retention)
             run.facts = { ...run.facts, retention };
@@ -6200,6 +6198,8 @@ async function summarised(settings, deps, run, rest) {
         throw err;
     }
     finally {
+        // Set once, whichever way the run ended: true only when a newer commit made it skip.
+        skippedOutputs(Boolean(run.facts.skipped)).forEach(([n, v]) => deps.setOutput(n, v));
         await writeSummarySafely(deps, renderSummary(settings, run.facts));
     }
 }
@@ -6281,7 +6281,6 @@ async function continueExisting(settings, deps, set, run) {
     const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
     const aws = await createAwsClients({ region: settings.region, env: deps.env });
     const deployments = await deployWithState(settings, deps, set, aws, (hooks) => continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks }));
-    set(skippedOutputs(false));
     run.facts = { deployments };
     return conclusion(deployments);
 }

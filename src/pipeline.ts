@@ -69,7 +69,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   return summarised(settings, deps, run, async () => {
     if (settings.dryRun) {
       run.facts = { ...run.facts, dryRun: dryRun(settings, bundle, key, log) }
-      set([...dryRunOutputs(), ...skippedOutputs(false)])
+      set(dryRunOutputs())
       return {}
     }
     if (signal.aborted) throw new ActionError('Cancelled before the upload: nothing was uploaded.')
@@ -87,7 +87,6 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     if (revisions.skipped) {
       log.notice(revisions.skipped.notice)
       run.facts = { ...run.facts, skipped: revisions.skipped.notice }
-      set(skippedOutputs(true))
       return {}
     }
 
@@ -118,7 +117,6 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     run.facts = { ...run.facts, revisions: { ...revisions, groups: order.groups() }, deployments }
     const skipped = deployments.groups.find((g) => g.outcome === 'skipped')
     if (skipped?.skipNotice) run.facts = { ...run.facts, skipped: skipped.skipNotice }
-    set(skippedOutputs(Boolean(skipped)))
     const retention = await pruneAfterSuccess(settings, deps, aws, uploaded, deployments)
     if (retention) run.facts = { ...run.facts, retention }
     return conclusion(deployments)
@@ -141,6 +139,8 @@ async function summarised(
     run.facts = { ...run.facts, failure: err instanceof ActionError ? err.describe() : String(err) }
     throw err
   } finally {
+    // Set once, whichever way the run ended: true only when a newer commit made it skip.
+    skippedOutputs(Boolean(run.facts.skipped)).forEach(([n, v]) => deps.setOutput(n, v))
     await writeSummarySafely(deps, renderSummary(settings, run.facts))
   }
 }
@@ -252,7 +252,6 @@ async function continueExisting(
   const deployments = await deployWithState(settings, deps, set, aws, (hooks) =>
     continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks })
   )
-  set(skippedOutputs(false))
   run.facts = { deployments }
   return conclusion(deployments)
 }
