@@ -269,6 +269,23 @@ function codeDeployCallError(call, err, check) {
 
 /***/ }),
 
+/***/ 1457:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ ACTIVE_STATUSES)
+/* harmony export */ });
+const ACTIVE_STATUSES = [
+    'Created',
+    'Queued',
+    'InProgress',
+    'Baking',
+    'Ready'
+];
+
+
+/***/ }),
+
 /***/ 2495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -688,6 +705,8 @@ function namesTheApplication(template) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __webpack_require__(7507);
+// EXTERNAL MODULE: ./src/aws/deployment-statuses.ts
+var deployment_statuses = __webpack_require__(1457);
 ;// CONCATENATED MODULE: ./src/revisions/protected-revisions.ts
 // The revisions CodeDeploy may still fetch from S3, read for every deployment group of the
 // application: each group's last successful deployment (what a rollback restores and what a new
@@ -695,8 +714,7 @@ var dist_cjs = __webpack_require__(7507);
 // throws: without the whole set, nothing may be deleted.
 
 
-/** Every status of a deployment that has not ended (ListDeployments' includeOnlyStatuses). */
-const UNFINISHED = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+
 /** A listing that keeps answering with a next page is cut here (100 groups or deployments a page). */
 const MAX_PAGES = 50;
 /** The revisions of the application's deployments that CodeDeploy may still need, each with why. */
@@ -713,7 +731,7 @@ async function readProtectedRevisions(ctx, applicationName) {
         const running = new Set(await listUnfinished(ctx, applicationName, group));
         // The group's own word on its last attempt covers a deployment the listing has not caught up with.
         const attempted = info?.lastAttemptedDeployment;
-        if (attempted?.deploymentId && UNFINISHED.includes(attempted.status))
+        if (attempted?.deploymentId && deployment_statuses/* ACTIVE_STATUSES */.a.includes(attempted.status))
             running.add(attempted.deploymentId);
         for (const id of running) {
             protect(id, `deployment ${id} in progress in group '${group}'`);
@@ -761,7 +779,7 @@ async function listUnfinished(ctx, applicationName, group) {
         const out = await (0,retry/* callWithRetry */.ZG)('ListDeployments', () => ctx.codedeploy.send(new dist_cjs.ListDeploymentsCommand({
             applicationName,
             deploymentGroupName: group,
-            includeOnlyStatuses: UNFINISHED,
+            includeOnlyStatuses: [...deployment_statuses/* ACTIVE_STATUSES */.a],
             nextToken
         }), protected_revisions_abortable(ctx)), ctx.retry);
         ids.push(...(out.deployments ?? []));

@@ -2,6 +2,23 @@ export const id = 326;
 export const ids = [326];
 export const modules = {
 
+/***/ 1457:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ ACTIVE_STATUSES)
+/* harmony export */ });
+const ACTIVE_STATUSES = [
+    'Created',
+    'Queued',
+    'InProgress',
+    'Baking',
+    'Ready'
+];
+
+
+/***/ }),
+
 /***/ 7584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -140,9 +157,12 @@ var aws_errors = __webpack_require__(8098);
 var codedeploy_errors = __webpack_require__(5431);
 // EXTERNAL MODULE: ./src/deploy/codedeploy/request.ts
 var request = __webpack_require__(5127);
+// EXTERNAL MODULE: ./src/aws/deployment-statuses.ts
+var deployment_statuses = __webpack_require__(1457);
 // EXTERNAL MODULE: ./src/deploy/codedeploy/wait.ts
 var wait = __webpack_require__(3701);
 ;// CONCATENATED MODULE: ./src/deploy/codedeploy/create.ts
+
 
 
 
@@ -242,7 +262,7 @@ async function findActiveDeployment(o) {
         const out = await o.codedeploy.send(new dist_cjs.ListDeploymentsCommand({
             applicationName: o.settings.application,
             deploymentGroupName: o.group,
-            includeOnlyStatuses: [...wait/* ACTIVE_STATUSES */.az]
+            includeOnlyStatuses: [...deployment_statuses/* ACTIVE_STATUSES */.a]
         }), { abortSignal: boundedSignal(o) });
         return out.deployments?.[0];
     }

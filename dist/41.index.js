@@ -367,10 +367,11 @@ function callServiceWithRetry(call, fn, opts, hints) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  Ir: () => (/* binding */ stripQuotes),
   uploadBundle: () => (/* binding */ uploadBundle)
 });
 
-// UNUSED EXPORTS: DEFAULT_QUEUE_SIZE, MIN_PART_SIZE, choosePartSize, contentTypeFor, stripQuotes
+// UNUSED EXPORTS: DEFAULT_QUEUE_SIZE, MIN_PART_SIZE, choosePartSize, contentTypeFor
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);

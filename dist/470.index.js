@@ -2,365 +2,6 @@ export const id = 470;
 export const ids = [470];
 export const modules = {
 
-/***/ 8098:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   Dz: () => (/* binding */ toAwsCallError),
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied),
-/* harmony export */   zf: () => (/* binding */ isAbortError)
-/* harmony export */ });
-/* unused harmony exports THROTTLING_CODES, networkCode, redactSecrets */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-// Turns any SDK or network error into an AwsCallError that names the call and the user's next
-// step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
-
-// Connection-level failures: the request may not have reached AWS, or its answer was lost.
-const CONNECTION_CODES = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ECONNABORTED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'NetworkingError'
-]);
-// TLS failures: also "could not reach", but trying again will not help.
-const TLS_CODES = new Set([
-    'EPROTO',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'CERT_HAS_EXPIRED',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN'
-]);
-const CREDENTIAL_CODES = new Set([
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-    'IncompleteSignature',
-    'InvalidSignatureException',
-    'UnrecognizedClientException',
-    'InvalidClientTokenId',
-    'InvalidToken',
-    'MissingAuthenticationToken',
-    'MissingAuthenticationTokenException',
-    'AuthFailure'
-]);
-const EXPIRED_CODES = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'TokenRefreshRequired',
-    'RequestExpired'
-]);
-/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
-const THROTTLING_CODES = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException',
-    'SlowDown',
-    'BandwidthLimitExceeded',
-    'ProvisionedThroughputExceededException'
-]);
-const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden']);
-const SERVER_CODES = new Set([
-    'InternalError',
-    'InternalFailure',
-    'InternalServerError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'ServiceFailure'
-]);
-// What a bodiless response (HEAD) or an unparsed one is called, by HTTP status.
-const STATUS_NAMES = {
-    301: 'PermanentRedirect',
-    307: 'TemporaryRedirect',
-    400: 'BadRequest',
-    403: 'Forbidden',
-    404: 'NotFound',
-    500: 'InternalError',
-    503: 'ServiceUnavailable'
-};
-/** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
-function describeAwsError(err) {
-    const parts = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    const netCode = networkCode(err);
-    let code = netCode ?? parts.code;
-    if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
-        parts.status) {
-        code = STATUS_NAMES[parts.status] ?? `HTTP${parts.status}`;
-    }
-    // The SDK says "UnknownError" when the response had no body to read a message from.
-    const message = parts.message === 'UnknownError' || parts.message === code ? '' : parts.message;
-    return { code, message: tidy(redactSecrets(message)), status: parts.status };
-}
-/** The Node network error code (ECONNREFUSED, ...) or timeout behind an SDK error, if that is what it is. */
-function networkCode(err) {
-    if (!err || typeof err !== 'object')
-        return undefined;
-    const e = err;
-    if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || TLS_CODES.has(e.code)))
-        return e.code;
-    if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
-        return 'TimeoutError';
-    return undefined;
-}
-// The one classification every retry uses, S3 and CodeDeploy alike.
-function errorCode(err) {
-    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).code;
-}
-function isThrottling(err) {
-    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
-}
-/** Worth trying again: throttling, a 5xx, or the connection failing (not a TLS problem). */
-function isTransient(err) {
-    if (isThrottling(err))
-        return true;
-    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    if (status !== undefined && status >= 500)
-        return true;
-    const sysCode = err?.code;
-    if (typeof sysCode === 'string' && CONNECTION_CODES.has(sysCode))
-        return true;
-    if (CONNECTION_CODES.has(code))
-        return true;
-    if (err?.$retryable)
-        return true;
-    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
-}
-function isAccessDenied(err) {
-    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    return ACCESS_DENIED_CODES.has(code) || code === 'UnauthorizedOperation' || status === 403;
-}
-/** An abort the caller asked for (signal), as the SDK reports it. */
-function isAbortError(err) {
-    return !!err && typeof err === 'object' && err.name === 'AbortError';
-}
-/**
- * Maps any error thrown by an AWS call to an AwsCallError naming `call` (e.g. 'S3 HeadObject',
- * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
- */
-function toAwsCallError(call, err, hints = {}) {
-    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
-        return err;
-    const { code, message, status } = describeAwsError(err);
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
-}
-function adviceFor(err, code, status, hints) {
-    const specific = hints.byCode?.[code];
-    if (specific)
-        return specific;
-    if (networkCode(err)) {
-        const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint';
-        return code === 'TimeoutError' || code === 'ETIMEDOUT'
-            ? `${where} did not answer in time: check the runner's network and the region; re-run if AWS was slow.`
-            : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
-    }
-    if (code === 'CredentialsProviderError' ||
-        /could not load credentials/i.test((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
-        return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
-    }
-    if (EXPIRED_CODES.has(code)) {
-        return 'The session credentials expired: raise role-duration-seconds in aws-actions/configure-aws-credentials, or re-run the job.';
-    }
-    if (CREDENTIAL_CODES.has(code)) {
-        return 'AWS rejected the credentials: check the keys or role given to aws-actions/configure-aws-credentials in this job.';
-    }
-    if (THROTTLING_CODES.has(code)) {
-        return 'AWS kept throttling after several retries: re-run later, or run fewer jobs against this account at once.';
-    }
-    if (ACCESS_DENIED_CODES.has(code) || status === 403) {
-        const actions = hints.iamActions?.length
-            ? hints.iamActions.join(', ')
-            : 'the permission this call needs';
-        const on = hints.resource ? ` on ${hints.resource}` : '';
-        return `The credentials are not allowed to do this: grant ${actions}${on} to the role or user this job runs as.`;
-    }
-    if (code.startsWith('KMS.') || /kms/i.test(code)) {
-        return 'The KMS key could not be used: check that it exists in this region, is enabled, and that its key policy allows this role.';
-    }
-    if (SERVER_CODES.has(code) || (status !== undefined && status >= 500)) {
-        return 'AWS returned a server error even after retries: re-run the job; if it persists, check the AWS Health Dashboard.';
-    }
-    return hints.fallback ?? 'Check the inputs this call was made with.';
-}
-function endpointOf(err) {
-    const e = err;
-    if (typeof e.address === 'string')
-        return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address;
-    if (typeof e.hostname === 'string')
-        return e.hostname;
-    return undefined;
-}
-// Access key ids, and long mixed-case base64 runs (secret keys, session tokens, signatures).
-// Hex digests are single-case, so sha256 values and ETags are left readable.
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
-const LONG_TOKEN = /[A-Za-z0-9/+=]{40,}/g;
-// A SigV4 signature (echoed as `Signature=…` or `SignatureProvided: …`) is 64 hex digits, like
-// a sha256 digest, which stays: only hex right after a word starting with "signature" goes.
-const SIGNATURE = /(signature\w*\W{0,3})[0-9a-f]{64}\b/gi;
-/** Removes anything that looks like a credential from text AWS (or a fake of it) sent back. */
-function redactSecrets(text) {
-    return text
-        .replace(ACCESS_KEY_ID, '***')
-        .replace(SIGNATURE, '$1***')
-        .replace(LONG_TOKEN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) ? '***' : run));
-}
-function tidy(text) {
-    const oneLine = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
-}
-
-
-/***/ }),
-
-/***/ 5431:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ codeDeployCallError)
-/* harmony export */ });
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
-// How CodeDeploy API errors are explained (what the user should check); aws-errors.ts classifies them.
-
-
-/** What to check, for errors any CodeDeploy call can meet. */
-function genericCheck(call, err) {
-    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(err))
-        return `The credentials are not allowed to call it: grant the IAM action codedeploy:${call} to the role or user this workflow runs as.`;
-    if (code === 'UnrecognizedClientException' ||
-        code === 'InvalidSignatureException' ||
-        code === 'ExpiredTokenException')
-        return 'The AWS credentials are invalid or expired: check how the workflow configures them (aws-actions/configure-aws-credentials).';
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err))
-        return 'CodeDeploy kept throttling the requests: try again later, or run fewer deployments at once.';
-    if (status !== undefined && status >= 500)
-        return 'CodeDeploy had an internal error: try again; if it persists check the AWS Health Dashboard.';
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err))
-        return 'The CodeDeploy endpoint could not be reached: check the region and the network (or AWS_ENDPOINT_URL_CODEDEPLOY).';
-    return 'Check the region, the credentials and the inputs.';
-}
-/** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
-function codeDeployCallError(call, err, check) {
-    // Redacted and cleaned: AWS messages may echo request data.
-    const { code, message } = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
-    const useGeneric = !check || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err);
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
-}
-
-
-/***/ }),
-
-/***/ 2495:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   L5: () => (/* binding */ retry),
-/* harmony export */   X8: () => (/* binding */ fewAttempts),
-/* harmony export */   ZG: () => (/* binding */ callWithRetry),
-/* harmony export */   jo: () => (/* binding */ backoffMs),
-/* harmony export */   kv: () => (/* binding */ awsPolicy),
-/* harmony export */   oK: () => (/* binding */ callServiceWithRetry)
-/* harmony export */ });
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5431);
-
-
-/** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
-function backoffMs(attempt, throttled, random = Math.random) {
-    const base = throttled ? 2000 : 1000;
-    const cap = throttled ? 30_000 : 10_000;
-    const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Calls `fn` until it succeeds, throws an error not worth retrying, or the attempts run out; throws the last error as it came. */
-async function retry(fn, policy) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (attempt >= policy.attempts || policy.signal?.aborted || !policy.retryable(err))
-                throw err;
-            const delay = policy.delayMs(attempt, err);
-            policy.onRetry?.(err, attempt, delay);
-            await policy.sleep(delay, policy.signal);
-            if (policy.signal?.aborted)
-                throw err;
-        }
-    }
-}
-/** The policy for AWS API calls: transient errors, jittered exponential backoff, longer when throttled. */
-function awsPolicy(opts) {
-    return {
-        attempts: opts.attempts,
-        retryable: _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg,
-        delayMs: (attempt, err) => backoffMs(attempt, (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random),
-        sleep: opts.sleep,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
-    };
-}
-/**
- * Retry options for a few quick attempts, without the run's cancel signal: the blue/green reads
- * and clean-up also run after a cancel (where the traffic is) and in the post step.
- */
-function fewAttempts(ctx, attempts) {
-    return {
-        log: ctx.log,
-        sleep: ctx.sleep,
-        attempts,
-        ...(ctx.random ? { random: ctx.random } : {})
-    };
-}
-/** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */
-async function withRetries(call, fn, opts, explain) {
-    try {
-        return await retry(fn, awsPolicy({
-            attempts: opts.attempts ?? 6,
-            sleep: opts.sleep,
-            ...(opts.signal ? { signal: opts.signal } : {}),
-            ...(opts.random ? { random: opts.random } : {}),
-            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
-        }));
-    }
-    catch (err) {
-        throw explain(err);
-    }
-}
-/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
-function callWithRetry(call, fn, opts, check) {
-    return withRetries(call, fn, opts, (err) => (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err)));
-}
-/**
- * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
- * and explained through that service's IAM action and hints.
- */
-function callServiceWithRetry(call, fn, opts, hints) {
-    return withRetries(call, fn, opts, (err) => (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toAwsCallError */ .Dz)(call, err, hints));
-}
-
-
-/***/ }),
-
 /***/ 3470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -636,6 +277,8 @@ var client_s3_dist_cjs = __webpack_require__(3711);
 var aws_errors = __webpack_require__(8098);
 // EXTERNAL MODULE: ./src/aws/retry.ts
 var retry = __webpack_require__(2495);
+// EXTERNAL MODULE: ./src/aws/s3-upload.ts + 1 modules
+var s3_upload = __webpack_require__(4041);
 ;// CONCATENATED MODULE: ./src/revisions/deployed.ts
 // What a deployment group last ran, and which commit: GetDeploymentGroup's last attempted and
 // last successful deployments, GetDeployment's revision, and that S3 object's metadata
@@ -645,14 +288,14 @@ var retry = __webpack_require__(2495);
 
 
 
+
 /** A few quick attempts on throttling and transient errors. */
 function send(ctx, fn) {
-    const o = (0,retry/* fewAttempts */.X8)(ctx, 3);
     return (0,retry/* retry */.L5)(fn, (0,retry/* awsPolicy */.kv)({
         attempts: 3,
-        sleep: o.sleep,
+        sleep: ctx.sleep,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(o.random ? { random: o.random } : {})
+        ...(ctx.random ? { random: ctx.random } : {})
     }));
 }
 /** What failed; the permission to grant only when the call was refused for it. */
@@ -706,7 +349,7 @@ async function readDeployedRevision(ctx, ref) {
     }
     if (revision?.revisionType === 'GitHub') {
         const commit = revision.gitHubLocation?.commitId?.toLowerCase();
-        return commit && /^[0-9a-f]{40}$/.test(commit)
+        return commit && provenance/* FULL_SHA */.RG.test(commit)
             ? { ...base, commit, repository: revision.gitHubLocation?.repository ?? '' }
             : { ...base, unknown: 'its GitHub revision names no full commit id' };
     }
@@ -721,8 +364,8 @@ async function readDeployedRevision(ctx, ref) {
             ...(s3.version ? { VersionId: s3.version } : {})
         }), { ...(ctx.signal ? { abortSignal: ctx.signal } : {}) }));
         // Without a version, the key may hold another upload now: its metadata would not be this deployment's.
-        const etag = head.ETag?.replace(/"/g, '');
-        if (!s3.version && s3.eTag && etag && etag !== s3.eTag.replace(/"/g, ''))
+        const etag = head.ETag && (0,s3_upload/* stripQuotes */.Ir)(head.ETag);
+        if (!s3.version && s3.eTag && etag && etag !== (0,s3_upload/* stripQuotes */.Ir)(s3.eTag))
             return { ...base, unknown: `${where} has been replaced since it was deployed` };
         const p = (0,provenance/* readProvenance */.Ch)(head.Metadata);
         if (!p)
@@ -774,18 +417,18 @@ class OrderCheck {
         return p ? { deploymentId: p.deploymentId, commit: p.commit ?? '' } : undefined;
     }
     /** Every group, before the upload; stops at the first that skips (or throws through fail). */
-    async beforeUpload(log) {
+    async beforeUpload() {
         const facts = {
             ours: this.ours,
             serverUrl: this.settings.run.serverUrl,
             groups: []
         };
         if (!this.enabled) {
-            log.info('GITHUB_SHA is not a full commit id: the order of commits is not checked, and the object records no commit.');
+            this.ctx.log.info('GITHUB_SHA is not a full commit id: the order of commits is not checked, and the object records no commit.');
             return facts;
         }
         for (const group of this.settings.deploymentGroups) {
-            const g = await this.check(group, log, true);
+            const g = await this.check(group, true);
             facts.groups.push(g);
             if (g.verdict.kind === 'skip') {
                 facts.skipped = { group, notice: g.verdict.notice };
@@ -800,10 +443,10 @@ class OrderCheck {
      * Right before CreateDeployment: the group read again. The same last deployment as before keeps
      * its verdict (no more reads); a new one is decided afresh.
      */
-    async gate(group, log) {
-        return this.check(group, log, false);
+    async gate(group) {
+        return this.check(group, false);
     }
-    async check(group, log, withChanges) {
+    async check(group, withChanges) {
         const read = await readGroupHistory(this.ctx, this.settings.application, group);
         const before = this.decided.get(group);
         if ('unknown' in read) {
@@ -819,7 +462,7 @@ class OrderCheck {
                     }
                 }
             };
-            this.say(g, log, before);
+            this.say(g, before);
             this.decided.set(group, g);
             return g;
         }
@@ -851,7 +494,7 @@ class OrderCheck {
             g.changes = await this.history.compare(previous.commit, ours.commit);
         else if (before?.changes)
             g.changes = before.changes;
-        this.say(g, log, before);
+        this.say(g, before);
         this.decided.set(group, g);
         return g;
     }
@@ -864,14 +507,14 @@ class OrderCheck {
         return r;
     }
     /** A verdict's line, once per group and last deployment. */
-    say(g, log, before) {
+    say(g, before) {
         if (before &&
             before.last?.deploymentId === g.last?.deploymentId &&
             before.unreadable === g.unreadable)
             return;
         const v = g.verdict;
         if (v.kind === 'deploy' && v.say)
-            log[v.say.level](v.say.text);
+            this.ctx.log[v.say.level](v.say.text);
     }
 }
 

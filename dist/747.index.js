@@ -1204,9 +1204,7 @@ var order_policy = __webpack_require__(2545);
 
 
 
-function changes_section_short(sha) {
-    return sha.slice(0, 7);
-}
+
 function commitUrl(f, sha) {
     return `${f.serverUrl}/${f.ours.repository}/commit/${sha}`;
 }
@@ -1216,7 +1214,7 @@ function compareUrl(f, base) {
 function commitTable(f, commits, total) {
     if (commits.length === 0)
         return [];
-    const rows = commits.map((c) => `| [${codeSpan(changes_section_short(c.sha))}](${commitUrl(f, c.sha)}) | ${escapeText(c.subject)} | ${escapeText(c.author)} |`);
+    const rows = commits.map((c) => `| [${codeSpan((0,order_policy/* short */.h0)(c.sha))}](${commitUrl(f, c.sha)}) | ${escapeText(c.subject)} | ${escapeText(c.author)} |`);
     const more = total - commits.length;
     return [
         '',
@@ -1236,7 +1234,7 @@ function groupLines(f, g) {
         return [
             `${head}: the last successful ${prev} records no commit (${escapeText(p.unknown ?? 'not uploaded by this action')}).`
         ];
-    const base = `${codeSpan(changes_section_short(p.commit))} (${prev})`;
+    const base = `${codeSpan((0,order_policy/* short */.h0)(p.commit))} (${prev})`;
     if (p.commit === f.ours.commit)
         return [`${head}: same commit as ${base}: nothing changed.`];
     if (p.repository && !(0,order_policy/* sameRepository */.RB)(p.repository, f.ours.repository))
@@ -1246,7 +1244,7 @@ function groupLines(f, g) {
     const answer = g.changes;
     if (!answer || 'unknown' in answer)
         return [
-            `${head}: ${codeSpan(changes_section_short(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer ? answer.unknown : 'they were not compared before the upload')}). [Compare](${compareUrl(f, p.commit)})`
+            `${head}: ${codeSpan((0,order_policy/* short */.h0)(f.ours.commit))} against ${base}; could not list the commits between (${escapeText(answer ? answer.unknown : 'they were not compared before the upload')}). [Compare](${compareUrl(f, p.commit)})`
         ];
     const c = answer.comparison;
     const link = `[Compare on GitHub](${compareUrl(f, p.commit)})`;
@@ -1255,7 +1253,7 @@ function groupLines(f, g) {
             return [`${head}: same code as ${base}: nothing changed. ${link}`];
         case 'behind':
             return [
-                `${head}: ${codeSpan(changes_section_short(f.ours.commit))} is ${(0,plural/* plural */.L)(c.behindBy, 'commit')} **older** than ${base}: deploying it takes them back. ${link}`
+                `${head}: ${codeSpan((0,order_policy/* short */.h0)(f.ours.commit))} is ${(0,plural/* plural */.L)(c.behindBy, 'commit')} **older** than ${base}: deploying it takes them back. ${link}`
             ];
         case 'ahead':
         case 'diverged':
@@ -6146,9 +6144,9 @@ async function runPipeline(settings, deps) {
         const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
         // An older commit never replaces a newer one: checked before anything is uploaded.
-        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
+        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(41), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
         const order = orderCheck(aws, settings, deps);
-        const revisions = await order.beforeUpload(log);
+        const revisions = await order.beforeUpload();
         run.facts = { ...run.facts, revisions };
         const refused = revisions.groups.find((g) => g.verdict.kind === 'fail')?.verdict;
         if (refused?.kind === 'fail')
@@ -6165,7 +6163,7 @@ async function runPipeline(settings, deps) {
         const beforeCreate = async (group) => {
             if (!order.enabled)
                 return undefined;
-            const v = (await order.gate(group, log)).verdict;
+            const v = (await order.gate(group)).verdict;
             if (v.kind === 'fail')
                 throw new errors/* ActionError */.lZ(v.message, v.fix);
             return v.kind === 'skip' ? v.notice : undefined;
@@ -6905,9 +6903,9 @@ function main_fail(err) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Pi: () => (/* binding */ decideOrder),
 /* harmony export */   RB: () => (/* binding */ sameRepository),
+/* harmony export */   h0: () => (/* binding */ short),
 /* harmony export */   xp: () => (/* binding */ needsComparison)
 /* harmony export */ });
-/* unused harmony export short */
 function short(sha) {
     return sha.slice(0, 7);
 }

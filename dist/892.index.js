@@ -519,7 +519,6 @@ async function tryReadDeployment(ctx, deploymentId) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   CM: () => (/* binding */ TERMINAL_STATUSES),
 /* harmony export */   Kw: () => (/* binding */ waitForDeployment),
-/* harmony export */   az: () => (/* binding */ ACTIVE_STATUSES),
 /* harmony export */   dd: () => (/* binding */ CALL_GRACE_MS),
 /* harmony export */   pP: () => (/* binding */ pollDelayMs)
 /* harmony export */ });
@@ -539,7 +538,6 @@ async function tryReadDeployment(ctx, deploymentId) {
 
 
 const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped']);
-const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 /** Give up after this many failed GetDeployment calls in a row (throttling, 5xx, network). */
 const MAX_CONSECUTIVE_ERRORS = 10;
 /**

@@ -80,7 +80,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     // An older commit never replaces a newer one: checked before anything is uploaded.
     const { orderCheck } = await import('./stages/revisions.js')
     const order = orderCheck(aws, settings, deps)
-    const revisions = await order.beforeUpload(log)
+    const revisions = await order.beforeUpload()
     run.facts = { ...run.facts, revisions }
     const refused = revisions.groups.find((g) => g.verdict.kind === 'fail')?.verdict
     if (refused?.kind === 'fail') throw new ActionError(refused.message, refused.fix)
@@ -97,7 +97,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     // Again right before each CreateDeployment: another run may have deployed meanwhile.
     const beforeCreate = async (group: string): Promise<string | undefined> => {
       if (!order.enabled) return undefined
-      const v = (await order.gate(group, log)).verdict
+      const v = (await order.gate(group)).verdict
       if (v.kind === 'fail') throw new ActionError(v.message, v.fix)
       return v.kind === 'skip' ? v.notice : undefined
     }

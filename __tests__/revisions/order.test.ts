@@ -159,7 +159,7 @@ describe('OrderCheck.beforeUpload', () => {
   it('reads every group and decides; what changed since the last success, before the upload', async () => {
     const history = standard()
     const order = check(settings(), history)
-    const facts = await order.beforeUpload(log)
+    const facts = await order.beforeUpload()
     expect(facts.ours).toEqual({ commit: OURS, repository: REPO })
     expect(facts.serverUrl).toBe('https://github.com')
     expect(facts.skipped).toBeUndefined()
@@ -185,7 +185,7 @@ describe('OrderCheck.beforeUpload', () => {
 
   it('stops at the first group that skips: the next group is not read', async () => {
     world.groups.staging = { attempted: 'd-NEWER001', successful: 'd-STAGE001' }
-    const facts = await check().beforeUpload(log)
+    const facts = await check().beforeUpload()
     expect(facts.groups.map((g) => [g.group, g.verdict.kind])).toEqual([['staging', 'skip']])
     expect(facts.skipped?.group).toBe('staging')
     expect(facts.skipped?.notice).toContain(`commit ${NEWER}`)
@@ -195,14 +195,14 @@ describe('OrderCheck.beforeUpload', () => {
 
   it('skips at the second group when only that one holds a newer commit', async () => {
     world.groups.prod = { attempted: 'd-NEWER001', successful: 'd-PROD0001' }
-    const facts = await check().beforeUpload(log)
+    const facts = await check().beforeUpload()
     expect(facts.groups.map((g) => g.verdict.kind)).toEqual(['deploy', 'skip'])
     expect(facts.skipped?.group).toBe('prod')
   })
 
   it('a fail verdict: stops there, nothing skipped', async () => {
     world.groups.staging = { attempted: 'd-NEWER001', successful: 'd-STAGE001' }
-    const facts = await check(settings({ ifNewerDeployed: 'fail' })).beforeUpload(log)
+    const facts = await check(settings({ ifNewerDeployed: 'fail' })).beforeUpload()
     expect(facts.groups).toHaveLength(1)
     const v = facts.groups[0]?.verdict
     expect(v?.kind).toBe('fail')
@@ -217,7 +217,7 @@ describe('OrderCheck.beforeUpload', () => {
       const history = standard()
       const order = check(settings({ run: run({ sha }) }), history)
       expect(order.enabled).toBe(false)
-      const facts = await order.beforeUpload(log)
+      const facts = await order.beforeUpload()
       expect(facts.groups).toEqual([])
       expect(facts.skipped).toBeUndefined()
       expect(cd.calls()).toHaveLength(0)
@@ -236,9 +236,7 @@ describe('OrderCheck.beforeUpload', () => {
   it('a group with no deployment yet: deploy, nothing asked, nothing said', async () => {
     world.groups.staging = {}
     const history = standard()
-    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload(
-      log
-    )
+    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload()
     expect(facts.groups[0]).toEqual({ group: 'staging', verdict: { kind: 'deploy' } })
     expect(history.asked).toEqual([])
     expect(deploymentReads()).toEqual([])
@@ -248,9 +246,7 @@ describe('OrderCheck.beforeUpload', () => {
   it('the same commit attempted last: no question asked about the order', async () => {
     world.deployments['d-STAGE002']!.commit = OURS
     const history = standard()
-    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload(
-      log
-    )
+    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload()
     expect(facts.groups[0]?.verdict.kind).toBe('deploy')
     expect(log.text('info')).toContain('same commit c0ffee0')
     expect(history.asked).toEqual(['0001..c0ff'])
@@ -259,9 +255,7 @@ describe('OrderCheck.beforeUpload', () => {
   it('a last successful deployment of another repository: what changed is not asked', async () => {
     world.deployments['d-STAGE001']!.repository = 'octo-org/other'
     const history = standard()
-    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload(
-      log
-    )
+    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload()
     expect(facts.groups[0]?.changes).toBeUndefined()
     expect(history.asked).toEqual(['a1d0..c0ff'])
   })
@@ -270,9 +264,7 @@ describe('OrderCheck.beforeUpload', () => {
     world.deployments['d-STAGE001']!.repository = 'Octo-Org/App'
     world.deployments['d-STAGE002']!.repository = 'OCTO-ORG/APP'
     const history = standard()
-    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload(
-      log
-    )
+    const facts = await check(settings({ deploymentGroups: ['staging'] }), history).beforeUpload()
     expect(history.asked).toEqual(['a1d0..c0ff', '0001..c0ff'])
     expect(facts.groups[0]?.changes).toBeDefined()
     expect(log.text('warning')).toBe('')
@@ -280,7 +272,7 @@ describe('OrderCheck.beforeUpload', () => {
 
   it('the last attempted is the last successful: read once', async () => {
     world.groups.staging = { attempted: 'd-STAGE001', successful: 'd-STAGE001' }
-    const facts = await check(settings({ deploymentGroups: ['staging'] })).beforeUpload(log)
+    const facts = await check(settings({ deploymentGroups: ['staging'] })).beforeUpload()
     expect(facts.groups[0]?.last).toEqual(facts.groups[0]?.previous)
     expect(deploymentReads()).toEqual(['d-STAGE001'])
     expect(heads()).toBe(1)
@@ -288,7 +280,7 @@ describe('OrderCheck.beforeUpload', () => {
 
   it('a group that cannot be read: deploy with a warning, saying what failed', async () => {
     world.groups.staging = 'denied'
-    const facts = await check().beforeUpload(log)
+    const facts = await check().beforeUpload()
     const staging = facts.groups[0]
     expect(staging?.unreadable).toContain('GetDeploymentGroup failed (AccessDeniedException')
     expect(staging?.verdict.kind).toBe('deploy')
@@ -299,7 +291,7 @@ describe('OrderCheck.beforeUpload', () => {
   })
 
   it('the log says each verdict once', async () => {
-    await check().beforeUpload(log)
+    await check().beforeUpload()
     expect(log.lines.map((l) => l.level)).toEqual(['info', 'info'])
     expect(log.lines[0]?.message).toBe(
       "Order: commit c0ffee0 is 2 commits ahead of a1d0000, which 'staging' last attempted (deployment d-STAGE002 (Failed)); deploying."
@@ -312,7 +304,7 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
   it('the same last deployment: one GetDeploymentGroup, nothing else read or asked, same verdict, nothing said again', async () => {
     const history = standard()
     const order = check(settings(), history)
-    const facts = await order.beforeUpload(log)
+    const facts = await order.beforeUpload()
     const reads = {
       groups: groupReads().length,
       deployments: deploymentReads().length,
@@ -321,7 +313,7 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
     const asked = history.asked.length
     const lines = log.lines.length
 
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(groupReads().length).toBe(reads.groups + 1)
     expect(deploymentReads().length).toBe(reads.deployments)
     expect(heads()).toBe(reads.heads)
@@ -333,11 +325,11 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
   it('a newer commit deployed while this run was queued: decided afresh, skip', async () => {
     const history = standard()
     const order = check(settings(), history)
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.groups.staging = { attempted: 'd-NEWER001', successful: 'd-STAGE001' }
     history.asked.length = 0
 
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(g.verdict.kind).toBe('skip')
     expect(g.last?.deploymentId).toBe('d-NEWER001')
     expect(g.verdict.kind === 'skip' && g.verdict.notice).toContain(NEWER)
@@ -352,31 +344,31 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
 
   it('a new last deployment with if-newer-deployed: fail: the gate fails', async () => {
     const order = check(settings({ ifNewerDeployed: 'fail' }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.groups.prod = { attempted: 'd-NEWER001', successful: 'd-PROD0002' }
-    expect((await order.gate('prod', log)).verdict.kind).toBe('fail')
+    expect((await order.gate('prod')).verdict.kind).toBe('fail')
   })
 
   it('a new, older last deployment: decided afresh, deploy, said once', async () => {
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.deployments['d-OTHER001'] = { status: 'Stopped', commit: OLDEST }
     world.groups.staging = { attempted: 'd-OTHER001', successful: 'd-STAGE001' }
     const before = log.lines.length
-    expect((await order.gate('staging', log)).verdict.kind).toBe('deploy')
+    expect((await order.gate('staging')).verdict.kind).toBe('deploy')
     expect(log.lines.slice(before).map((l) => l.message)).toEqual([
       "Order: commit c0ffee0 is 5 commits ahead of 0001000, which 'staging' last attempted (deployment d-OTHER001 (Stopped)); deploying."
     ])
-    await order.gate('staging', log)
+    await order.gate('staging')
     expect(log.lines.length).toBe(before + 1)
   })
 
   it('the previous (last successful) deployment is read once and kept, even when a newer one succeeded meanwhile', async () => {
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.deployments['d-NEWER001']!.status = 'Succeeded'
     world.groups.staging = { attempted: 'd-NEWER001', successful: 'd-NEWER001' }
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(g.previous?.deploymentId).toBe('d-STAGE001')
     expect(deploymentReads().filter((id) => id === 'd-STAGE001')).toHaveLength(1)
     expect(order.previousOf('staging')).toEqual({ deploymentId: 'd-STAGE001', commit: OLDEST })
@@ -385,9 +377,9 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
   it('a group unreadable before the upload and readable at the gate: decided then', async () => {
     world.groups.staging = 'denied'
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.groups.staging = { attempted: 'd-NEWER001', successful: 'd-STAGE001' }
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(g.verdict.kind).toBe('skip')
     expect(g.unreadable).toBeUndefined()
     expect(g.previous?.deploymentId).toBe('d-STAGE001')
@@ -396,16 +388,16 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
   it('a group unreadable twice: warned once', async () => {
     world.groups.staging = 'denied'
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
-    await order.gate('staging', log)
+    await order.beforeUpload()
+    await order.gate('staging')
     expect(log.lines.filter((l) => l.level === 'warning')).toHaveLength(1)
   })
 
   it('readable before the upload and unreadable at the gate: deploy with a warning, keeping what was found', async () => {
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     world.groups.staging = 'denied'
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(g.verdict.kind).toBe('deploy')
     expect(g.unreadable).toContain('AccessDeniedException')
     expect(g.previous?.deploymentId).toBe('d-STAGE001')
@@ -415,7 +407,7 @@ describe('OrderCheck.gate (right before CreateDeployment)', () => {
 
   it('a gate without a check before it: decides, without what changed', async () => {
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    const g = await order.gate('staging', log)
+    const g = await order.gate('staging')
     expect(g.verdict.kind).toBe('deploy')
     expect(g.changes).toBeUndefined()
   })
@@ -426,7 +418,7 @@ describe('OrderCheck.previousOf and groups', () => {
     world.deployments['d-PROD0001']!.commit = undefined
     const order = check()
     expect(order.previousOf('staging')).toBeUndefined()
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     expect(order.previousOf('staging')).toEqual({ deploymentId: 'd-STAGE001', commit: OLDEST })
     expect(order.previousOf('prod')).toEqual({ deploymentId: 'd-PROD0001', commit: '' })
     expect(order.previousOf('nope')).toBeUndefined()
@@ -435,16 +427,16 @@ describe('OrderCheck.previousOf and groups', () => {
   it('previousOf: undefined for a group with no successful deployment', async () => {
     world.groups.staging = { attempted: 'd-STAGE002' }
     const order = check(settings({ deploymentGroups: ['staging'] }))
-    await order.beforeUpload(log)
+    await order.beforeUpload()
     expect(order.previousOf('staging')).toBeUndefined()
   })
 
   it('groups: in the input’s order, as last decided, only those checked', async () => {
     const order = check(settings({ deploymentGroups: ['prod', 'staging'] }))
     expect(order.groups()).toEqual([])
-    await order.gate('staging', log)
+    await order.gate('staging')
     expect(order.groups().map((g) => g.group)).toEqual(['staging'])
-    await order.gate('prod', log)
+    await order.gate('prod')
     expect(order.groups().map((g) => g.group)).toEqual(['prod', 'staging'])
   })
 })

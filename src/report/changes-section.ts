@@ -2,13 +2,10 @@
 // successful one — how many commits, the newest of them, and a link to GitHub's comparison. Pure.
 import type { CommitLine } from '../revisions/history.js'
 import type { GroupRevisions, RevisionFacts } from '../revisions/order.js'
+import { short } from '../revisions/order-policy.js'
 import { sameRepository } from '../revisions/order-policy.js'
 import { codeSpan, escapeText } from './escape.js'
 import { plural } from '../common/plural.js'
-
-function short(sha: string): string {
-  return sha.slice(0, 7)
-}
 
 function commitUrl(f: RevisionFacts, sha: string): string {
   return `${f.serverUrl}/${f.ours.repository}/commit/${sha}`

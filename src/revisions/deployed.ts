@@ -8,10 +8,11 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { describeAwsError, errorCode, isAccessDenied } from '../aws/aws-errors.js'
-import { fewAttempts, retry, awsPolicy } from '../aws/retry.js'
+import { retry, awsPolicy } from '../aws/retry.js'
+import { stripQuotes } from '../aws/s3-upload.js'
 import type { Logger, Sleep } from '../common/log.js'
 import type { DeployedRevision } from './order-policy.js'
-import { readProvenance } from './provenance.js'
+import { FULL_SHA, readProvenance } from './provenance.js'
 
 export interface RevisionReadContext {
   codedeploy: CodeDeployClient
@@ -34,14 +35,13 @@ export interface GroupHistory {
 
 /** A few quick attempts on throttling and transient errors. */
 function send<T>(ctx: RevisionReadContext, fn: () => Promise<T>): Promise<T> {
-  const o = fewAttempts(ctx, 3)
   return retry(
     fn,
     awsPolicy({
       attempts: 3,
-      sleep: o.sleep,
+      sleep: ctx.sleep,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(o.random ? { random: o.random } : {})
+      ...(ctx.random ? { random: ctx.random } : {})
     })
   )
 }
@@ -115,7 +115,7 @@ export async function readDeployedRevision(
   }
   if (revision?.revisionType === 'GitHub') {
     const commit = revision.gitHubLocation?.commitId?.toLowerCase()
-    return commit && /^[0-9a-f]{40}$/.test(commit)
+    return commit && FULL_SHA.test(commit)
       ? { ...base, commit, repository: revision.gitHubLocation?.repository ?? '' }
       : { ...base, unknown: 'its GitHub revision names no full commit id' }
   }
@@ -134,8 +134,8 @@ export async function readDeployedRevision(
       )
     )
     // Without a version, the key may hold another upload now: its metadata would not be this deployment's.
-    const etag = head.ETag?.replace(/"/g, '')
-    if (!s3.version && s3.eTag && etag && etag !== s3.eTag.replace(/"/g, ''))
+    const etag = head.ETag && stripQuotes(head.ETag)
+    if (!s3.version && s3.eTag && etag && etag !== stripQuotes(s3.eTag))
       return { ...base, unknown: `${where} has been replaced since it was deployed` }
     const p = readProvenance(head.Metadata)
     if (!p)

@@ -2,7 +2,6 @@
 // last succeeded with, find their commits, ask the history how ours stands, and decide. Run once
 // before the upload (all groups) and again right before each CreateDeployment (gate), since
 // another run may have deployed in between (a queue wait, a slow upload).
-import type { Logger } from '../common/log.js'
 import type { RevisionSettings } from '../settings/settings.js'
 import {
   readDeployedRevision,
@@ -75,20 +74,20 @@ export class OrderCheck {
   }
 
   /** Every group, before the upload; stops at the first that skips (or throws through fail). */
-  async beforeUpload(log: Logger): Promise<RevisionFacts> {
+  async beforeUpload(): Promise<RevisionFacts> {
     const facts: RevisionFacts = {
       ours: this.ours,
       serverUrl: this.settings.run.serverUrl,
       groups: []
     }
     if (!this.enabled) {
-      log.info(
+      this.ctx.log.info(
         'GITHUB_SHA is not a full commit id: the order of commits is not checked, and the object records no commit.'
       )
       return facts
     }
     for (const group of this.settings.deploymentGroups) {
-      const g = await this.check(group, log, true)
+      const g = await this.check(group, true)
       facts.groups.push(g)
       if (g.verdict.kind === 'skip') {
         facts.skipped = { group, notice: g.verdict.notice }
@@ -103,11 +102,11 @@ export class OrderCheck {
    * Right before CreateDeployment: the group read again. The same last deployment as before keeps
    * its verdict (no more reads); a new one is decided afresh.
    */
-  async gate(group: string, log: Logger): Promise<GroupRevisions> {
-    return this.check(group, log, false)
+  async gate(group: string): Promise<GroupRevisions> {
+    return this.check(group, false)
   }
 
-  private async check(group: string, log: Logger, withChanges: boolean): Promise<GroupRevisions> {
+  private async check(group: string, withChanges: boolean): Promise<GroupRevisions> {
     const read = await readGroupHistory(this.ctx, this.settings.application, group)
     const before = this.decided.get(group)
     if ('unknown' in read) {
@@ -123,7 +122,7 @@ export class OrderCheck {
           }
         }
       }
-      this.say(g, log, before)
+      this.say(g, before)
       this.decided.set(group, g)
       return g
     }
@@ -160,7 +159,7 @@ export class OrderCheck {
     )
       g.changes = await this.history.compare(previous.commit, ours.commit)
     else if (before?.changes) g.changes = before.changes
-    this.say(g, log, before)
+    this.say(g, before)
     this.decided.set(group, g)
     return g
   }
@@ -175,7 +174,7 @@ export class OrderCheck {
   }
 
   /** A verdict's line, once per group and last deployment. */
-  private say(g: GroupRevisions, log: Logger, before?: GroupRevisions): void {
+  private say(g: GroupRevisions, before?: GroupRevisions): void {
     if (
       before &&
       before.last?.deploymentId === g.last?.deploymentId &&
@@ -183,6 +182,6 @@ export class OrderCheck {
     )
       return
     const v = g.verdict
-    if (v.kind === 'deploy' && v.say) log[v.say.level](v.say.text)
+    if (v.kind === 'deploy' && v.say) this.ctx.log[v.say.level](v.say.text)
   }
 }

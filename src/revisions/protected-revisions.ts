@@ -12,11 +12,9 @@ import {
   type DeploymentInfo,
   type DeploymentStatus
 } from '@aws-sdk/client-codedeploy'
+import { ACTIVE_STATUSES } from '../aws/deployment-statuses.js'
 import { callWithRetry, type RetryOptions } from '../aws/retry.js'
 import type { ProtectedRevision } from './types.js'
-
-/** Every status of a deployment that has not ended (ListDeployments' includeOnlyStatuses). */
-export const UNFINISHED: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready']
 
 /** A listing that keeps answering with a next page is cut here (100 groups or deployments a page). */
 const MAX_PAGES = 50
@@ -43,7 +41,7 @@ export async function readProtectedRevisions(
     const running = new Set(await listUnfinished(ctx, applicationName, group))
     // The group's own word on its last attempt covers a deployment the listing has not caught up with.
     const attempted = info?.lastAttemptedDeployment
-    if (attempted?.deploymentId && UNFINISHED.includes(attempted.status as DeploymentStatus))
+    if (attempted?.deploymentId && ACTIVE_STATUSES.includes(attempted.status as DeploymentStatus))
       running.add(attempted.deploymentId)
     for (const id of running) {
       protect(id, `deployment ${id} in progress in group '${group}'`)
@@ -120,7 +118,7 @@ async function listUnfinished(
           new ListDeploymentsCommand({
             applicationName,
             deploymentGroupName: group,
-            includeOnlyStatuses: UNFINISHED,
+            includeOnlyStatuses: [...ACTIVE_STATUSES],
             nextToken
           }),
           abortable(ctx)

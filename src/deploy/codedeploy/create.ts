@@ -17,7 +17,8 @@ import { errorCode, isAccessDenied, isThrottling, isTransient } from '../../aws/
 import { codeDeployCallError } from '../../aws/codedeploy-errors.js'
 import { buildCreateDeploymentInput, type S3Revision } from './request.js'
 import { awsPolicy, retry } from '../../aws/retry.js'
-import { ACTIVE_STATUSES, CALL_GRACE_MS, pollDelayMs, waitForDeployment } from './wait.js'
+import { ACTIVE_STATUSES } from '../../aws/deployment-statuses.js'
+import { CALL_GRACE_MS, pollDelayMs, waitForDeployment } from './wait.js'
 
 /** Attempts at CreateDeployment when throttled or failing transiently. */
 export const CREATE_ATTEMPTS = 6

@@ -10,7 +10,6 @@ import { getInstances, listTargetIds, TARGETS_PER_BATCH } from './deployment-tar
 import type { InstanceView } from '../types.js'
 
 export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped'])
-export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const
 
 /** Give up after this many failed GetDeployment calls in a row (throttling, 5xx, network). */
 export const MAX_CONSECUTIVE_ERRORS = 10
