@@ -151,7 +151,7 @@ describe('an older commit than the one the group last attempted', () => {
   })
 
   it('a newer deployment made while this run queued is caught right before CreateDeployment', async () => {
-    const h = orderHarness('b')
+    const h = orderHarness('b', { [Input.DeploymentGroup]: 'blue\ngreen' })
     // The group is busy with an older commit; meanwhile another run deploys a newer one.
     otherRun(h.fake, 'blue', h.shas.a, { instances: [{ id: 'i-0001', eventMs: 3_000 }] })
     h.clock.at(10_000, () =>
@@ -162,6 +162,10 @@ describe('an older commit than the one the group last attempted', () => {
     expect(creates()).toBe(0)
     expect(h.output(Output.Skipped)).toBe('true')
     expect(h.log.text('notice')).toContain(`last attempted commit ${h.shas.c}`)
+    // The chain stops there: the next group is not deployed either, and the log says why.
+    expect(h.log.text('info')).toContain(
+      "Not deploying to 'green': the run stops where a newer commit is deployed ('blue')."
+    )
   })
 })
 

@@ -2078,22 +2078,26 @@ async function deployToGroups(opts) {
         if (!GOES_ON.has(r.outcome))
             break;
     }
-    const skipped = groups.find((g) => g.outcome === 'skipped');
-    const after = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`);
-    if (skipped && after.length)
-        ctx.log.info(`Not deploying to ${after.join(', ')} either: the run stops where a newer commit is deployed.`);
-    const ready = groups.find((g) => g.outcome === 'ready');
-    const waiting = groups.filter((g) => g.outcome === 'not-attempted').map((g) => `'${g.group}'`);
-    if (ready && waiting.length)
-        ctx.log.info(`Not deploying to ${waiting.join(', ')}: deployment ${ready.id} to '${ready.group}' waits in Ready for its traffic switch (on-ready: finish).`);
-    const firstBad = groups.find((g) => g.error);
+    // The chain stops at one group; the groups after it are named once, with why.
     const notAttempted = groups
         .filter((g) => g.outcome === 'not-attempted')
         .map((g) => `'${g.group}'`);
-    if (firstBad && notAttempted.length) {
-        ctx.log.info(`Not deploying to ${notAttempted.join(', ')}: the deployment to '${firstBad.group}' did not succeed.`);
-    }
+    const stopper = groups.find((g) => !GOES_ON.has(g.outcome) && g.outcome !== 'not-attempted');
+    const why = stopper && whyStopped(stopper);
+    if (why && notAttempted.length)
+        ctx.log.info(`Not deploying to ${notAttempted.join(', ')}: ${why}`);
+    const firstBad = groups.find((g) => g.error);
     return { groups, ok: !firstBad, error: firstBad?.error, ...(region ? { region } : {}) };
+}
+/** Why the groups after `g` are not deployed; undefined when nothing stopped the chain there. */
+function whyStopped(g) {
+    if (g.outcome === 'skipped')
+        return `the run stops where a newer commit is deployed ('${g.group}').`;
+    if (g.outcome === 'ready')
+        return `deployment ${g.id} to '${g.group}' waits in Ready for its traffic switch (on-ready: finish).`;
+    if (g.error)
+        return `the deployment to '${g.group}' did not succeed.`;
+    return undefined;
 }
 
 

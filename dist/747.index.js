@@ -701,6 +701,9 @@ function dryRunOutputs() {
 function createdOutputs(deploymentId) {
     return [[constants/* Output */.k7.DeploymentId, deploymentId]];
 }
+function previousFields(p) {
+    return { previousDeploymentId: p?.deploymentId ?? '', previousCommit: p?.commit ?? '' };
+}
 /** The deployments' end: the last created one's id, status and link, and every group's. */
 function deploymentOutputs(result, previousOf = () => undefined) {
     const created = result.groups.filter((g) => g.id);
@@ -721,8 +724,7 @@ function deploymentOutputs(result, previousOf = () => undefined) {
                 id: g.id,
                 status: g.status,
                 url: g.url,
-                previousDeploymentId: previousOf(g.group)?.deploymentId ?? '',
-                previousCommit: previousOf(g.group)?.commit ?? '',
+                ...previousFields(previousOf(g.group)),
                 advice: g.advice ? `${g.advice.cause} Fix: ${g.advice.fix}` : ''
             })))
         ],

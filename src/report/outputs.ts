@@ -42,6 +42,13 @@ export function createdOutputs(deploymentId: string): OutputValues {
 /** A group's last successful deployment before this run, and its commit ('' when unknown). */
 export type PreviousOf = (group: string) => { deploymentId: string; commit: string } | undefined
 
+function previousFields(p: ReturnType<PreviousOf>): {
+  previousDeploymentId: string
+  previousCommit: string
+} {
+  return { previousDeploymentId: p?.deploymentId ?? '', previousCommit: p?.commit ?? '' }
+}
+
 /** The deployments' end: the last created one's id, status and link, and every group's. */
 export function deploymentOutputs(
   result: DeploymentsResult,
@@ -66,8 +73,7 @@ export function deploymentOutputs(
           id: g.id,
           status: g.status,
           url: g.url,
-          previousDeploymentId: previousOf(g.group)?.deploymentId ?? '',
-          previousCommit: previousOf(g.group)?.commit ?? '',
+          ...previousFields(previousOf(g.group)),
           advice: g.advice ? `${g.advice.cause} Fix: ${g.advice.fix}` : ''
         }))
       )
