@@ -2,6 +2,13 @@
 // step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
 
 import { AwsCallError, awsErrorParts } from '../common/errors.js'
+import {
+  isProxyError,
+  taggedEndpoint,
+  tlsAdvice,
+  TLS_TRUST_CODES
+} from '../network/network-errors.js'
+import { PROXY_ANSWER_HEADER } from '../network/route-agent.js'
 
 export interface AwsErrorHints {
   /** IAM actions named when AWS says access is denied, e.g. ['s3:PutObject']. */
@@ -40,9 +47,9 @@ const TLS_CODES = new Set([
   'EPROTO',
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'CERT_HAS_EXPIRED',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN'
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  ...TLS_TRUST_CODES
 ])
 
 const CREDENTIAL_CODES = new Set([
@@ -103,9 +110,11 @@ const STATUS_NAMES: Record<number, string> = {
 
 /** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
 export function describeAwsError(err: unknown): { code: string; message: string; status?: number } {
+  const proxied = proxyAnswer(err)
+  if (proxied) return { code: 'ProxyAuthenticationRequired', message: proxied.message, status: 407 }
   const parts = awsErrorParts(err)
   const netCode = networkCode(err)
-  let code = netCode ?? parts.code
+  let code = netCode ?? (isProxyError(err) ? err.code : parts.code)
   if (
     ['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
     parts.status
@@ -180,10 +189,15 @@ function adviceFor(
   status: number | undefined,
   hints: AwsErrorHints
 ): string {
+  // The way to AWS failed (a proxy, a certificate): the fix is on the runner, whatever the call.
+  const viaProxy = proxyAnswer(err)?.advice ?? (isProxyError(err) ? err.advice : undefined)
+  if (viaProxy) return viaProxy
+  const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint'
+  const tls = tlsAdvice(code, where)
+  if (tls) return tls
   const specific = hints.byCode?.[code]
   if (specific) return specific
   if (networkCode(err)) {
-    const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint'
     return code === 'TimeoutError' || code === 'ETIMEDOUT'
       ? `${where} did not answer in time: check the runner's network and the region; re-run if AWS was slow.`
       : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`
@@ -219,7 +233,22 @@ function adviceFor(
   return hints.fallback ?? 'Check the inputs this call was made with.'
 }
 
+/** What a proxy's own 407 to an http:// request stood for (route-agent.ts marks it). */
+function proxyAnswer(err: unknown): { message: string; advice: string } | undefined {
+  const headers = (err as { $response?: { headers?: Record<string, string> } } | null)?.$response
+    ?.headers
+  const mark = headers?.[PROXY_ANSWER_HEADER]
+  if (!mark) return undefined
+  try {
+    return JSON.parse(mark) as { message: string; advice: string }
+  } catch {
+    return undefined
+  }
+}
+
 function endpointOf(err: unknown): string | undefined {
+  const tagged = taggedEndpoint(err)
+  if (tagged) return tagged
   const e = err as { address?: unknown; port?: unknown; hostname?: unknown }
   if (typeof e.address === 'string')
     return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address

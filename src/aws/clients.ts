@@ -9,6 +9,7 @@ import pkg from '../../package.json' with { type: 'json' }
 import { Input } from '../settings/constants.js'
 import { regionFrom } from '../settings/region.js'
 import { ActionError, InputError } from '../common/errors.js'
+import { networkFrom, type Network } from '../network/network.js'
 
 export interface AwsClients {
   s3: S3Client
@@ -17,6 +18,8 @@ export interface AwsClients {
   traffic: TrafficClients
   /** The region both clients use: resolved here once, and read from here by everything after. */
   region: string
+  /** The proxy and CAs every client goes through; its fetch serves the GitHub call too. */
+  network: Network
 }
 
 /** The clients that read target groups and clean up a replacement Auto Scaling group. */
@@ -30,6 +33,8 @@ export interface AwsClientOptions {
   region: string
   /** Where AWS_REGION, AWS_DEFAULT_REGION and AWS_ENDPOINT_URL* are read from (process.env in the action). */
   env: NodeJS.ProcessEnv
+  /** Built from `env` when not given. */
+  network?: Network
 }
 
 export const USER_AGENT: [string, string] = ['codedeploy-s3-deploy-action', pkg.version]
@@ -87,6 +92,8 @@ function retryFrom(defaults: { retryMode: string; maxAttempts: number }, env: No
  */
 export async function createAwsClients(opts: AwsClientOptions): Promise<AwsClients> {
   const explicitRegion = regionFrom(opts.region, opts.env)
+  // Proxy variables and AWS_CA_BUNDLE are checked here, before the region probe or any call.
+  const network = opts.network ?? networkFrom(opts.env)
   const [{ S3Client }, { CodeDeployClient }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-codedeploy')
@@ -98,26 +105,41 @@ export async function createAwsClients(opts: AwsClientOptions): Promise<AwsClien
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],
-    requestHandler: S3_HTTP,
+    requestHandler: { ...S3_HTTP, ...agentsOf(network) },
     ...retryFrom(S3_RETRY, opts.env),
     ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {})
   })
   const codedeploy = new CodeDeployClient({
     region,
     customUserAgent: [USER_AGENT],
-    requestHandler: CODEDEPLOY_HTTP,
+    requestHandler: { ...CODEDEPLOY_HTTP, ...agentsOf(network) },
     ...retryFrom(CODEDEPLOY_RETRY, opts.env),
     ...(codedeployEndpoint ? { endpoint: codedeployEndpoint } : {})
   })
-  return { s3, codedeploy, region, traffic: createTrafficClients(region, opts.env) }
+  return {
+    s3,
+    codedeploy,
+    region,
+    network,
+    traffic: createTrafficClients(region, opts.env, network)
+  }
+}
+
+/** The SDK's request handler takes Node agents: the proxy and the CAs come in through them. */
+function agentsOf(network: Network) {
+  return { httpAgent: network.httpAgent, httpsAgent: network.httpsAgent }
 }
 
 /** Built on first use, once; same timeouts and retries as CodeDeploy's (small, quick calls). */
-export function createTrafficClients(region: string, env: NodeJS.ProcessEnv): TrafficClients {
+export function createTrafficClients(
+  region: string,
+  env: NodeJS.ProcessEnv,
+  network: Network = networkFrom(env)
+): TrafficClients {
   const common = {
     region,
     customUserAgent: [USER_AGENT],
-    requestHandler: CODEDEPLOY_HTTP,
+    requestHandler: { ...CODEDEPLOY_HTTP, ...agentsOf(network) },
     ...retryFrom(CODEDEPLOY_RETRY, env)
   }
   let autoScaling: Promise<AutoScalingClient> | undefined
