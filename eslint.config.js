@@ -89,6 +89,11 @@ export default tseslint.config(
     'appspec/ and bundle/ are libraries: they import only src/common/ (the stages combine them).'
   ),
   room(
+    ['src/network/**'],
+    ['common'],
+    'network/ is how the action reaches AWS and GitHub (proxy, CAs): it imports only src/common/.'
+  ),
+  room(
     ['src/advice/**'],
     ['common'],
     'advice/ is the catalogue of causes and fixes: pure, it imports only src/common/ (the deploy phase gathers its evidence).'
@@ -108,9 +113,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?!(common|aws|settings)/)',
+              regex: '^\\.\\./(?!(common|aws|settings|network)/)',
               message:
-                'revisions/ (provenance, order, keep-revisions) imports only common/, aws/ and settings/: the pipeline hands it the rest.'
+                'revisions/ (provenance, order, keep-revisions) imports only common/, aws/, settings/ and network/: the pipeline hands it the rest.'
             }
           ]
         }

@@ -2,365 +2,6 @@ export const id = 41;
 export const ids = [41];
 export const modules = {
 
-/***/ 8098:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ errorCode),
-/* harmony export */   Dz: () => (/* binding */ toAwsCallError),
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied),
-/* harmony export */   zf: () => (/* binding */ isAbortError)
-/* harmony export */ });
-/* unused harmony exports THROTTLING_CODES, networkCode, redactSecrets */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-// Turns any SDK or network error into an AwsCallError that names the call and the user's next
-// step. Shared by the S3 and CodeDeploy edges; service-specific advice comes in through hints.
-
-// Connection-level failures: the request may not have reached AWS, or its answer was lost.
-const CONNECTION_CODES = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ECONNABORTED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'NetworkingError'
-]);
-// TLS failures: also "could not reach", but trying again will not help.
-const TLS_CODES = new Set([
-    'EPROTO',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'CERT_HAS_EXPIRED',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN'
-]);
-const CREDENTIAL_CODES = new Set([
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-    'IncompleteSignature',
-    'InvalidSignatureException',
-    'UnrecognizedClientException',
-    'InvalidClientTokenId',
-    'InvalidToken',
-    'MissingAuthenticationToken',
-    'MissingAuthenticationTokenException',
-    'AuthFailure'
-]);
-const EXPIRED_CODES = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'TokenRefreshRequired',
-    'RequestExpired'
-]);
-/** Every name AWS services give throttling; CodeDeploy's waiter shares it. */
-const THROTTLING_CODES = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException',
-    'SlowDown',
-    'BandwidthLimitExceeded',
-    'ProvisionedThroughputExceededException'
-]);
-const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden']);
-const SERVER_CODES = new Set([
-    'InternalError',
-    'InternalFailure',
-    'InternalServerError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'ServiceFailure'
-]);
-// What a bodiless response (HEAD) or an unparsed one is called, by HTTP status.
-const STATUS_NAMES = {
-    301: 'PermanentRedirect',
-    307: 'TemporaryRedirect',
-    400: 'BadRequest',
-    403: 'Forbidden',
-    404: 'NotFound',
-    500: 'InternalError',
-    503: 'ServiceUnavailable'
-};
-/** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
-function describeAwsError(err) {
-    const parts = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    const netCode = networkCode(err);
-    let code = netCode ?? parts.code;
-    if (['Unknown', 'UnknownError', 'Error', '403', '404', '400', '301'].includes(code) &&
-        parts.status) {
-        code = STATUS_NAMES[parts.status] ?? `HTTP${parts.status}`;
-    }
-    // The SDK says "UnknownError" when the response had no body to read a message from.
-    const message = parts.message === 'UnknownError' || parts.message === code ? '' : parts.message;
-    return { code, message: tidy(redactSecrets(message)), status: parts.status };
-}
-/** The Node network error code (ECONNREFUSED, ...) or timeout behind an SDK error, if that is what it is. */
-function networkCode(err) {
-    if (!err || typeof err !== 'object')
-        return undefined;
-    const e = err;
-    if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || TLS_CODES.has(e.code)))
-        return e.code;
-    if (e.name === 'TimeoutError' && !e.$metadata?.httpStatusCode)
-        return 'TimeoutError';
-    return undefined;
-}
-// The one classification every retry uses, S3 and CodeDeploy alike.
-function errorCode(err) {
-    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).code;
-}
-function isThrottling(err) {
-    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    return THROTTLING_CODES.has(code) || status === 429 || /rate exceeded/i.test(message);
-}
-/** Worth trying again: throttling, a 5xx, or the connection failing (not a TLS problem). */
-function isTransient(err) {
-    if (isThrottling(err))
-        return true;
-    const { code, message, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    if (status !== undefined && status >= 500)
-        return true;
-    const sysCode = err?.code;
-    if (typeof sysCode === 'string' && CONNECTION_CODES.has(sysCode))
-        return true;
-    if (CONNECTION_CODES.has(code))
-        return true;
-    if (err?.$retryable)
-        return true;
-    return status === undefined && /socket hang up|ECONNRESET|ETIMEDOUT/.test(message);
-}
-function isAccessDenied(err) {
-    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
-    return ACCESS_DENIED_CODES.has(code) || code === 'UnauthorizedOperation' || status === 403;
-}
-/** An abort the caller asked for (signal), as the SDK reports it. */
-function isAbortError(err) {
-    return !!err && typeof err === 'object' && err.name === 'AbortError';
-}
-/**
- * Maps any error thrown by an AWS call to an AwsCallError naming `call` (e.g. 'S3 HeadObject',
- * 'CodeDeploy CreateDeployment') and what to check. An AwsCallError passes through unchanged.
- */
-function toAwsCallError(call, err, hints = {}) {
-    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ)
-        return err;
-    const { code, message, status } = describeAwsError(err);
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(call, code, message, adviceFor(err, code, status, hints), err);
-}
-function adviceFor(err, code, status, hints) {
-    const specific = hints.byCode?.[code];
-    if (specific)
-        return specific;
-    if (networkCode(err)) {
-        const where = endpointOf(err) ?? hints.endpoint ?? 'the AWS endpoint';
-        return code === 'TimeoutError' || code === 'ETIMEDOUT'
-            ? `${where} did not answer in time: check the runner's network and the region; re-run if AWS was slow.`
-            : `Could not reach ${where}: check the runner's network, the region, and AWS_ENDPOINT_URL* if set.`;
-    }
-    if (code === 'CredentialsProviderError' ||
-        /could not load credentials/i.test((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err).message)) {
-        return 'No AWS credentials were found: add aws-actions/configure-aws-credentials (OIDC role or access keys) before this step.';
-    }
-    if (EXPIRED_CODES.has(code)) {
-        return 'The session credentials expired: raise role-duration-seconds in aws-actions/configure-aws-credentials, or re-run the job.';
-    }
-    if (CREDENTIAL_CODES.has(code)) {
-        return 'AWS rejected the credentials: check the keys or role given to aws-actions/configure-aws-credentials in this job.';
-    }
-    if (THROTTLING_CODES.has(code)) {
-        return 'AWS kept throttling after several retries: re-run later, or run fewer jobs against this account at once.';
-    }
-    if (ACCESS_DENIED_CODES.has(code) || status === 403) {
-        const actions = hints.iamActions?.length
-            ? hints.iamActions.join(', ')
-            : 'the permission this call needs';
-        const on = hints.resource ? ` on ${hints.resource}` : '';
-        return `The credentials are not allowed to do this: grant ${actions}${on} to the role or user this job runs as.`;
-    }
-    if (code.startsWith('KMS.') || /kms/i.test(code)) {
-        return 'The KMS key could not be used: check that it exists in this region, is enabled, and that its key policy allows this role.';
-    }
-    if (SERVER_CODES.has(code) || (status !== undefined && status >= 500)) {
-        return 'AWS returned a server error even after retries: re-run the job; if it persists, check the AWS Health Dashboard.';
-    }
-    return hints.fallback ?? 'Check the inputs this call was made with.';
-}
-function endpointOf(err) {
-    const e = err;
-    if (typeof e.address === 'string')
-        return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address;
-    if (typeof e.hostname === 'string')
-        return e.hostname;
-    return undefined;
-}
-// Access key ids, and long mixed-case base64 runs (secret keys, session tokens, signatures).
-// Hex digests are single-case, so sha256 values and ETags are left readable.
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
-const LONG_TOKEN = /[A-Za-z0-9/+=]{40,}/g;
-// A SigV4 signature (echoed as `Signature=…` or `SignatureProvided: …`) is 64 hex digits, like
-// a sha256 digest, which stays: only hex right after a word starting with "signature" goes.
-const SIGNATURE = /(signature\w*\W{0,3})[0-9a-f]{64}\b/gi;
-/** Removes anything that looks like a credential from text AWS (or a fake of it) sent back. */
-function redactSecrets(text) {
-    return text
-        .replace(ACCESS_KEY_ID, '***')
-        .replace(SIGNATURE, '$1***')
-        .replace(LONG_TOKEN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) ? '***' : run));
-}
-function tidy(text) {
-    const oneLine = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
-}
-
-
-/***/ }),
-
-/***/ 5431:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ codeDeployCallError)
-/* harmony export */ });
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
-// How CodeDeploy API errors are explained (what the user should check); aws-errors.ts classifies them.
-
-
-/** What to check, for errors any CodeDeploy call can meet. */
-function genericCheck(call, err) {
-    const { code, status } = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorParts */ .OT)(err);
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(err))
-        return `The credentials are not allowed to call it: grant the IAM action codedeploy:${call} to the role or user this workflow runs as.`;
-    if (code === 'UnrecognizedClientException' ||
-        code === 'InvalidSignatureException' ||
-        code === 'ExpiredTokenException')
-        return 'The AWS credentials are invalid or expired: check how the workflow configures them (aws-actions/configure-aws-credentials).';
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err))
-        return 'CodeDeploy kept throttling the requests: try again later, or run fewer deployments at once.';
-    if (status !== undefined && status >= 500)
-        return 'CodeDeploy had an internal error: try again; if it persists check the AWS Health Dashboard.';
-    if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err))
-        return 'The CodeDeploy endpoint could not be reached: check the region and the network (or AWS_ENDPOINT_URL_CODEDEPLOY).';
-    return 'Check the region, the credentials and the inputs.';
-}
-/** Wraps any error of a CodeDeploy call into an AwsCallError naming the call, with `check` (unless transient) or a generic next step. */
-function codeDeployCallError(call, err, check) {
-    // Redacted and cleaned: AWS messages may echo request data.
-    const { code, message } = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAwsError */ .Pp)(err);
-    const useGeneric = !check || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err);
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AwsCallError */ .iQ(call, code, message, useGeneric ? genericCheck(call, err) : check, err);
-}
-
-
-/***/ }),
-
-/***/ 2495:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   L5: () => (/* binding */ retry),
-/* harmony export */   X8: () => (/* binding */ fewAttempts),
-/* harmony export */   ZG: () => (/* binding */ callWithRetry),
-/* harmony export */   jo: () => (/* binding */ backoffMs),
-/* harmony export */   kv: () => (/* binding */ awsPolicy),
-/* harmony export */   oK: () => (/* binding */ callServiceWithRetry)
-/* harmony export */ });
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8098);
-/* harmony import */ var _codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5431);
-
-
-/** Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" so parallel runs spread out. */
-function backoffMs(attempt, throttled, random = Math.random) {
-    const base = throttled ? 2000 : 1000;
-    const cap = throttled ? 30_000 : 10_000;
-    const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Calls `fn` until it succeeds, throws an error not worth retrying, or the attempts run out; throws the last error as it came. */
-async function retry(fn, policy) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (attempt >= policy.attempts || policy.signal?.aborted || !policy.retryable(err))
-                throw err;
-            const delay = policy.delayMs(attempt, err);
-            policy.onRetry?.(err, attempt, delay);
-            await policy.sleep(delay, policy.signal);
-            if (policy.signal?.aborted)
-                throw err;
-        }
-    }
-}
-/** The policy for AWS API calls: transient errors, jittered exponential backoff, longer when throttled. */
-function awsPolicy(opts) {
-    return {
-        attempts: opts.attempts,
-        retryable: _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg,
-        delayMs: (attempt, err) => backoffMs(attempt, (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err), opts.random),
-        sleep: opts.sleep,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.onRetry ? { onRetry: opts.onRetry } : {})
-    };
-}
-/**
- * Retry options for a few quick attempts, without the run's cancel signal: the blue/green reads
- * and clean-up also run after a cancel (where the traffic is) and in the post step.
- */
-function fewAttempts(ctx, attempts) {
-    return {
-        log: ctx.log,
-        sleep: ctx.sleep,
-        attempts,
-        ...(ctx.random ? { random: ctx.random } : {})
-    };
-}
-/** One call with retries (throttling and transient errors, with backoff); any error is mapped by `explain`. */
-async function withRetries(call, fn, opts, explain) {
-    try {
-        return await retry(fn, awsPolicy({
-            attempts: opts.attempts ?? 6,
-            sleep: opts.sleep,
-            ...(opts.signal ? { signal: opts.signal } : {}),
-            ...(opts.random ? { random: opts.random } : {}),
-            onRetry: (err, _attempt, delay) => opts.log.debug(`${call}: ${(0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isThrottling */ .E2)(err) ? 'throttled' : 'transient error'}, retrying in ${delay} ms`)
-        }));
-    }
-    catch (err) {
-        throw explain(err);
-    }
-}
-/** One CodeDeploy call with retries; any error becomes an AwsCallError naming `call`, with `check` as the advice. */
-function callWithRetry(call, fn, opts, check) {
-    return withRetries(call, fn, opts, (err) => (0,_codedeploy_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .codeDeployCallError */ .v)(call, err, check?.(err)));
-}
-/**
- * A call to a service other than CodeDeploy (Auto Scaling, ELBv2): retried like callWithRetry,
- * and explained through that service's IAM action and hints.
- */
-function callServiceWithRetry(call, fn, opts, hints) {
-    return withRetries(call, fn, opts, (err) => (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toAwsCallError */ .Dz)(call, err, hints));
-}
-
-
-/***/ }),
-
 /***/ 4041:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -373,14 +14,18 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULT_QUEUE_SIZE, MIN_PART_SIZE, choosePartSize, contentTypeFor
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/log.ts
-var log = __webpack_require__(1095);
+var common_log = __webpack_require__(1095);
 // EXTERNAL MODULE: ./src/aws/aws-errors.ts
 var aws_errors = __webpack_require__(8098);
 // EXTERNAL MODULE: ./src/aws/retry.ts
@@ -439,16 +84,19 @@ class UploadProgress {
 
 
 
+
+
 const s3_upload_MIB = 1024 * 1024;
 const MAX_PARTS = 10_000;
 /**
- * Three parts of 6 MiB in flight: memory stays near queueSize × partSize (18 MiB) whatever the
- * bundle size. With aws s3 cp's 4 × 8 MiB, the 2 GB benchmark set peaked at 145-157 MiB RSS (157
- * when V8's young generation grew to 32 MB during the upload); with 3 × 6 MiB at 144, and the
- * upload to the test bed was no slower (30.0 s against 33.8 s for 1,978 MiB).
+ * Ten parts in flight, as `aws s3 cp` keeps (its max_concurrent_requests): far from the bucket,
+ * each connection carries about a TCP window per round trip, so the number of connections sets
+ * the speed (bench/REPORT.md, upload@RTT). Parts are streamed from the bundle file, so memory
+ * does not grow with them: a read-ahead of PART_READ_AHEAD per part in flight.
  */
-const MIN_PART_SIZE = 6 * s3_upload_MIB;
-const DEFAULT_QUEUE_SIZE = 3;
+const MIN_PART_SIZE = 8 * s3_upload_MIB;
+const DEFAULT_QUEUE_SIZE = 10;
+const PART_READ_AHEAD = 256 * 1024;
 /** The part size for a file: at least MIN_PART_SIZE, grown in whole MiB so there are at most 10,000 parts. */
 function choosePartSize(size, min = MIN_PART_SIZE) {
     return Math.max(min, Math.ceil(Math.ceil(size / MAX_PARTS) / s3_upload_MIB) * s3_upload_MIB);
@@ -594,21 +242,38 @@ async function transfer(sdk, opts, uri, where, headRefused) {
             const etags = [];
             let next = 0;
             let loaded = 0;
+            const attempts = await s3.config.maxAttempts();
             const worker = async (source) => {
-                let buffer;
                 while (!stop.signal.aborted && next < parts) {
                     const index = next++;
                     const start = index * partSize;
                     const length = Math.min(partSize, opts.size - start);
-                    buffer ??= Buffer.allocUnsafe(Math.min(partSize, opts.size));
-                    const body = await readPart(source, opts.filePath, start, buffer.subarray(0, length));
-                    const sent = await step('UploadPart', () => s3.send(new sdk.UploadPartCommand({
+                    // The checksum S3 verifies, computed first: sent as a header, the part's bytes can
+                    // then stream from the file (a stream the SDK checksums itself goes aws-chunked,
+                    // which some S3-compatible servers refuse). Reading twice costs page-cache reads only.
+                    const checksum = await partCrc32(source, opts.filePath, start, length);
+                    const sent = await step('UploadPart', () => 
+                    // The SDK does not retry a streamed body (it cannot rewind it): each attempt here
+                    // opens the part afresh, with the client's number of attempts.
+                    (0,retry/* retry */.L5)(() => s3.send(new sdk.UploadPartCommand({
                         ...target,
                         UploadId: id,
                         PartNumber: index + 1,
-                        Body: body,
-                        ContentLength: length
-                    }), cancellable));
+                        Body: (0,external_node_fs_.createReadStream)(opts.filePath, {
+                            start,
+                            end: start + length - 1,
+                            highWaterMark: PART_READ_AHEAD
+                        }),
+                        ContentLength: length,
+                        ChecksumCRC32: checksum
+                    }), cancellable), {
+                        attempts,
+                        retryable: (err) => (0,aws_errors/* isTransient */.dg)(err) && !(0,aws_errors/* isAbortError */.zf)(err),
+                        delayMs: (attempt, err) => (0,retry/* backoffMs */.jo)(attempt, (0,aws_errors/* isThrottling */.E2)(err)),
+                        sleep: opts.sleep ?? common_log/* realSleep */.u,
+                        signal: stop.signal,
+                        onRetry: (err, attempt, ms) => log.debug(`UploadPart ${index + 1} failed (${(0,aws_errors/* describeAwsError */.Pp)(err).code}); attempt ${attempt + 1} of ${attempts} in ${ms} ms.`)
+                    }));
                     etags[index] = sent.ETag;
                     loaded += length;
                     progress.update(loaded);
@@ -671,6 +336,22 @@ async function readPart(file, path, start, into) {
     }
     return into;
 }
+/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces; the file ending early means it changed. */
+async function partCrc32(file, path, start, length) {
+    const piece = Buffer.allocUnsafe(Math.min(PART_READ_AHEAD, length));
+    let crc = 0;
+    for (let at = 0; at < length;) {
+        const want = Math.min(piece.length, length - at);
+        const { bytesRead } = await file.read(piece, 0, want, start + at);
+        if (bytesRead === 0)
+            throw sizeChanged(path);
+        crc = (0,external_node_zlib_.crc32)(piece.subarray(0, bytesRead), crc);
+        at += bytesRead;
+    }
+    const out = Buffer.alloc(4);
+    out.writeUInt32BE(crc >>> 0);
+    return out.toString('base64');
+}
 /** Reported as a read failure of the bundle (uploadError: an error with a path, no code). */
 function sizeChanged(path) {
     return Object.assign(new Error(`${path} changed size during the upload`), { path });
@@ -691,7 +372,7 @@ async function abortMultipart(sdk, opts, uri, uploadId) {
             attempts: ABORT_RETRY_DELAYS_MS.length + 1,
             retryable: aws_errors/* isTransient */.dg,
             delayMs: (attempt) => ABORT_RETRY_DELAYS_MS[attempt - 1] ?? 0,
-            sleep: opts.sleep ?? log/* realSleep */.u,
+            sleep: opts.sleep ?? common_log/* realSleep */.u,
             onRetry: (err) => opts.log.debug(`Aborting multipart upload ${uploadId} failed (${(0,aws_errors/* describeAwsError */.Pp)(err).code}); trying again.`)
         });
         opts.log.debug(`Aborted multipart upload ${uploadId} of ${uri}; no parts remain.`);

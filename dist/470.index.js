@@ -159,10 +159,13 @@ function firstLine(text) {
     return text.trim().split('\n')[0]?.trim() || 'no message';
 }
 
+// EXTERNAL MODULE: ./src/network/network-errors.ts
+var network_errors = __webpack_require__(9878);
 ;// CONCATENATED MODULE: ./src/revisions/github-history.ts
 // GitHub's compare API (GET /repos/{owner}/{repo}/compare/{base}...{head}) through
 // @actions/github, at GITHUB_API_URL (GitHub Enterprise Server too). The common path on GitHub:
 // a default checkout holds one commit, so the workspace cannot say how two commits stand.
+
 
 
 /** A compare that takes longer has failed for our purpose: deploy and warn rather than hang. */
@@ -173,7 +176,10 @@ function octokitCompare(o) {
     return async (args) => {
         if (!call) {
             const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-            const octokit = getOctokit(o.token, { baseUrl: o.apiUrl });
+            const octokit = getOctokit(o.token, {
+                baseUrl: o.apiUrl,
+                ...(o.fetch ? { request: { fetch: o.fetch } } : {})
+            });
             call = (a) => octokit.rest.repos.compareCommitsWithBasehead({
                 ...a,
                 request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
@@ -248,6 +254,20 @@ function commitLine(c) {
         author: c.commit?.author?.name ?? c.author?.login ?? ''
     };
 }
+/** A proxy's refusal or an untrusted certificate somewhere in the causes, said with its fix. */
+function wayError(err) {
+    const plain = (text) => text.replace(/\.$/, '');
+    for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+        if ((0,network_errors/* isProxyError */.dr)(e))
+            return `${plain(e.message)}; ${plain(e.advice)}`;
+        const code = e.code;
+        const tls = typeof code === 'string' ? (0,network_errors/* tlsAdvice */.SD)(code, (0,network_errors/* taggedEndpoint */.uC)(e) ?? 'GitHub') : undefined;
+        if (tls)
+            return plain(tls);
+        e = e.cause;
+    }
+    return undefined;
+}
 /** What failed and what to check; never the token. */
 function describeGithubError(err, repository) {
     const e = err;
@@ -257,6 +277,10 @@ function describeGithubError(err, repository) {
     const status = e.response !== undefined || e.cause === undefined ? e.status : undefined;
     if ([e.name, e.cause?.name].some((n) => n === 'TimeoutError' || n === 'AbortError'))
         return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`;
+    // The way there failed (a proxy, a certificate): Octokit's error wraps fetch's, which wraps it.
+    const way = wayError(err);
+    if (way)
+        return way;
     switch (status) {
         case 401:
             return `GitHub refused the token (401 ${said}): check github-token`;
@@ -529,7 +553,8 @@ function orderCheck(aws, settings, deps) {
         githubHistory({
             token: settings.githubToken,
             repository: settings.run.repository,
-            apiUrl: settings.run.apiUrl
+            apiUrl: settings.run.apiUrl,
+            ...(aws.network ? { fetch: aws.network.fetch } : {})
         })
     ]);
     return new OrderCheck({

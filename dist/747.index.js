@@ -5941,7 +5941,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -5978,7 +5978,7 @@ function bundleEvidence(bundle) {
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
 }
 
@@ -6083,7 +6083,7 @@ var provenance = __webpack_require__(1227);
 ;// CONCATENATED MODULE: ./src/stages/upload.ts
 
 async function upload(s3, settings, bundle, key, deps) {
-    const { uploadBundle } = await __webpack_require__.e(/* import() */ 41).then(__webpack_require__.bind(__webpack_require__, 4041));
+    const { uploadBundle } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(495), __webpack_require__.e(41)]).then(__webpack_require__.bind(__webpack_require__, 4041));
     const result = await uploadBundle({
         s3,
         bucket: settings.bucket,
@@ -6143,10 +6143,13 @@ async function runPipeline(settings, deps) {
         }
         if (signal.aborted)
             throw new errors/* ActionError */.lZ('Cancelled before the upload: nothing was uploaded.');
-        const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
+        const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
+        const network = aws.network.describe();
+        if (network)
+            log.info(network);
         // An older commit never replaces a newer one: checked before anything is uploaded.
-        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(41), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
+        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(495), __webpack_require__.e(41), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
         const order = orderCheck(aws, settings, deps);
         const revisions = await order.beforeUpload();
         run.facts = { ...run.facts, revisions };
@@ -6246,7 +6249,7 @@ async function pruneAfterSuccess(settings, deps, aws, uploaded, deployments) {
         deps.log.info(`keep-revisions: nothing pruned, since the deployment to '${notDone[0].group}' did not end in success during this run (${notDone[0].outcome}).`);
         return undefined;
     }
-    const { pruneRevisions } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 9021));
+    const { pruneRevisions } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(495), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 9021));
     return pruneRevisions({
         s3: aws.s3,
         codedeploy: aws.codedeploy,
@@ -6278,7 +6281,7 @@ async function continueExisting(settings, deps, set, run) {
         deps.log.info(`Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`);
     if (deps.signal.aborted)
         throw new errors/* ActionError */.lZ('Cancelled before continuing the deployment.');
-    const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
+    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
     const aws = await createAwsClients({ region: settings.region, env: deps.env });
     const deployments = await deployWithState(settings, deps, set, aws, (hooks) => continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks }));
     run.facts = { deployments };
@@ -6310,7 +6313,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
         log.info(`Deployment ${deploymentId} may still be running: stop-on-cancel is false, so it is left alone.`);
         return;
     }
-    const { createAwsClients } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
+    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
     let aws;
     try {
         aws = await createAwsClients({ region: state.region, env });
@@ -6323,7 +6326,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
         return;
     }
     if (deploymentId) {
-        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 7584));
+        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(495), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 7584));
         try {
             log.info(`The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`);
             await stopDeployment({
@@ -6340,7 +6343,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
             return;
         }
     }
-    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 3986));
+    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 3986));
     await settleAfterStop({
         codedeploy: aws.codedeploy,
         traffic: aws.traffic,
@@ -6831,8 +6834,11 @@ function readEnum(read, name, allowed, fallback) {
     throw new errors/* InputError */.dz(name, `'${value}' is not one of ${allowed.join(', ')}.`, `Write ${allowed.join(' or ')}.`);
 }
 
+// EXTERNAL MODULE: ./src/network/proxy-env.ts
+var proxy_env = __webpack_require__(2996);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The thin edge: wires the runner (@actions/core, the environment) to the pipeline.
+
 
 
 
@@ -6855,6 +6861,9 @@ async function run(cancelled) {
     try {
         const state = new state_helper/* MainState */.FC((name, value) => core/* saveState */.LZ(name, value));
         state.markPostNext();
+        // Proxy credentials come in the job's environment, not from a secret the runner masks.
+        for (const secret of (0,proxy_env/* proxySecretsIn */.NT)(process.env))
+            core/* setSecret */.Pq(secret);
         const settings = getSettings((name) => core/* getInput */.V4(name), process.env);
         // A token passed from a secret is masked by the runner; one built in a step may not be.
         if (settings.githubToken)
@@ -6894,6 +6903,169 @@ function main_fail(err) {
     if (e.stack)
         core/* debug */.Yz(e.stack);
     core/* setFailed */.C1(`Unexpected error: ${e.message}. This is a bug in the action: please report it with the step's debug log (re-run with debug logging).`);
+}
+
+
+/***/ }),
+
+/***/ 2996:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NT: () => (/* binding */ proxySecretsIn),
+/* harmony export */   iJ: () => (/* binding */ proxyFor),
+/* harmony export */   sK: () => (/* binding */ readProxyEnv)
+/* harmony export */ });
+/* unused harmony exports showProxy, proxySecrets */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+// Which proxy a request goes through, from the variables a self-hosted runner passes to its jobs:
+// https_proxy / HTTPS_PROXY for https URLs, http_proxy / HTTP_PROXY for http URLs, and
+// no_proxy / NO_PROXY for the hosts that go direct. Lower case wins, as in the runner and curl.
+//
+// Pure: it reads the environment object it is given, so the action and its tests decide alike
+// (proxy-from-env and @actions/http-client read process.env only).
+
+
+/** Reads and checks the proxy variables; a malformed one is an error naming it, credentials hidden. */
+function readProxyEnv(env) {
+    const https = proxyVar(env, 'https_proxy');
+    const http = proxyVar(env, 'http_proxy');
+    const [noProxyVariable, noProxy] = pick(env, 'no_proxy');
+    return {
+        ...(https ? { https } : {}),
+        ...(http ? { http } : {}),
+        noProxy: noProxy ? parseNoProxy(noProxy) : [],
+        ...(noProxy ? { noProxyVariable } : {})
+    };
+}
+/** The proxy for `url`, or undefined when it goes direct (no variable, no_proxy, loopback). */
+function proxyFor(url, proxies) {
+    const proxy = url.protocol === 'https:' ? proxies.https : proxies.http;
+    if (!proxy)
+        return undefined;
+    const host = hostOf(url);
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    // A proxy cannot reach the runner's own loopback; @actions/http-client goes direct here too.
+    if (isLoopback(host))
+        return undefined;
+    return proxies.noProxy.some((entry) => matches(entry, host, port)) ? undefined : proxy;
+}
+/** `http://***@proxy:3128`: the credentials, user name included, are never shown. */
+function showProxy(url) {
+    return `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;
+}
+/** The secrets a proxy URL holds, for the runner to mask wherever they might appear. */
+function proxySecrets(proxies) {
+    return [proxies.https, proxies.http].flatMap((p) => {
+        if (!p)
+            return [];
+        const { username, password } = p.url;
+        const decoded = [password, username && !password ? username : '']
+            .filter(Boolean)
+            .flatMap((s) => [s, safeDecode(s)]);
+        return [...new Set(decoded)];
+    });
+}
+/** The proxy secrets of `env` for the runner to mask; none when a variable is malformed (its error hides them). */
+function proxySecretsIn(env) {
+    try {
+        return proxySecrets(readProxyEnv(env));
+    }
+    catch {
+        return [];
+    }
+}
+function proxyVar(env, lower) {
+    const [variable, value] = pick(env, lower);
+    if (!value)
+        return undefined;
+    // curl's reading: a proxy without a scheme is an http proxy.
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    if (!url || !url.hostname) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`${variable} is '${hideCredentials(value)}', which is not a proxy URL.`, `Set it to http://host:port (with credentials, http://user:password@host:port; percent-encode @ : / in them), or unset it.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`${variable} names a ${url.protocol.replace(':', '')} proxy (${showProxy(url)}); this action speaks to HTTP(S) proxies only.`, `Point ${variable} at an http:// or https:// proxy, or unset it.`);
+    }
+    return { variable, url, shown: showProxy(url) };
+}
+/** Lower case first, then upper case, as curl and the runner read them; blank counts as unset. */
+function pick(env, lower) {
+    for (const name of [lower, lower.toUpperCase()]) {
+        const value = env[name]?.trim();
+        if (value)
+            return [name, value];
+    }
+    return [lower.toUpperCase(), undefined];
+}
+function parseNoProxy(text) {
+    return text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((raw) => {
+        const item = raw.toLowerCase();
+        if (item === '*')
+            return { kind: 'all' };
+        // 10.0.0.0/8, 192.168.1.5, [::1]:8080, host:443, .example.com, *.example.com
+        const cidr = /^([0-9a-f.:]+)\/(\d{1,3})$/.exec(item);
+        if (cidr && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(cidr[1])) {
+            const list = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+            const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(cidr[1]) === 6 ? 'ipv6' : 'ipv4';
+            list.addSubnet(cidr[1], Math.min(Number(cidr[2]), family === 'ipv6' ? 128 : 32), family);
+            return { kind: 'ip', list };
+        }
+        const hostPort = /^(\[[^\]]+\]|[^:]+|[0-9a-f:]+)(?::(\d+))?$/.exec(item);
+        let host = hostPort?.[1] ?? item;
+        let port = hostPort?.[2] ? Number(hostPort[2]) : undefined;
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(item) === 6)
+            [host, port] = [item, undefined];
+        host = host.replace(/^\[|\]$/g, '');
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host)) {
+            const list = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+            list.addAddress(host, (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host) === 6 ? 'ipv6' : 'ipv4');
+            return { kind: 'ip', list, ...(port ? { port } : {}) };
+        }
+        return { kind: 'domain', name: host.replace(/^\*?\.+/, ''), ...(port ? { port } : {}) };
+    });
+}
+function matches(entry, host, port) {
+    if (entry.kind === 'all')
+        return true;
+    if (entry.port !== undefined && entry.port !== port)
+        return false;
+    if (entry.kind === 'ip') {
+        const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host);
+        return family !== 0 && entry.list.check(host, family === 6 ? 'ipv6' : 'ipv4');
+    }
+    // curl's rule: a name matches itself and every host under it, with or without a leading dot.
+    return entry.name !== '' && (host === entry.name || host.endsWith(`.${entry.name}`));
+}
+function hostOf(url) {
+    return url.hostname
+        .replace(/^\[|\]$/g, '')
+        .replace(/\.$/, '')
+        .toLowerCase();
+}
+function isLoopback(host) {
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host) === 4)
+        return host.startsWith('127.');
+    return host === '::1';
+}
+function hideCredentials(value) {
+    return value.replace(/\/\/[^/@]*@/, '//***@');
+}
+function safeDecode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
 }
 
 

@@ -7,6 +7,7 @@ import { runPost } from './post.js'
 import { runnerLog } from './runner-log.js'
 import { getSettings } from './settings/inputs.js'
 import { isPostStep, MainState } from './state-helper.js'
+import { proxySecretsIn } from './network/proxy-env.js'
 
 /** `cancelled` aborts when the runner cancels the job (src/cancel.ts). */
 export async function run(cancelled: AbortSignal): Promise<void> {
@@ -22,6 +23,8 @@ export async function run(cancelled: AbortSignal): Promise<void> {
   try {
     const state = new MainState((name, value) => core.saveState(name, value))
     state.markPostNext()
+    // Proxy credentials come in the job's environment, not from a secret the runner masks.
+    for (const secret of proxySecretsIn(process.env)) core.setSecret(secret)
     const settings = getSettings((name) => core.getInput(name), process.env)
     // A token passed from a secret is masked by the runner; one built in a step may not be.
     if (settings.githubToken) core.setSecret(settings.githubToken)

@@ -76,6 +76,8 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
 
     const { createAwsClients } = await import('./aws/clients.js')
     const aws = await createAwsClients({ region: settings.region, env: deps.env })
+    const network = aws.network.describe()
+    if (network) log.info(network)
 
     // An older commit never replaces a newer one: checked before anything is uploaded.
     const { orderCheck } = await import('./stages/revisions.js')

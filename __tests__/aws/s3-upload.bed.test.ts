@@ -86,11 +86,11 @@ bed('uploadBundle against the test bed S3', () => {
     const o = opts(f, 'big.tgz')
     const first = await uploadBundle(o)
     expect(first.uploaded).toBe(true)
-    // A multipart ETag ends with the part count: 40 MiB in 6 MiB parts.
+    // A multipart ETag ends with the part count: 40 MiB in 8 MiB parts.
     expect(first.etag).toMatch(
       new RegExp(`^[0-9a-f]{32}-${Math.ceil((40 * MIB) / MIN_PART_SIZE)}$`)
     )
-    expect(MIN_PART_SIZE).toBe(6 * MIB)
+    expect(MIN_PART_SIZE).toBe(8 * MIB)
 
     const back = await download(o.bucket, o.key)
     expect(createHash('sha256').update(back).digest('hex')).toBe(f.sha256)

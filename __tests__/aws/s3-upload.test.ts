@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { crc32 } from 'node:zlib'
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -70,6 +72,22 @@ function s3Error(
   )
 }
 
+/** A part's bytes: parts are streamed from the bundle file, a single PUT sends a buffer. */
+async function bytesOf(body: unknown): Promise<Buffer> {
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = []
+    for await (const c of body) chunks.push(c as Buffer)
+    return Buffer.concat(chunks)
+  }
+  return Buffer.from(body as Uint8Array)
+}
+
+const crc32Base64 = (data: Buffer): string => {
+  const out = Buffer.alloc(4)
+  out.writeUInt32BE(crc32(data) >>> 0)
+  return out.toString('base64')
+}
+
 const notFound = (): S3ServiceException => s3Error('NotFound', 404, 'UnknownError')
 
 function smallOpts(extra: Partial<UploadBundleOptions> = {}): UploadBundleOptions {
@@ -81,6 +99,8 @@ function smallOpts(extra: Partial<UploadBundleOptions> = {}): UploadBundleOption
     size: small.data.length,
     sha256: small.sha256,
     log,
+    // Retries of streamed parts wait with this (no real backoff in unit tests).
+    sleep: async () => undefined,
     ...extra
   }
 }
@@ -282,14 +302,17 @@ describe('multipart upload of a bundle larger than a part', () => {
       .commandCalls(UploadPartCommand)
       .map((c) => c.args[0].input)
       .sort((a, b) => a.PartNumber! - b.PartNumber!)
-    expect(parts.map((p) => [p.PartNumber, p.UploadId, (p.Body as Uint8Array).byteLength])).toEqual(
-      [
-        [1, 'upload-1', 5 * MIB],
-        [2, 'upload-1', 5 * MIB],
-        [3, 'upload-1', 1 * MIB]
-      ]
-    )
-    expect(Buffer.concat(parts.map((p) => p.Body as Uint8Array)).equals(large.data)).toBe(true)
+    const bodies = await Promise.all(parts.map((p) => bytesOf(p.Body)))
+    expect(
+      parts.map((p, i) => [p.PartNumber, p.UploadId, p.ContentLength, bodies[i]!.length])
+    ).toEqual([
+      [1, 'upload-1', 5 * MIB, 5 * MIB],
+      [2, 'upload-1', 5 * MIB, 5 * MIB],
+      [3, 'upload-1', 1 * MIB, 1 * MIB]
+    ])
+    expect(Buffer.concat(bodies).equals(large.data)).toBe(true)
+    // Each part carries its CRC-32 for S3 to check, computed from the same bytes.
+    expect(parts.map((p) => p.ChecksumCRC32)).toEqual(bodies.map(crc32Base64))
     const complete = mock.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input
     expect(complete.UploadId).toBe('upload-1')
     expect(complete.MultipartUpload?.Parts?.map((p) => [p.PartNumber, p.ETag])).toEqual([
@@ -362,13 +385,15 @@ describe('multipart upload of a bundle larger than a part', () => {
     expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0)
     // The failure stops the upload at once: the part in flight is cancelled and no other is sent.
     expect(part2CancelledInFlight).toBe(true)
-    // (Parts are read concurrently, so they may be sent in either order.)
+    // Part 1 was tried as often as the client allows (3, the SDK's default here: a streamed
+    // part is retried by the upload, not the SDK), part 2 once. (Parts are read concurrently,
+    // so they may be sent in either order.)
     expect(
       mock
         .commandCalls(UploadPartCommand)
         .map((c) => c.args[0].input.PartNumber)
         .sort()
-    ).toEqual([1, 2])
+    ).toEqual([1, 1, 1, 2])
   })
 
   it('aborts the multipart upload when CompleteMultipartUpload fails', async () => {
@@ -452,14 +477,41 @@ describe('multipart upload of a bundle larger than a part', () => {
     expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0)
   })
 
-  it('sends every byte once when more parts than buffers go through the reused buffers', async () => {
+  it('retries a failed streamed part from the file afresh, with the whole part', async () => {
     mock.on(HeadObjectCommand).rejects(notFound())
     mockMultipart()
-    // Copies taken while each request is in flight: the buffers are refilled afterwards.
+    const attempts: Buffer[] = []
+    mock.on(UploadPartCommand).callsFake(async (input: UploadPartCommandInput) => {
+      if (input.PartNumber !== 2) return { ETag: `"part-${input.PartNumber}"` }
+      // The first attempt dies half-way through reading its body, as a reset connection would.
+      if (attempts.length === 0) {
+        const body = input.Body as Readable
+        const first = (await body[Symbol.asyncIterator]().next()).value as Buffer
+        attempts.push(first)
+        body.destroy()
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+      }
+      attempts.push(await bytesOf(input.Body))
+      return { ETag: '"part-2"' }
+    })
+    await uploadBundle(largeOpts())
+    expect(attempts).toHaveLength(2)
+    expect(attempts[0]!.length).toBeLessThan(5 * MIB)
+    expect(attempts[1]!.equals(large.data.subarray(5 * MIB, 10 * MIB))).toBe(true)
+    expect(log.text('debug')).toMatch(
+      /UploadPart 2 failed \(ECONNRESET\); attempt 2 of 3 in \d+ ms\./
+    )
+    expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(1)
+  })
+
+  it('sends every byte once when there are more parts than parts in flight', async () => {
+    mock.on(HeadObjectCommand).rejects(notFound())
+    mockMultipart()
+    // Read while each request is in flight, as the SDK would send it.
     const sent = new Map<number, Buffer>()
     mock.on(UploadPartCommand).callsFake(async (input: UploadPartCommandInput) => {
       await new Promise((r) => setTimeout(r, input.PartNumber === 1 ? 30 : 5))
-      sent.set(input.PartNumber!, Buffer.from(input.Body as Uint8Array))
+      sent.set(input.PartNumber!, await bytesOf(input.Body))
       return { ETag: `"part-${input.PartNumber}"` }
     })
     await uploadBundle(largeOpts({ partSize: 1 * MIB, queueSize: 3 }))
@@ -692,8 +744,8 @@ describe('what the user is told when S3 refuses', () => {
 
 describe('choosePartSize', () => {
   it.each([
-    [1, 6 * MIB],
-    [2 * 1024 * MIB, 6 * MIB],
+    [1, 8 * MIB],
+    [2 * 1024 * MIB, 8 * MIB],
     [100 * 1024 * MIB, 11 * MIB],
     [5 * 1024 * 1024 * MIB, 525 * MIB]
   ])('%d bytes → %d-byte parts, never more than 10,000 of them', (size, part) => {

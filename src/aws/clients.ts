@@ -49,6 +49,7 @@ const CODEDEPLOY_HTTP = {
   requestTimeout: 60_000,
   throwOnRequestTimeout: true
 }
+const QUIET = { debug() {}, info() {}, warn() {}, error() {} }
 // Adaptive retry rate-limits the client itself when CodeDeploy throttles the poller.
 const S3_RETRY = { retryMode: 'standard', maxAttempts: 4 }
 const CODEDEPLOY_RETRY = { retryMode: 'adaptive', maxAttempts: 8 }
@@ -105,6 +106,9 @@ export async function createAwsClients(opts: AwsClientOptions): Promise<AwsClien
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],
+    // The SDK warns on the console when a streamed part fails (it does not retry those);
+    // s3-upload.ts retries and reports them itself.
+    logger: QUIET,
     requestHandler: { ...S3_HTTP, ...agentsOf(network) },
     ...retryFrom(S3_RETRY, opts.env),
     ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {})

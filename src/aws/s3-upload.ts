@@ -1,7 +1,9 @@
 // Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
 // up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
 
+import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
+import { crc32 } from 'node:zlib'
 import { basename } from 'node:path'
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { ActionError } from '../common/errors.js'
@@ -9,11 +11,12 @@ import { realSleep, type Logger, type Sleep } from '../common/log.js'
 import {
   describeAwsError,
   isAbortError,
+  isThrottling,
   isTransient,
   toAwsCallError,
   type AwsErrorHints
 } from './aws-errors.js'
-import { retry } from './retry.js'
+import { backoffMs, retry } from './retry.js'
 import { formatDuration } from '../common/duration.js'
 import { UploadProgress, formatMiB, formatRate } from './upload-progress.js'
 
@@ -55,13 +58,14 @@ export interface UploadResult {
 const MIB = 1024 * 1024
 const MAX_PARTS = 10_000
 /**
- * Three parts of 6 MiB in flight: memory stays near queueSize × partSize (18 MiB) whatever the
- * bundle size. With aws s3 cp's 4 × 8 MiB, the 2 GB benchmark set peaked at 145-157 MiB RSS (157
- * when V8's young generation grew to 32 MB during the upload); with 3 × 6 MiB at 144, and the
- * upload to the test bed was no slower (30.0 s against 33.8 s for 1,978 MiB).
+ * Ten parts in flight, as `aws s3 cp` keeps (its max_concurrent_requests): far from the bucket,
+ * each connection carries about a TCP window per round trip, so the number of connections sets
+ * the speed (bench/REPORT.md, upload@RTT). Parts are streamed from the bundle file, so memory
+ * does not grow with them: a read-ahead of PART_READ_AHEAD per part in flight.
  */
-export const MIN_PART_SIZE = 6 * MIB
-export const DEFAULT_QUEUE_SIZE = 3
+export const MIN_PART_SIZE = 8 * MIB
+export const DEFAULT_QUEUE_SIZE = 10
+const PART_READ_AHEAD = 256 * 1024
 
 /** The part size for a file: at least MIN_PART_SIZE, grown in whole MiB so there are at most 10,000 parts. */
 export function choosePartSize(size: number, min = MIN_PART_SIZE): number {
@@ -250,24 +254,47 @@ async function transfer(
       const etags: (string | undefined)[] = []
       let next = 0
       let loaded = 0
+      const attempts = await s3.config.maxAttempts()
       const worker = async (source: FileHandle): Promise<void> => {
-        let buffer: Buffer | undefined
         while (!stop.signal.aborted && next < parts) {
           const index = next++
           const start = index * partSize
           const length = Math.min(partSize, opts.size - start)
-          buffer ??= Buffer.allocUnsafe(Math.min(partSize, opts.size))
-          const body = await readPart(source, opts.filePath, start, buffer.subarray(0, length))
+          // The checksum S3 verifies, computed first: sent as a header, the part's bytes can
+          // then stream from the file (a stream the SDK checksums itself goes aws-chunked,
+          // which some S3-compatible servers refuse). Reading twice costs page-cache reads only.
+          const checksum = await partCrc32(source, opts.filePath, start, length)
           const sent = await step('UploadPart', () =>
-            s3.send(
-              new sdk.UploadPartCommand({
-                ...target,
-                UploadId: id,
-                PartNumber: index + 1,
-                Body: body,
-                ContentLength: length
-              }),
-              cancellable
+            // The SDK does not retry a streamed body (it cannot rewind it): each attempt here
+            // opens the part afresh, with the client's number of attempts.
+            retry(
+              () =>
+                s3.send(
+                  new sdk.UploadPartCommand({
+                    ...target,
+                    UploadId: id,
+                    PartNumber: index + 1,
+                    Body: createReadStream(opts.filePath, {
+                      start,
+                      end: start + length - 1,
+                      highWaterMark: PART_READ_AHEAD
+                    }),
+                    ContentLength: length,
+                    ChecksumCRC32: checksum
+                  }),
+                  cancellable
+                ),
+              {
+                attempts,
+                retryable: (err) => isTransient(err) && !isAbortError(err),
+                delayMs: (attempt, err) => backoffMs(attempt, isThrottling(err)),
+                sleep: opts.sleep ?? realSleep,
+                signal: stop.signal,
+                onRetry: (err, attempt, ms) =>
+                  log.debug(
+                    `UploadPart ${index + 1} failed (${describeAwsError(err).code}); attempt ${attempt + 1} of ${attempts} in ${ms} ms.`
+                  )
+              }
             )
           )
           etags[index] = sent.ETag
@@ -340,6 +367,27 @@ async function readPart(
     at += bytesRead
   }
   return into
+}
+
+/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces; the file ending early means it changed. */
+async function partCrc32(
+  file: FileHandle,
+  path: string,
+  start: number,
+  length: number
+): Promise<string> {
+  const piece = Buffer.allocUnsafe(Math.min(PART_READ_AHEAD, length))
+  let crc = 0
+  for (let at = 0; at < length;) {
+    const want = Math.min(piece.length, length - at)
+    const { bytesRead } = await file.read(piece, 0, want, start + at)
+    if (bytesRead === 0) throw sizeChanged(path)
+    crc = crc32(piece.subarray(0, bytesRead), crc)
+    at += bytesRead
+  }
+  const out = Buffer.alloc(4)
+  out.writeUInt32BE(crc >>> 0)
+  return out.toString('base64')
 }
 
 /** Reported as a read failure of the bundle (uploadError: an error with a path, no code). */

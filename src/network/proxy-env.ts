@@ -71,6 +71,15 @@ export function proxySecrets(proxies: ProxyEnv): string[] {
   })
 }
 
+/** The proxy secrets of `env` for the runner to mask; none when a variable is malformed (its error hides them). */
+export function proxySecretsIn(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return proxySecrets(readProxyEnv(env))
+  } catch {
+    return []
+  }
+}
+
 function proxyVar(env: NodeJS.ProcessEnv, lower: string): ProxyVar | undefined {
   const [variable, value] = pick(env, lower)
   if (!value) return undefined

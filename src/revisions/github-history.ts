@@ -2,6 +2,7 @@
 // @actions/github, at GITHUB_API_URL (GitHub Enterprise Server too). The common path on GitHub:
 // a default checkout holds one commit, so the workspace cannot say how two commits stand.
 import { FULL_SHA } from './provenance.js'
+import { isProxyError, taggedEndpoint, tlsAdvice } from '../network/network-errors.js'
 import { COMMITS_SHOWN, type CommitLine, type CompareAnswer, type History } from './history.js'
 
 /** A compare that takes longer has failed for our purpose: deploy and warn rather than hang. */
@@ -13,6 +14,8 @@ export interface GithubHistoryOptions {
   repository: string
   /** GITHUB_API_URL, without a trailing slash. */
   apiUrl: string
+  /** The fetch Octokit sends with: the AWS clients' proxy, no_proxy and CAs (network/). */
+  fetch?: typeof fetch
 }
 
 /** The parts of the compare answer read here (as GitHub documents them). */
@@ -42,7 +45,10 @@ export function octokitCompare(o: GithubHistoryOptions): CompareCall {
   return async (args) => {
     if (!call) {
       const { getOctokit } = await import('@actions/github')
-      const octokit = getOctokit(o.token, { baseUrl: o.apiUrl })
+      const octokit = getOctokit(o.token, {
+        baseUrl: o.apiUrl,
+        ...(o.fetch ? { request: { fetch: o.fetch } } : {})
+      })
       call = (a) =>
         octokit.rest.repos.compareCommitsWithBasehead({
           ...a,
@@ -119,6 +125,20 @@ function commitLine(c: NonNullable<CompareData['commits']>[number]): CommitLine 
   }
 }
 
+/** A proxy's refusal or an untrusted certificate somewhere in the causes, said with its fix. */
+function wayError(err: unknown): string | undefined {
+  const plain = (text: string): string => text.replace(/\.$/, '')
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if (isProxyError(e)) return `${plain(e.message)}; ${plain(e.advice)}`
+    const code = (e as { code?: unknown }).code
+    const tls =
+      typeof code === 'string' ? tlsAdvice(code, taggedEndpoint(e) ?? 'GitHub') : undefined
+    if (tls) return plain(tls)
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 /** What failed and what to check; never the token. */
 export function describeGithubError(err: unknown, repository: string): string {
   const e = err as {
@@ -134,6 +154,9 @@ export function describeGithubError(err: unknown, repository: string): string {
   const status = e.response !== undefined || e.cause === undefined ? e.status : undefined
   if ([e.name, e.cause?.name].some((n) => n === 'TimeoutError' || n === 'AbortError'))
     return `GitHub did not answer within ${GITHUB_TIMEOUT_MS / 1000} s`
+  // The way there failed (a proxy, a certificate): Octokit's error wraps fetch's, which wraps it.
+  const way = wayError(err)
+  if (way) return way
   switch (status) {
     case 401:
       return `GitHub refused the token (401 ${said}): check github-token`

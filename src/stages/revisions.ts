@@ -18,7 +18,7 @@ export interface RevisionDeps {
 }
 
 export function orderCheck(
-  aws: { codedeploy: CodeDeployClient; s3: S3Client },
+  aws: { codedeploy: CodeDeployClient; s3: S3Client; network?: { fetch: typeof fetch } },
   settings: RevisionSettings,
   deps: RevisionDeps
 ): OrderCheck {
@@ -27,7 +27,8 @@ export function orderCheck(
     githubHistory({
       token: settings.githubToken,
       repository: settings.run.repository,
-      apiUrl: settings.run.apiUrl
+      apiUrl: settings.run.apiUrl,
+      ...(aws.network ? { fetch: aws.network.fetch } : {})
     })
   ])
   return new OrderCheck(
