@@ -1,3 +1,4 @@
+import * as __WEBPACK_EXTERNAL_MODULE__debug_stub_js_6e74cbc6__ from "./debug-stub.js";
 import * as __WEBPACK_EXTERNAL_MODULE__undici_stub_js_24858b81__ from "./undici-stub.js";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
@@ -258,6 +259,17 @@ function read(env, name) {
 
 /***/ }),
 
+/***/ 2548:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+module.exports = x({ ["default"]: () => (__WEBPACK_EXTERNAL_MODULE__debug_stub_js_6e74cbc6__["default"]) });
+
+/***/ }),
+
 /***/ 333:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -511,13 +523,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 

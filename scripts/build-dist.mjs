@@ -3,13 +3,15 @@
 //
 // undici is replaced by a stub (scripts/stubs/undici.js, copied into dist/): only
 // @actions/core's OIDC client reaches it, which the action never calls, and parsing it at
-// every start cost ~0.07 CPU-s. ncc's API maps a module to another path; its CLI cannot.
+// every start cost ~0.07 CPU-s. `debug` is replaced too (scripts/stubs/debug.js): the proxy
+// agents' debug lines would print the proxy URL with its credentials. ncc's API maps a module
+// to another path; its CLI cannot.
 import ncc from '@vercel/ncc'
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 const OUT = 'dist'
-const STUBS = { undici: 'undici-stub.js' }
+const STUBS = { undici: 'undici-stub.js', debug: 'debug-stub.js' }
 
 rmSync(OUT, { recursive: true, force: true })
 const { code, assets } = await ncc(path.resolve('src/index.ts'), {

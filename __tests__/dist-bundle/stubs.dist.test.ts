@@ -10,7 +10,7 @@ import { REPO } from '../e2e/harness.js'
 
 const DIST = path.join(REPO, 'dist')
 const chunks = readdirSync(DIST)
-  .filter((f) => f.endsWith('.js') && f !== 'undici-stub.js')
+  .filter((f) => f.endsWith('.js') && !f.endsWith('-stub.js'))
   .map((f) => readFileSync(path.join(DIST, f), 'utf8'))
 
 describe('the undici stub in dist/', () => {
@@ -69,5 +69,23 @@ describe('the undici stub in dist/', () => {
     } finally {
       globalThis.fetch = real
     }
+  })
+})
+
+describe('the debug stub in dist/', () => {
+  it('debug is not bundled: the proxy agents would print the proxy URL, credentials included, with DEBUG set', () => {
+    for (const code of chunks) expect(code).not.toMatch(/node_modules\/debug\//)
+    expect(chunks.join('\n')).toMatch(/from "\.\/debug-stub\.js"/)
+  })
+
+  it('its loggers are disabled and print nothing', async () => {
+    const { default: createDebug } = (await import(path.join(DIST, 'debug-stub.js'))) as {
+      default: (ns: string) => ((...args: unknown[]) => unknown) & { enabled: boolean }
+    }
+    const log = createDebug('https-proxy-agent')
+    expect(log.enabled).toBe(false)
+    expect(
+      log('Creating new HttpsProxyAgent instance: %o', 'http://user:secret@proxy:3128')
+    ).toBeUndefined()
   })
 })
