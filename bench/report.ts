@@ -304,8 +304,14 @@ export function renderReport(raw: RawResults, metrics: Metric[]): string {
   lines.push('')
   const missed = metrics.filter((x) => x.met === false)
   if (missed.length === 0) lines.push('None.')
-  for (const x of missed)
-    lines.push(`- ${x.name}: ${shortfall(x)}. ${WHY[whyKey(x.name)] ?? ''}`.trim())
+  // One explanation per cause: the upload rows at several RTTs share theirs.
+  const explained = new Set<string>()
+  for (const x of missed) {
+    const key = whyKey(x.name)
+    const why = explained.has(key) ? 'The same cause as above.' : (WHY[key] ?? '')
+    explained.add(key)
+    lines.push(`- ${x.name}: ${shortfall(x)}. ${why}`.trim())
+  }
   lines.push('')
   if (raw.plan.length === 0) return `${lines.join('\n')}\n`
   lines.push('## What was deployed')
