@@ -5,7 +5,15 @@
 // Generated once and kept under bench/out/sets/ (a marker file says the set is complete).
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 
 export type SetName = 'small' | '300mb' | '2gb'
@@ -188,4 +196,30 @@ export function ensureWorkspace(outDir: string, spec: SetSpec, log: (m: string) 
   makeJar(path.join(ws, 'build', 'libs', 'app.jar'), spec.appJarMiB, scratch)
   writeFileSync(marker, new Date().toISOString())
   return ws
+}
+
+/**
+ * The upload rows' object: the 300 MB set's bundle as the hand-written steps build it (`tar -zcf`
+ * of codedeploy/ with the app jar as application.jar), generated once beside the sets. A real
+ * deployable bundle (the action checks its appspec), mostly incompressible (jars, images), so
+ * neither tool gains from compression, and the same bytes the 300 MB rows upload.
+ */
+export function ensureUploadBundle(outDir: string, log: (m: string) => void): string {
+  const bundle = path.resolve(outDir, 'sets', '300mb-bundle.tgz')
+  if (existsSync(bundle)) return bundle
+  const ws = ensureWorkspace(outDir, SETS['300mb'], log)
+  log(`building the upload rows' bundle ${bundle} (once)`)
+  const partial = `${bundle}.partial`
+  execFileSync('tar', [
+    ...['-zcf', partial, '-C', path.join(ws, 'codedeploy'), '.'],
+    ...[
+      '-C',
+      path.join(ws, 'build', 'libs'),
+      '--transform',
+      's|^app\\.jar$|./application.jar|',
+      'app.jar'
+    ]
+  ])
+  renameSync(partial, bundle)
+  return bundle
 }
