@@ -46,6 +46,8 @@ export interface RunOptions {
    * a run timed against the runner's own limits may take a negative one (root only; else 0).
    */
   niceness?: number
+  /** A command the run is started under (the bed's runner-ns: its own /etc/hosts, no DNS). */
+  prefix?: string[]
 }
 
 export interface ActionRun {
@@ -144,7 +146,10 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const { env, files } = runEnvironment(opts)
   const started = Date.now()
   // Under nice(1), so that every thread of the run has the niceness.
-  const [command, ...args] = niced(opts.niceness ?? 0, [runnerNode(), DIST])
+  const [command, ...args] = [
+    ...(opts.prefix ?? []),
+    ...niced(opts.niceness ?? 0, [runnerNode(), DIST])
+  ]
   const child = spawn(command as string, args, {
     cwd: opts.workspace,
     env,
