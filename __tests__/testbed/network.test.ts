@@ -8,13 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ListApplicationsCommand } from '@aws-sdk/client-codedeploy'
 import { HeadBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import tls from 'node:tls'
 import { promisify } from 'node:util'
+import { REPO } from '../e2e/harness.js'
 import { bed, type Bed, unique } from '../support/bed.js'
+import { run } from '../support/commands.js'
+import { suiteTempDir } from '../temp-dir.js'
 
 const NAMES = [
   'TESTBED_PROXY_URL',
@@ -325,5 +329,29 @@ suite('the TLS front ends', () => {
     agent.destroy()
     const tlsUrl = new URL(net.TESTBED_TLS_CODEDEPLOY_URL)
     await logged(new RegExp(` CONNECT ${escape(tlsUrl.host)} 200 TCP_TUNNEL `), since)
+  })
+})
+
+describe('starting a bed whose fleet file has a bad proxy setting', () => {
+  it('fails at once with one line naming the place, before anything is installed or started', async () => {
+    const config = path.join(suiteTempDir('bed-network-'), 'fleet.yml')
+    writeFileSync(
+      config,
+      'proxy: { auth: "no-password" }\napplications: [{ name: a, groups: [{ name: g }] }]\n'
+    )
+    // Another bed's start, stripped of this bed's settings (ports, state folder).
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('TESTBED_') && !k.startsWith('AWS_')
+      )
+    )
+    const t0 = Date.now()
+    const r = await run(path.join(REPO, 'testbed/start'), [], { ...env, TESTBED_CONFIG: config })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim()).toBe(
+      'testbed: error: fleet config: proxy.auth: must be "user:password", each of letters, digits and . _ ~ - (e.g. "bed-user:bed-pass")'
+    )
+    expect(Date.now() - t0).toBeLessThan(10_000)
   })
 })

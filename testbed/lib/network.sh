@@ -16,7 +16,7 @@ network_plan() {
   [ -n "$config" ] && grep -Eq '^(proxy|tls):' "$config" 2>/dev/null || return 0
   NETWORK_NODE=$(testbed_node)
   plan=$("$NETWORK_NODE" --disable-warning=ExperimentalWarning "$TESTBED_DIR/network/plan.ts" \
-    "$config") || die "$config: the proxy or tls setting is wrong (message above)"
+    "$config" 2>&1) || die "$plan"
   eval "$plan"
   step "network plan: proxy $TESTBED_NET_PROXY, TLS $TESTBED_NET_TLS"
 }
