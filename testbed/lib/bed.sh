@@ -19,6 +19,7 @@ step() { [ "${TESTBED_VERBOSE:-0}" != 1 ] || echo "testbed: [$(date +%T.%3N)] $*
 
 . "$TESTBED_DIR/lib/install.sh"
 . "$TESTBED_DIR/lib/rgw.sh"
+. "$TESTBED_DIR/lib/network.sh"
 
 port_busy() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
@@ -90,6 +91,7 @@ testbed_settings() {
   export TESTBED_AWS=/usr/bin/aws
   export AWS_EC2_METADATA_DISABLED=true
   unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+  network_settings
 }
 
 # The real CodeDeploy agent's runner (codedeploy-local) for `agent: real|auto` groups, resolved once
@@ -118,7 +120,7 @@ testbed_env_file() {
     AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CODEDEPLOY AWS_ENDPOINT_URL_AUTO_SCALING \
     AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 TESTBED_ADMIN_URL TESTBED_GITHUB_API_URL GITHUB_API_URL TESTBED_BUCKET \
     TESTBED_BUCKET_UNVERSIONED TESTBED_AWS AWS_EC2_METADATA_DISABLED TESTBED_AGENT_RUNNER \
-    TESTBED_TARGET_GROUPS; do
+    TESTBED_TARGET_GROUPS "${NETWORK_VARS[@]}"; do
     printf "export %s='%s'\n" "$k" "${!k}"
   done
 }
@@ -179,10 +181,14 @@ testbed_stop() {
   local dir=$1
   port_release
   [ -d "$dir" ] || return 0
+  local network
+  network_stop "$dir" &
+  network=$!
   stop_pid_file "$dir/emulator.pid" emulator/world/main.ts
   # The instances' network bridge (emulator/hosts/network.ts), which a killed emulator leaves behind.
   if [ -f "$dir/bridge" ]; then ip link del "$(cat "$dir/bridge")" 2>/dev/null || true; fi
   rgw_stop "$dir"
+  wait "$network" || true
   if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "${TESTBED_SELF_PID:-$$}" ]; then
     if pid_is "$(cat "$dir/watchdog.pid")" watchdog.sh; then kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true; fi
   fi
@@ -195,6 +201,7 @@ testbed_start() {
   # Instances are namespaces (unshare, veth pairs) and packages come from apt-get: root only.
   # sudo resets PATH, where npm and node may live: hence the env in the advice.
   [ "$(id -u)" = 0 ] || die "the test bed needs root (a network and mount namespace per simulated instance; apt-get for missing packages). Run the command as root, or as a user with sudo: sudo env \"PATH=\$PATH\" <command>, e.g. sudo env \"PATH=\$PATH\" npm test"
+  network_plan
   testbed_install
   testbed_settings
   testbed_agent_runner
@@ -205,6 +212,7 @@ testbed_start() {
     setsid -f bash "$TESTBED_DIR/lib/watchdog.sh" "$watch" "$dir" </dev/null >>"$dir/watchdog.log" 2>&1
   fi
   emulator_start "$dir"
+  network_start "$dir"
   # A fresh single-node Ceph very rarely fails to register its OSD; a second try from scratch works.
   if ! (rgw_start "$dir"); then
     log "Ceph did not start; trying once more from scratch"
@@ -218,6 +226,7 @@ testbed_start() {
     tail -n 30 "$dir/emulator.log" >&2
     die "the CodeDeploy emulator exited; log above"
   }
+  network_wait "$dir"
   port_release
   # Each target group's listener URL, as JSON ({"bg-tg":"http://127.0.0.1:7500", ...}).
   export TESTBED_TARGET_GROUPS

@@ -7,7 +7,8 @@ TESTBED_PACKAGES=(ceph-mon ceph-osd radosgw awscli curl iproute2 unzip zip pytho
 
 testbed_missing_packages() {
   local p missing=()
-  for p in "${TESTBED_PACKAGES[@]}"; do
+  # The proxy's and TLS's (network.sh) only when the fleet file asks for them.
+  for p in "${TESTBED_PACKAGES[@]}" $(network_packages); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   echo "${missing[*]}"

@@ -65,7 +65,9 @@ osd_class_update_on_start = false
 osd_crush_update_on_start = false
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$TESTBED_S3_PORT
-rgw_dns_name = 127.0.0.1
+# No DNS name: every request is path-style whatever its Host (127.0.0.1, localhost, s3.bed.test
+# through the proxy, network.sh). With a name, radosgw takes any other Host for a bucket's name.
+rgw_dns_name =
 log_file = $ceph/log/rgw.log
 CONF
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { parseFaults, type FaultSettings } from './faults.ts'
+import { parseNetwork, type NetworkSettings } from './fleet-network.ts'
 import {
   fail,
   str,
@@ -144,6 +145,9 @@ export interface FleetConfig {
   deploymentConfigs: DeploymentConfigSpec[]
   timing: Timing
   faults: FaultSettings
+  // The bed's proxy and TLS front ends (fleet-network.ts): started by testbed/lib/network.sh from
+  // the TESTBED_CONFIG file; a PUT /fleet body's are checked and ignored.
+  network: NetworkSettings
 }
 
 export const BUILTIN_DEPLOYMENT_CONFIGS: DeploymentConfigSpec[] = [
@@ -177,6 +181,7 @@ export function parseFleet(
   agentRunner?: string
 ): FleetConfig {
   const raw = (parse(text) ?? {}) as Record<string, unknown>
+  const network = parseNetwork(raw)
   const configs = [...BUILTIN_DEPLOYMENT_CONFIGS]
   for (const [i, c] of ((raw.deploymentConfigs ?? []) as Record<string, unknown>[]).entries()) {
     const where = `deploymentConfigs[${i}]`
@@ -316,7 +321,8 @@ export function parseFleet(
     autoScalingGroups,
     deploymentConfigs: configs,
     timing,
-    faults
+    faults,
+    network
   }
 }
 
