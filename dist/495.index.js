@@ -104,7 +104,7 @@ const STATUS_NAMES = {
 function describeAwsError(err) {
     const proxied = proxyAnswer(err);
     if (proxied)
-        return { code: 'ProxyAuthenticationRequired', message: proxied.message, status: 407 };
+        return { code: 'ProxyAuthenticationRequired', message: tidy(proxied.message), status: 407 };
     const parts = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorParts */ .OT)(err);
     const netCode = networkCode(err);
     let code = netCode ?? ((0,_network_network_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isProxyError */ .dr)(err) ? err.code : parts.code);

@@ -111,7 +111,8 @@ const STATUS_NAMES: Record<number, string> = {
 /** What the user is shown as the error's code and message, cleaned of SDK placeholders and secrets. */
 export function describeAwsError(err: unknown): { code: string; message: string; status?: number } {
   const proxied = proxyAnswer(err)
-  if (proxied) return { code: 'ProxyAuthenticationRequired', message: proxied.message, status: 407 }
+  if (proxied)
+    return { code: 'ProxyAuthenticationRequired', message: tidy(proxied.message), status: 407 }
   const parts = awsErrorParts(err)
   const netCode = networkCode(err)
   let code = netCode ?? (isProxyError(err) ? err.code : parts.code)
