@@ -6,7 +6,12 @@
 // runner's names runs inside runner-ns.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ListApplicationsCommand } from '@aws-sdk/client-codedeploy'
-import { HeadBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3'
 import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -209,6 +214,40 @@ suite('the proxy', () => {
       since
     )
   })
+
+  it('carries large bodies sent with Expect: 100-continue, each on the first attempt', async () => {
+    const agent = new http.Agent({
+      proxyEnv: { HTTP_PROXY: `http://${net.TESTBED_PROXY_AUTH}@${proxy.host}` },
+      lookup: noLookup
+    })
+    const s3 = new S3Client({
+      region: b.region,
+      endpoint: net.TESTBED_PROXIED_S3_URL,
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: b.env.AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: b.env.AWS_SECRET_ACCESS_KEY ?? ''
+      },
+      requestHandler: { httpAgent: agent },
+      maxAttempts: 1
+    })
+    clients.push(s3)
+    const body = Buffer.alloc(20_000_000, 7)
+    const since = accessLog().length
+    for (let i = 0; i < 3; i++)
+      await s3.send(
+        new PutObjectCommand({ Bucket: b.bucket, Key: `${probe}/large-${i}.bin`, Body: body })
+      )
+    const puts = accessLog()
+      .slice(since)
+      .split('\n')
+      .filter((l) => l.includes(` PUT ${net.TESTBED_PROXIED_S3_URL}/${b.bucket}/${probe}/large-`))
+    expect(puts.map((l) => l.split(' ').slice(3, 5).join(' '))).toEqual([
+      '200 TCP_MISS',
+      '200 TCP_MISS',
+      '200 TCP_MISS'
+    ])
+  }, 60_000)
 })
 
 suite('runner-ns, the runner side', () => {

@@ -114,6 +114,13 @@ max_filedescriptors 4096
 pinger_enable off
 netdb_filename none
 shutdown_lifetime 0 seconds
+# A PUT's body with Expect: 100-continue (the SDKs' for bodies over ~2 MB) was reset now and then
+# with squid's default 512 KB request buffer (8 of 24 PUTs of 20-50 MB, the connection closed just
+# after squid relayed radosgw's 100 Continue); with 64 MB none was (24 of 24, and 100-200 MB). A
+# fresh server connection per request: a streamed body cannot be sent again after a kept-alive one
+# closed.
+client_request_buffer_max_size 64 MB
+server_persistent_connections off
 hosts_file /etc/hosts
 dns_nameservers 127.0.0.1
 dns_timeout 2 seconds
