@@ -301,8 +301,8 @@ var client_s3_dist_cjs = __webpack_require__(3711);
 var aws_errors = __webpack_require__(8098);
 // EXTERNAL MODULE: ./src/aws/retry.ts
 var retry = __webpack_require__(2495);
-// EXTERNAL MODULE: ./src/aws/s3-upload.ts + 1 modules
-var s3_upload = __webpack_require__(4041);
+// EXTERNAL MODULE: ./src/aws/s3-upload.ts + 2 modules
+var s3_upload = __webpack_require__(5366);
 ;// CONCATENATED MODULE: ./src/revisions/deployed.ts
 // What a deployment group last ran, and which commit: GetDeploymentGroup's last attempted and
 // last successful deployments, GetDeployment's revision, and that S3 object's metadata

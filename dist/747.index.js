@@ -5941,7 +5941,7 @@ async function hashFile(file) {
 
 ;// CONCATENATED MODULE: ./src/stages/deploy.ts
 async function deploy(codedeploy, region, settings, bundle, upload, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     const revision = {
         bucket: upload.bucket,
         key: upload.key,
@@ -5978,7 +5978,7 @@ function bundleEvidence(bundle) {
 }
 /** continue-deployment: the deployment another run created goes on, then is followed as usual. */
 async function continueStage(codedeploy, region, settings, continueTarget, deps) {
-    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
+    const { deployToGroups } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(326)]).then(__webpack_require__.bind(__webpack_require__, 7326));
     return deployToGroups({ settings, continueTarget, codedeploy, region, ...deps });
 }
 
@@ -6083,7 +6083,7 @@ var provenance = __webpack_require__(1227);
 ;// CONCATENATED MODULE: ./src/stages/upload.ts
 
 async function upload(s3, settings, bundle, key, deps) {
-    const { uploadBundle } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(495), __webpack_require__.e(41)]).then(__webpack_require__.bind(__webpack_require__, 4041));
+    const { uploadBundle } = await __webpack_require__.e(/* import() */ 366).then(__webpack_require__.bind(__webpack_require__, 5366));
     const result = await uploadBundle({
         s3,
         bucket: settings.bucket,
@@ -6143,13 +6143,13 @@ async function runPipeline(settings, deps) {
         }
         if (signal.aborted)
             throw new errors/* ActionError */.lZ('Cancelled before the upload: nothing was uploaded.');
-        const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
+        const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(857)]).then(__webpack_require__.bind(__webpack_require__, 3238));
         const aws = await createAwsClients({ region: settings.region, env: deps.env });
         const network = aws.network.describe();
         if (network)
             log.info(network);
         // An older commit never replaces a newer one: checked before anything is uploaded.
-        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(495), __webpack_require__.e(41), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
+        const { orderCheck } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(711), __webpack_require__.e(366), __webpack_require__.e(470)]).then(__webpack_require__.bind(__webpack_require__, 3470));
         const order = orderCheck(aws, settings, deps);
         const revisions = await order.beforeUpload();
         run.facts = { ...run.facts, revisions };
@@ -6249,7 +6249,7 @@ async function pruneAfterSuccess(settings, deps, aws, uploaded, deployments) {
         deps.log.info(`keep-revisions: nothing pruned, since the deployment to '${notDone[0].group}' did not end in success during this run (${notDone[0].outcome}).`);
         return undefined;
     }
-    const { pruneRevisions } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(495), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 9021));
+    const { pruneRevisions } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 9021));
     return pruneRevisions({
         s3: aws.s3,
         codedeploy: aws.codedeploy,
@@ -6281,7 +6281,7 @@ async function continueExisting(settings, deps, set, run) {
         deps.log.info(`Continuing deployment ${target.deploymentId}: nothing is built or uploaded, so bucket is not used.`);
     if (deps.signal.aborted)
         throw new errors/* ActionError */.lZ('Cancelled before continuing the deployment.');
-    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
+    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(857)]).then(__webpack_require__.bind(__webpack_require__, 3238));
     const aws = await createAwsClients({ region: settings.region, env: deps.env });
     const deployments = await deployWithState(settings, deps, set, aws, (hooks) => continueStage(aws.codedeploy, aws.region, settings, target, { ...deps, ...hooks }));
     run.facts = { deployments };
@@ -6313,7 +6313,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
         log.info(`Deployment ${deploymentId} may still be running: stop-on-cancel is false, so it is left alone.`);
         return;
     }
-    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(515)]).then(__webpack_require__.bind(__webpack_require__, 515));
+    const { createAwsClients } = await Promise.all(/* import() */[__webpack_require__.e(40), __webpack_require__.e(857)]).then(__webpack_require__.bind(__webpack_require__, 3238));
     let aws;
     try {
         aws = await createAwsClients({ region: state.region, env });
@@ -6326,7 +6326,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
         return;
     }
     if (deploymentId) {
-        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(495), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 7584));
+        const { stopDeployment } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 7584));
         try {
             log.info(`The main step ended before deployment ${deploymentId} did: stopping it (stop-on-cancel).`);
             await stopDeployment({
@@ -6343,7 +6343,7 @@ async function runPost(log, env, sleep = common_log/* realSleep */.u, now = Date
             return;
         }
     }
-    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(40), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(495), __webpack_require__.e(892), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 3986));
+    const { settleAfterStop } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(507), __webpack_require__.e(586), __webpack_require__.e(932), __webpack_require__.e(892), __webpack_require__.e(986)]).then(__webpack_require__.bind(__webpack_require__, 3986));
     await settleAfterStop({
         codedeploy: aws.codedeploy,
         traffic: aws.traffic,

@@ -4,11 +4,11 @@
 import { AwsCallError, awsErrorParts } from '../common/errors.js'
 import {
   isProxyError,
+  PROXY_ANSWER_HEADER,
   taggedEndpoint,
   tlsAdvice,
   TLS_TRUST_CODES
 } from '../network/network-errors.js'
-import { PROXY_ANSWER_HEADER } from '../network/route-agent.js'
 
 export interface AwsErrorHints {
   /** IAM actions named when AWS says access is denied, e.g. ['s3:PutObject']. */

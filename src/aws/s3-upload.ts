@@ -1,7 +1,6 @@
 // Puts the bundle in S3: reuses an identical object when one is there, otherwise streams the file
 // up in parts with bounded memory, and never leaves a half-finished multipart upload behind.
 
-import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { crc32 } from 'node:zlib'
 import { basename } from 'node:path'
@@ -19,6 +18,7 @@ import {
 import { backoffMs, retry } from './retry.js'
 import { formatDuration } from '../common/duration.js'
 import { UploadProgress, formatMiB, formatRate } from './upload-progress.js'
+import { FilePart } from './file-part.js'
 
 export interface UploadBundleOptions {
   s3: S3Client
@@ -60,11 +60,12 @@ const MAX_PARTS = 10_000
 /**
  * Ten parts in flight, as `aws s3 cp` keeps (its max_concurrent_requests): far from the bucket,
  * each connection carries about a TCP window per round trip, so the number of connections sets
- * the speed (bench/REPORT.md, upload@RTT). Parts are streamed from the bundle file, so memory
- * does not grow with them: a read-ahead of PART_READ_AHEAD per part in flight.
+ * the speed (bench/REPORT.md, upload@RTT). Parts are streamed from the bundle file through a
+ * few reused buffers (file-part.ts), so memory does not grow with them.
  */
 export const MIN_PART_SIZE = 8 * MIB
 export const DEFAULT_QUEUE_SIZE = 10
+/** What the checksum pass reads at a time. */
 const PART_READ_AHEAD = 256 * 1024
 
 /** The part size for a file: at least MIN_PART_SIZE, grown in whole MiB so there are at most 10,000 parts. */
@@ -274,11 +275,7 @@ async function transfer(
                     ...target,
                     UploadId: id,
                     PartNumber: index + 1,
-                    Body: createReadStream(opts.filePath, {
-                      start,
-                      end: start + length - 1,
-                      highWaterMark: PART_READ_AHEAD
-                    }),
+                    Body: new FilePart(source, start, length, () => sizeChanged(opts.filePath)),
                     ContentLength: length,
                     ChecksumCRC32: checksum
                   }),

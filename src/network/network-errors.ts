@@ -3,6 +3,9 @@
 // hidden) or the endpoint, and the variable that fixes it.
 import type { ProxyVar } from './proxy-env.js'
 
+/** Header route-agent.ts adds to a proxy's own 407 answer to an http:// request: the error it stands for. */
+export const PROXY_ANSWER_HEADER = 'x-codedeploy-action-proxy-answer'
+
 /** A proxy could not be reached, or answered its CONNECT with something other than 200. */
 export class ProxyError extends Error {
   /** The Node error code when the proxy could not be reached (ECONNREFUSED, ...); else ProxyAuthenticationRequired or ProxyRefused. */

@@ -10,10 +10,12 @@ import type { Socket } from 'node:net'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { proxyFor, type ProxyEnv, type ProxyVar } from './proxy-env.js'
-import { proxyRefused, proxyUnreachable, tagEndpoint } from './network-errors.js'
-
-/** Header added to a proxy's own 407 answer to an http:// request: the error it stands for. */
-export const PROXY_ANSWER_HEADER = 'x-codedeploy-action-proxy-answer'
+import {
+  PROXY_ANSWER_HEADER,
+  proxyRefused,
+  proxyUnreachable,
+  tagEndpoint
+} from './network-errors.js'
 
 export interface RouteOptions {
   proxies: ProxyEnv
