@@ -461,7 +461,7 @@ function proxyRefused(proxy, endpoint, status, statusText = '') {
     return new ProxyError(`The proxy ${proxy.shown} (${proxy.variable}) refused to connect to ${endpoint} (${answer}).`, 'ProxyRefused', `Ask its administrators to allow ${endpoint} (many proxies allow CONNECT to port 443 only), or add ${hostPart(endpoint)} to NO_PROXY if the runner can reach it directly.`, endpoint);
 }
 // Certificates signed by a CA the runner does not know (a TLS-inspecting proxy, a private endpoint).
-const UNTRUSTED = new Set([
+const TLS_TRUST_CODES = new Set([
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -469,10 +469,9 @@ const UNTRUSTED = new Set([
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'CERT_UNTRUSTED'
 ]);
-const TLS_TRUST_CODES = UNTRUSTED;
 /** Advice for a certificate problem at `endpoint`, or undefined when `code` is not one. */
 function tlsAdvice(code, endpoint) {
-    if (UNTRUSTED.has(code)) {
+    if (TLS_TRUST_CODES.has(code)) {
         return (`The certificate of ${endpoint} is not signed by a CA this runner trusts (${code}): a TLS-inspecting proxy or a private endpoint signs with its own CA. ` +
             `Set AWS_CA_BUNDLE to that CA's PEM file (or NODE_EXTRA_CA_CERTS in the job's env).`);
     }

@@ -796,17 +796,13 @@ async function readPart(file, path, start, into) {
     }
     return into;
 }
-/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces; the file ending early means it changed. */
+/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces (readPart: the file ending early means it changed). */
 async function partCrc32(file, path, start, length) {
     const piece = Buffer.allocUnsafe(Math.min(PART_READ_AHEAD, length));
     let crc = 0;
-    for (let at = 0; at < length;) {
-        const want = Math.min(piece.length, length - at);
-        const { bytesRead } = await file.read(piece, 0, want, start + at);
-        if (bytesRead === 0)
-            throw sizeChanged(path);
-        crc = (0,external_node_zlib_.crc32)(piece.subarray(0, bytesRead), crc);
-        at += bytesRead;
+    for (let at = 0; at < length; at += piece.length) {
+        const chunk = piece.subarray(0, Math.min(piece.length, length - at));
+        crc = (0,external_node_zlib_.crc32)(await readPart(file, path, start + at, chunk), crc);
     }
     const out = Buffer.alloc(4);
     out.writeUInt32BE(crc >>> 0);
@@ -1002,7 +998,7 @@ function proxyRefused(proxy, endpoint, status, statusText = '') {
     return new ProxyError(`The proxy ${proxy.shown} (${proxy.variable}) refused to connect to ${endpoint} (${answer}).`, 'ProxyRefused', `Ask its administrators to allow ${endpoint} (many proxies allow CONNECT to port 443 only), or add ${hostPart(endpoint)} to NO_PROXY if the runner can reach it directly.`, endpoint);
 }
 // Certificates signed by a CA the runner does not know (a TLS-inspecting proxy, a private endpoint).
-const UNTRUSTED = new Set([
+const TLS_TRUST_CODES = new Set([
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -1010,10 +1006,9 @@ const UNTRUSTED = new Set([
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'CERT_UNTRUSTED'
 ]);
-const TLS_TRUST_CODES = UNTRUSTED;
 /** Advice for a certificate problem at `endpoint`, or undefined when `code` is not one. */
 function tlsAdvice(code, endpoint) {
-    if (UNTRUSTED.has(code)) {
+    if (TLS_TRUST_CODES.has(code)) {
         return (`The certificate of ${endpoint} is not signed by a CA this runner trusts (${code}): a TLS-inspecting proxy or a private endpoint signs with its own CA. ` +
             `Set AWS_CA_BUNDLE to that CA's PEM file (or NODE_EXTRA_CA_CERTS in the job's env).`);
     }

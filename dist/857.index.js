@@ -85,9 +85,7 @@ function send(url, method, headers, body, agents, signal) {
         }
         const request = (secure ? external_node_https_.request : external_node_http_.request)(url, { method, headers, agent: secure ? agents.https : agents.http, signal }, resolve);
         // As fetch reports it: a TypeError whose cause is the network error.
-        request.on('error', (err) => reject(err.name === 'AbortError'
-            ? err
-            : Object.assign(new TypeError('fetch failed', { cause: err }))));
+        request.on('error', (err) => reject(err.name === 'AbortError' ? err : new TypeError('fetch failed', { cause: err })));
         request.end(body);
     });
 }
@@ -452,7 +450,7 @@ function agentsOf(network) {
     return { httpAgent: network.httpAgent, httpsAgent: network.httpsAgent };
 }
 /** Built on first use, once; same timeouts and retries as CodeDeploy's (small, quick calls). */
-function createTrafficClients(region, env, network = networkFrom(env)) {
+function createTrafficClients(region, env, network) {
     const common = {
         region,
         customUserAgent: [USER_AGENT],
@@ -546,7 +544,7 @@ function proxyRefused(proxy, endpoint, status, statusText = '') {
     return new ProxyError(`The proxy ${proxy.shown} (${proxy.variable}) refused to connect to ${endpoint} (${answer}).`, 'ProxyRefused', `Ask its administrators to allow ${endpoint} (many proxies allow CONNECT to port 443 only), or add ${hostPart(endpoint)} to NO_PROXY if the runner can reach it directly.`, endpoint);
 }
 // Certificates signed by a CA the runner does not know (a TLS-inspecting proxy, a private endpoint).
-const UNTRUSTED = new Set([
+const TLS_TRUST_CODES = new Set([
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -554,10 +552,9 @@ const UNTRUSTED = new Set([
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'CERT_UNTRUSTED'
 ]);
-const TLS_TRUST_CODES = UNTRUSTED;
 /** Advice for a certificate problem at `endpoint`, or undefined when `code` is not one. */
 function tlsAdvice(code, endpoint) {
-    if (UNTRUSTED.has(code)) {
+    if (TLS_TRUST_CODES.has(code)) {
         return (`The certificate of ${endpoint} is not signed by a CA this runner trusts (${code}): a TLS-inspecting proxy or a private endpoint signs with its own CA. ` +
             `Set AWS_CA_BUNDLE to that CA's PEM file (or NODE_EXTRA_CA_CERTS in the job's env).`);
     }

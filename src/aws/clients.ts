@@ -138,7 +138,7 @@ function agentsOf(network: Network) {
 export function createTrafficClients(
   region: string,
   env: NodeJS.ProcessEnv,
-  network: Network = networkFrom(env)
+  network: Network
 ): TrafficClients {
   const common = {
     region,

@@ -366,7 +366,7 @@ async function readPart(
   return into
 }
 
-/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces; the file ending early means it changed. */
+/** CRC-32 of a part, base64 as S3 wants it, read in PART_READ_AHEAD pieces (readPart: the file ending early means it changed). */
 async function partCrc32(
   file: FileHandle,
   path: string,
@@ -375,12 +375,9 @@ async function partCrc32(
 ): Promise<string> {
   const piece = Buffer.allocUnsafe(Math.min(PART_READ_AHEAD, length))
   let crc = 0
-  for (let at = 0; at < length;) {
-    const want = Math.min(piece.length, length - at)
-    const { bytesRead } = await file.read(piece, 0, want, start + at)
-    if (bytesRead === 0) throw sizeChanged(path)
-    crc = crc32(piece.subarray(0, bytesRead), crc)
-    at += bytesRead
+  for (let at = 0; at < length; at += piece.length) {
+    const chunk = piece.subarray(0, Math.min(piece.length, length - at))
+    crc = crc32(await readPart(file, path, start + at, chunk), crc)
   }
   const out = Buffer.alloc(4)
   out.writeUInt32BE(crc >>> 0)

@@ -86,11 +86,7 @@ function send(
     )
     // As fetch reports it: a TypeError whose cause is the network error.
     request.on('error', (err) =>
-      reject(
-        err.name === 'AbortError'
-          ? err
-          : Object.assign(new TypeError('fetch failed', { cause: err }))
-      )
+      reject(err.name === 'AbortError' ? err : new TypeError('fetch failed', { cause: err }))
     )
     request.end(body)
   })

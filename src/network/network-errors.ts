@@ -69,7 +69,7 @@ export function proxyRefused(
 }
 
 // Certificates signed by a CA the runner does not know (a TLS-inspecting proxy, a private endpoint).
-const UNTRUSTED = new Set([
+export const TLS_TRUST_CODES: ReadonlySet<string> = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -78,11 +78,9 @@ const UNTRUSTED = new Set([
   'CERT_UNTRUSTED'
 ])
 
-export const TLS_TRUST_CODES: ReadonlySet<string> = UNTRUSTED
-
 /** Advice for a certificate problem at `endpoint`, or undefined when `code` is not one. */
 export function tlsAdvice(code: string, endpoint: string): string | undefined {
-  if (UNTRUSTED.has(code)) {
+  if (TLS_TRUST_CODES.has(code)) {
     return (
       `The certificate of ${endpoint} is not signed by a CA this runner trusts (${code}): a TLS-inspecting proxy or a private endpoint signs with its own CA. ` +
       `Set AWS_CA_BUNDLE to that CA's PEM file (or NODE_EXTRA_CA_CERTS in the job's env).`
